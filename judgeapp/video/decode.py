@@ -1,0 +1,158 @@
+"""One sequential decoding pass over a video, with real timestamps.
+
+`iter_samples` yields exactly the frames both streams need (5 fps for the dynamic stream, 1 fps
+for the static one) while decoding every frame once; frames no stream needs are never converted
+to RGB, and no frame is kept after the next one is decoded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from judgeapp.core.errors import VideoError
+from judgeapp.core.results import VideoInfo
+from judgeapp.video.probe import open_capture, probe
+from judgeapp.video.sampling import NearestFrameSelector, SamplingPlan, plan_sampling
+
+# A file that decodes to fewer frames than its header promises is truncated or corrupt.
+_MIN_DECODED_FRACTION = 0.95
+_MISSING_FRAMES_ALLOWED = 2
+
+
+@dataclass(frozen=True)
+class DecodedFrame:
+    """One decoded frame: its index in decoding order, its timestamp and RGB pixels."""
+
+    index: int
+    time_s: float
+    image: np.ndarray
+
+
+@dataclass(frozen=True)
+class SampledFrame:
+    """A frame one stream sampled: `sample` is the target's index, `target_s` its ideal time."""
+
+    stream: str  # "dynamic" or "static"
+    sample: int
+    target_s: float
+    frame: DecodedFrame
+
+
+def _frame_times(cap: cv2.VideoCapture, fps: float) -> Callable[[int], float]:
+    """Timestamp of the frame just grabbed: the container's, or index / fps where it has none."""
+    last = [-1.0]
+
+    def time_of(index: int) -> float:
+        msec = cap.get(cv2.CAP_PROP_POS_MSEC)
+        t = msec / 1000.0 if msec > 0 or index == 0 else index / fps
+        if t <= last[0]:  # non-monotonic or missing pts: fall back to the nominal clock
+            t = max(index / fps, last[0] + 1e-6)
+        last[0] = t
+        return t
+
+    return time_of
+
+
+def _grab_all(
+    path: Path, info: VideoInfo, wanted: Callable[[int, float], bool]
+) -> Iterator[DecodedFrame | tuple[int, float]]:
+    """Grab every frame; yield a DecodedFrame where `wanted(index, time_s)`, else (index, time)."""
+    cap = open_capture(path)
+    try:
+        time_of = _frame_times(cap, info.fps)
+        index = 0
+        while cap.grab():
+            time_s = time_of(index)
+            if wanted(index, time_s):
+                ok, bgr = cap.retrieve()
+                if not ok or bgr is None:
+                    raise VideoError(f"{path}: frame {index} cannot be decoded (corrupt file)")
+                yield DecodedFrame(index, time_s, cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
+            else:
+                yield index, time_s
+            index += 1
+    finally:
+        cap.release()
+    expected = info.frames
+    if index < expected * _MIN_DECODED_FRACTION and expected - index > _MISSING_FRAMES_ALLOWED:
+        raise VideoError(
+            f"{path}: truncated or corrupt: decoded {index} of {expected} frames "
+            f"(stops at {index / info.fps:.1f} s of {info.duration_s:.1f} s)"
+        )
+
+
+def iter_frames(path: str | Path, info: VideoInfo | None = None) -> Iterator[DecodedFrame]:
+    """Every frame of the video in order, as RGB, in one pass."""
+    path = Path(path)
+    info = info or probe(path, with_hash=False)
+    for item in _grab_all(path, info, lambda _i, _t: True):
+        assert isinstance(item, DecodedFrame)
+        yield item
+
+
+def read_frames(path: str | Path, indices: Iterable[int]) -> dict[int, np.ndarray]:
+    """The RGB frames at the given indices, in one pass that stops after the last one."""
+    path = Path(path)
+    wanted = set(indices)
+    if not wanted:
+        return {}
+    info = probe(path, with_hash=False)
+    last = max(wanted)
+    found: dict[int, np.ndarray] = {}
+    for item in _grab_all(path, info, lambda i, _t: i in wanted):
+        if isinstance(item, DecodedFrame):
+            found[item.index] = item.image
+            if item.index >= last:
+                break
+    return found
+
+
+def iter_samples(
+    path: str | Path, info: VideoInfo, plan: SamplingPlan | None = None
+) -> Iterator[SampledFrame]:
+    """The frames both streams sample, in time order, from one decoding pass.
+
+    Each target time gets the decoded frame nearest to it (real timestamps), so the result is
+    right for 25, 24, 29.97, 5 fps and variable-rate files alike.
+    """
+    path = Path(path)
+    plan = plan or plan_sampling(info.duration_s)
+    streams = {"dynamic": plan.dynamic_times_s, "static": plan.static_times_s}
+    selectors = {name: NearestFrameSelector(times) for name, times in streams.items()}
+    pending = {name: 0 for name in streams}
+    # A frame can win a target only if it lies within one frame interval of it.
+    window_s = 1.0 / info.fps + 1e-6
+
+    def wanted(_index: int, time_s: float) -> bool:
+        for name, times in streams.items():
+            k = pending[name]
+            if k < len(times) and abs(times[k] - time_s) <= window_s:
+                return True
+            if k < len(times) and times[k] < time_s and k + 1 < len(times):
+                if abs(times[k + 1] - time_s) <= window_s:
+                    return True
+        return False
+
+    previous: DecodedFrame | None = None  # the frame just before this one, if retrieved
+    last_retrieved: DecodedFrame | None = None
+    for item in _grab_all(path, info, wanted):
+        current = item if isinstance(item, DecodedFrame) else None
+        time_s = item.time_s if current is not None else item[1]
+        for name in streams:
+            for sample, use_prev in selectors[name].push(time_s):
+                first, second = (previous, current) if use_prev else (current, previous)
+                chosen = first or second or last_retrieved
+                pending[name] = sample + 1
+                if chosen is not None:
+                    yield SampledFrame(name, sample, streams[name][sample], chosen)
+        previous = current
+        last_retrieved = current or last_retrieved
+    for name in streams:
+        for sample in selectors[name].finish():
+            if last_retrieved is not None:
+                yield SampledFrame(name, sample, streams[name][sample], last_retrieved)
