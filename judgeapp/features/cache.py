@@ -1,0 +1,84 @@
+"""The feature cache: an analysed video's features stored by content hash and recipe.
+
+A second analysis of the same file (another head, a re-open) loads these instead of decoding
+and running the backbones again. Entries are written atomically: a cancelled or failed
+extraction leaves nothing behind. Files are plain `.npz` read with allow_pickle=False.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from judgeapp.core.files import atomic_path
+from judgeapp.core.paths import cache_dir
+from judgeapp.features.video_features import VideoFeatures
+
+CACHE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class CacheKey:
+    """Everything the features depend on besides the decoder: content, profile, weights, detector."""
+
+    sha256: str
+    profile: str
+    pretrained: bool
+    detector: str
+
+    @property
+    def filename(self) -> str:
+        weights = "pretrained" if self.pretrained else "random"
+        return f"{self.sha256}.{self.profile}.{weights}.{self.detector}.v{CACHE_VERSION}.npz"
+
+
+class FeatureCache:
+    """A folder of `.npz` feature files (default: the user's cache folder)."""
+
+    def __init__(self, root: str | Path | None = None) -> None:
+        self.root = Path(root) if root is not None else cache_dir() / "features"
+
+    def path_for(self, key: CacheKey) -> Path:
+        return self.root / key.filename
+
+    def load(self, key: CacheKey) -> VideoFeatures | None:
+        """The cached features, or None when absent or unreadable (a bad entry is removed)."""
+        path = self.path_for(key)
+        if not path.is_file():
+            return None
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                meta = json.loads(str(data["meta"]))
+                return VideoFeatures(
+                    profile=meta["profile"],
+                    dynamic=data["dynamic"],
+                    segment_start_s=data["segment_start_s"],
+                    segment_end_s=data["segment_end_s"],
+                    static=data["static"],
+                    static_time_s=data["static_time_s"],
+                    static_frame=data["static_frame"],
+                    static_box=data["static_box"],
+                    detector=meta["detector"],
+                    static_whole_frames=meta["static_whole_frames"],
+                    warnings=list(meta["warnings"]),
+                )
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+            path.unlink(missing_ok=True)
+            return None
+
+    def save(self, key: CacheKey, features: VideoFeatures) -> Path:
+        path = self.path_for(key)
+        meta = {
+            "profile": features.profile,
+            "detector": features.detector,
+            "static_whole_frames": features.static_whole_frames,
+            "warnings": features.warnings,
+        }
+        with atomic_path(path, suffix=".npz") as tmp:
+            with open(tmp, "wb") as fh:
+                np.savez(fh, meta=np.array(json.dumps(meta)), **features.arrays())
+        return path
