@@ -23,7 +23,7 @@ CACHE_VERSION = 1
 
 @dataclass(frozen=True)
 class CacheKey:
-    """Everything the features depend on besides the decoder: content, profile, weights, detector."""
+    """What the features depend on: content, profile, backbone weights and detector."""
 
     sha256: str
     profile: str

@@ -1,0 +1,176 @@
+"""analyze(video) -> AnalysisResult: the whole scoring path, with progress and cancellation."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from judgeapp.analysis.device import resolve_device
+from judgeapp.analysis.extraction import StageClock, extract_video_features
+from judgeapp.analysis.heads import load_head
+from judgeapp.analysis.options import DEFAULT_PROFILE, AnalysisOptions
+from judgeapp.core.progress import CancelToken, Progress, ProgressCallback, no_progress
+from judgeapp.core.results import AnalysisResult, FrameWeight, ModelInfo, SegmentWeight, VideoInfo
+from judgeapp.detect import make_detector
+from judgeapp.features.cache import CacheKey, FeatureCache
+from judgeapp.features.profiles import Profile, get_profile
+from judgeapp.features.video_features import VideoFeatures
+from judgeapp.model import ActionNet, ModelCard, card_is_calibrated
+from judgeapp.video import probe
+from judgeapp.weights import load_state_dict, resolve
+
+# Random backbones are seeded so that `--pretrained none` results are reproducible.
+_RANDOM_SEED = 0
+DEFAULT_OPTIONS = AnalysisOptions()
+
+
+def _profile_dims(name: str) -> tuple[int, int]:
+    profile = get_profile(name)
+    return profile.dynamic_dim, profile.static_dim
+
+
+def build_backbones(profile: Profile, options: AnalysisOptions, device: str):
+    """Both backbones of a profile on `device`, pretrained or seeded random."""
+    half = device == "cuda"
+    if options.pretrained:
+        dynamic_sd = load_state_dict(profile.dynamic_weights, allow_download=options.allow_download)
+        static_sd = load_state_dict(profile.static_weights, allow_download=options.allow_download)
+    else:
+        dynamic_sd = static_sd = None
+    torch.manual_seed(_RANDOM_SEED)
+    dynamic = profile.build_dynamic(dynamic_sd, device=device, half=half)
+    torch.manual_seed(_RANDOM_SEED + 1)
+    static = profile.build_static(static_sd, device=device, half=half)
+    return dynamic, static
+
+
+def build_detector(options: AnalysisOptions, device: str):
+    """YOLO when its weights are installed (or asked for), else OpenCV's HOG."""
+    if options.detector == "hog":
+        return make_detector("hog")
+    try:
+        weights = resolve("yolo", allow_download=options.allow_download)
+    except Exception:
+        if options.detector == "yolo":
+            raise
+        weights = None
+    return make_detector(options.detector, yolo_weights=weights, device=device)
+
+
+def extract_features(
+    video_path: str | Path,
+    options: AnalysisOptions = DEFAULT_OPTIONS,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken | None = None,
+    info: VideoInfo | None = None,
+    clock: StageClock | None = None,
+) -> VideoFeatures:
+    """The features of both streams for one video, from the feature cache when present."""
+    profile = get_profile(options.profile or DEFAULT_PROFILE)
+    info = info or probe(video_path)
+    device = resolve_device(options.device)
+    detector = build_detector(options, device)
+    cache = FeatureCache()
+    key = CacheKey(info.sha256, profile.name, options.pretrained, detector.name)
+    if options.use_cache and (cached := cache.load(key)) is not None:
+        progress(Progress("cache", 1, 1))
+        return cached
+    dynamic, static = build_backbones(profile, options, device)
+    features = extract_video_features(
+        video_path,
+        info,
+        profile.name,
+        dynamic,
+        static,
+        detector,
+        progress=progress,
+        cancel=cancel,
+        segments_per_batch=options.segments_per_batch,
+        frames_per_batch=options.frames_per_batch,
+        clock=clock,
+    )
+    if options.use_cache:
+        cache.save(key, features)
+    return features
+
+
+def score_features(
+    features: VideoFeatures, head: ActionNet, card: ModelCard
+) -> tuple[float, np.ndarray, np.ndarray]:
+    """Run the head on one video's features: (score in the card's units, both attentions)."""
+    head.eval()
+    with torch.inference_mode():
+        dynamic = torch.from_numpy(features.dynamic).float().unsqueeze(0)
+        static = torch.from_numpy(features.static).float().unsqueeze(0)
+        out = head(dynamic, static)
+    score = float(out.score[0]) * card.score_max
+    return score, out.dynamic_attention[0].numpy(), out.static_attention[0].numpy()
+
+
+def analyze(
+    video_path: str | Path,
+    options: AnalysisOptions = DEFAULT_OPTIONS,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken | None = None,
+) -> AnalysisResult:
+    """Score one video and say which moments the model relied on.
+
+    Raises JudgeappError subclasses with one-line messages (bad video, missing weights, wrong
+    checkpoint) and core.Cancelled when `cancel` is set; a cancelled run caches nothing.
+    """
+    started = time.perf_counter()
+    cancel = cancel or CancelToken()
+    head, card, profile_name = load_head(
+        options.model, options.profile, DEFAULT_PROFILE, _profile_dims
+    )
+    info = probe(video_path)
+    clock = StageClock()
+    opts = AnalysisOptions(**{**options.__dict__, "profile": profile_name})
+    features = extract_features(video_path, opts, progress, cancel, info=info, clock=clock)
+    cancel.raise_if_cancelled()
+    head_start = time.perf_counter()
+    score, dyn_att, stat_att = score_features(features, head, card)
+    head_s = time.perf_counter() - head_start
+    progress(Progress("head", 1, 1))
+    calibrated = card_is_calibrated(card, backbones_pretrained=options.pretrained)
+    warnings = list(features.warnings)
+    if not options.pretrained:
+        warnings.append("backbones have random weights (--pretrained none): score not calibrated")
+    if not card.trained:
+        warnings.append("the head is untrained (--model random): score not calibrated")
+    timings = {k: round(v, 4) for k, v in clock.seconds.items()}
+    timings["head"] = round(head_s, 4)
+    timings["total"] = round(time.perf_counter() - started, 4)
+    return AnalysisResult(
+        video=info,
+        model=ModelInfo(
+            name=card.name,
+            routine=card.routine,
+            target=card.target,
+            score_max=float(card.score_max),
+            profile=profile_name,
+            calibrated=calibrated,
+        ),
+        score=min(max(score, 0.0), float(card.score_max)),
+        dynamic=[
+            SegmentWeight(float(s), float(e), float(w))
+            for s, e, w in zip(
+                features.segment_start_s, features.segment_end_s, dyn_att, strict=True
+            )
+        ],
+        static=[
+            FrameWeight(float(t), float(w), tuple(float(v) for v in box), int(f))
+            for t, w, box, f in zip(
+                features.static_time_s,
+                stat_att,
+                features.static_box,
+                features.static_frame,
+                strict=True,
+            )
+        ],
+        warnings=warnings,
+        timings_s=timings,
+    )

@@ -1,0 +1,31 @@
+"""What an analysis is asked to do: profile, weights, head, device."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DEFAULT_PROFILE = "torchvision"
+
+
+@dataclass(frozen=True)
+class AnalysisOptions:
+    """Options of one analysis.
+
+    profile: feature profile name; None = the checkpoint's profile (or the default one).
+    pretrained: False builds the backbones with random weights (`--pretrained none`).
+    model: a checkpoint path, "random" for an untrained head, or None for the installed one.
+    device: "auto" (CUDA when present), "cpu" or "cuda".
+    detector: "auto" (YOLO when its weights are installed, else HOG), "yolo" or "hog".
+    allow_download: fetch missing pretrained files (with a progress bar) when a network exists.
+    use_cache: read and write the feature cache.
+    """
+
+    profile: str | None = None
+    pretrained: bool = True
+    model: str | None = None
+    device: str = "auto"
+    detector: str = "auto"
+    allow_download: bool = False
+    use_cache: bool = True
+    segments_per_batch: int = 4
+    frames_per_batch: int = 8

@@ -1,0 +1,96 @@
+"""The `judgeapp` command: subcommands, one-line errors and exit codes (DESIGN.md).
+
+Exit status 0 on success, 2 for a usage error, 1 for any other failure, with one line
+`error: ...` on stderr and no traceback unless --debug is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+import traceback
+
+# Each module has `register(subparsers)` and `run(args) -> int`; they import heavy
+# libraries (torch, Qt) inside `run`, so `judgeapp --help` stays instant.
+COMMAND_MODULES = [
+    "judgeapp.commands.gui",
+    "judgeapp.commands.score",
+    "judgeapp.commands.extract",
+    "judgeapp.commands.train",
+    "judgeapp.commands.evaluate",
+    "judgeapp.commands.ablate",
+    "judgeapp.commands.report",
+    "judgeapp.commands.models",
+]
+
+
+def _available_modules() -> list:
+    modules = []
+    for name in COMMAND_MODULES:
+        try:
+            modules.append(importlib.import_module(name))
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+    return modules
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="judgeapp",
+        description="Score long sports routines from video with ACTION-NET, and show why.",
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in _available_modules():
+        module.register(subparsers)
+    return parser
+
+
+def _is_command(arg: str, parser: argparse.ArgumentParser) -> bool:
+    for action in parser._subparsers._group_actions if parser._subparsers else []:
+        if isinstance(action, argparse._SubParsersAction):
+            return arg in action.choices
+    return False
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    debug = "--debug" in argv
+    positional = [a for a in argv if not a.startswith("-")]
+    # `judgeapp` and `judgeapp VIDEO` open the GUI.
+    if not positional or not _is_command(positional[0], parser):
+        if not any(a in ("-h", "--help") for a in argv):
+            argv = ["gui", *[a for a in argv if a != "--debug"]]
+            if debug:
+                argv.insert(0, "--debug")
+    args = parser.parse_args(argv)
+    if debug:
+        os.environ["JUDGEAPP_DEBUG"] = "1"
+    from judgeapp.core.errors import Cancelled, JudgeappError
+
+    try:
+        return int(args.func(args) or 0)
+    except Cancelled:
+        print("error: cancelled", file=sys.stderr)
+        return 1
+    except JudgeappError as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 1
+    except Exception as exc:  # an unexpected failure still gets one line, not a traceback
+        if args.debug:
+            traceback.print_exc()
+        print(f"error: unexpected {type(exc).__name__}: {exc} (run with --debug)", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

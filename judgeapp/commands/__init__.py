@@ -1,0 +1,1 @@
+"""The `judgeapp` subcommands, one module each (`register(subparsers)`, `run(args)`)."""

@@ -1,0 +1,65 @@
+"""Pieces several subcommands share: device/profile options, terminal progress, video lists."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".mkv", ".avi", ".webm", ".mpg", ".mpeg", ".wmv"}
+
+
+def add_device_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--device", choices=["auto", "cpu", "cuda"], default="auto", help="default: auto"
+    )
+
+
+def add_backbone_options(parser: argparse.ArgumentParser) -> None:
+    """--pretrained, --profile, --device, --detector, --download, --no-cache."""
+    parser.add_argument(
+        "--pretrained",
+        choices=["default", "none"],
+        default="default",
+        help="none: random backbone weights (offline testing; results not calibrated)",
+    )
+    parser.add_argument("--profile", default=None, help="feature profile (torchvision, paper)")
+    add_device_option(parser)
+    parser.add_argument("--detector", choices=["auto", "yolo", "hog"], default="auto")
+    parser.add_argument(
+        "--download", action="store_true", help="download missing pretrained weights"
+    )
+    parser.add_argument("--no-cache", action="store_true", help="ignore the feature cache")
+
+
+def expand_videos(paths: list[str]) -> list[Path]:
+    """Video files named on the command line; a folder stands for the videos inside it."""
+    videos: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            videos.extend(
+                sorted(p for p in path.iterdir() if p.suffix.lower() in VIDEO_SUFFIXES)
+            )
+        else:
+            videos.append(path)
+    return videos
+
+
+def terminal_progress(label: str) -> tuple[Callable, Callable[[], None]]:
+    """A progress callback drawing a bar on stderr when it is a terminal, and its closer."""
+    if not sys.stderr.isatty():
+        return (lambda _p: None), (lambda: None)
+    from tqdm import tqdm
+
+    bar = tqdm(total=1, desc=label, unit="unit", leave=False, file=sys.stderr)
+
+    def update(p) -> None:
+        if p.total and bar.total != p.total:
+            bar.total = p.total
+        bar.set_postfix_str(p.stage)
+        bar.n = p.done
+        bar.refresh()
+
+    return update, bar.close

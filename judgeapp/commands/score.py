@@ -1,0 +1,119 @@
+"""`judgeapp score VIDEO...`: score videos (or folders of them) from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+
+from judgeapp.commands.common import add_backbone_options, expand_videos, terminal_progress
+
+CSV_COLUMNS = [
+    "video",
+    "sha256",
+    "score",
+    "score_max",
+    "routine",
+    "target",
+    "profile",
+    "calibrated",
+    "segments",
+    "static_frames",
+    "duration_s",
+    "error",
+]
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "score",
+        help="score videos and write the attention as JSON/CSV",
+        description="Score one or more videos (a folder stands for the videos in it).",
+    )
+    parser.add_argument("videos", nargs="+", metavar="VIDEO")
+    parser.add_argument(
+        "--model", default=None, help="head checkpoint (.safetensors), or 'random' (untrained)"
+    )
+    add_backbone_options(parser)
+    parser.add_argument("--json", metavar="PATH|-", help="write the analysis JSON here")
+    parser.add_argument("--csv", metavar="PATH", help="write one row per video here")
+    parser.set_defaults(func=run)
+
+
+def _csv_row(video: str, result=None, error: str = "") -> dict:
+    if result is None:
+        return {**dict.fromkeys(CSV_COLUMNS, ""), "video": video, "error": error}
+    return {
+        "video": video,
+        "sha256": result.video.sha256,
+        "score": f"{result.score:.4f}",
+        "score_max": result.model.score_max,
+        "routine": result.model.routine,
+        "target": result.model.target,
+        "profile": result.model.profile,
+        "calibrated": str(result.model.calibrated).lower(),
+        "segments": len(result.dynamic),
+        "static_frames": len(result.static),
+        "duration_s": f"{result.video.duration_s:.3f}",
+        "error": "",
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    from judgeapp.analysis import AnalysisOptions, analyze
+    from judgeapp.core.errors import Cancelled, JudgeappError
+    from judgeapp.core.files import write_text_atomic
+
+    videos = expand_videos(args.videos)
+    if not videos:
+        raise JudgeappError(f"{' '.join(args.videos)}: no video files found")
+    options = AnalysisOptions(
+        profile=args.profile,
+        pretrained=args.pretrained != "none",
+        model=args.model,
+        device=args.device,
+        detector=args.detector,
+        allow_download=args.download,
+        use_cache=not args.no_cache,
+    )
+    results, rows, failures = [], [], 0
+    for video in videos:
+        progress, close = terminal_progress(video.name)
+        try:
+            result = analyze(video, options, progress=progress)
+        except Cancelled:
+            raise
+        except JudgeappError as exc:
+            if len(videos) == 1:
+                raise
+            failures += 1
+            print(f"error: {exc}", file=sys.stderr)
+            rows.append(_csv_row(str(video), error=str(exc)))
+            continue
+        finally:
+            close()
+        results.append(result)
+        rows.append(_csv_row(str(video), result))
+        if args.json != "-":
+            note = "" if result.model.calibrated else " (not calibrated)"
+            print(f"{video}: {result.score:.2f} / {result.model.score_max:g}{note}")
+
+    if args.json:
+        docs = [r.to_dict() for r in results]
+        text = json.dumps(docs[0] if len(videos) == 1 else docs, indent=2) + "\n"
+        if args.json == "-":
+            sys.stdout.write(text)
+        else:
+            write_text_atomic(args.json, text)
+    if args.csv:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        write_text_atomic(args.csv, buffer.getvalue())
+    if failures:
+        print(f"error: {failures} of {len(videos)} videos failed", file=sys.stderr)
+        return 1
+    return 0
