@@ -107,7 +107,8 @@ def _consume(out: queue.Queue, stop: threading.Event) -> Iterator[object]:
         yield item
 
 
-def _crop(image: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarray:
+def crop_box(image: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarray:
+    """The pixels inside `box` (x1, y1, x2, y2), at least one pixel wide and high."""
     x1, y1, x2, y2 = (int(round(v)) for v in box)
     return image[max(y1, 0) : max(y2, y1 + 1), max(x1, 0) : max(x2, x1 + 1)]
 
@@ -187,7 +188,7 @@ def extract_video_features(
                 continue
             box = (best.x1, best.y1, best.x2, best.y2)
             crops.append(
-                clock.timed("static", static_backbone.prepare_crop, _crop(frame.image, box))
+                clock.timed("static", static_backbone.prepare_crop, crop_box(frame.image, box))
             )
             static_time_s.append(frame.time_s)
             static_frame.append(frame.index)
