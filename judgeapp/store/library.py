@@ -1,0 +1,450 @@
+"""The library: every analysed video, its results, the judges' marks and the panel's scores.
+
+One SQLite file in the user's data folder. WAL journal and `synchronous=FULL`: every write
+commits in its own transaction and is on disk when the call returns, so killing the process at
+any moment loses nothing a call had already reported as saved.
+
+A Library object belongs to the thread that opened it (SQLite's default); open another one per
+thread if needed — WAL lets readers and one writer work at the same time.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path, PurePath
+
+from judgeapp.core.errors import JudgeappError
+from judgeapp.core.marks import Mark, PanelScore, check_mark_fields, now_iso
+from judgeapp.core.paths import data_dir
+from judgeapp.core.results import AnalysisResult, VideoInfo
+from judgeapp.store.schema import migrate
+
+LIBRARY_FILE = "library.sqlite3"
+_BUSY_TIMEOUT_S = 10.0
+
+
+@dataclass(frozen=True)
+class AnalysisRow:
+    """One line of the library's list of analyses (what the library window shows)."""
+
+    id: int
+    video_sha256: str
+    video_name: str
+    video_path: str
+    duration_s: float
+    model_name: str
+    routine: str
+    target: str
+    calibrated: bool
+    score: float
+    score_max: float
+    panel_total: float | None
+    marks: int
+    created: str
+
+    @property
+    def difference(self) -> float | None:
+        """Predicted minus panel total, when the panel's total is known."""
+        return None if self.panel_total is None else self.score - self.panel_total
+
+
+# Sort keys of list_analyses and the SQL expressions they order by (ties: newest first).
+SORT_KEYS = {
+    "date": "a.id",
+    "name": "v.name COLLATE NOCASE",
+    "score": "a.score",
+    "panel": "p.total",
+    "difference": "(a.score - p.total)",
+    "marks": "marks",
+    "model": "a.model_name COLLATE NOCASE",
+}
+
+
+def default_library_path() -> Path:
+    """Where the library lives: `data_dir()/library.sqlite3`."""
+    return data_dir() / LIBRARY_FILE
+
+
+class Library:
+    """The SQLite library. Create with `Library.open(path)`; close with `close()` or `with`."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+
+    # ----------------------------------------------------------------- opening and closing
+
+    @classmethod
+    def open(cls, path: str | Path | None = None) -> Library:
+        """Open (creating and migrating where needed) the library at `path` or the default."""
+        path = Path(path) if path is not None else default_library_path()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(path, timeout=_BUSY_TIMEOUT_S, isolation_level=None)
+        except (OSError, sqlite3.Error) as exc:
+            raise JudgeappError(f"{path}: cannot open the library ({_reason(exc)})") from None
+        try:
+            conn.execute("PRAGMA foreign_keys = ON")
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                raise sqlite3.OperationalError(f"WAL journal not available (got {mode})")
+            conn.execute("PRAGMA synchronous = FULL")
+            migrate(conn, str(path))
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise JudgeappError(f"{path}: not a usable judgeapp library ({exc})") from None
+        except BaseException:
+            conn.close()
+            raise
+        return cls(conn, path)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One durable write transaction; SQLite errors become one-line JudgeappErrors."""
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise JudgeappError(f"{self.path}: cannot write the library ({exc})") from None
+        try:
+            yield self._conn
+            self._conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise JudgeappError(f"{self.path}: cannot write the library ({exc})") from None
+        except BaseException:
+            self._rollback()
+            raise
+
+    def _rollback(self) -> None:
+        if self._conn.in_transaction:
+            self._conn.execute("ROLLBACK")
+
+    def integrity_check(self) -> str:
+        """SQLite's `PRAGMA integrity_check`: "ok" for a sound database."""
+        return str(self._conn.execute("PRAGMA integrity_check").fetchone()[0])
+
+    # ------------------------------------------------------------------------------ videos
+
+    def remember_video(self, info: VideoInfo) -> None:
+        """Record (or refresh the path and geometry of) a video, keyed by its content hash."""
+        if not info.sha256:
+            raise JudgeappError(f"{info.path}: cannot store a video without its content hash")
+        stamp = now_iso()
+        with self._write() as conn:
+            self._upsert_video(conn, info, stamp)
+
+    @staticmethod
+    def _upsert_video(conn: sqlite3.Connection, info: VideoInfo, stamp: str) -> None:
+        conn.execute(
+            """INSERT INTO videos (sha256, path, name, duration_s, fps, frames, width, height,
+                                   added, seen)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT(sha256) DO UPDATE SET
+                   path = excluded.path, name = excluded.name, duration_s = excluded.duration_s,
+                   fps = excluded.fps, frames = excluded.frames, width = excluded.width,
+                   height = excluded.height, seen = excluded.seen""",
+            (
+                info.sha256,
+                info.path,
+                PurePath(info.path).name,
+                info.duration_s,
+                info.fps,
+                info.frames,
+                info.width,
+                info.height,
+                stamp,
+                stamp,
+            ),
+        )
+
+    def video(self, sha256: str) -> VideoInfo | None:
+        """The stored facts of a video (its last known path), or None if it is unknown."""
+        row = self._conn.execute(
+            "SELECT path, sha256, duration_s, fps, frames, width, height FROM videos"
+            " WHERE sha256 = ?",
+            (sha256,),
+        ).fetchone()
+        return None if row is None else VideoInfo(*row)
+
+    # ---------------------------------------------------------------------------- analyses
+
+    def save_analysis(self, result: AnalysisResult) -> int:
+        """Store a result (and its video); return the new analysis id."""
+        if not result.video.sha256:
+            raise JudgeappError(f"{result.video.path}: the result lacks the video's content hash")
+        stamp = now_iso()
+        model = result.model
+        with self._write() as conn:
+            self._upsert_video(conn, result.video, stamp)
+            cursor = conn.execute(
+                """INSERT INTO analyses (video_sha256, model_name, routine, target, profile,
+                       calibrated, score, score_max, model_json, result_json, created)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    result.video.sha256,
+                    model.name,
+                    model.routine,
+                    model.target,
+                    model.profile,
+                    int(model.calibrated),
+                    float(result.score),
+                    float(model.score_max),
+                    json.dumps(asdict(model)),
+                    json.dumps(result.to_dict()),
+                    stamp,
+                ),
+            )
+            return int(cursor.lastrowid)
+
+    def analysis(self, analysis_id: int) -> AnalysisResult | None:
+        """The stored result with this id, or None."""
+        row = self._conn.execute(
+            "SELECT result_json FROM analyses WHERE id = ?", (analysis_id,)
+        ).fetchone()
+        return None if row is None else self._result(row[0], analysis_id)
+
+    def latest_analysis(self, sha256: str, model_name: str | None = None) -> AnalysisResult | None:
+        """The newest stored result for a video (optionally by one model), or None."""
+        sql = "SELECT id, result_json FROM analyses WHERE video_sha256 = ?"
+        args: tuple = (sha256,)
+        if model_name is not None:
+            sql += " AND model_name = ?"
+            args += (model_name,)
+        row = self._conn.execute(sql + " ORDER BY id DESC LIMIT 1", args).fetchone()
+        return None if row is None else self._result(row[1], row[0])
+
+    def _result(self, text: str, analysis_id: int) -> AnalysisResult:
+        try:
+            return AnalysisResult.from_dict(json.loads(text))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise JudgeappError(
+                f"{self.path}: stored analysis {analysis_id} is unreadable ({exc})"
+            ) from None
+
+    def delete_analysis(self, analysis_id: int) -> None:
+        """Remove one stored result (the video, its marks and panel score stay)."""
+        with self._write() as conn:
+            conn.execute("DELETE FROM analyses WHERE id = ?", (analysis_id,))
+
+    def list_analyses(
+        self, search: str = "", sort: str = "-date", latest_only: bool = True
+    ) -> list[AnalysisRow]:
+        """Analyses whose video name, path, model or routine contains `search` (any case).
+
+        `sort` is one of SORT_KEYS, "-" in front for descending (e.g. "-score"); rows without
+        a value for the key (no panel score) come last. `latest_only` keeps the newest analysis
+        of each video.
+        """
+        descending = sort.startswith("-")
+        key = sort.lstrip("-+")
+        if key not in SORT_KEYS:
+            raise JudgeappError(f"unknown sort key {key!r}; use one of {', '.join(SORT_KEYS)}")
+        order = SORT_KEYS[key]
+        direction = "DESC" if descending else "ASC"
+        where = ["1 = 1"]
+        args: list[object] = []
+        if search.strip():
+            pattern = "%" + _escape_like(search.strip()) + "%"
+            where.append(
+                "(v.name LIKE ? ESCAPE '\\' OR v.path LIKE ? ESCAPE '\\'"
+                " OR a.model_name LIKE ? ESCAPE '\\' OR a.routine LIKE ? ESCAPE '\\')"
+            )
+            args += [pattern] * 4
+        if latest_only:
+            where.append(
+                "a.id = (SELECT MAX(b.id) FROM analyses b WHERE b.video_sha256 = a.video_sha256)"
+            )
+        sql = f"""
+            SELECT a.id, a.video_sha256, v.name, v.path, v.duration_s, a.model_name, a.routine,
+                   a.target, a.calibrated, a.score, a.score_max, p.total,
+                   (SELECT COUNT(*) FROM marks m WHERE m.video_sha256 = a.video_sha256) AS marks,
+                   a.created
+            FROM analyses a
+            JOIN videos v ON v.sha256 = a.video_sha256
+            LEFT JOIN panel_scores p ON p.video_sha256 = a.video_sha256
+            WHERE {" AND ".join(where)}
+            ORDER BY ({order}) IS NULL, {order} {direction}, a.id DESC"""
+        return [
+            AnalysisRow(
+                id=r[0],
+                video_sha256=r[1],
+                video_name=r[2],
+                video_path=r[3],
+                duration_s=r[4],
+                model_name=r[5],
+                routine=r[6],
+                target=r[7],
+                calibrated=bool(r[8]),
+                score=r[9],
+                score_max=r[10],
+                panel_total=r[11],
+                marks=r[12],
+                created=r[13],
+            )
+            for r in self._conn.execute(sql, args)
+        ]
+
+    # ------------------------------------------------------------------------------- marks
+
+    def add_mark(
+        self,
+        video_sha256: str,
+        time_s: float,
+        kind: str,
+        text: str,
+        deduction: float | None = None,
+    ) -> Mark:
+        """Save a new mark; it is durable when this returns. The video must be known."""
+        check_mark_fields(time_s, kind, text, deduction)
+        stamp = now_iso()
+        with self._write() as conn:
+            self._require_video(conn, video_sha256)
+            cursor = conn.execute(
+                """INSERT INTO marks (video_sha256, time_s, kind, text, deduction, created,
+                                      updated) VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                (video_sha256, float(time_s), kind, text, _opt_float(deduction), stamp, stamp),
+            )
+            mark_id = int(cursor.lastrowid)
+        return Mark(mark_id, video_sha256, float(time_s), kind, text, deduction, stamp, stamp)
+
+    def restore_mark(self, mark: Mark) -> Mark:
+        """Put back a deleted mark with its original id and dates (undo of a delete)."""
+        with self._write() as conn:
+            self._require_video(conn, mark.video_sha256)
+            try:
+                conn.execute(
+                    """INSERT INTO marks (id, video_sha256, time_s, kind, text, deduction,
+                                          created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                    (
+                        mark.id,
+                        mark.video_sha256,
+                        float(mark.time_s),
+                        mark.kind,
+                        mark.text,
+                        _opt_float(mark.deduction),
+                        mark.created or now_iso(),
+                        mark.updated or now_iso(),
+                    ),
+                )
+            except sqlite3.IntegrityError:
+                raise JudgeappError(f"mark {mark.id} already exists; cannot restore it") from None
+        return self.mark(mark.id) or mark
+
+    def update_mark(self, mark: Mark) -> Mark:
+        """Save new time, kind, text and deduction for an existing mark; return it as saved."""
+        check_mark_fields(mark.time_s, mark.kind, mark.text, mark.deduction)
+        stamp = now_iso()
+        with self._write() as conn:
+            cursor = conn.execute(
+                """UPDATE marks SET time_s = ?, kind = ?, text = ?, deduction = ?, updated = ?
+                   WHERE id = ?""",
+                (
+                    float(mark.time_s),
+                    mark.kind,
+                    mark.text,
+                    _opt_float(mark.deduction),
+                    stamp,
+                    mark.id,
+                ),
+            )
+            if cursor.rowcount != 1:
+                raise JudgeappError(f"mark {mark.id} does not exist (deleted?)")
+        saved = self.mark(mark.id)
+        assert saved is not None
+        return saved
+
+    def delete_mark(self, mark_id: int) -> Mark:
+        """Delete a mark; return it as it was (so it can be restored)."""
+        with self._write() as conn:
+            old = self._mark_row(conn, mark_id)
+            if old is None:
+                raise JudgeappError(f"mark {mark_id} does not exist (already deleted?)")
+            conn.execute("DELETE FROM marks WHERE id = ?", (mark_id,))
+        return old
+
+    def mark(self, mark_id: int) -> Mark | None:
+        """One mark by id, or None."""
+        return self._mark_row(self._conn, mark_id)
+
+    def marks_for(self, video_sha256: str) -> list[Mark]:
+        """All marks of a video in time order."""
+        rows = self._conn.execute(
+            f"SELECT {_MARK_COLUMNS} FROM marks WHERE video_sha256 = ? ORDER BY time_s, id",
+            (video_sha256,),
+        )
+        return [_mark(r) for r in rows]
+
+    @staticmethod
+    def _mark_row(conn: sqlite3.Connection, mark_id: int) -> Mark | None:
+        row = conn.execute(f"SELECT {_MARK_COLUMNS} FROM marks WHERE id = ?", (mark_id,)).fetchone()
+        return None if row is None else _mark(row)
+
+    def _require_video(self, conn: sqlite3.Connection, sha256: str) -> None:
+        if conn.execute("SELECT 1 FROM videos WHERE sha256 = ?", (sha256,)).fetchone() is None:
+            raise JudgeappError(
+                f"video {sha256[:12]}... is not in the library; remember_video() it first"
+            )
+
+    # ------------------------------------------------------------------------ panel scores
+
+    def set_panel_score(self, video_sha256: str, panel: PanelScore | None) -> None:
+        """Record the panel's score for a video (None clears it)."""
+        with self._write() as conn:
+            if panel is None:
+                conn.execute("DELETE FROM panel_scores WHERE video_sha256 = ?", (video_sha256,))
+                return
+            self._require_video(conn, video_sha256)
+            conn.execute(
+                """INSERT INTO panel_scores (video_sha256, total, difficulty, execution, updated)
+                   VALUES (?, ?, ?, ?, ?)
+                   ON CONFLICT(video_sha256) DO UPDATE SET total = excluded.total,
+                       difficulty = excluded.difficulty, execution = excluded.execution,
+                       updated = excluded.updated""",
+                (
+                    video_sha256,
+                    float(panel.total),
+                    _opt_float(panel.difficulty),
+                    _opt_float(panel.execution),
+                    now_iso(),
+                ),
+            )
+
+    def get_panel_score(self, video_sha256: str) -> PanelScore | None:
+        """The panel's score recorded for a video, or None."""
+        row = self._conn.execute(
+            "SELECT total, difficulty, execution FROM panel_scores WHERE video_sha256 = ?",
+            (video_sha256,),
+        ).fetchone()
+        return None if row is None else PanelScore(*row)
+
+
+_MARK_COLUMNS = "id, video_sha256, time_s, kind, text, deduction, created, updated"
+
+
+def _mark(row: tuple) -> Mark:
+    return Mark(*row)
+
+
+def _opt_float(value: float | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _reason(exc: BaseException) -> str:
+    return getattr(exc, "strerror", None) or str(exc)

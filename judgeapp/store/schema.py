@@ -1,0 +1,121 @@
+"""The library's schema and its migrations, one numbered step per schema version.
+
+A database records its version in `schema_version`; opening it applies every newer step in
+order, each in its own transaction, so an interrupted upgrade leaves the last complete version.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from judgeapp.core.errors import JudgeappError
+
+_V1 = """
+CREATE TABLE videos (
+    sha256      TEXT PRIMARY KEY,
+    path        TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    duration_s  REAL NOT NULL,
+    fps         REAL NOT NULL,
+    frames      INTEGER NOT NULL,
+    width       INTEGER NOT NULL,
+    height      INTEGER NOT NULL,
+    added       TEXT NOT NULL,
+    seen        TEXT NOT NULL
+);
+CREATE TABLE analyses (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    video_sha256 TEXT NOT NULL REFERENCES videos(sha256) ON DELETE CASCADE,
+    model_name   TEXT NOT NULL,
+    routine      TEXT NOT NULL,
+    target       TEXT NOT NULL,
+    profile      TEXT NOT NULL,
+    calibrated   INTEGER NOT NULL,
+    score        REAL NOT NULL,
+    score_max    REAL NOT NULL,
+    model_json   TEXT NOT NULL,
+    result_json  TEXT NOT NULL,
+    created      TEXT NOT NULL
+);
+CREATE INDEX analyses_by_video ON analyses(video_sha256, id);
+CREATE TABLE marks (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    video_sha256 TEXT NOT NULL REFERENCES videos(sha256) ON DELETE CASCADE,
+    time_s       REAL NOT NULL CHECK (time_s >= 0),
+    kind         TEXT NOT NULL CHECK (kind IN ('deduction', 'highlight', 'comment')),
+    text         TEXT NOT NULL,
+    deduction    REAL CHECK (deduction IS NULL OR deduction >= 0),
+    created      TEXT NOT NULL,
+    updated      TEXT NOT NULL
+);
+CREATE INDEX marks_by_video ON marks(video_sha256, time_s);
+CREATE TABLE panel_scores (
+    video_sha256 TEXT PRIMARY KEY REFERENCES videos(sha256) ON DELETE CASCADE,
+    total        REAL NOT NULL,
+    difficulty   REAL,
+    execution    REAL,
+    updated      TEXT NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class Migration:
+    """The step that brings a database from `version - 1` to `version`."""
+
+    version: int
+    apply: Callable[[sqlite3.Connection], None]
+
+
+def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
+    """A migration step that runs plain SQL statements (inside the caller's transaction)."""
+
+    def run(conn: sqlite3.Connection) -> None:
+        for statement in sql.split(";"):
+            if statement.strip():
+                conn.execute(statement)
+
+    return run
+
+
+MIGRATIONS: tuple[Migration, ...] = (Migration(1, _script(_V1)),)
+SCHEMA_VERSION = MIGRATIONS[-1].version
+
+
+def current_version(conn: sqlite3.Connection) -> int:
+    """The schema version a database records (0 for a new, empty database)."""
+    conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+    row = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
+    return int(row[0] or 0)
+
+
+def migrate(
+    conn: sqlite3.Connection, label: str, migrations: Sequence[Migration] = MIGRATIONS
+) -> int:
+    """Apply every migration newer than the database's version; return the final version.
+
+    `conn` must be in autocommit mode (isolation_level=None): each step runs in its own
+    BEGIN IMMEDIATE ... COMMIT, so a crash mid-upgrade keeps the previous complete version.
+    """
+    latest = migrations[-1].version if migrations else 0
+    version = current_version(conn)
+    if version > latest:
+        raise JudgeappError(
+            f"{label}: library schema version {version} is newer than this judgeapp "
+            f"understands ({latest}); update judgeapp"
+        )
+    for step in migrations:
+        if step.version <= version:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            step.apply(conn)
+            conn.execute("INSERT INTO schema_version (version) VALUES (?)", (step.version,))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        version = step.version
+    return version
