@@ -1,0 +1,25 @@
+"""Writing report files: complete or not at all, readable like any document the user saves."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from judgeapp.core.files import atomic_path
+
+# Temporary files are created private (0600); a finished report is an ordinary document.
+REPORT_MODE = 0o644
+
+
+def write_report_bytes(target: str | Path, data: bytes) -> None:
+    """Write `data` to `target` atomically (JudgeappError on any file-system failure)."""
+    with atomic_path(target) as tmp:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, REPORT_MODE)
+
+
+def write_report_text(target: str | Path, text: str) -> None:
+    write_report_bytes(target, text.encode("utf-8"))
