@@ -1,0 +1,141 @@
+"""The model card: what a head checkpoint is, what it was trained on and how well it did."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field, fields
+from datetime import UTC, datetime
+from typing import Any
+
+from judgeapp.model.config import HeadConfig
+
+CARD_FORMAT_VERSION = 1
+TARGETS = ("total", "difficulty", "execution")
+
+
+def now_iso() -> str:
+    """The current UTC time as ISO 8601, to the second."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class ModelCard:
+    """Metadata stored as JSON inside every head checkpoint.
+
+    head: HeadConfig.to_dict() of the head. profile: the feature profile the head expects.
+    routine: apparatus or sport ("ball", "clubs", ..., "unknown"). target: which score it
+    predicts; score_max: the range the sigmoid output is multiplied by. trained_on: a
+    description of the training data; protocol: the training settings. val/test_spearman: the
+    validation and test rank correlations (None when not measured). backbones_pretrained: whether
+    the features it was trained on came from pretrained backbones (None: unknown or untrained).
+    trained: False for a randomly initialised head.
+    """
+
+    name: str
+    head: dict[str, Any]
+    profile: str
+    routine: str = "unknown"
+    target: str = "total"
+    score_max: float = 25.0
+    trained_on: str = ""
+    protocol: dict[str, Any] = field(default_factory=dict)
+    val_spearman: float | None = None
+    test_spearman: float | None = None
+    seed: int | None = None
+    created: str = field(default_factory=now_iso)
+    backbones_pretrained: bool | None = None
+    trained: bool = False
+    format_version: int = CARD_FORMAT_VERSION
+
+    def __post_init__(self) -> None:
+        _check_type("format_version", self.format_version, int)
+        if self.format_version != CARD_FORMAT_VERSION:
+            raise ValueError(
+                f"model card format_version {self.format_version} is not supported "
+                f"(this judgeapp reads version {CARD_FORMAT_VERSION})"
+            )
+        for name in ("name", "profile", "routine", "target", "trained_on", "created"):
+            _check_type(name, getattr(self, name), str)
+        if not self.name or not self.profile:
+            raise ValueError("model card needs a non-empty name and profile")
+        if self.target not in TARGETS:
+            raise ValueError(f"model card target must be one of {TARGETS}, not {self.target!r}")
+        _check_type("score_max", self.score_max, float)
+        if not (math.isfinite(self.score_max) and self.score_max > 0):
+            raise ValueError(f"model card score_max must be positive, not {self.score_max!r}")
+        object.__setattr__(self, "score_max", float(self.score_max))
+        _check_type("head", self.head, dict)
+        HeadConfig.from_dict(self.head)
+        _check_type("protocol", self.protocol, dict)
+        for name in ("val_spearman", "test_spearman"):
+            value = getattr(self, name)
+            if value is not None:
+                _check_type(name, value, float)
+                object.__setattr__(self, name, float(value))
+        if self.seed is not None:
+            _check_type("seed", self.seed, int)
+        if self.backbones_pretrained is not None:
+            _check_type("backbones_pretrained", self.backbones_pretrained, bool)
+        _check_type("trained", self.trained, bool)
+
+    @property
+    def head_config(self) -> HeadConfig:
+        return HeadConfig.from_dict(self.head)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), sort_keys=True)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ModelCard:
+        """Rebuild from `to_dict()`; missing, unknown or badly typed fields raise ValueError."""
+        if not isinstance(data, dict):
+            raise ValueError(f"model card must be a JSON object, not {type(data).__name__}")
+        if "format_version" not in data:
+            raise ValueError("model card has no format_version")
+        _check_type("format_version", data["format_version"], int)
+        if data["format_version"] != CARD_FORMAT_VERSION:
+            raise ValueError(
+                f"model card format_version {data['format_version']} is not supported "
+                f"(this judgeapp reads version {CARD_FORMAT_VERSION})"
+            )
+        names = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - names)
+        if unknown:
+            raise ValueError(f"model card has unknown fields: {', '.join(unknown)}")
+        missing = sorted(names - set(data))
+        if missing:
+            raise ValueError(f"model card lacks fields: {', '.join(missing)}")
+        return cls(**data)
+
+    @classmethod
+    def from_json(cls, text: str) -> ModelCard:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"model card is not valid JSON ({exc.msg})") from None
+        return cls.from_dict(data)
+
+
+def card_is_calibrated(card: ModelCard, backbones_pretrained: bool) -> bool:
+    """Whether scores from this head mean anything: a trained head on pretrained backbones.
+
+    A head trained on features of random backbones (card.backbones_pretrained is False) is not
+    calibrated either; None (unknown, e.g. the authors' released features) counts as pretrained.
+    """
+    return bool(card.trained and backbones_pretrained and card.backbones_pretrained is not False)
+
+
+def _check_type(name: str, value: Any, kind: type) -> None:
+    """Raise ValueError unless value is of `kind` (int accepted for float, bool never for int)."""
+    if kind is float:
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+    elif kind is int:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    else:
+        ok = isinstance(value, kind)
+    if not ok:
+        raise ValueError(f"model card field {name} must be {kind.__name__}, not {value!r}")

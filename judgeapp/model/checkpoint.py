@@ -1,0 +1,164 @@
+"""Head checkpoints: safetensors files whose metadata holds the JSON model card.
+
+Loading never unpickles: a pickle or a PyTorch zip archive is recognised by its first bytes and
+refused before any library reads it, and safetensors itself only parses JSON and raw tensors.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import torch
+from safetensors import SafetensorError, safe_open
+from safetensors.torch import save_file
+
+from judgeapp.core.errors import CheckpointError
+from judgeapp.core.files import atomic_path
+from judgeapp.model.card import ModelCard
+from judgeapp.model.head import ActionNet
+
+CARD_KEY = "judgeapp.model_card"
+HEADER_LIMIT_BYTES = 100 * 1024 * 1024
+
+
+def save_checkpoint(path: str | Path, model: ActionNet, card: ModelCard) -> ModelCard:
+    """Write the head's weights and its card to `path` atomically; return the card written.
+
+    The card's `head` is set from the model's own configuration, so they cannot disagree.
+    """
+    card = dataclasses.replace(card, head=model.config.to_dict())
+    tensors = {
+        name: tensor.detach().to("cpu").contiguous().clone()
+        for name, tensor in model.state_dict().items()
+    }
+    with atomic_path(path, suffix=".safetensors") as tmp:
+        save_file(tensors, str(tmp), metadata={CARD_KEY: card.to_json()})
+    return card
+
+
+def load_checkpoint(
+    path: str | Path, device: str | torch.device = "cpu"
+) -> tuple[ActionNet, ModelCard]:
+    """Read a head checkpoint; returns the head (in eval mode, on `device`) and its card.
+
+    Raises CheckpointError, one line naming the file, for a missing, empty, truncated or
+    non-safetensors file, a missing or invalid card, or weights that do not fit the card's head.
+    """
+    path = Path(path)
+    _check_file_kind(path)
+    try:
+        with safe_open(str(path), framework="pt", device="cpu") as reader:
+            metadata = reader.metadata() or {}
+            tensors = {name: reader.get_tensor(name) for name in reader.keys()}
+    except (SafetensorError, OSError, ValueError) as exc:
+        reason = _one_line(exc)
+        raise CheckpointError(f"{path}: not a readable safetensors file ({reason})") from None
+    if CARD_KEY not in metadata:
+        raise CheckpointError(f"{path}: no judgeapp model card in the file's metadata")
+    try:
+        card = ModelCard.from_json(metadata[CARD_KEY])
+        model = ActionNet.from_config(card.head_config)
+    except (ValueError, TypeError) as exc:
+        raise CheckpointError(f"{path}: invalid model card ({_one_line(exc)})") from None
+    state = _matching_state(path, model, tensors)
+    model.load_state_dict(state, strict=True)
+    return model.to(device).eval(), card
+
+
+def random_head(
+    profile: str,
+    dynamic_dim: int,
+    static_dim: int,
+    seed: int = 0,
+    routine: str = "unknown",
+    target: str = "total",
+    score_max: float = 25.0,
+) -> tuple[ActionNet, ModelCard]:
+    """An untrained paper head with seeded random weights, and a card that says so."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        model = ActionNet(dynamic_dim=dynamic_dim, static_dim=static_dim)
+    card = ModelCard(
+        name=f"random-{profile}-seed{seed}",
+        head=model.config.to_dict(),
+        profile=profile,
+        routine=routine,
+        target=target,
+        score_max=score_max,
+        trained_on="nothing: random initial weights",
+        seed=seed,
+        backbones_pretrained=None,
+        trained=False,
+    )
+    return model.eval(), card
+
+
+def _check_file_kind(path: Path) -> None:
+    """Refuse, from the first bytes alone, anything that is not a safetensors file."""
+    if not path.exists():
+        raise CheckpointError(f"{path}: checkpoint not found")
+    if not path.is_file():
+        raise CheckpointError(f"{path}: not a file")
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as fh:
+            head = fh.read(9)
+    except OSError as exc:
+        raise CheckpointError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if size == 0:
+        raise CheckpointError(f"{path}: empty file")
+    if head.startswith(b"PK\x03\x04"):
+        raise CheckpointError(
+            f"{path}: a zip archive (a PyTorch .pth/.pt?), not a safetensors checkpoint; "
+            "refused without loading it"
+        )
+    if head[:1] == b"\x80" and head[1:2] in (b"\x02", b"\x03", b"\x04", b"\x05"):
+        raise CheckpointError(
+            f"{path}: a pickle file, not a safetensors checkpoint; refused without unpickling"
+        )
+    if size < 9:
+        raise CheckpointError(f"{path}: too short to be a safetensors checkpoint ({size} bytes)")
+    header_bytes = int.from_bytes(head[:8], "little")
+    if head[8:9] != b"{" or header_bytes > HEADER_LIMIT_BYTES:
+        raise CheckpointError(f"{path}: not a safetensors checkpoint")
+    if 8 + header_bytes > size:
+        raise CheckpointError(f"{path}: truncated safetensors checkpoint")
+
+
+def _matching_state(
+    path: Path, model: ActionNet, tensors: dict[str, torch.Tensor]
+) -> dict[str, torch.Tensor]:
+    """The file's tensors, checked against the head's own names, shapes and dtypes."""
+    expected = model.state_dict()
+    missing = sorted(set(expected) - set(tensors))
+    if missing:
+        raise CheckpointError(
+            f"{path}: weights do not match the card's head: {len(missing)} missing "
+            f"(first: {missing[0]})"
+        )
+    unexpected = sorted(set(tensors) - set(expected))
+    if unexpected:
+        raise CheckpointError(
+            f"{path}: weights do not match the card's head: {len(unexpected)} unexpected "
+            f"(first: {unexpected[0]})"
+        )
+    state = {}
+    for name, reference in expected.items():
+        tensor = tensors[name]
+        if tensor.shape != reference.shape:
+            raise CheckpointError(
+                f"{path}: weights do not match the card's head: {name} is "
+                f"{list(tensor.shape)}, expected {list(reference.shape)}"
+            )
+        if not tensor.is_floating_point():
+            raise CheckpointError(f"{path}: {name} holds {tensor.dtype}, not floating point")
+        if not bool(torch.isfinite(tensor).all()):
+            raise CheckpointError(f"{path}: {name} holds NaN or infinite values")
+        state[name] = tensor.to(reference.dtype)
+    return state
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text or type(exc).__name__
