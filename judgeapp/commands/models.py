@@ -1,0 +1,191 @@
+"""`judgeapp models list|download|verify|pack|install`: the pretrained weights files."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "models",
+        help="list, download, verify, pack and install pretrained weights",
+        description=(
+            "Pretrained weights files: where they are, whether they are intact, and model packs "
+            "(a folder or .zip one connected machine prepares for offline ones)."
+        ),
+    )
+    actions = parser.add_subparsers(dest="models_action", metavar="ACTION", required=True)
+
+    listing = actions.add_parser("list", help="table of the files, their status and location")
+    listing.set_defaults(func=run)
+
+    download = actions.add_parser("download", help="download files into the cache")
+    download.add_argument("names", nargs="*", metavar="NAME", help="registry names")
+    download.add_argument("--all", action="store_true", help="every registered file")
+    download.add_argument(
+        "--profile", action="append", default=[], metavar="PROFILE",
+        help="the files a feature profile needs (torchvision, paper); repeatable",
+    )  # fmt: skip
+    download.set_defaults(func=run, models_usage=download.error)
+
+    verify = actions.add_parser("verify", help="re-hash the files present and check them")
+    verify.add_argument("names", nargs="*", metavar="NAME", help="default: every file present")
+    verify.set_defaults(func=run)
+
+    pack = actions.add_parser("pack", help="write a model pack (folder, or .zip)")
+    pack.add_argument("out", metavar="OUT", help="new folder, or a file name ending in .zip")
+    pack.add_argument("--names", nargs="+", metavar="NAME", help="default: every registered file")
+    pack.add_argument("--download", action="store_true", help="download missing files first")
+    pack.set_defaults(func=run)
+
+    install = actions.add_parser("install", help="verify a model pack and copy it into the cache")
+    install.add_argument("pack", metavar="PACK", help="model pack folder or .zip")
+    install.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    action = {
+        "list": _list,
+        "download": _download,
+        "verify": _verify,
+        "pack": _pack,
+        "install": _install,
+    }[args.models_action]
+    return action(args)
+
+
+def _size_text(size: int | None) -> str:
+    if size is None:
+        return "?"
+    return f"{size / 1e6:.1f} MB"
+
+
+def _status(entry) -> tuple[str, str, int | None]:
+    """(status, where, size): verified / present / corrupt / missing, without hashing anew."""
+    from judgeapp.weights.store import cached_digest, candidates, target_path
+
+    found = candidates(entry)
+    if not found:
+        return "missing", str(target_path(entry)), entry.size_bytes
+    path = found[0]
+    size = path.stat().st_size
+    digest = cached_digest(path)
+    if entry.size_bytes is not None and size != entry.size_bytes:
+        return "corrupt", str(path), size
+    if digest is None:
+        return "present", str(path), size
+    return ("verified" if entry.hash_matches(digest) else "corrupt"), str(path), size
+
+
+def _list(args: argparse.Namespace) -> int:
+    from judgeapp.weights.registry import REGISTRY
+
+    rows = [("NAME", "FILE", "SIZE", "CHECK", "STATUS", "WHERE")]
+    for entry in REGISTRY.values():
+        status, where, size = _status(entry)
+        rows.append((entry.name, entry.filename, _size_text(size), entry.hash_check, status, where))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    for row in rows:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        print("  ".join([*cells, row[-1]]).rstrip())
+    print(
+        "\nverified: hash checked; present: not yet checked (`judgeapp models verify`); "
+        "CHECK prefix = only the published hash prefix can be checked"
+    )
+    return 0
+
+
+def _names_for_download(args: argparse.Namespace) -> list[str]:
+    from judgeapp.weights.registry import REGISTRY, get_weights_file
+
+    if args.all:
+        return list(REGISTRY)
+    names = list(args.names)
+    if args.profile:
+        from judgeapp.features.profiles import get_profile  # imports torch: only when needed
+    for profile_name in args.profile:
+        profile = get_profile(profile_name)
+        names += [profile.dynamic_weights, profile.static_weights]
+    if not names:
+        args.models_usage("name files to download, or give --all or --profile")
+    for name in names:
+        get_weights_file(name)  # unknown names fail before anything is fetched
+    return list(dict.fromkeys(names))
+
+
+def _download(args: argparse.Namespace) -> int:
+    from judgeapp.core.errors import JudgeappError
+    from judgeapp.weights.loading import resolve
+    from judgeapp.weights.registry import get_weights_file
+    from judgeapp.weights.store import candidates, check_file
+
+    failures = 0
+    for name in _names_for_download(args):
+        entry = get_weights_file(name)
+        if any(check_file(entry, path).ok for path in candidates(entry)):
+            print(f"{name}: already present")
+            continue
+        try:
+            path = resolve(entry, allow_download=True)
+        except JudgeappError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            failures += 1
+            continue
+        print(f"{name}: downloaded to {path}")
+    return 1 if failures else 0
+
+
+def _verify_text(entry) -> str:
+    if entry.hash_check == "sha256":
+        return "SHA-256 matches"
+    if entry.hash_check == "prefix":
+        return (
+            f"prefix check only: SHA-256 starts with {entry.sha256_prefix} (no full hash published)"
+        )
+    return "no published hash: checked that it loads as a plain state dict of tensors"
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from judgeapp.core.errors import WeightsError
+    from judgeapp.weights.loading import read_state_dict
+    from judgeapp.weights.registry import REGISTRY, get_weights_file
+    from judgeapp.weights.store import candidates, check_file, target_path
+
+    entries = [get_weights_file(n) for n in args.names] if args.names else list(REGISTRY.values())
+    bad = 0
+    for entry in entries:
+        found = candidates(entry)
+        if not found:
+            print(f"{entry.name}: missing (expected at {target_path(entry)})")
+            bad += bool(args.names)
+            continue
+        for path in found:
+            check = check_file(entry, path, use_cache=False)
+            if check.ok and entry.hash_check == "none" and path.suffix == ".pth":
+                try:
+                    read_state_dict(path)
+                except WeightsError as exc:
+                    check = type(check)(path, False, check.digest, str(exc))
+            if check.ok:
+                print(f"{entry.name}: ok, {_verify_text(entry)} ({path})")
+            else:
+                print(f"{entry.name}: BAD {path}: {check.problem}")
+                bad += 1
+    return 1 if bad else 0
+
+
+def _pack(args: argparse.Namespace) -> int:
+    from judgeapp.weights.packs import pack
+
+    out = pack(args.out, names=args.names, allow_download=args.download)
+    print(f"model pack written: {out}")
+    return 0
+
+
+def _install(args: argparse.Namespace) -> int:
+    from judgeapp.weights.packs import install
+
+    for path in install(args.pack):
+        print(f"installed {path}")
+    return 0

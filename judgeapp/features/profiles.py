@@ -1,0 +1,146 @@
+"""Feature profiles: the whole recipe from frames and crops to features, by name.
+
+A head is only valid on features made by the recipe it was trained on, so checkpoints record
+the profile name. Adding a profile is adding one `Profile` entry to `PROFILES`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from torch import nn
+
+from judgeapp.core.errors import JudgeappError
+from judgeapp.features import networks, preprocess
+from judgeapp.features.backbones import (
+    HALF_RANGE,
+    IMAGENET,
+    DynamicBackbone,
+    Normalization,
+    PrepareFn,
+    StaticBackbone,
+)
+
+# torchvision's S3D_Weights.KINETICS400_V1.transforms(): VideoClassification's defaults.
+KINETICS_S3D = Normalization(mean=(0.43216, 0.394666, 0.37645), std=(0.22803, 0.22145, 0.216989))
+
+DynamicBuilder = Callable[[dict | None, str, bool], DynamicBackbone]
+StaticBuilder = Callable[[dict | None, str, bool], StaticBackbone]
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A named feature recipe: both backbones, their preprocessing and their weights files.
+
+    dynamic_weights / static_weights are names in the weights registry (judgeapp.weights).
+    """
+
+    name: str
+    dynamic_dim: int
+    static_dim: int
+    dynamic_weights: str
+    static_weights: str
+    description: str
+    dynamic_builder: DynamicBuilder
+    static_builder: StaticBuilder
+
+    def build_dynamic(
+        self, state_dict: dict | None, device: str = "cpu", half: bool = False
+    ) -> DynamicBackbone:
+        """The dynamic backbone with these weights (None: random, seeded by the caller)."""
+        return self.dynamic_builder(state_dict, device, half)
+
+    def build_static(
+        self, state_dict: dict | None, device: str = "cpu", half: bool = False
+    ) -> StaticBackbone:
+        """The static backbone with these weights (None: random, seeded by the caller)."""
+        return self.static_builder(state_dict, device, half)
+
+
+def dynamic_builder(
+    network: Callable[[dict | None], nn.Module],
+    prepare: PrepareFn,
+    norm: Normalization,
+    dim: int,
+    name: str,
+) -> DynamicBuilder:
+    """A Profile.dynamic_builder from a network builder and the preprocessing around it."""
+
+    def build(state_dict: dict | None, device: str, half: bool) -> DynamicBackbone:
+        return DynamicBackbone(network(state_dict), prepare, norm, dim, device, half, name)
+
+    return build
+
+
+def static_builder(
+    network: Callable[[dict | None], nn.Module],
+    prepare: PrepareFn,
+    norm: Normalization,
+    dim: int,
+    name: str,
+) -> StaticBuilder:
+    """A Profile.static_builder from a network builder and the preprocessing around it."""
+
+    def build(state_dict: dict | None, device: str, half: bool) -> StaticBackbone:
+        return StaticBackbone(network(state_dict), prepare, norm, dim, device, half, name)
+
+    return build
+
+
+TORCHVISION = Profile(
+    name="torchvision",
+    dynamic_dim=networks.S3D_DIM,
+    static_dim=networks.RESNET50_DIM,
+    dynamic_weights="s3d_kinetics400",
+    static_weights="resnet50_imagenet1k_v2",
+    description=(
+        "torchvision weights: S3D (Kinetics-400) on 256x256-resized, centre-cropped 224x224 "
+        "frames with Kinetics mean/std; ResNet-50 (IMAGENET1K_V2) on 224x224 crops with "
+        "ImageNet mean/std"
+    ),
+    dynamic_builder=dynamic_builder(
+        networks.s3d_features, preprocess.s3d_frame, KINETICS_S3D, networks.S3D_DIM, "S3D"
+    ),
+    static_builder=static_builder(
+        networks.resnet50_features,
+        preprocess.square_crop,
+        IMAGENET,
+        networks.RESNET50_DIM,
+        "ResNet-50 (IMAGENET1K_V2)",
+    ),
+)
+
+PAPER = Profile(
+    name="paper",
+    dynamic_dim=networks.I3D_DIM,
+    static_dim=networks.RESNET50_DIM,
+    dynamic_weights="i3d_rgb_kinetics400",
+    static_weights="resnet50_imagenet1k_v1",
+    description=(
+        "the ACTION-NET authors' recipe: RGB I3D (Kinetics-400, i3d_rgb.pth) on frames resized "
+        "to height 224, centre 224x300 window squeezed to 224x224, scaled to [-1, 1]; "
+        "ResNet-50 (IMAGENET1K_V1) on 224x224 crops with mean = std = 0.5"
+    ),
+    dynamic_builder=dynamic_builder(
+        networks.i3d_features, preprocess.paper_frame, HALF_RANGE, networks.I3D_DIM, "I3D"
+    ),
+    static_builder=static_builder(
+        networks.resnet50_features,
+        preprocess.square_crop,
+        HALF_RANGE,
+        networks.RESNET50_DIM,
+        "ResNet-50 (IMAGENET1K_V1)",
+    ),
+)
+
+PROFILES: dict[str, Profile] = {p.name: p for p in (TORCHVISION, PAPER)}
+
+
+def get_profile(name: str) -> Profile:
+    """The profile called `name`; an unknown name is a JudgeappError listing the valid ones."""
+    try:
+        return PROFILES[name]
+    except KeyError:
+        valid = ", ".join(sorted(PROFILES))
+        raise JudgeappError(f"unknown feature profile {name!r}: choose one of {valid}") from None

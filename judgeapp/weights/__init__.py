@@ -1,0 +1,27 @@
+"""The registry of pretrained files: lookup, download, verification, model packs.
+
+Typical use: `load_state_dict(profile.dynamic_weights, allow_download=False)` for a backbone,
+`resolve("yolo")` for a path another library loads itself.
+"""
+
+from judgeapp.weights.download import download, offline
+from judgeapp.weights.loading import load_state_dict, read_state_dict, resolve
+from judgeapp.weights.packs import install, pack
+from judgeapp.weights.registry import REGISTRY, WeightsFile, get_weights_file
+from judgeapp.weights.store import check_file, target_path, weights_dir
+
+__all__ = [
+    "REGISTRY",
+    "WeightsFile",
+    "check_file",
+    "download",
+    "get_weights_file",
+    "install",
+    "load_state_dict",
+    "offline",
+    "pack",
+    "read_state_dict",
+    "resolve",
+    "target_path",
+    "weights_dir",
+]

@@ -1,0 +1,145 @@
+"""Every pretrained file judgeapp can use: where it comes from, its size and its SHA-256.
+
+Hashes are the published full SHA-256 wherever one could be found. torchvision's file names
+embed the first 8 hex digits of the SHA-256 (torch.hub checks only that prefix); where no full
+hash is published the entry records that prefix, and verification says it is a prefix check.
+Nothing here is invented: an unknown size or hash is None.
+
+Sources of the values:
+- resnet50-0676ba61.pth (102530333 bytes, full SHA-256) and resnet50-11ad3fa6.pth (102540417
+  bytes, full SHA-256): published by several independent projects that pin torchvision's files;
+  both agree with the prefix in torchvision's file name.
+- s3d-d76dad2f.pth: only torchvision's name prefix is published; about 32.0 MB (torchvision's
+  `_file_size` 31.972 MiB), exact size not published.
+- yolo11n.pt (5613764 bytes, full SHA-256): pinned by many projects that use Ultralytics'
+  release asset.
+- i3d_rgb.pth: the authors load the PyTorch port of DeepMind's kinetics-i3d RGB checkpoint
+  (hassony2/kinetics_i3d_pytorch, `model/model_rgb.pth`, about 50 MB); no size or hash is
+  published for it, so it is checked only by loading it as a plain state dict of tensors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from judgeapp.core.errors import WeightsError
+
+
+@dataclass(frozen=True)
+class WeightsFile:
+    """One pretrained file.
+
+    name: registry name (what profiles and `judgeapp models` use); filename: the name it is
+    stored under; sha256: the full published hash, or None; sha256_prefix: the leading hex
+    digits known when no full hash is (torchvision's file names); size_bytes: None if unknown.
+    """
+
+    name: str
+    filename: str
+    url: str
+    size_bytes: int | None
+    sha256: str | None
+    description: str
+    license: str
+    used_by: tuple[str, ...]
+    sha256_prefix: str | None = None
+
+    @property
+    def hash_check(self) -> str:
+        """How the hash is checked: "sha256" (full), "prefix" (first hex digits) or "none"."""
+        if self.sha256:
+            return "sha256"
+        if self.sha256_prefix:
+            return "prefix"
+        return "none"
+
+    def hash_matches(self, digest: str) -> bool:
+        """Whether a file's full hex SHA-256 `digest` is the published one (or starts with it)."""
+        digest = digest.lower()
+        if self.sha256:
+            return digest == self.sha256.lower()
+        if self.sha256_prefix:
+            return digest.startswith(self.sha256_prefix.lower())
+        return True
+
+    def expected_hash_text(self) -> str:
+        """How the expected hash reads in messages."""
+        if self.sha256:
+            return self.sha256
+        if self.sha256_prefix:
+            return f"{self.sha256_prefix}... (prefix only)"
+        return "none published"
+
+
+_TORCHVISION_LICENSE = "BSD-3-Clause (torchvision); trained on ImageNet / Kinetics, research use"
+
+ENTRIES: tuple[WeightsFile, ...] = (
+    WeightsFile(
+        name="s3d_kinetics400",
+        filename="s3d-d76dad2f.pth",
+        url="https://download.pytorch.org/models/s3d-d76dad2f.pth",
+        size_bytes=None,
+        sha256=None,
+        sha256_prefix="d76dad2f",
+        description="torchvision S3D, Kinetics-400 (S3D_Weights.KINETICS400_V1), ~32 MB",
+        license=_TORCHVISION_LICENSE,
+        used_by=("torchvision profile: dynamic stream",),
+    ),
+    WeightsFile(
+        name="resnet50_imagenet1k_v2",
+        filename="resnet50-11ad3fa6.pth",
+        url="https://download.pytorch.org/models/resnet50-11ad3fa6.pth",
+        size_bytes=102540417,
+        sha256="11ad3fa62ca79e40addfd354a8ec4b7c75143b3038b8d2a807fbc68deab379ca",
+        description="torchvision ResNet-50, ImageNet (ResNet50_Weights.IMAGENET1K_V2)",
+        license=_TORCHVISION_LICENSE,
+        used_by=("torchvision profile: static stream",),
+    ),
+    WeightsFile(
+        name="resnet50_imagenet1k_v1",
+        filename="resnet50-0676ba61.pth",
+        url="https://download.pytorch.org/models/resnet50-0676ba61.pth",
+        size_bytes=102530333,
+        sha256="0676ba61b6795bbe1773cffd859882e5e297624d384b6993f7c9e683e722fb8a",
+        description="torchvision ResNet-50, ImageNet (ResNet50_Weights.IMAGENET1K_V1)",
+        license=_TORCHVISION_LICENSE,
+        used_by=("paper profile: static stream",),
+    ),
+    WeightsFile(
+        name="i3d_rgb_kinetics400",
+        filename="i3d_rgb.pth",
+        url="https://github.com/hassony2/kinetics_i3d_pytorch/raw/master/model/model_rgb.pth",
+        size_bytes=None,
+        sha256=None,
+        description=(
+            "RGB I3D (Inception-v1, Kinetics-400): PyTorch port of DeepMind kinetics-i3d, "
+            "the ACTION-NET authors' i3d_rgb.pth (published as model_rgb.pth), ~50 MB"
+        ),
+        license="Apache-2.0 (DeepMind kinetics-i3d weights; port: MIT)",
+        used_by=("paper profile: dynamic stream",),
+    ),
+    WeightsFile(
+        name="yolo",
+        filename="yolo11n.pt",
+        url="https://github.com/ultralytics/assets/releases/download/v8.4.0/yolo11n.pt",
+        size_bytes=5613764,
+        sha256="0ebbc80d4a7680d14987a577cd21342b65ecfd94632bd9a8da63ae6417644ee1",
+        description="Ultralytics YOLO11n, COCO: person detector for the static stream",
+        license="AGPL-3.0 (Ultralytics)",
+        used_by=("person detection (both profiles)",),
+    ),
+)
+
+# Looked up at call time, so tests can add an entry with monkeypatch.setitem.
+REGISTRY: dict[str, WeightsFile] = {entry.name: entry for entry in ENTRIES}
+
+
+def get_weights_file(name: str | WeightsFile) -> WeightsFile:
+    """The registry entry called `name` (an entry passes through); unknown names list the valid."""
+    if isinstance(name, WeightsFile):
+        return name
+    try:
+        return REGISTRY[name]
+    except KeyError:
+        valid = ", ".join(sorted(REGISTRY))
+        raise WeightsError(f"unknown weights name {name!r}: choose one of {valid}") from None

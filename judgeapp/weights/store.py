@@ -1,0 +1,145 @@
+"""Where weights files live and whether they are intact.
+
+A file is looked for in judgeapp's cache (`<cache>/weights/`, where downloads and model packs
+go), then in the folders of `$JUDGEAPP_WEIGHTS_PATH` (os.pathsep-separated, read-only; e.g. a
+model pack unpacked on a shared drive), then in torch.hub's checkpoint folder (torchvision files
+a user already downloaded). Hashing a 100 MB file takes a while, so a verified digest is
+remembered by path, size and modification time in `<cache>/weights/verified.json`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from judgeapp.core.errors import WeightsError
+from judgeapp.core.files import sha256_file, write_text_atomic
+from judgeapp.core.paths import cache_dir
+from judgeapp.weights.registry import WeightsFile
+
+VERIFIED_FILE = "verified.json"
+
+
+def weights_dir() -> Path:
+    """The folder judgeapp downloads and installs weights into."""
+    return cache_dir() / "weights"
+
+
+def target_path(entry: WeightsFile) -> Path:
+    """Where `entry` belongs in the cache (the path error messages tell the user)."""
+    return weights_dir() / entry.filename
+
+
+def _torch_hub_checkpoints() -> Path:
+    # torch.hub.get_dir() without importing torch: $TORCH_HOME or $XDG_CACHE_HOME/torch.
+    torch_home = os.environ.get("TORCH_HOME") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache"), "torch"
+    )
+    return Path(torch_home) / "hub" / "checkpoints"
+
+
+def search_dirs() -> list[Path]:
+    """Folders searched for weights files, in order."""
+    dirs = [weights_dir()]
+    extra = os.environ.get("JUDGEAPP_WEIGHTS_PATH", "")
+    dirs += [Path(p) for p in extra.split(os.pathsep) if p]
+    dirs.append(_torch_hub_checkpoints())
+    return dirs
+
+
+def candidates(entry: WeightsFile) -> list[Path]:
+    """Existing files that may be `entry`, in search order."""
+    return [d / entry.filename for d in search_dirs() if (d / entry.filename).is_file()]
+
+
+@dataclass(frozen=True)
+class Check:
+    """The result of checking one file against its registry entry."""
+
+    path: Path
+    ok: bool
+    digest: str
+    problem: str = ""
+
+    @property
+    def how(self) -> str:
+        return self.problem or "ok"
+
+
+def _load_records() -> dict:
+    path = weights_dir() / VERIFIED_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def remember(path: Path, digest: str) -> None:
+    """Record `digest` as the SHA-256 of `path` at its current size and modification time."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return
+    records = _load_records()
+    records[str(path.resolve())] = {
+        "size": stat.st_size,
+        "mtime_ns": stat.st_mtime_ns,
+        "sha256": digest,
+    }
+    try:
+        write_text_atomic(weights_dir() / VERIFIED_FILE, json.dumps(records, indent=1))
+    except Exception:  # noqa: BLE001 - a read-only cache only costs a re-hash next time
+        pass
+
+
+def cached_digest(path: Path) -> str | None:
+    """The remembered SHA-256 of `path` if its size and mtime have not changed since."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    record = _load_records().get(str(path.resolve()))
+    if (
+        isinstance(record, dict)
+        and record.get("size") == stat.st_size
+        and record.get("mtime_ns") == stat.st_mtime_ns
+        and isinstance(record.get("sha256"), str)
+    ):
+        return record["sha256"]
+    return None
+
+
+def file_digest(path: Path, use_cache: bool = True, record: bool = True) -> str:
+    """SHA-256 of `path`, from the verification record when still valid, else computed."""
+    if use_cache and (digest := cached_digest(path)) is not None:
+        return digest
+    try:
+        digest = sha256_file(path)
+    except OSError as exc:
+        raise WeightsError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    if record:
+        remember(path, digest)
+    return digest
+
+
+def check_file(
+    entry: WeightsFile, path: Path, use_cache: bool = True, record: bool = True
+) -> Check:
+    """Compare `path` with `entry`'s size and hash (use_cache: trust a still-valid record)."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        return Check(path, False, "", f"cannot read ({exc.strerror or exc})")
+    if entry.size_bytes is not None and size != entry.size_bytes:
+        return Check(path, False, "", f"size {size} bytes, expected {entry.size_bytes}")
+    if size == 0:
+        return Check(path, False, "", "empty file")
+    digest = file_digest(path, use_cache=use_cache, record=record)
+    if not entry.hash_matches(digest):
+        return Check(
+            path, False, digest, f"SHA-256 {digest}, expected {entry.expected_hash_text()}"
+        )
+    return Check(path, True, digest)
