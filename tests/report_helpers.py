@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
+import io
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 
@@ -92,3 +100,96 @@ def make_result(
             "total": 7.51,
         },
     )
+
+
+# ---------------------------------------------------------------------- failing file systems
+
+
+@contextlib.contextmanager
+def full_tmpfs(root: Path, size_kib: int = 256) -> Iterator[Path | None]:
+    """A tiny tmpfs mounted under `root` and filled up (ENOSPC on the next write), or None
+    where mounting is not allowed (not root, no CAP_SYS_ADMIN)."""
+    mount_point = root / "full-disk"
+    mount_point.mkdir()
+    done = (
+        subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size_kib}k", "tmpfs", str(mount_point)],
+            capture_output=True,
+        )
+        if shutil.which("mount")
+        else None
+    )
+    if done is None or done.returncode != 0:
+        yield None
+        return
+    try:
+        with open(mount_point / "filler", "wb", buffering=0) as fh:
+            try:
+                while True:
+                    fh.write(b"\0" * 4096)
+            except OSError as exc:
+                assert exc.errno == errno.ENOSPC
+        yield mount_point
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], capture_output=True)
+
+
+@contextlib.contextmanager
+def unwritable_dir(root: Path) -> Iterator[Path | None]:
+    """A folder nobody (root included) can create files in, or None if this system lacks a
+    way: mode 0555 for ordinary users; the immutable attribute (chattr +i) for root."""
+    folder = root / "read-only"
+    folder.mkdir()
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        undo = ["chmod", "755", str(folder)]
+    elif (
+        shutil.which("chattr")
+        and subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode == 0
+    ):
+        undo = ["chattr", "-i", str(folder)]
+    else:
+        yield None
+        return
+    try:
+        try:
+            (folder / "probe").touch()
+        except OSError:
+            yield folder
+        else:  # the file system ignores the attribute
+            (folder / "probe").unlink()
+            yield None
+    finally:
+        subprocess.run(undo, capture_output=True)
+
+
+class DiskFullWriter(io.RawIOBase):
+    """A file stand-in that takes `room` bytes and then fails like a full disk."""
+
+    def __init__(self, real: io.BufferedWriter, room: int) -> None:
+        self.real = real
+        self.room = room
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        if len(data) > self.room:
+            self.real.write(bytes(data[: self.room]))
+            self.real.flush()
+            self.room = 0
+            raise OSError(errno.ENOSPC, "No space left on device")
+        self.room -= len(data)
+        return self.real.write(data)
+
+    def fileno(self) -> int:
+        return self.real.fileno()
+
+    def flush(self) -> None:
+        if not self.real.closed:
+            self.real.flush()
+
+    def close(self) -> None:
+        if not self.closed:
+            self.real.close()
+        super().close()

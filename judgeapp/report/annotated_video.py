@@ -23,7 +23,7 @@ from judgeapp.core.marks import Mark, format_time
 from judgeapp.core.progress import CancelToken, Progress, ProgressCallback, no_progress
 from judgeapp.core.results import AnalysisResult, FrameWeight
 from judgeapp.report.fonts import image_font
-from judgeapp.report.output import REPORT_MODE
+from judgeapp.report.output import REPORT_MODE, check_folder
 from judgeapp.report.timeline import DYNAMIC_RGB, KIND_RGB, STATIC_RGB
 from judgeapp.video import iter_frames
 
@@ -248,6 +248,7 @@ def write_annotated_video(
             f"{video}: the analysed video is not available; it is needed to draw the "
             "annotated video"
         )
+    check_folder(target)
     layout = _Layout(info.width, info.height)
     painter = _Painter(result, marks, layout)
     total = max(info.frames, 1)

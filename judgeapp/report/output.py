@@ -5,14 +5,26 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from judgeapp.core.errors import JudgeappError
 from judgeapp.core.files import atomic_path
 
 # Temporary files are created private (0600); a finished report is an ordinary document.
 REPORT_MODE = 0o644
 
 
+def check_folder(target: str | Path) -> None:
+    """Refuse a target whose folder (or a folder above it) is an existing regular file."""
+    target = Path(target)
+    for folder in target.parents:
+        if folder.exists():
+            if not folder.is_dir():
+                raise JudgeappError(f"{target}: cannot write ({folder} is a file, not a folder)")
+            return
+
+
 def write_report_bytes(target: str | Path, data: bytes) -> None:
     """Write `data` to `target` atomically (JudgeappError on any file-system failure)."""
+    check_folder(target)
     with atomic_path(target) as tmp:
         with open(tmp, "wb") as fh:
             fh.write(data)
