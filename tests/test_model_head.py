@@ -201,6 +201,27 @@ def test_gradient_flows_through_the_feature_graph_into_the_embedding() -> None:
 
 
 @pytest.mark.parametrize("adjacency", ["feature", "temporal"])
+def test_graph_is_eq_1_and_2_written_out(adjacency: str) -> None:
+    """Â computed element by element from the paper's formulas (and the authors' temporal one)."""
+    model = _head(adjacency=adjacency, kernel_scale=2.5)
+    gen = torch.Generator().manual_seed(5)
+    embedded = torch.rand(1, 6, 256, generator=gen)
+    embedded[0, 4] = embedded[0, 1] + 1e-4  # a near-duplicate pair
+    graph = model.encoders["static"].context.graph(embedded, torch.ones(1, 6, dtype=torch.bool))
+    f = embedded[0].double()
+    raw = torch.empty(6, 6, dtype=torch.float64)
+    for i in range(6):
+        for j in range(6):
+            gap = torch.linalg.vector_norm(f[i] - f[j]) if adjacency == "feature" else abs(i - j)
+            raw[i, j] = torch.exp(-torch.as_tensor(gap, dtype=torch.float64) / 2.5)
+    if adjacency == "feature":
+        raw = raw + torch.eye(6, dtype=torch.float64)
+    inv_sqrt = raw.sum(dim=1).rsqrt()
+    expected = inv_sqrt[:, None] * raw * inv_sqrt[None, :]
+    torch.testing.assert_close(graph[0].double(), expected, rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize("adjacency", ["feature", "temporal"])
 def test_single_instance_videos_work(adjacency: str) -> None:
     model = _head(adjacency=adjacency)
     dynamic, static = _inputs(2, 1, 1)

@@ -11,14 +11,26 @@ import torch
 from torch import nn
 
 
-def feature_adjacency(embedded: torch.Tensor, kernel_scale: float) -> torch.Tensor:
-    """Paper eq. 1: A(i, j) = exp(-||f_i - f_j|| / K) for embeddings [B, N, D] -> [B, N, N].
+def pairwise_distance(embedded: torch.Tensor) -> torch.Tensor:
+    """Euclidean distances ||f_i - f_j|| between the instances of each video, [B, N, N].
 
-    The distances are computed pairwise (not through the Gram matrix), so identical instances are
-    exactly 0 apart, the diagonal is exactly 1 and the result does not depend on instance order.
+    Computed through the Gram matrix in float64: as fast as a matrix product, and the
+    cancellation that makes that form inexact in float32 stays far below float32 resolution.
+    The diagonal is exactly 0, and the gradient is 0 (not NaN) where a distance is 0.
     """
-    distance = torch.cdist(embedded, embedded, compute_mode="donot_use_mm_for_euclid_dist")
-    return torch.exp(-distance / kernel_scale)
+    points = embedded.double()
+    squared_norm = (points * points).sum(dim=2)
+    gram = torch.bmm(points, points.transpose(1, 2))
+    squared = (squared_norm.unsqueeze(2) + squared_norm.unsqueeze(1) - 2 * gram).clamp_min(0)
+    eye = torch.eye(points.shape[1], dtype=torch.bool, device=points.device)
+    positive = (squared > 0) & ~eye
+    safe = torch.where(positive, squared, torch.ones_like(squared))
+    return torch.where(positive, safe.sqrt(), torch.zeros_like(squared))
+
+
+def feature_adjacency(embedded: torch.Tensor, kernel_scale: float) -> torch.Tensor:
+    """Paper eq. 1: A(i, j) = exp(-||f_i - f_j|| / K) for embeddings [B, N, D] -> [B, N, N]."""
+    return torch.exp(-pairwise_distance(embedded) / kernel_scale).to(embedded.dtype)
 
 
 def temporal_adjacency(mask: torch.Tensor, kernel_scale: float) -> torch.Tensor:
