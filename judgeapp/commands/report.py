@@ -100,7 +100,6 @@ def run(args: argparse.Namespace) -> int:
 
 def _analysis_of_video(video: Path, args: argparse.Namespace, library):
     """The library's newest result for this video's content, or a new analysis (then saved)."""
-    from judgeapp.analysis import AnalysisOptions, analyze
     from judgeapp.video import probe
 
     info = probe(video)
@@ -108,6 +107,8 @@ def _analysis_of_video(video: Path, args: argparse.Namespace, library):
         stored = library.latest_analysis(info.sha256)
         if stored is not None:
             return stored
+    from judgeapp.analysis import AnalysisOptions, analyze
+
     options = AnalysisOptions(
         profile=args.profile,
         pretrained=args.pretrained != "none",
