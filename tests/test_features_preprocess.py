@@ -71,3 +71,11 @@ def test_square_crop_keeps_colour_and_dtype() -> None:
     out = square_crop(crop)
     assert out.shape == (224, 224, 3) and out.dtype == np.uint8 and out.flags.c_contiguous
     assert (out == (10, 200, 30)).all()
+
+
+def test_shrinking_averages_instead_of_aliasing() -> None:
+    # A 1-pixel checkerboard is mid grey once shrunk; point sampling would keep black and white.
+    yy, xx = np.mgrid[0:1080, 0:1920]
+    board = np.repeat((((yy + xx) % 2) * 255).astype(np.uint8)[..., None], 3, axis=2)
+    out = s3d_frame(board)
+    assert np.abs(out.astype(int) - 127.5).max() <= 2
