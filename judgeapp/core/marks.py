@@ -84,3 +84,20 @@ def format_time(time_s: float) -> str:
     tenths = round(max(0.0, time_s) * 10)
     minutes, seconds = divmod(tenths / 10, 60.0)
     return f"{int(minutes)}:{seconds:04.1f}"
+
+
+def parse_time(text: str) -> float:
+    """Seconds from "m:ss.s", "h:mm:ss.s" or plain seconds ("83.4"); JudgeappError otherwise."""
+    parts = text.strip().split(":")
+    try:
+        if not parts[-1] or len(parts) > 3:
+            raise ValueError
+        values = [float(p) for p in parts]
+    except ValueError:
+        raise JudgeappError(f"{text!r} is not a time (use m:ss.s or seconds)") from None
+    if any(v < 0 or not math.isfinite(v) for v in values) or any(v >= 60 for v in values[1:]):
+        raise JudgeappError(f"{text!r} is not a time (use m:ss.s or seconds)")
+    seconds = 0.0
+    for value in values:
+        seconds = seconds * 60 + value
+    return seconds

@@ -131,6 +131,10 @@ class UndoStack:
         """Call `listener()` after every push, undo, redo and clear."""
         self._listeners.append(listener)
 
+    def remove_listener(self, listener: Callable[[], None]) -> None:
+        """Stop calling `listener` (a closed view)."""
+        self._listeners = [f for f in self._listeners if f != listener]
+
     def _changed(self) -> None:
         for listener in self._listeners:
             listener()
