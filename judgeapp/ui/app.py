@@ -1,0 +1,53 @@
+"""Starting the desktop app: the QApplication, the theme, the main window."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+
+from PySide6.QtWidgets import QApplication
+
+from judgeapp.ui.main_window import MainWindow, open_later
+from judgeapp.ui.resources import resource
+from judgeapp.ui.theme import follow_system
+
+
+def _report_unexpected(window: MainWindow):
+    """An exception escaping a slot becomes a message in the window, not a crash."""
+
+    def hook(kind, value, tb) -> None:
+        traceback.print_exception(kind, value, tb)
+        window.show_error("Something went wrong", f"unexpected {kind.__name__}: {value}")
+
+    return hook
+
+
+def application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication (created once), named so QSettings finds the user's settings."""
+    app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
+    app.setOrganizationName("judgeapp")
+    app.setApplicationName("judgeapp")
+    app.setApplicationDisplayName("judgeapp")
+    app.setDesktopFileName("judgeapp")
+    icon = resource("icon.svg") or resource("icon.png")
+    if icon:
+        from PySide6.QtGui import QIcon
+
+        app.setWindowIcon(QIcon(str(icon)))
+    return app
+
+
+def run(video: str | None = None) -> int:
+    """Show the main window (opening `video` if given) and run until it closes."""
+    app = application()
+    follow_system(app)
+    window = MainWindow()
+    previous_hook = sys.excepthook
+    sys.excepthook = _report_unexpected(window)
+    try:
+        window.show()
+        if video:
+            open_later(window, video)
+        return app.exec()
+    finally:
+        sys.excepthook = previous_hook

@@ -1,0 +1,477 @@
+"""The main window: wires the player, timeline, score panel and crops to one VideoSession.
+
+It holds no computation: what to show comes from view_models, the work from the session.
+Menus are in `self.menus` ("file", "analysis", "playback", "view", "help") and the panels are
+dock widgets, so later features (judges' marks, the library, exports) can add their own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QAction, QIcon, QKeySequence, QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from judgeapp.core.errors import JudgeappError
+from judgeapp.core.progress import Progress
+from judgeapp.ui.analysis_job import AnalysisOutcome, model_available, options_for
+from judgeapp.ui.banners import MessageBanner
+from judgeapp.ui.crops_panel import CropsPanel
+from judgeapp.ui.player import Player
+from judgeapp.ui.resources import resource
+from judgeapp.ui.score_panel import ScorePanel
+from judgeapp.ui.session import VideoSession
+from judgeapp.ui.settings import SettingsStore
+from judgeapp.ui.settings_dialog import SettingsDialog, choose_checkpoint
+from judgeapp.ui.timeline import AttentionTimeline
+from judgeapp.ui.view_models import (
+    NO_MODEL_BANNER,
+    AppSettings,
+    Banner,
+    Highlight,
+    Thumb,
+    athlete_thumbs,
+    build_highlights,
+    next_highlight,
+    previous_highlight,
+    push_recent,
+    score_view,
+    segment_thumbs,
+    stage_text,
+    timeline_model,
+)
+
+VIDEO_FILTER = "Videos (*.mp4 *.mov *.m4v *.mkv *.avi *.webm *.mpg *.mpeg *.wmv);;All files (*)"
+DEFAULT_SIZE = (1280, 800)
+
+
+class MainWindow(QMainWindow):
+    """judgeapp's window: one video, its analysis and the views of it."""
+
+    def __init__(
+        self, store: SettingsStore | None = None, cache_budget_bytes: int | None = None
+    ) -> None:
+        super().__init__()
+        self.store = store or SettingsStore()
+        self.settings: AppSettings = self.store.load()
+        self.session = VideoSession(self, cache_budget_bytes)
+        self.outcome: AnalysisOutcome | None = None
+        self.highlights: list[Highlight] = []
+        self.setWindowTitle("judgeapp")
+        icon = resource("icon.svg") or resource("icon.png")
+        if icon:
+            self.setWindowIcon(QIcon(str(icon)))
+        self.setAcceptDrops(True)
+        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks
+                            | QMainWindow.DockOption.AllowTabbedDocks)
+
+        self.player = Player(self)
+        self.timeline = AttentionTimeline(self)
+        self.score_panel = ScorePanel(self)
+        self.crops = CropsPanel(self)
+        self.error_banner = MessageBanner("error", self)
+        self.model_banner = MessageBanner("no-model", self)
+        self.calibration_banner = MessageBanner("warning", self)
+        for view in (self.player.view, self.timeline.plot):
+            view.setAcceptDrops(False)  # drops go to the window
+
+        self._build_central()
+        self._build_docks()
+        self._build_status_bar()
+        self._build_menus()
+        self._connect()
+        self._restore_layout()
+        self._apply_timeline_colors()
+
+    # --- construction --------------------------------------------------------------------------
+    def _build_central(self) -> None:
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(4, 4, 4, 0)
+        layout.setSpacing(4)
+        for banner in (self.error_banner, self.model_banner, self.calibration_banner):
+            layout.addWidget(banner)
+        layout.addWidget(self.player, 1)
+        self.setCentralWidget(central)
+
+    def _dock(self, title: str, name: str, widget: QWidget, area) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_docks(self) -> None:
+        right = Qt.DockWidgetArea.RightDockWidgetArea
+        self.score_dock = self._dock("Score", "scoreDock", self.score_panel, right)
+        self.crops_dock = self._dock("Crops", "cropsDock", self.crops, right)
+        self.timeline_dock = self._dock("Attention timeline", "timelineDock", self.timeline,
+                                        Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.cache_label = QLabel("", self)
+        self.cache_label.setObjectName("cacheLabel")
+        self.progress = QProgressBar(self)
+        self.progress.setMinimumWidth(320)
+        self.progress.setTextVisible(True)
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.setToolTip("Stop the analysis (the video stays open)")
+        self.cancel_button.clicked.connect(self.cancel_analysis)
+        bar.addPermanentWidget(self.cache_label)
+        bar.addPermanentWidget(self.progress)
+        bar.addPermanentWidget(self.cancel_button)
+        self._show_progress(False)
+
+    def _add(self, menu, text: str, slot, keys: str | None = None) -> QAction:
+        action = QAction(text, self)
+        if keys:
+            action.setShortcut(QKeySequence(keys))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.menus = {
+            "file": bar.addMenu("&File"),
+            "analysis": bar.addMenu("&Analysis"),
+            "playback": bar.addMenu("&Playback"),
+            "view": bar.addMenu("&View"),
+            "help": bar.addMenu("&Help"),
+        }
+        file_menu = self.menus["file"]
+        self._add(file_menu, "&Open Video…", self.open_dialog, "Ctrl+O")
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        file_menu.addSeparator()
+        self._add(file_menu, "&Quit", self.close, "Ctrl+Q")
+
+        analysis = self.menus["analysis"]
+        self.analyze_action = self._add(analysis, "&Analyse", lambda: self.analyze(), "Ctrl+R")
+        self.cancel_action = self._add(analysis, "&Cancel Analysis", self.cancel_analysis)
+        analysis.addSeparator()
+        self._add(analysis, "Choose &Model…", self.choose_model)
+        self._add(analysis, "Analyse With &Untrained Head", lambda: self.analyze("random"))
+        analysis.addSeparator()
+        self._add(analysis, "&Settings…", self.open_settings, "Ctrl+,")
+
+        playback = self.menus["playback"]
+        for action in self.player.actions_by_name.values():
+            playback.addAction(action)
+        playback.addSeparator()
+        self.next_action = self._add(playback, "&Next Highlight", self.next_highlight, "N")
+        self.previous_action = self._add(playback, "&Previous Highlight",
+                                         self.previous_highlight, "P")
+
+        view = self.menus["view"]
+        self._add(view, "Zoom to &Fit", self.player.zoom_fit, "F")
+        self._add(view, "Zoom &1:1", self.player.zoom_one_to_one, "1")
+        box = self._add(view, "Athlete &Box", self.player.box_check.setChecked, "B")
+        box.setCheckable(True)
+        box.setChecked(self.player.box_check.isChecked())
+        self.player.box_check.toggled.connect(box.setChecked)
+        self._add(view, "Show Whole &Timeline", self.timeline.reset_view, "0")
+        view.addSeparator()
+        for dock in (self.score_dock, self.crops_dock, self.timeline_dock):
+            view.addAction(dock.toggleViewAction())
+
+        help_menu = self.menus["help"]
+        self._add(help_menu, "&Keyboard Shortcuts", self.show_shortcuts)
+        self._add(help_menu, "&About judgeapp", self.show_about)
+        self._refresh_recent_menu()
+        self._update_actions()
+
+    def _connect(self) -> None:
+        s = self.session
+        s.analysisStarted.connect(self._analysis_started)
+        s.analysisProgress.connect(self._analysis_progress)
+        s.analysisFinished.connect(self._analysis_finished)
+        s.analysisFailed.connect(self._analysis_failed)
+        s.analysisCancelled.connect(self._analysis_cancelled)
+        s.cacheProgress.connect(self._cache_progress)
+        s.cacheFinished.connect(self._cache_finished)
+        s.thumbnailsReady.connect(self.crops.set_images)
+        s.problem.connect(lambda message: self.statusBar().showMessage(message, 10_000))
+        self.player.positionChanged.connect(lambda _i, time_s: self.timeline.set_playhead(time_s))
+        self.player.frameFailed.connect(lambda m: self.statusBar().showMessage(m, 10_000))
+        self.timeline.seekRequested.connect(self.player.seek_time)
+        self.crops.thumbClicked.connect(self.seek_thumb)
+
+    def _restore_layout(self) -> None:
+        geometry, state = self.store.layout()
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(*DEFAULT_SIZE)
+            self.resizeDocks([self.score_dock, self.crops_dock], [400, 400],
+                             Qt.Orientation.Horizontal)
+            self.resizeDocks([self.score_dock, self.crops_dock], [260, 380],
+                             Qt.Orientation.Vertical)
+            self.resizeDocks([self.timeline_dock], [210], Qt.Orientation.Vertical)
+        if state is not None:
+            self.restoreState(state)
+
+    # --- opening videos ------------------------------------------------------------------------
+    def open_dialog(self) -> None:
+        start = str(Path(self.settings.recent[0]).parent) if self.settings.recent else ""
+        path, _ = QFileDialog.getOpenFileName(self, "Open a routine video", start, VIDEO_FILTER)
+        if path:
+            self.open_video(path)
+
+    def open_video(self, path: str | Path) -> bool:
+        """Open a video (cancelling work on the previous one); False, with a message, if not."""
+        try:
+            source = self.session.open(path)
+        except JudgeappError as exc:
+            self.show_error("Cannot open this video", str(exc))
+            return False
+        self.error_banner.hide()
+        self.model_banner.hide()
+        self.calibration_banner.hide()
+        self._clear_analysis("No analysis yet.")
+        self.player.set_source(source)
+        self.timeline.set_duration(source.info.duration_s)
+        self.setWindowTitle(f"{Path(path).name} — judgeapp")
+        self.cache_label.setText("Frame cache: starting")
+        self._remember_recent(str(Path(path).resolve()))
+        if self.settings.auto_analyze:
+            self.analyze()
+        self._update_actions()
+        return True
+
+    def _remember_recent(self, path: str) -> None:
+        self.settings = replace(self.settings, recent=push_recent(self.settings.recent, path))
+        self.store.save(self.settings)
+        self._refresh_recent_menu()
+
+    def _refresh_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for path in self.settings.recent:
+            action = self.recent_menu.addAction(Path(path).name)
+            action.setToolTip(path)
+            action.setStatusTip(path)
+            action.triggered.connect(lambda _=False, p=path: self.open_video(p))
+        self.recent_menu.setEnabled(bool(self.settings.recent))
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802 - Qt override
+        files = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if files:
+            event.acceptProposedAction()
+            self.open_video(files[0])
+
+    # --- analysis ------------------------------------------------------------------------------
+    def analyze(self, model: str | None = None) -> None:
+        """Analyse the open video with the settings' model, or `model` ("random", a path)."""
+        if self.session.source is None:
+            return
+        settings = self.settings if model is None else replace(self.settings, model=model)
+        if not model_available(settings):
+            self.model_banner.show_message(NO_MODEL_BANNER, [
+                ("Choose Checkpoint…", self.choose_model),
+                ("Analyse With Untrained Head", lambda: self.analyze("random")),
+            ])
+            self.score_panel.set_status("No trained model: see the message above.")
+            return
+        self.model_banner.hide()
+        self.error_banner.hide()
+        self.session.start_analysis(options_for(settings))
+
+    def cancel_analysis(self) -> None:
+        self.session.cancel_analysis()
+        self.progress.setFormat("Cancelling…")
+        self.cancel_button.setEnabled(False)
+
+    def choose_model(self) -> None:
+        path = choose_checkpoint(self, self.settings.model if self.settings.model != "random"
+                                 else "")
+        if path:
+            self.settings = replace(self.settings, model=path)
+            self.store.save(self.settings)
+            self.analyze()
+
+    def _analysis_started(self) -> None:
+        self._clear_analysis("Analysing…")
+        self.progress.setRange(0, 0)
+        self.progress.setFormat("Analysing: starting")
+        self._show_progress(True)
+        self._update_actions()
+
+    def _analysis_progress(self, progress: Progress) -> None:
+        self.progress.setRange(0, max(progress.total, 1))
+        self.progress.setValue(min(progress.done, max(progress.total, 1)))
+        self.progress.setFormat(stage_text(progress.stage, progress.done, progress.total))
+
+    def _analysis_finished(self, outcome: AnalysisOutcome) -> None:
+        self._show_progress(False)
+        self.outcome = outcome
+        result = outcome.result
+        view = score_view(result, outcome.facts)
+        self.score_panel.show_score(view)
+        if view.banner is not None:
+            self.calibration_banner.show_message(view.banner)
+        else:
+            self.calibration_banner.hide()
+        self._show_result_views()
+        self.statusBar().showMessage(
+            f"Analysis done in {result.timings_s.get('total', 0):.1f} s", 10_000)
+        self._update_actions()
+
+    def _show_result_views(self) -> None:
+        """Timeline, box overlay, highlights and crops of the current result at the current k."""
+        result, source, k = self.outcome.result, self.session.source, self.settings.k
+        self.timeline.set_model(timeline_model(result, k))
+        self.player.set_static_frames(result.static)
+        self.highlights = build_highlights(result, k, source.index_at)
+        athlete = athlete_thumbs(result.static, k)
+        segments = segment_thumbs(result.dynamic, k)
+        self.crops.set_thumbs(athlete, segments)
+        self.session.load_thumbnails([*athlete[0], *athlete[1], *segments[0], *segments[1]])
+
+    def _analysis_failed(self, message: str) -> None:
+        self._show_progress(False)
+        self.score_panel.set_status("The analysis failed: see the message above.")
+        self.show_error("The analysis failed", message)
+        self._update_actions()
+
+    def _analysis_cancelled(self) -> None:
+        self._show_progress(False)
+        self.score_panel.set_status("Analysis cancelled. Analysis ▸ Analyse runs it again.")
+        self.statusBar().showMessage("Analysis cancelled", 5_000)
+        self._update_actions()
+
+    def _clear_analysis(self, status: str) -> None:
+        self.outcome = None
+        self.highlights = []
+        self.score_panel.clear(status)
+        self.crops.clear()
+        self.timeline.set_model(None)
+        self.player.set_static_frames(())
+        self.calibration_banner.hide()
+
+    def _show_progress(self, on: bool) -> None:
+        self.progress.setVisible(on)
+        self.cancel_button.setVisible(on)
+        self.cancel_button.setEnabled(on)
+
+    def _cache_progress(self, progress: Progress) -> None:
+        self.cache_label.setText(f"Frame cache: {progress.done} / {progress.total}")
+
+    def _cache_finished(self, complete: bool) -> None:
+        self.player.refresh_frame_count()
+        self.cache_label.setText("Frame cache: ready" if complete else "Frame cache: partial")
+
+    def _update_actions(self) -> None:
+        has_video = self.session.source is not None
+        self.analyze_action.setEnabled(has_video)
+        self.cancel_action.setEnabled(self.session.analysing)
+        self.next_action.setEnabled(has_video)
+        self.previous_action.setEnabled(has_video)
+
+    # --- navigation ----------------------------------------------------------------------------
+    def seek_thumb(self, thumb: Thumb) -> None:
+        if thumb.kind == "athlete" and thumb.frame >= 0:
+            self.player.seek(thumb.frame)
+        else:
+            self.player.seek_time(thumb.seek_s)
+
+    def _position(self) -> int:
+        return self.player.target_index
+
+    def next_highlight(self) -> None:
+        self._go_to(next_highlight(self.highlights, self._position()), "last")
+
+    def previous_highlight(self) -> None:
+        self._go_to(previous_highlight(self.highlights, self._position()), "first")
+
+    def _go_to(self, highlight: Highlight | None, end: str) -> None:
+        if highlight is None:
+            text = "no highlights yet" if not self.highlights else f"this is the {end} highlight"
+            self.statusBar().showMessage(text.capitalize(), 3_000)
+            return
+        self.player.pause()
+        self.player.seek(highlight.frame)
+        number = self.highlights.index(highlight) + 1
+        self.statusBar().showMessage(
+            f"Highlight {number} / {len(self.highlights)}: {highlight.label}", 5_000)
+
+    # --- messages and dialogs ------------------------------------------------------------------
+    def show_error(self, title: str, message: str) -> None:
+        """A readable message across the window; the window stays usable."""
+        self.error_banner.show_message(Banner("error", title, message))
+        self.statusBar().showMessage(f"{title}: {message}", 10_000)
+
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.settings, self)
+        if dialog.exec() != SettingsDialog.DialogCode.Accepted:
+            return
+        self.apply_settings(dialog.settings())
+
+    def apply_settings(self, settings: AppSettings) -> None:
+        """Use and persist new settings; a new k redraws the views of the current result."""
+        old_k = self.settings.k
+        self.settings = settings
+        self.store.save(settings)
+        if self.outcome is not None and settings.k != old_k:
+            self._show_result_views()
+
+    def show_shortcuts(self) -> None:
+        rows = [(a.text(), a.shortcut().toString()) for a in self.player.actions_by_name.values()]
+        rows += [("Next / previous highlight", "N / P"), ("Open video", "Ctrl+O")]
+        text = "\n".join(f"{keys:>12}   {name}" for name, keys in rows)
+        QMessageBox.information(self, "Keyboard shortcuts", text)
+
+    def show_about(self) -> None:
+        from judgeapp import __version__
+
+        QMessageBox.about(
+            self, "About judgeapp",
+            f"judgeapp {__version__}\n\nScores routines with ACTION-NET (Zeng et al., ACM MM "
+            "2020) and shows which moments the model relied on.\n\nAGPL-3.0-or-later.")
+
+    # --- theme and closing ---------------------------------------------------------------------
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self._apply_timeline_colors()
+
+    def _apply_timeline_colors(self) -> None:
+        palette = self.palette()
+        self.timeline.apply_colors(palette.color(QPalette.ColorRole.Base),
+                                   palette.color(QPalette.ColorRole.Text))
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        """Save the layout, cancel all work and wait until no worker thread is left."""
+        self.store.save_layout(self.saveGeometry(), self.saveState())
+        self.store.save(self.settings)
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            self.player.shutdown()
+            self.session.shutdown()
+        finally:
+            QApplication.restoreOverrideCursor()
+        event.accept()
+
+
+def open_later(window: MainWindow, path: str) -> None:
+    """Open `path` once the event loop runs (so the window shows first)."""
+    QTimer.singleShot(0, lambda: window.open_video(path))
+

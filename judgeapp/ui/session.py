@@ -1,0 +1,195 @@
+"""One open video and the background work on it: frame cache, analysis, thumbnails.
+
+A QObject without widgets: it starts and cancels the worker threads and turns their results
+into signals the main window routes to the widgets. Results of work that was cancelled or
+belongs to a video no longer open are dropped, so a late signal never shows on the wrong video.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from judgeapp.analysis import AnalysisOptions
+from judgeapp.core.results import VideoInfo
+from judgeapp.ui.analysis_job import run_analysis
+from judgeapp.ui.thumbnails import load_thumbnails
+from judgeapp.ui.view_models import Thumb
+from judgeapp.ui.workers import TaskThread, rgb_to_qimage
+from judgeapp.video import probe
+from judgeapp.video.frame_cache import DEFAULT_BUDGET_BYTES, FrameCache, FrameSource, fill_cache
+
+
+class VideoSession(QObject):
+    """The video being reviewed and its workers. At most one analysis runs for it at a time."""
+
+    cacheProgress = Signal(object)  # core.Progress
+    cacheFinished = Signal(bool)  # True: every frame decoded
+    analysisStarted = Signal()
+    analysisProgress = Signal(object)  # core.Progress
+    analysisFinished = Signal(object)  # analysis_job.AnalysisOutcome
+    analysisFailed = Signal(str)
+    analysisCancelled = Signal()
+    thumbnailsReady = Signal(object)  # dict[Thumb, QImage]
+    problem = Signal(str)  # a non-fatal problem worth a message
+
+    def __init__(self, parent=None, cache_budget_bytes: int | None = None) -> None:
+        super().__init__(parent)
+        self.path: Path | None = None
+        self.info: VideoInfo | None = None
+        self.source: FrameSource | None = None
+        self.cache_budget_bytes = cache_budget_bytes
+        self._threads: set[TaskThread] = set()
+        self._analysis: TaskThread | None = None
+        self._fill: TaskThread | None = None
+        self._thumbs: TaskThread | None = None
+
+    # --- the video -----------------------------------------------------------------------------
+    def open(self, path: str | Path) -> FrameSource:
+        """Make `path` the open video and start filling its frame cache.
+
+        Raises VideoError (one line) for a file that is not a video; the previous video then
+        stays open.
+        """
+        path = Path(path)
+        info = probe(path, with_hash=False)
+        self.close()
+        self.path, self.info = path, info
+        budget = self.cache_budget_bytes or DEFAULT_BUDGET_BYTES
+        cache = FrameCache(info.frames, info.width, info.height, budget_bytes=budget)
+        self.source = FrameSource(path, info, cache)
+        self._fill = self._start(
+            "judgeapp-frame-cache",
+            lambda progress, cancel: fill_cache(cache, path, info, progress, cancel),
+            on_progress=self.cacheProgress.emit,
+            on_success=lambda _none: self.cacheFinished.emit(True),
+            on_failure=self._cache_failed,
+        )
+        return self.source
+
+    def _cache_failed(self, message: str) -> None:
+        self.cacheFinished.emit(False)
+        self.problem.emit(f"Reading the frames stopped early: {message}")
+
+    def close(self) -> None:
+        """Cancel all work on the current video (without waiting) and forget it."""
+        for thread in list(self._threads):
+            thread.cancel()
+        self._analysis = self._fill = self._thumbs = None
+        if self.source is not None:
+            self.source.close()
+        self.source = None
+        self.path = self.info = None
+
+    # --- analysis ------------------------------------------------------------------------------
+    @property
+    def analysing(self) -> bool:
+        return self._analysis is not None
+
+    def start_analysis(self, options: AnalysisOptions) -> None:
+        """Analyse the open video in the background (cancelling a running analysis first)."""
+        if self.path is None:
+            return
+        self.cancel_analysis()
+        path = self.path
+        self._analysis = self._start(
+            "judgeapp-analysis",
+            lambda progress, cancel: run_analysis(path, options, progress, cancel),
+            on_progress=self.analysisProgress.emit,
+            on_success=self.analysisFinished.emit,
+            on_failure=self.analysisFailed.emit,
+            on_cancel=self.analysisCancelled.emit,
+            current=lambda t: t is self._analysis,
+        )
+        self.analysisStarted.emit()
+
+    def cancel_analysis(self) -> None:
+        """Ask the running analysis to stop; `analysisCancelled` follows when it has."""
+        if self._analysis is not None:
+            self._analysis.cancel()
+
+    # --- thumbnails ----------------------------------------------------------------------------
+    def load_thumbnails(self, thumbs: Sequence[Thumb]) -> None:
+        """Decode the pictures of these thumbnails in the background."""
+        if self.source is None or not thumbs:
+            return
+        if self._thumbs is not None:
+            self._thumbs.cancel()
+        # Its own reader (direct reads are not shared across threads), the same cache.
+        source = FrameSource(self.source.path, self.source.info, self.source.cache)
+
+        def job(progress, cancel):
+            try:
+                pictures = load_thumbnails(source, thumbs, progress=progress, cancel=cancel)
+            finally:
+                source.close()
+            return {thumb: rgb_to_qimage(image) for thumb, image in pictures.items()}
+
+        self._thumbs = self._start(
+            "judgeapp-thumbnails",
+            job,
+            on_success=self.thumbnailsReady.emit,
+            on_failure=lambda message: self.problem.emit(f"Thumbnails: {message}"),
+            current=lambda t: t is self._thumbs,
+        )
+
+    # --- threads -------------------------------------------------------------------------------
+    def _start(
+        self,
+        name: str,
+        fn: Callable,
+        on_progress: Callable[[Any], None] | None = None,
+        on_success: Callable[[Any], None] | None = None,
+        on_failure: Callable[[str], None] | None = None,
+        on_cancel: Callable[[], None] | None = None,
+        current: Callable[[TaskThread], bool] | None = None,
+    ) -> TaskThread:
+        """Start `fn` in a TaskThread; its signals reach the handlers only while it is current."""
+        thread = TaskThread(fn, name, self)
+        source = self.source
+
+        def is_current() -> bool:
+            if current is not None:
+                return current(thread)
+            return self.source is source and source is not None and not thread.token.cancelled
+
+        def guard(handler):
+            return lambda *args: handler(*args) if handler is not None and is_current() else None
+
+        thread.progressed.connect(guard(on_progress))
+        thread.succeeded.connect(guard(on_success))
+        thread.failed.connect(guard(on_failure))
+
+        def cancelled() -> None:
+            if on_cancel is not None and is_current():
+                on_cancel()
+
+        thread.cancelled.connect(cancelled)
+        thread.finished.connect(lambda: self._finished(thread))
+        self._threads.add(thread)
+        thread.start()
+        return thread
+
+    def _finished(self, thread: TaskThread) -> None:
+        self._threads.discard(thread)
+        if thread is self._analysis:
+            self._analysis = None
+        if thread is self._thumbs:
+            self._thumbs = None
+        if thread is self._fill:
+            self._fill = None
+        thread.deleteLater()
+
+    def running_threads(self) -> list[TaskThread]:
+        return [t for t in self._threads if t.isRunning()]
+
+    def shutdown(self, timeout_ms: int = 60_000) -> bool:
+        """Cancel everything and wait for every thread to end; False if one would not."""
+        self.close()
+        ok = True
+        for thread in list(self._threads):
+            ok = thread.wait(timeout_ms) and ok
+        return ok

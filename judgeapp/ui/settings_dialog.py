@@ -1,0 +1,125 @@
+"""The settings dialog: device, model, profile, backbones, detector, crops per side."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from judgeapp.ui.view_models import MAX_K, AppSettings
+
+MODEL_CHOICES = (("installed", "Installed model"), ("random", "Untrained head (not calibrated)"),
+                 ("file", "Checkpoint file"))
+PROFILES = (("", "The checkpoint's own"), ("torchvision", "torchvision"), ("paper", "paper"))
+CHECKPOINT_FILTER = "Model checkpoints (*.safetensors);;All files (*)"
+
+
+def choose_checkpoint(parent: QWidget, start: str = "") -> str:
+    """A file dialog for a head checkpoint; "" when cancelled."""
+    path, _ = QFileDialog.getOpenFileName(parent, "Choose a model checkpoint", start,
+                                          CHECKPOINT_FILTER)
+    return path
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, settings: AppSettings, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("judgeapp settings")
+        self._original = settings
+        self.device = QComboBox(self)
+        for value, text in (("auto", "Automatic (GPU when present)"), ("cpu", "CPU"),
+                            ("cuda", "GPU (CUDA)")):
+            self.device.addItem(text, value)
+        self.device.setCurrentIndex(max(0, self.device.findData(settings.device)))
+
+        self.model_kind = QComboBox(self)
+        for value, text in MODEL_CHOICES:
+            self.model_kind.addItem(text, value)
+        kind = {"": "installed", "random": "random"}.get(settings.model, "file")
+        self.model_kind.setCurrentIndex(self.model_kind.findData(kind))
+        self.model_path = QLineEdit(settings.model if kind == "file" else "", self)
+        self.model_path.setPlaceholderText("path/to/head.safetensors")
+        browse = QPushButton("Browse…", self)
+        browse.clicked.connect(self._browse)
+        model_row = QHBoxLayout()
+        model_row.addWidget(self.model_path, 1)
+        model_row.addWidget(browse)
+        self.model_kind.currentIndexChanged.connect(self._model_kind_changed)
+        self._model_kind_changed()
+
+        self.profile = QComboBox(self)
+        for value, text in PROFILES:
+            self.profile.addItem(text, value)
+        index = self.profile.findData(settings.profile)
+        if index < 0:
+            self.profile.addItem(settings.profile, settings.profile)
+            index = self.profile.count() - 1
+        self.profile.setCurrentIndex(index)
+
+        self.random_backbones = QCheckBox(
+            "Random backbone weights (offline testing; scores not calibrated)", self)
+        self.random_backbones.setChecked(not settings.pretrained)
+        self.detector = QComboBox(self)
+        for value, text in (("auto", "Automatic (YOLO when installed, else HOG)"),
+                            ("yolo", "YOLO"), ("hog", "OpenCV HOG")):
+            self.detector.addItem(text, value)
+        self.detector.setCurrentIndex(max(0, self.detector.findData(settings.detector)))
+        self.k = QSpinBox(self)
+        self.k.setRange(1, MAX_K)
+        self.k.setValue(settings.k)
+        self.auto_analyze = QCheckBox("Analyse a video as soon as it opens", self)
+        self.auto_analyze.setChecked(settings.auto_analyze)
+
+        form = QFormLayout()
+        form.addRow("Device:", self.device)
+        form.addRow("Model:", self.model_kind)
+        form.addRow("", model_row)
+        form.addRow("Feature profile:", self.profile)
+        form.addRow("", self.random_backbones)
+        form.addRow("Person detector:", self.detector)
+        form.addRow("Crops per side (k):", self.k)
+        form.addRow("", self.auto_analyze)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def _model_kind_changed(self) -> None:
+        self.model_path.setEnabled(self.model_kind.currentData() == "file")
+
+    def _browse(self) -> None:
+        path = choose_checkpoint(self, self.model_path.text())
+        if path:
+            self.model_path.setText(path)
+            self.model_kind.setCurrentIndex(self.model_kind.findData("file"))
+
+    def settings(self) -> AppSettings:
+        """The settings as edited (the recent-files list is kept as it was)."""
+        kind = self.model_kind.currentData()
+        model = {"installed": "", "random": "random"}.get(kind, self.model_path.text().strip())
+        return replace(
+            self._original,
+            device=self.device.currentData(),
+            model=model,
+            profile=self.profile.currentData(),
+            pretrained=not self.random_backbones.isChecked(),
+            detector=self.detector.currentData(),
+            k=self.k.value(),
+            auto_analyze=self.auto_analyze.isChecked(),
+        )

@@ -1,0 +1,192 @@
+"""The attention timeline: where the model looked, on the video's time axis (pyqtgraph).
+
+Draws a TimelineModel (view_models) as it is: the dynamic weights as one step per segment, the
+static weights as one point per athlete frame, the uniform weight 1/N of each stream, the top
+segments shaded, and a playhead. The playhead follows the player through `set_playhead`, which
+emits nothing; only the user's drag or click emits `seekRequested`, so the two never loop.
+Other layers (judges' marks) can be added with `add_layer`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from judgeapp.ui.view_models import TimelineModel, polyline_steps
+
+DYNAMIC_COLOR = QColor(74, 163, 255)
+STATIC_COLOR = QColor(255, 159, 64)
+SHADE_COLOR = QColor(74, 163, 255, 48)
+PLAYHEAD_COLOR = QColor(235, 64, 52)
+
+
+class AttentionTimeline(QWidget):
+    """Attention weights over time, with a playhead synced to the player."""
+
+    seekRequested = Signal(float)  # seconds
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.plot = pg.PlotWidget(self)
+        self.plot.setMenuEnabled(False)
+        self.plot.hideButtons()
+        self.plot.setMouseEnabled(x=True, y=False)
+        self.plot.showGrid(x=True, y=True, alpha=0.15)
+        self.plot.setLabel("bottom", "time", units="s")
+        self.plot.setLabel("left", "attention weight")
+        self.plot.getAxis("left").setWidth(56)
+        self.plot.setMinimumHeight(120)
+        self.legend = self.plot.addLegend(offset=(-8, 4), labelTextSize="8pt", colCount=4)
+        self.plot_item = self.plot.getPlotItem()
+        self.view_box = self.plot_item.getViewBox()
+
+        self._shades: list[pg.LinearRegionItem] = []
+        self.steps = pg.PlotDataItem(
+            pen=pg.mkPen(DYNAMIC_COLOR, width=2), connect="finite", name="segments (dynamic)"
+        )
+        self.points = pg.ScatterPlotItem(
+            size=7, pen=pg.mkPen(None), brush=pg.mkBrush(STATIC_COLOR), name="athlete frames"
+        )
+        self.uniform_dynamic = pg.InfiniteLine(
+            angle=0, pen=pg.mkPen(DYNAMIC_COLOR, width=1, style=Qt.PenStyle.DashLine)
+        )
+        self.uniform_static = pg.InfiniteLine(
+            angle=0, pen=pg.mkPen(STATIC_COLOR, width=1, style=Qt.PenStyle.DashLine)
+        )
+        self.playhead = pg.InfiniteLine(
+            pos=0.0,
+            angle=90,
+            movable=True,
+            pen=pg.mkPen(PLAYHEAD_COLOR, width=2),
+            hoverPen=pg.mkPen(PLAYHEAD_COLOR, width=4),
+        )
+        self.playhead.setZValue(10)
+        for item in (self.steps, self.points, self.uniform_dynamic, self.uniform_static):
+            self.plot_item.addItem(item)
+        self.plot_item.addItem(self.playhead, ignoreBounds=True)
+        self.legend.addItem(self.steps, "segments (dynamic)")
+        self.legend.addItem(self.points, "athlete frames (static)")
+        self.legend.addItem(
+            pg.PlotDataItem(pen=pg.mkPen((150, 150, 150), style=Qt.PenStyle.DashLine)),
+            "uniform 1/N",
+        )
+        self.uniform_dynamic.hide()
+        self.uniform_static.hide()
+        self.legend.hide()
+
+        self.playhead.sigDragged.connect(self._playhead_dragged)
+        self.plot.scene().sigMouseClicked.connect(self._clicked)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plot)
+
+        self.model: TimelineModel | None = None
+        self.duration_s = 0.0
+        self.set_duration(0.0)
+
+    # --- content -------------------------------------------------------------------------------
+    def set_duration(self, duration_s: float) -> None:
+        """The video's length: the time axis spans it (before any analysis too)."""
+        self.duration_s = max(duration_s, 0.0)
+        span = max(self.duration_s, 1.0)
+        self.view_box.setLimits(xMin=0.0, xMax=span, minXRange=min(0.5, span), maxXRange=span)
+        self.playhead.setBounds((0.0, span))
+        self.reset_view()
+
+    def set_model(self, model: TimelineModel | None) -> None:
+        """Draw an analysis (None clears the attention, keeping the playhead)."""
+        self.model = model
+        for shade in self._shades:
+            self.plot_item.removeItem(shade)
+        self._shades.clear()
+        if model is None:
+            self.steps.setData([], [])
+            self.points.setData([], [])
+            self.uniform_dynamic.hide()
+            self.uniform_static.hide()
+            self.legend.hide()
+            self.reset_view()
+            return
+        self.set_duration(model.duration_s)
+        self.steps.setData(np.asarray(model.step_x, float), np.asarray(model.step_y, float))
+        self.points.setData(np.asarray(model.point_x, float), np.asarray(model.point_y, float))
+        self._set_uniform(self.uniform_dynamic, model.uniform_dynamic)
+        self._set_uniform(self.uniform_static, model.uniform_static)
+        for start_s, end_s in model.shaded:
+            shade = pg.LinearRegionItem(
+                (start_s, end_s), movable=False, brush=pg.mkBrush(SHADE_COLOR),
+                pen=pg.mkPen(None),
+            )
+            shade.setZValue(-10)
+            self.plot_item.addItem(shade, ignoreBounds=True)
+            self._shades.append(shade)
+        self.legend.show()
+        self.reset_view()
+
+    @staticmethod
+    def _set_uniform(line: pg.InfiniteLine, value: float) -> None:
+        line.setVisible(value > 0)
+        line.setValue(value)
+
+    def add_layer(self, item: pg.GraphicsObject) -> None:
+        """Add another layer (e.g. judges' marks) on the same time axis."""
+        self.plot_item.addItem(item, ignoreBounds=True)
+
+    def reset_view(self) -> None:
+        """Show the whole video and all weights."""
+        y_max = self.model.y_max if self.model is not None else 1.0
+        self.view_box.setRange(
+            xRange=(0.0, max(self.duration_s, 1.0)), yRange=(0.0, y_max), padding=0.0
+        )
+
+    # --- read back (what is drawn) -------------------------------------------------------------
+    def drawn_steps(self) -> list[tuple[float, float, float]]:
+        """(start_s, end_s, weight) of each step the curve draws."""
+        xs, ys = self.steps.getData()
+        return [] if xs is None else polyline_steps(xs, ys)
+
+    def drawn_points(self) -> list[tuple[float, float]]:
+        """(time_s, weight) of each athlete-frame point."""
+        xs, ys = self.points.getData()
+        return [(float(x), float(y)) for x, y in zip(xs, ys, strict=True)]
+
+    def shaded_spans(self) -> list[tuple[float, float]]:
+        return [tuple(float(v) for v in shade.getRegion()) for shade in self._shades]
+
+    # --- playhead and seeking ------------------------------------------------------------------
+    def set_playhead(self, time_s: float) -> None:
+        """Move the playhead to where the player is (emits no seek)."""
+        if not self.playhead.moving:  # the user is dragging it: do not fight them
+            self.playhead.setValue(time_s)
+
+    def playhead_time(self) -> float:
+        return float(self.playhead.value())
+
+    def _playhead_dragged(self, line: pg.InfiniteLine) -> None:
+        self.seekRequested.emit(float(line.value()))
+
+    def _clicked(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton or event.isAccepted():
+            return
+        if not self.view_box.sceneBoundingRect().contains(event.scenePos()):
+            return
+        time_s = float(self.view_box.mapSceneToView(event.scenePos()).x())
+        time_s = min(max(time_s, 0.0), self.duration_s)
+        event.accept()
+        self.seekRequested.emit(time_s)
+
+    def scene_x_for_time(self, time_s: float) -> float:
+        """Scene x coordinate of a time (for tests and overlays)."""
+        return float(self.view_box.mapViewToScene(pg.Point(time_s, 0.0)).x())
+
+    def apply_colors(self, background: QColor, foreground: QColor) -> None:
+        """Follow the window's light or dark palette."""
+        self.plot.setBackground(background)
+        for name in ("left", "bottom"):
+            axis = self.plot.getAxis(name)
+            axis.setPen(pg.mkPen(foreground))
+            axis.setTextPen(pg.mkPen(foreground))
+        self.legend.setLabelTextColor(foreground)

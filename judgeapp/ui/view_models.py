@@ -1,0 +1,397 @@
+"""What the widgets show, computed from an analysis result: pure functions, no Qt.
+
+The widgets only draw these values, so every rule (step curves, rankings, highlights, banners,
+shuttle speeds) is tested here without a display.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from judgeapp.core.results import AnalysisResult, FrameWeight, ModelInfo, SegmentWeight
+
+SPEEDS = (0.25, 0.5, 1.0, 1.5, 2.0)
+DEFAULT_K = 4
+MAX_K = 12
+MAX_RECENT = 10
+BOX_TOLERANCE_S = 0.5  # a static frame's box is shown this close to its time
+
+
+# --- clock ---------------------------------------------------------------------------------------
+def format_clock(time_s: float) -> str:
+    """Seconds as m:ss.ss (e.g. 83.256 -> "1:23.26"); hours as h:mm:ss.ss."""
+    hundredths = round(max(0.0, time_s) * 100)
+    seconds, cents = divmod(hundredths, 100)
+    minutes, seconds = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{hours}:{minutes:02d}:{seconds:02d}.{cents:02d}"
+    return f"{minutes}:{seconds:02d}.{cents:02d}"
+
+
+def format_position(time_s: float, duration_s: float, index: int, frames: int) -> str:
+    """The player's read-out: "0:03.46 / 0:10.29   frame 83 / 247" (frames counted from 1)."""
+    return (
+        f"{format_clock(time_s)} / {format_clock(duration_s)}   "
+        f"frame {index + 1} / {max(frames, 1)}"
+    )
+
+
+# --- timeline ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TimelineModel:
+    """Everything the attention timeline draws, in seconds and attention weights.
+
+    step_x/step_y: the dynamic weights as a polyline of horizontal steps, two points per segment
+    (NaN between segments that do not touch, so no line joins them). point_x/point_y: the static
+    weights at their frames. uniform_*: 1/N of each stream (0 when it has no instances).
+    shaded: (start_s, end_s) of the top segments.
+    """
+
+    duration_s: float
+    step_x: tuple[float, ...]
+    step_y: tuple[float, ...]
+    point_x: tuple[float, ...]
+    point_y: tuple[float, ...]
+    uniform_dynamic: float
+    uniform_static: float
+    shaded: tuple[tuple[float, float], ...]
+    y_max: float
+
+    @property
+    def steps(self) -> list[tuple[float, float, float]]:
+        """The (start_s, end_s, weight) of each step, read back from the polyline."""
+        return polyline_steps(self.step_x, self.step_y)
+
+
+def polyline_steps(
+    xs: Sequence[float], ys: Sequence[float]
+) -> list[tuple[float, float, float]]:
+    """The steps of a `step_polyline`: each pair of points between NaN breaks."""
+    out = []
+    i = 0
+    while i + 1 < len(xs):
+        if math.isnan(xs[i]):
+            i += 1
+            continue
+        out.append((float(xs[i]), float(xs[i + 1]), float(ys[i])))
+        i += 2
+    return out
+
+
+def step_polyline(
+    segments: Sequence[SegmentWeight],
+) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """Two points per segment (start and end at its weight); NaN breaks across gaps."""
+    xs: list[float] = []
+    ys: list[float] = []
+    previous_end: float | None = None
+    for seg in segments:
+        if previous_end is not None and abs(seg.start_s - previous_end) > 1e-6:
+            xs.append(math.nan)
+            ys.append(math.nan)
+        xs += [seg.start_s, seg.end_s]
+        ys += [seg.weight, seg.weight]
+        previous_end = seg.end_s
+    return tuple(xs), tuple(ys)
+
+
+def top_segments(segments: Sequence[SegmentWeight], k: int) -> list[SegmentWeight]:
+    """The k highest-weighted segments, highest first (ties: earlier first)."""
+    return sorted(segments, key=lambda s: (-s.weight, s.start_s))[: max(0, k)]
+
+
+def timeline_model(result: AnalysisResult, k: int = DEFAULT_K) -> TimelineModel:
+    step_x, step_y = step_polyline(result.dynamic)
+    weights = [s.weight for s in result.dynamic] + [f.weight for f in result.static]
+    uniform_dynamic = 1.0 / len(result.dynamic) if result.dynamic else 0.0
+    uniform_static = 1.0 / len(result.static) if result.static else 0.0
+    y_max = max([*weights, uniform_dynamic, uniform_static, 1e-6]) * 1.12
+    return TimelineModel(
+        duration_s=result.video.duration_s,
+        step_x=step_x,
+        step_y=step_y,
+        point_x=tuple(f.time_s for f in result.static),
+        point_y=tuple(f.weight for f in result.static),
+        uniform_dynamic=uniform_dynamic,
+        uniform_static=uniform_static,
+        shaded=tuple(sorted((s.start_s, s.end_s) for s in top_segments(result.dynamic, k))),
+        y_max=y_max,
+    )
+
+
+# --- crops and segments --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Thumb:
+    """One thumbnail: what it shows and where clicking it goes.
+
+    kind: "athlete" (a static frame; `box` is the crop) or "segment" (its keyframe, the whole
+    frame). seek_s: the time the player jumps to; key_s: the time of the picture;
+    frame: the decoded-frame index of the picture when known (-1: from key_s).
+    """
+
+    kind: str
+    label: str
+    caption: str
+    weight: float
+    seek_s: float
+    key_s: float
+    frame: int = -1
+    box: tuple[float, float, float, float] | None = None
+
+
+def _extremes(items: Sequence, k: int, weight: Callable, time: Callable) -> tuple[list, list]:
+    """k highest (highest first) and k lowest (lowest first), never the same item twice."""
+    ranked = sorted(items, key=lambda item: (-weight(item), time(item)))
+    top = ranked[: max(0, min(k, len(ranked)))]
+    rest = ranked[len(top) :]
+    bottom = list(reversed(rest))[: max(0, min(k, len(rest)))]
+    return top, bottom
+
+
+def athlete_thumbs(static: Sequence[FrameWeight], k: int) -> tuple[list[Thumb], list[Thumb]]:
+    """Thumbnails of the k most and k least attended athlete crops."""
+
+    def thumb(f: FrameWeight, label: str) -> Thumb:
+        return Thumb(
+            kind="athlete",
+            label=label,
+            caption=f"{format_clock(f.time_s)}  w={f.weight:.3f}",
+            weight=f.weight,
+            seek_s=f.time_s,
+            key_s=f.time_s,
+            frame=f.frame,
+            box=f.box,
+        )
+
+    top, bottom = _extremes(static, k, lambda f: f.weight, lambda f: f.time_s)
+    return (
+        [thumb(f, f"T{i + 1}") for i, f in enumerate(top)],
+        [thumb(f, f"B{i + 1}") for i, f in enumerate(bottom)],
+    )
+
+
+def segment_thumbs(dynamic: Sequence[SegmentWeight], k: int) -> tuple[list[Thumb], list[Thumb]]:
+    """Thumbnails of the k highest and k lowest weighted segments.
+
+    The picture is the segment's middle frame (what the segment shows); clicking seeks to its
+    start, so playing from there plays the segment the model weighted.
+    """
+
+    def thumb(s: SegmentWeight, label: str) -> Thumb:
+        return Thumb(
+            kind="segment",
+            label=label,
+            caption=f"{format_clock(s.start_s)}–{format_clock(s.end_s)}  w={s.weight:.3f}",
+            weight=s.weight,
+            seek_s=s.start_s,
+            key_s=(s.start_s + s.end_s) / 2,
+        )
+
+    top, bottom = _extremes(dynamic, k, lambda s: s.weight, lambda s: s.start_s)
+    return (
+        [thumb(s, f"S{i + 1}") for i, s in enumerate(top)],
+        [thumb(s, f"L{i + 1}") for i, s in enumerate(bottom)],
+    )
+
+
+# --- highlights ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Highlight:
+    """A top-weighted moment N/P jump to: a segment start or an athlete frame."""
+
+    frame: int
+    time_s: float
+    label: str
+
+
+def build_highlights(
+    result: AnalysisResult, k: int, index_at: Callable[[float], int]
+) -> list[Highlight]:
+    """The k top segments (at their start) and k top athlete frames, in time order.
+
+    index_at maps a time to the frame on screen then; athlete frames use their recorded index.
+    Two highlights on the same frame are shown once.
+    """
+    moments: dict[int, Highlight] = {}
+    for rank, seg in enumerate(top_segments(result.dynamic, k)):
+        frame = index_at(seg.start_s)
+        label = f"segment {format_clock(seg.start_s)}–{format_clock(seg.end_s)} (#{rank + 1})"
+        moments.setdefault(frame, Highlight(frame, seg.start_s, label))
+    top_frames = sorted(result.static, key=lambda f: (-f.weight, f.time_s))[: max(0, k)]
+    for rank, f in enumerate(top_frames):
+        frame = f.frame if f.frame >= 0 else index_at(f.time_s)
+        moments.setdefault(frame, Highlight(frame, f.time_s, f"athlete frame (#{rank + 1})"))
+    return [moments[frame] for frame in sorted(moments)]
+
+
+def next_highlight(highlights: Sequence[Highlight], current_frame: int) -> Highlight | None:
+    """The first highlight after the current frame, or None past the last."""
+    return next((h for h in highlights if h.frame > current_frame), None)
+
+
+def previous_highlight(highlights: Sequence[Highlight], current_frame: int) -> Highlight | None:
+    """The last highlight before the current frame, or None before the first."""
+    return next((h for h in reversed(highlights) if h.frame < current_frame), None)
+
+
+# --- player --------------------------------------------------------------------------------------
+def box_at(
+    static: Sequence[FrameWeight], time_s: float, tolerance_s: float = BOX_TOLERANCE_S
+) -> tuple[float, float, float, float] | None:
+    """The athlete box of the static frame nearest to `time_s`, if within `tolerance_s`."""
+    best = min(static, key=lambda f: abs(f.time_s - time_s), default=None)
+    if best is None or abs(best.time_s - time_s) > tolerance_s:
+        return None
+    return best.box
+
+
+def shuttle(velocity: float, key: str) -> float:
+    """J/K/L: K stops; L plays forward, faster on each press; J the same backwards.
+
+    Velocity is signed speed (0 = paused); each press moves one step through SPEEDS (1x first).
+    """
+    if key == "K":
+        return 0.0
+    sign = 1.0 if key == "L" else -1.0
+    if velocity * sign <= 0:
+        return sign * 1.0
+    speed = abs(velocity)
+    faster = [s for s in SPEEDS if s > speed + 1e-9]
+    return sign * (faster[0] if faster else SPEEDS[-1])
+
+
+def playback_index(
+    start_index: int, elapsed_s: float, fps: float, velocity: float, frames: int
+) -> int:
+    """The frame due `elapsed_s` after playback started at `start_index` (clamped)."""
+    index = start_index + math.floor(elapsed_s * fps * velocity + 1e-9)
+    return int(min(max(index, 0), max(frames - 1, 0)))
+
+
+# --- score panel ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Banner:
+    """A message across the window: kind "warning" (not calibrated), "no-model" or "error"."""
+
+    kind: str
+    title: str
+    text: str
+
+
+NO_MODEL_BANNER = Banner(
+    kind="no-model",
+    title="No trained model",
+    text=(
+        "judgeapp has no trained head to score with. Install a model pack "
+        "(judgeapp models install PACK), choose a checkpoint (Analysis ▸ Choose model…), "
+        "or train one (judgeapp train). Until then you can review the video, or analyse with "
+        "an untrained head to see how the tool works (score not calibrated)."
+    ),
+)
+
+
+@dataclass(frozen=True)
+class CardFacts:
+    """Model card fields the score panel lists beyond the result's own ModelInfo."""
+
+    trained_on: str = ""
+    test_spearman: float | None = None
+    trained: bool | None = None
+
+
+@dataclass(frozen=True)
+class ScoreView:
+    """The score panel's content."""
+
+    score_text: str
+    range_text: str
+    rows: tuple[tuple[str, str], ...]
+    banner: Banner | None
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+
+def calibration_banner(model: ModelInfo, warnings: Sequence[str]) -> Banner | None:
+    if model.calibrated:
+        return None
+    reasons = [w.split(":")[0] for w in warnings if "not calibrated" in w]
+    why = "; ".join(reasons) if reasons else "random backbones or an untrained head"
+    return Banner(
+        kind="warning",
+        title="Not calibrated",
+        text=(
+            f"This score is not calibrated ({why}). It shows how the tool works, "
+            "not how good the routine is."
+        ),
+    )
+
+
+def score_view(result: AnalysisResult, facts: CardFacts | None = None) -> ScoreView:
+    model = result.model
+    facts = facts or CardFacts()
+    spearman = "—" if facts.test_spearman is None else f"{facts.test_spearman:.3f}"
+    rows = (
+        ("Model", model.name),
+        ("Routine", model.routine),
+        ("Target", f"{model.target} score"),
+        ("Profile", model.profile),
+        ("Trained on", facts.trained_on or ("untrained" if facts.trained is False else "—")),
+        ("Test Spearman", spearman),
+    )
+    return ScoreView(
+        score_text=f"{result.score:.2f}",
+        range_text=f"of {model.score_max:g} ({model.target})",
+        rows=rows,
+        banner=calibration_banner(model, result.warnings),
+        warnings=tuple(w for w in result.warnings if "not calibrated" not in w),
+    )
+
+
+# --- settings ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class AppSettings:
+    """What the user chose, persisted between sessions.
+
+    model: "" = the installed head, "random" = an untrained head, else a checkpoint path.
+    profile: "" = the checkpoint's (or the default). pretrained: False = random backbones.
+    """
+
+    device: str = "auto"
+    model: str = ""
+    profile: str = ""
+    pretrained: bool = True
+    detector: str = "auto"
+    k: int = DEFAULT_K
+    recent: tuple[str, ...] = ()
+    auto_analyze: bool = True
+
+    def __post_init__(self) -> None:
+        if self.device not in ("auto", "cpu", "cuda"):
+            object.__setattr__(self, "device", "auto")
+        if self.detector not in ("auto", "yolo", "hog"):
+            object.__setattr__(self, "detector", "auto")
+        object.__setattr__(self, "k", int(min(max(self.k, 1), MAX_K)))
+
+
+def push_recent(recent: Sequence[str], path: str, limit: int = MAX_RECENT) -> tuple[str, ...]:
+    """`path` first, then the others without it, at most `limit`."""
+    return tuple([path, *[p for p in recent if p != path]][:limit])
+
+
+STAGE_NAMES = {
+    "cache": "reading cached features",
+    "decode": "decoding",
+    "detect": "finding the athlete",
+    "dynamic": "segments (video network)",
+    "static": "athlete crops (image network)",
+    "head": "scoring",
+}
+
+
+def stage_text(stage: str, done: int, total: int) -> str:
+    """The progress bar's words, e.g. "Analysing: finding the athlete (12 / 40)"."""
+    name = STAGE_NAMES.get(stage, stage)
+    count = f" ({done} / {total})" if total > 1 else ""
+    return f"Analysing: {name}{count}"
