@@ -237,3 +237,19 @@ def test_two_connections_see_each_others_writes(tmp_path: Path) -> None:
         mark = a.add_mark(info.sha256, 2.0, "comment", "from a")
         assert b.marks_for(info.sha256) == [mark]
         assert a.integrity_check() == "ok"
+
+
+def test_find_video_recognises_a_known_file_without_reading_it(library, tmp_path) -> None:
+    video = tmp_path / "anna.mp4"
+    video.write_bytes(b"a" * 1000)
+    info = dataclasses.replace(fake_video_info("anna.mp4"), path=str(video))
+    assert library.find_video(video) is None
+    library.save_analysis(make_result(info))
+    assert library.find_video(video) == info
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    video.rename(moved / "anna.mp4")  # a move keeps size and modification time
+    assert library.find_video(moved / "anna.mp4").sha256 == info.sha256
+    (moved / "anna.mp4").write_bytes(b"b" * 1001)  # edited: not recognised any more
+    assert library.find_video(moved / "anna.mp4") is None
+    assert library.find_video(tmp_path / "missing.mp4") is None

@@ -11,6 +11,7 @@ thread if needed — WAL lets readers and one writer work at the same time.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -148,14 +149,17 @@ class Library:
 
     @staticmethod
     def _upsert_video(conn: sqlite3.Connection, info: VideoInfo, stamp: str) -> None:
+        size_bytes, mtime_ns = _file_stamp(info.path)
         conn.execute(
             """INSERT INTO videos (sha256, path, name, duration_s, fps, frames, width, height,
-                                   added, seen)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                   size_bytes, mtime_ns, added, seen)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT(sha256) DO UPDATE SET
                    path = excluded.path, name = excluded.name, duration_s = excluded.duration_s,
                    fps = excluded.fps, frames = excluded.frames, width = excluded.width,
-                   height = excluded.height, seen = excluded.seen""",
+                   height = excluded.height, seen = excluded.seen,
+                   size_bytes = COALESCE(excluded.size_bytes, size_bytes),
+                   mtime_ns = COALESCE(excluded.mtime_ns, mtime_ns)""",
             (
                 info.sha256,
                 info.path,
@@ -165,10 +169,32 @@ class Library:
                 info.frames,
                 info.width,
                 info.height,
+                size_bytes,
+                mtime_ns,
                 stamp,
                 stamp,
             ),
         )
+
+    def find_video(self, path: str | Path) -> VideoInfo | None:
+        """The stored video this file most likely is, without reading its content.
+
+        Matches the file's name, size and modification time against what the library saw;
+        callers that must be sure compare the content hash afterwards. The returned facts
+        carry `path` as given.
+        """
+        size_bytes, mtime_ns = _file_stamp(path)
+        if size_bytes is None:
+            return None
+        rows = self._conn.execute(
+            "SELECT sha256, duration_s, fps, frames, width, height FROM videos"
+            " WHERE size_bytes = ? AND mtime_ns = ? AND name = ?",
+            (size_bytes, mtime_ns, PurePath(path).name),
+        ).fetchall()
+        if len(rows) != 1:
+            return None
+        sha, duration_s, fps, frames, width, height = rows[0]
+        return VideoInfo(str(path), sha, duration_s, fps, frames, width, height)
 
     def video(self, sha256: str) -> VideoInfo | None:
         """The stored facts of a video (its last known path), or None if it is unknown."""
@@ -440,6 +466,15 @@ def _mark(row: tuple) -> Mark:
 
 def _opt_float(value: float | None) -> float | None:
     return None if value is None else float(value)
+
+
+def _file_stamp(path: str | Path) -> tuple[int | None, int | None]:
+    """(size in bytes, modification time in ns) of a file, or (None, None) if it is not there."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None, None
+    return stat.st_size, stat.st_mtime_ns
 
 
 def _escape_like(text: str) -> str:

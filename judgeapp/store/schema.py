@@ -22,9 +22,12 @@ CREATE TABLE videos (
     frames      INTEGER NOT NULL,
     width       INTEGER NOT NULL,
     height      INTEGER NOT NULL,
+    size_bytes  INTEGER,
+    mtime_ns    INTEGER,
     added       TEXT NOT NULL,
     seen        TEXT NOT NULL
 );
+CREATE INDEX videos_by_file ON videos(size_bytes, mtime_ns);
 CREATE TABLE analyses (
     id           INTEGER PRIMARY KEY AUTOINCREMENT,
     video_sha256 TEXT NOT NULL REFERENCES videos(sha256) ON DELETE CASCADE,

@@ -1,0 +1,265 @@
+"""Judges' review in the main window: marks dock, undo/redo, library, batch scoring, export.
+
+`Review(window)` adds its dock, menus and actions to the main window and listens to its
+session; the main window calls `video_opened` when a video opens. The library keeps every
+result: a video analysed before shows its result at once when it is opened again.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QMenu
+
+from judgeapp.core.errors import JudgeappError
+from judgeapp.core.files import sha256_file
+from judgeapp.core.results import AnalysisResult, VideoInfo
+from judgeapp.store import Library, UndoStack
+from judgeapp.ui.analysis_job import AnalysisOutcome, options_for
+from judgeapp.ui.batch_window import BatchWindow
+from judgeapp.ui.export_report import ReportExporter
+from judgeapp.ui.library_window import LibraryWindow
+from judgeapp.ui.mark_lines import MarkLines
+from judgeapp.ui.marks_panel import MarksPanel
+from judgeapp.ui.undo_actions import undo_actions
+from judgeapp.ui.view_models import CardFacts
+from judgeapp.ui.workers import TaskThread
+
+
+class Review(QObject):
+    """Everything judges add to the main window. Owns the library connection."""
+
+    def __init__(self, window, library: Library | None = None) -> None:
+        super().__init__(window)
+        self.window = window
+        self.library = library
+        self.info: VideoInfo | None = None  # the open video, with its content hash
+        self.path: Path | None = None
+        self.stored: AnalysisResult | None = None  # shown from the library
+        self.hasher: TaskThread | None = None
+        self._retired: TaskThread | None = None
+        self.library_window: LibraryWindow | None = None
+        self.batch_window: BatchWindow | None = None
+        if self.library is None:
+            try:
+                self.library = Library.open()
+            except JudgeappError as exc:
+                window.show_error("The library cannot be opened; marks will not be saved", str(exc))
+                self.library = None
+        self.undo = UndoStack(self.library) if self.library is not None else None
+        self.exporter = ReportExporter(window)
+        self.exporter.done.connect(lambda p: window.statusBar().showMessage(f"Wrote {p}", 10_000))
+        self.exporter.failed.connect(lambda m: window.show_error("Export failed", m))
+        self._build()
+        window.installEventFilter(self)
+
+    # ---------------------------------------------------------------------------- layout
+
+    def _build(self) -> None:
+        window = self.window
+        file_menu = window.menus["file"]
+        existing = file_menu.actions()
+        before = existing[-2] if len(existing) >= 2 else None  # the separator above Quit
+        self.export_action = self._action("&Export Report…", self.export, "Ctrl+E")
+        self.library_action = self._action("&Library…", self.show_library, "Ctrl+L")
+        self.batch_action = self._action("&Batch Scoring…", self.show_batch, "Ctrl+B")
+        for action in (self.export_action, self.library_action, self.batch_action):
+            file_menu.insertAction(before, action)
+        file_menu.insertSeparator(self.export_action)
+
+        edit = QMenu("&Edit", window.menuBar())
+        window.menuBar().insertMenu(window.menus["analysis"].menuAction(), edit)
+        window.menus["edit"] = edit
+        self.marks_panel = None
+        if self.undo is None:
+            edit.setEnabled(False)
+            self.library_action.setEnabled(False)
+            self.batch_action.setEnabled(False)
+            return
+        self.undo_action, self.redo_action = undo_actions(
+            self.undo, window, lambda m: window.show_error("Cannot undo or redo", m)
+        )
+        edit.addAction(self.undo_action)
+        edit.addAction(self.redo_action)
+        edit.addSeparator()
+        add_here = self._action("Add &Mark at Current Time", self._focus_mark_entry, "M")
+        edit.addAction(add_here)
+
+        self.marks_panel = MarksPanel(self.library, self.undo, window)
+        self.marks_dock = QDockWidget("Marks", window)
+        self.marks_dock.setObjectName("marksDock")
+        self.marks_dock.setWidget(self.marks_panel)
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.marks_dock)
+        window.tabifyDockWidget(window.crops_dock, self.marks_dock)
+        window.crops_dock.raise_()
+        window.menus["view"].addAction(self.marks_dock.toggleViewAction())
+        self.mark_lines = MarkLines(window.timeline.plot_item, self.marks_panel)
+
+        window.player.positionChanged.connect(self._position_changed)
+        self.marks_panel.seekRequested.connect(window.player.seek_time)
+        window.session.analysisFinished.connect(self._analysis_finished)
+        self.update_actions()
+
+    def _action(self, text: str, slot, keys: str) -> QAction:
+        action = QAction(text, self.window)
+        action.setShortcut(QKeySequence(keys))
+        action.triggered.connect(slot)
+        return action
+
+    def update_actions(self) -> None:
+        self.export_action.setEnabled(self.window.outcome is not None)
+
+    # ----------------------------------------------------------------------------- video
+
+    def video_opened(self, path: str | Path, info: VideoInfo) -> AnalysisResult | None:
+        """A video was opened: show its marks, and its newest stored result if the library
+        recognises the file (returned; then there is no need to analyse it again)."""
+        self.path = Path(path)
+        self.info = None
+        self.stored = None
+        if self.undo is not None:
+            self.undo.clear()
+        if self.marks_panel is not None:
+            self.marks_panel.set_video(None)
+        self.update_actions()
+        if self.library is None:
+            return None
+        known = self.library.find_video(self.path)
+        if known is not None:
+            self._set_video(known)
+            self.stored = self.library.latest_analysis(known.sha256)
+        self._start_hash(self.path, info)
+        if self.stored is not None:
+            self.window.show_outcome(AnalysisOutcome(self.stored, CardFacts()))
+            self.marks_panel.set_result(self.stored)
+            self.update_actions()
+            self.window.statusBar().showMessage(
+                "Result from the library; Analysis ▸ Analyse runs it again", 10_000
+            )
+        return self.stored
+
+    def _set_video(self, info: VideoInfo) -> None:
+        self.info = info
+        if self.marks_panel is not None:
+            self.marks_panel.set_video(info)
+            if self.window.outcome is not None:
+                self.marks_panel.set_result(self.window.outcome.result)
+
+    def _start_hash(self, path: Path, info: VideoInfo) -> None:
+        """Hash the file in the background: the key of its marks (a file is recognised by
+        name, size and date first; the hash makes sure)."""
+        thread = TaskThread(lambda _progress, _cancel: sha256_file(path), "judgeapp-hash")
+        thread.succeeded.connect(self._hashed)
+        thread.failed.connect(lambda m: self.window.show_error("Cannot read the video", m))
+        thread.finished.connect(self._hash_done)
+        if self.hasher is not None:
+            self.hasher.cancel()
+        self.hasher = thread
+        self._pending_info = (path, info)
+        thread.start()
+
+    def _hashed(self, sha256: str) -> None:
+        if self.sender() is not self.hasher:
+            return  # a video opened before this one
+        path, info = self._pending_info
+        if self.info is not None and self.info.sha256 == sha256:
+            return
+        full = VideoInfo(
+            str(path), sha256, info.duration_s, info.fps, info.frames, info.width, info.height
+        )
+        if self.stored is not None and self.stored.video.sha256 != sha256:
+            self.window.show_error(
+                "The file changed since its stored analysis",
+                f"{path}: its content differs from the analysed file; analyse it again",
+            )
+            self.stored = None
+        self._set_video(full)
+
+    def _hash_done(self) -> None:
+        thread = self.sender()
+        if isinstance(thread, TaskThread):
+            thread.wait()
+            self._retired = thread  # deleted when the next one retires, not in its own signal
+        if thread is self.hasher:
+            self.hasher = None
+
+    def _analysis_finished(self, outcome: AnalysisOutcome) -> None:
+        result = outcome.result
+        if self.library is not None and result is not self.stored:
+            try:
+                self.library.save_analysis(_with_path(result, self.path))
+            except JudgeappError as exc:
+                self.window.show_error("The result was not saved in the library", str(exc))
+        if self.marks_panel is not None:
+            if self.info is None and result.video.sha256:
+                self._set_video(_with_path(result, self.path).video)
+            self.marks_panel.set_result(result)
+        self.update_actions()
+
+    def _position_changed(self, _index: int, time_s: float) -> None:
+        self.marks_panel.set_time(time_s)
+
+    def _focus_mark_entry(self) -> None:
+        if self.marks_panel is not None and self.marks_panel.video is not None:
+            self.marks_dock.show()
+            self.marks_dock.raise_()
+            self.marks_panel.text_edit.setFocus()
+
+    # --------------------------------------------------------------------------- windows
+
+    def export(self) -> None:
+        outcome = self.window.outcome
+        if outcome is None:
+            return
+        self.exporter.choose_and_export(outcome.result, self.library, self.path)
+
+    def show_library(self) -> None:
+        if self.library_window is None:
+            self.library_window = LibraryWindow(self.library, self.window)
+            self.library_window.openRequested.connect(
+                lambda path, _sha: self.window.open_video(path)
+            )
+        self.library_window.refresh()
+        self.library_window.show()
+        self.library_window.raise_()
+
+    def show_batch(self) -> None:
+        if self.batch_window is None:
+            window = self.window
+
+            def analyze_one(path, progress, cancel):
+                from judgeapp.analysis import analyze
+
+                return analyze(path, options_for(window.settings), progress, cancel)
+
+            self.batch_window = BatchWindow(self.library, analyze_one, self.window)
+        self.batch_window.show()
+        self.batch_window.raise_()
+
+    # --------------------------------------------------------------------------- closing
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
+        if watched is self.window and event.type() == QEvent.Type.Close:
+            self.shutdown()
+        return False
+
+    def shutdown(self) -> None:
+        """Stop exports, the batch and hashing, and wait for their threads."""
+        self.exporter.wait()
+        if self.batch_window is not None:
+            self.batch_window.close()
+        if self.hasher is not None:
+            self.hasher.wait()
+        if self._retired is not None:
+            self._retired.wait()
+
+
+def _with_path(result: AnalysisResult, path: Path | None) -> AnalysisResult:
+    """The result with the video's current path (the library remembers where it is now)."""
+    if path is None or result.video.path == str(path):
+        return result
+    from dataclasses import replace
+
+    return replace(result, video=replace(result.video, path=str(path)))
