@@ -54,7 +54,8 @@ def draw_timeline(
     scale = width_px / 1600
     font = image_font(round(24 * scale))
     small = image_font(round(20 * scale))
-    left, right = round(205 * scale), round(30 * scale)
+    tiny = image_font(round(17 * scale))
+    left, right = round(215 * scale), round(30 * scale)
     lane_h, marks_h, gap = round(130 * scale), round(64 * scale), round(20 * scale)
     top_pad, axis_h = round(48 * scale), round(40 * scale)
     height_px = top_pad + 2 * lane_h + marks_h + 3 * gap + axis_h
@@ -98,7 +99,7 @@ def draw_timeline(
         name, sub = titles[lane]
         draw.text((left - 14 * scale, y + h / 2 - 2), name, font=font, fill=_TEXT_RGB, anchor="rs")
         draw.text(
-            (left - 14 * scale, y + h / 2 + 4), sub, font=small, fill=(110, 110, 110), anchor="ra"
+            (left - 14 * scale, y + h / 2 + 4), sub, font=tiny, fill=(110, 110, 110), anchor="ra"
         )
 
     # Dynamic stream: one bar per segment.
