@@ -42,6 +42,9 @@ def run(video: str | None = None) -> int:
     app = application()
     follow_system(app)
     window = MainWindow()
+    from judgeapp.ui.review import Review  # judges' marks, the library, exports, batch
+
+    window.add_extension(Review(window))
     previous_hook = sys.excepthook
     sys.excepthook = _report_unexpected(window)
     try:

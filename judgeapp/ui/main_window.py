@@ -3,6 +3,8 @@
 It holds no computation: what to show comes from view_models, the work from the session.
 Menus are in `self.menus` ("file", "analysis", "playback", "view", "help") and the panels are
 dock widgets, so later features (judges' marks, the library, exports) can add their own.
+An extension added with `add_extension` hears of every video opened (`video_opened(path, info)`)
+and may return a stored result, which is shown instead of running a new analysis.
 """
 
 from __future__ import annotations
@@ -70,6 +72,7 @@ class MainWindow(QMainWindow):
         self.session = VideoSession(self, cache_budget_bytes)
         self.outcome: AnalysisOutcome | None = None
         self.highlights: list[Highlight] = []
+        self.extensions: list = []
         self.setWindowTitle("judgeapp")
         icon = resource("icon.svg") or resource("icon.png")
         if icon:
@@ -249,10 +252,21 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{Path(path).name} — judgeapp")
         self.cache_label.setText("Frame cache: starting")
         self._remember_recent(str(Path(path).resolve()))
-        if self.settings.auto_analyze:
+        stored = None
+        for extension in self.extensions:
+            stored = extension.video_opened(Path(path), source.info) or stored
+        if stored is None and self.settings.auto_analyze:
             self.analyze()
         self._update_actions()
         return True
+
+    def add_extension(self, extension) -> None:
+        """Tell `extension.video_opened(path, info)` about each video opened from now on.
+
+        It returns a stored AnalysisResult of that video (having shown it with `show_outcome`)
+        or None; with a stored result no new analysis starts on opening.
+        """
+        self.extensions.append(extension)
 
     def _remember_recent(self, path: str) -> None:
         self.settings = replace(self.settings, recent=push_recent(self.settings.recent, path))
@@ -322,17 +336,20 @@ class MainWindow(QMainWindow):
 
     def _analysis_finished(self, outcome: AnalysisOutcome) -> None:
         self._show_progress(False)
+        self.show_outcome(outcome)
+        self.statusBar().showMessage(
+            f"Analysis done in {outcome.result.timings_s.get('total', 0):.1f} s", 10_000)
+
+    def show_outcome(self, outcome: AnalysisOutcome) -> None:
+        """Show a result of the open video (a finished analysis, or one kept in a library)."""
         self.outcome = outcome
-        result = outcome.result
-        view = score_view(result, outcome.facts)
+        view = score_view(outcome.result, outcome.facts)
         self.score_panel.show_score(view)
         if view.banner is not None:
             self.calibration_banner.show_message(view.banner)
         else:
             self.calibration_banner.hide()
         self._show_result_views()
-        self.statusBar().showMessage(
-            f"Analysis done in {result.timings_s.get('total', 0):.1f} s", 10_000)
         self._update_actions()
 
     def _show_result_views(self) -> None:

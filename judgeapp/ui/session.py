@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
-from judgeapp.analysis import AnalysisOptions
 from judgeapp.core.results import VideoInfo
 from judgeapp.ui.analysis_job import run_analysis
 from judgeapp.ui.thumbnails import load_thumbnails
@@ -21,6 +20,9 @@ from judgeapp.ui.view_models import Thumb
 from judgeapp.ui.workers import TaskThread, rgb_to_qimage
 from judgeapp.video import probe
 from judgeapp.video.frame_cache import DEFAULT_BUDGET_BYTES, FrameCache, FrameSource, fill_cache
+
+if TYPE_CHECKING:
+    from judgeapp.analysis import AnalysisOptions
 
 
 class VideoSession(QObject):

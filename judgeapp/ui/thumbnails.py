@@ -48,13 +48,17 @@ def load_thumbnails(
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
 ) -> dict[Thumb, np.ndarray]:
-    """Each thumbnail's picture; one that cannot be decoded is left out."""
+    """Each thumbnail's picture; one that cannot be decoded is left out.
+
+    Frames are read in file order, so frames not cached yet are decoded reading forwards.
+    """
     cancel = cancel or CancelToken()
     pictures: dict[Thumb, np.ndarray] = {}
-    for done, thumb in enumerate(thumbs, start=1):
+    ordered = sorted((thumb_frame(source, thumb), i, thumb) for i, thumb in enumerate(thumbs))
+    for done, (index, _, thumb) in enumerate(ordered, start=1):
         cancel.raise_if_cancelled()
         try:
-            frame = source.frame(thumb_frame(source, thumb))
+            frame = source.frame(index)
         except JudgeappError:
             continue
         pictures[thumb] = thumb_image(frame.image, thumb, source.info.width, height_px)

@@ -13,7 +13,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from judgeapp.ui.view_models import TimelineModel, polyline_steps
 
@@ -21,6 +21,19 @@ DYNAMIC_COLOR = QColor(74, 163, 255)
 STATIC_COLOR = QColor(255, 159, 64)
 SHADE_COLOR = QColor(74, 163, 255, 48)
 PLAYHEAD_COLOR = QColor(235, 64, 52)
+
+
+def _legend_html() -> str:
+    """One line naming what each colour is (kept off the plot so it never hides data)."""
+    dyn, sta, shade = DYNAMIC_COLOR.name(), STATIC_COLOR.name(), SHADE_COLOR.name()
+    return (
+        f"&nbsp;<span style='color:{dyn}'>━━</span> segments (dynamic stream) &nbsp;&nbsp;"
+        f"<span style='color:{sta}'>●</span> athlete frames (static stream) &nbsp;&nbsp;"
+        f"<span style='color:{dyn}'>╌╌</span><span style='color:{sta}'>╌╌</span> "
+        f"uniform weight 1/N &nbsp;&nbsp;"
+        f"<span style='background:{shade}; color:{dyn}'>&nbsp;&nbsp;&nbsp;&nbsp;</span> "
+        "top segments &nbsp;&nbsp;<span style='color:#eb4034'>┃</span> playhead"
+    )
 
 
 class AttentionTimeline(QWidget):
@@ -38,18 +51,14 @@ class AttentionTimeline(QWidget):
         self.plot.setLabel("bottom", "time", units="s")
         self.plot.setLabel("left", "attention weight")
         self.plot.getAxis("left").setWidth(56)
+        self.plot.getAxis("left").enableAutoSIPrefix(False)
         self.plot.setMinimumHeight(120)
-        self.legend = self.plot.addLegend(offset=(-8, 4), labelTextSize="8pt", colCount=4)
         self.plot_item = self.plot.getPlotItem()
         self.view_box = self.plot_item.getViewBox()
 
         self._shades: list[pg.LinearRegionItem] = []
-        self.steps = pg.PlotDataItem(
-            pen=pg.mkPen(DYNAMIC_COLOR, width=2), connect="finite", name="segments (dynamic)"
-        )
-        self.points = pg.ScatterPlotItem(
-            size=7, pen=pg.mkPen(None), brush=pg.mkBrush(STATIC_COLOR), name="athlete frames"
-        )
+        self.steps = pg.PlotDataItem(pen=pg.mkPen(DYNAMIC_COLOR, width=2), connect="finite")
+        self.points = pg.ScatterPlotItem(size=7, pen=pg.mkPen(None), brush=pg.mkBrush(STATIC_COLOR))
         self.uniform_dynamic = pg.InfiniteLine(
             angle=0, pen=pg.mkPen(DYNAMIC_COLOR, width=1, style=Qt.PenStyle.DashLine)
         )
@@ -67,21 +76,19 @@ class AttentionTimeline(QWidget):
         for item in (self.steps, self.points, self.uniform_dynamic, self.uniform_static):
             self.plot_item.addItem(item)
         self.plot_item.addItem(self.playhead, ignoreBounds=True)
-        self.legend.addItem(self.steps, "segments (dynamic)")
-        self.legend.addItem(self.points, "athlete frames (static)")
-        self.legend.addItem(
-            pg.PlotDataItem(pen=pg.mkPen((150, 150, 150), style=Qt.PenStyle.DashLine)),
-            "uniform 1/N",
-        )
         self.uniform_dynamic.hide()
         self.uniform_static.hide()
+        self.legend = QLabel(_legend_html(), self)
+        self.legend.setObjectName("timelineLegend")
         self.legend.hide()
 
         self.playhead.sigDragged.connect(self._playhead_dragged)
         self.plot.scene().sigMouseClicked.connect(self._clicked)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.plot)
+        layout.setSpacing(0)
+        layout.addWidget(self.legend)
+        layout.addWidget(self.plot, 1)
 
         self.model: TimelineModel | None = None
         self.duration_s = 0.0
@@ -189,4 +196,3 @@ class AttentionTimeline(QWidget):
             axis = self.plot.getAxis(name)
             axis.setPen(pg.mkPen(foreground))
             axis.setTextPen(pg.mkPen(foreground))
-        self.legend.setLabelTextColor(foreground)

@@ -32,10 +32,14 @@ def format_clock(time_s: float) -> str:
 
 
 def format_position(time_s: float, duration_s: float, index: int, frames: int) -> str:
-    """The player's read-out: "0:03.46 / 0:10.29   frame 83 / 247" (frames counted from 1)."""
+    """The player's read-out: "0:03.46 / 0:10.29   frame 83 / 246".
+
+    Frames are counted from 0, as the analysis JSON and the reports count them; the second
+    number is the last frame's index.
+    """
     return (
         f"{format_clock(time_s)} / {format_clock(duration_s)}   "
-        f"frame {index + 1} / {max(frames, 1)}"
+        f"frame {index} / {max(frames - 1, 0)}"
     )
 
 
@@ -103,6 +107,14 @@ def top_segments(segments: Sequence[SegmentWeight], k: int) -> list[SegmentWeigh
     return sorted(segments, key=lambda s: (-s.weight, s.start_s))[: max(0, k)]
 
 
+def top_count(instances: int, k: int) -> int:
+    """How many instances count as "top": k, but at most a quarter of them (at least one).
+
+    A short clip with 3 segments then shades and visits 1, not all 3.
+    """
+    return 0 if instances <= 0 else max(1, min(k, instances // 4))
+
+
 def timeline_model(result: AnalysisResult, k: int = DEFAULT_K) -> TimelineModel:
     step_x, step_y = step_polyline(result.dynamic)
     weights = [s.weight for s in result.dynamic] + [f.weight for f in result.static]
@@ -117,7 +129,12 @@ def timeline_model(result: AnalysisResult, k: int = DEFAULT_K) -> TimelineModel:
         point_y=tuple(f.weight for f in result.static),
         uniform_dynamic=uniform_dynamic,
         uniform_static=uniform_static,
-        shaded=tuple(sorted((s.start_s, s.end_s) for s in top_segments(result.dynamic, k))),
+        shaded=tuple(
+            sorted(
+                (s.start_s, s.end_s)
+                for s in top_segments(result.dynamic, top_count(len(result.dynamic), k))
+            )
+        ),
         y_max=y_max,
     )
 
@@ -210,17 +227,19 @@ class Highlight:
 def build_highlights(
     result: AnalysisResult, k: int, index_at: Callable[[float], int]
 ) -> list[Highlight]:
-    """The k top segments (at their start) and k top athlete frames, in time order.
+    """The top segments (at their start) and top athlete frames, in time order.
 
+    "Top" is k of each stream, at most a quarter of its instances (`top_count`).
     index_at maps a time to the frame on screen then; athlete frames use their recorded index.
     Two highlights on the same frame are shown once.
     """
     moments: dict[int, Highlight] = {}
-    for rank, seg in enumerate(top_segments(result.dynamic, k)):
+    for rank, seg in enumerate(top_segments(result.dynamic, top_count(len(result.dynamic), k))):
         frame = index_at(seg.start_s)
         label = f"segment {format_clock(seg.start_s)}–{format_clock(seg.end_s)} (#{rank + 1})"
         moments.setdefault(frame, Highlight(frame, seg.start_s, label))
-    top_frames = sorted(result.static, key=lambda f: (-f.weight, f.time_s))[: max(0, k)]
+    frames_k = top_count(len(result.static), k)
+    top_frames = sorted(result.static, key=lambda f: (-f.weight, f.time_s))[:frames_k]
     for rank, f in enumerate(top_frames):
         frame = f.frame if f.frame >= 0 else index_at(f.time_s)
         moments.setdefault(frame, Highlight(frame, f.time_s, f"athlete frame (#{rank + 1})"))
@@ -322,8 +341,8 @@ def calibration_banner(model: ModelInfo, warnings: Sequence[str]) -> Banner | No
         kind="warning",
         title="Not calibrated",
         text=(
-            f"This score is not calibrated ({why}). It shows how the tool works, "
-            "not how good the routine is."
+            f"Why: {why}. This score shows how the tool works, not how good the routine is. "
+            "Choose a trained model (Analysis ▸ Choose Model…) for a real score."
         ),
     )
 

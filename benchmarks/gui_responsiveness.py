@@ -1,0 +1,119 @@
+"""Is the GUI thread ever blocked while an analysis runs? The longest gap of a 10 ms timer.
+
+    python benchmarks/gui_responsiveness.py [VIDEO] [--pretrained] [--scrub] [--json PATH]
+
+Opens VIDEO (default: ../shared/media/room_people_139s.mp4) in the main window, offscreen, with
+a fresh feature cache (so the whole analysis runs: decoding, detection, both backbones, the
+head), random backbones and an untrained head unless --pretrained. A 10 ms QTimer runs on the
+GUI thread from the moment the video opens until the analysis ends (the frame-cache pass runs
+meanwhile too); the longest gap between two ticks is how long the GUI thread was unable to
+react. --scrub also seeks the player to a random frame every 100 ms, as a user scrubbing would.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+DEFAULT_VIDEO = Path(__file__).resolve().parents[2] / "shared" / "media" / "room_people_139s.mp4"
+TICK_MS = 10
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("video", nargs="?", default=str(DEFAULT_VIDEO))
+    parser.add_argument("--pretrained", action="store_true", help="use the installed weights")
+    parser.add_argument("--scrub", action="store_true", help="seek every 100 ms meanwhile")
+    parser.add_argument("--json", help="also write the figures to this file")
+    args = parser.parse_args(argv)
+
+    scratch = Path(tempfile.mkdtemp(prefix="judgeapp-bench-"))
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if not args.pretrained:
+        os.environ["JUDGEAPP_CACHE_DIR"] = str(scratch / "cache")
+    os.environ["JUDGEAPP_DATA_DIR"] = str(scratch / "data")
+    from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer
+
+    import judgeapp.ui  # noqa: F401  (undoes OpenCV's Qt variables before Qt starts)
+    from judgeapp.ui.app import application
+    from judgeapp.ui.main_window import MainWindow
+    from judgeapp.ui.settings import SettingsStore
+    from judgeapp.ui.view_models import AppSettings
+
+    application()
+    store = SettingsStore(QSettings(str(scratch / "judgeapp.ini"), QSettings.Format.IniFormat))
+    store.save(
+        AppSettings(
+            device="cpu",
+            model="" if args.pretrained else "random",
+            pretrained=args.pretrained,
+            detector="auto" if args.pretrained else "hog",
+        )
+    )
+    window = MainWindow(store)
+    window.resize(1280, 800)
+    window.show()
+
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setTimerType(Qt.TimerType.PreciseTimer)
+    timer.setInterval(TICK_MS)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    scrubber = QTimer()
+    scrubber.setInterval(100)
+    rng = random.Random(0)
+    scrubber.timeout.connect(lambda: window.player.seek(rng.randrange(window.player.frame_count)))
+    done = QEventLoop()
+    outcome: dict[str, str] = {}
+
+    def ended(how: str) -> None:
+        outcome["end"] = how
+        done.quit()
+
+    window.session.analysisFinished.connect(lambda _outcome: ended("finished"))
+    window.session.analysisFailed.connect(lambda message: ended(f"failed: {message}"))
+
+    timer.start()
+    started = time.perf_counter()
+    if not window.open_video(args.video):
+        print(f"error: {window.error_banner.message()}", file=sys.stderr)
+        return 1
+    if args.scrub:
+        scrubber.start()
+    done.exec()
+    analysis_s = time.perf_counter() - started
+    timer.stop()
+    scrubber.stop()
+    window.close()
+
+    gaps_ms = np.diff(np.asarray(ticks)) * 1000
+    report = {
+        "video": Path(args.video).name,
+        "end": outcome.get("end", "?"),
+        "analysis_s": round(analysis_s, 1),
+        "ticks": len(ticks),
+        "longest_gap_ms": round(float(gaps_ms.max()), 1),
+        "p99_gap_ms": round(float(np.percentile(gaps_ms, 99)), 1),
+        "median_gap_ms": round(float(np.median(gaps_ms)), 1),
+        "gaps_over_50_ms": int((gaps_ms > 50).sum()),
+        "scrubbing": args.scrub,
+        "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores",
+    }
+    text = json.dumps(report, indent=2)
+    print(text)
+    if args.json:
+        Path(args.json).write_text(text + "\n")
+    return 0 if report["end"] == "finished" else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,120 @@
+"""The decoded-frame cache behind the player: right frame, bounded memory, exact fallback."""
+
+from __future__ import annotations
+
+import random
+import time
+
+import cv2
+import numpy as np
+import pytest
+from ui_helpers import mse
+from video_helpers import read_index, write_video
+
+from judgeapp.core.errors import Cancelled
+from judgeapp.core.progress import CancelToken
+from judgeapp.video import iter_frames, probe
+from judgeapp.video.frame_cache import FrameCache, FrameSource, fill_cache, frame_at_time
+
+
+@pytest.fixture(scope="module")
+def index_video(tmp_path_factory):
+    return write_video(tmp_path_factory.mktemp("fc") / "index.mp4", fps=25.0, frames=120)
+
+
+@pytest.fixture(scope="module")
+def juggle(media_dir):
+    path = media_dir / "juggle_720p24.mp4"
+    return path, probe(path, with_hash=False), [f.image for f in iter_frames(path)]
+
+
+def test_every_cached_frame_is_the_frame_of_that_index(index_video):
+    info = probe(index_video, with_hash=False)
+    source = FrameSource(index_video, info)
+    fill_cache(source.cache, index_video, info)
+    assert source.cache.complete and source.cache.cached_frames == source.frame_count == 120
+    for index in range(120):
+        frame = source.frame(index)
+        assert not frame.exact and read_index(frame.image) == index
+        assert frame.time_s == pytest.approx(index / 25.0, abs=1e-3)
+
+
+def test_direct_reads_before_caching_are_exact(index_video):
+    info = probe(index_video, with_hash=False)
+    truth = [f.image for f in iter_frames(index_video)]
+    source = FrameSource(index_video, info)
+    for index in [5, 90, 91, 30, 119, 0, 64]:  # jumps back and forth, and reading on
+        frame = source.frame(index)
+        assert frame.exact and np.array_equal(frame.image, truth[index])
+    source.close()
+
+
+def test_budget_bounds_memory_and_later_frames_fall_back_to_exact_reads(tmp_path):
+    index_video = write_video(tmp_path / "large.mp4", fps=25.0, frames=120, width=960, height=540)
+    info = probe(index_video, with_hash=False)
+    first = FrameCache(info.frames, info.width, info.height)
+    fill_cache(first, index_video, info)
+    budget = first.bytes_used // 3  # a third of what the whole video needs at full size
+    cache = FrameCache(info.frames, info.width, info.height, budget_bytes=budget)
+    fill_cache(cache, index_video, info)
+    assert cache.bytes_used <= budget
+    assert cache.scale < 1.0  # later frames were stored smaller to fit more of them
+    source = FrameSource(index_video, info, cache)
+    for index in range(0, 120, 7):
+        image = source.frame(index).image  # shown at the video's size, as the player does
+        assert read_index(cv2.resize(image, (info.width, info.height))) == index
+    last = source.frame(119)
+    assert source.frame(119, exact=True).exact
+    assert last.image.shape[1] <= info.width
+
+
+def test_fill_stops_when_cancelled(index_video):
+    info = probe(index_video, with_hash=False)
+    cache = FrameCache(info.frames, info.width, info.height)
+    token = CancelToken()
+
+    def progress(p):
+        if p.done >= 16:
+            token.cancel()
+
+    with pytest.raises(Cancelled):
+        fill_cache(cache, index_video, info, progress=progress, cancel=token)
+    assert not cache.complete and 16 <= cache.cached_frames < 120
+
+
+def test_frame_at_time_uses_known_timestamps_then_the_frame_rate():
+    times = [0.0, 0.04, 0.09, 0.12]  # irregular
+    assert frame_at_time(times, 0.0, 25.0, 100) == 0
+    assert frame_at_time(times, 0.089, 25.0, 100) == 1
+    assert frame_at_time(times, 0.09, 25.0, 100) == 2
+    assert frame_at_time(times, 0.12 + 0.04, 25.0, 100) == 4
+    assert frame_at_time([], 1.0, 25.0, 100) == 25
+    assert frame_at_time([], 99.0, 25.0, 100) == 99
+
+
+def test_juggle_cached_frames_match_sequential_decoding(juggle):
+    path, info, truth = juggle
+    source = FrameSource(path, info)
+    fill_cache(source.cache, path, info)
+    assert source.frame_count == len(truth) == 247
+    rng = random.Random(4)
+    seconds = []
+    for index in rng.sample(range(len(truth)), 40):
+        start = time.perf_counter()
+        frame = source.frame(index)
+        seconds.append(time.perf_counter() - start)
+        error = mse(frame.image, truth[index])
+        assert 10 * np.log10(255**2 / error) > 30  # JPEG q90: ~34 dB on this grass
+        for neighbour in (index - 1, index + 1):
+            if 0 <= neighbour < len(truth):
+                assert error < mse(frame.image, truth[neighbour])
+    assert np.median(seconds) < 0.15
+
+
+def test_juggle_direct_reads_equal_sequential_decoding(juggle):
+    path, info, truth = juggle
+    source = FrameSource(path, info)
+    for index in random.Random(5).sample(range(len(truth)), 8):
+        frame = source.frame(index)
+        assert frame.exact and np.array_equal(frame.image, truth[index])
+    source.close()
