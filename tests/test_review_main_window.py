@@ -1,0 +1,123 @@
+"""Review in the main window (offscreen): marks follow the video, undo/redo from the Edit menu,
+results kept in the library and shown at once when the video is opened again, export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from report_helpers import make_result
+from video_helpers import write_video
+
+from judgeapp.core.files import sha256_file
+from judgeapp.store import Library
+from judgeapp.ui.analysis_job import AnalysisOutcome
+from judgeapp.ui.main_window import MainWindow
+from judgeapp.ui.review import Review
+from judgeapp.ui.settings import SettingsStore
+from judgeapp.ui.view_models import AppSettings, CardFacts
+from judgeapp.ui.workers import live_threads
+from judgeapp.video import probe
+
+
+@pytest.fixture
+def setup(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setenv("JUDGEAPP_DATA_DIR", str(tmp_path / "data"))
+    store = SettingsStore(QSettings(str(tmp_path / "judgeapp.ini"), QSettings.Format.IniFormat))
+    store.save(AppSettings(model="random", pretrained=False, auto_analyze=False))
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    review = Review(window)
+    window.add_extension(review)
+    window.resize(1280, 800)
+    window.show()
+    video = write_video(tmp_path / "routine.mp4", fps=10.0, frames=60)
+    yield window, review, video
+    window.close()
+    assert live_threads() == []
+    review.library.close()
+
+
+def _open(qtbot, window: MainWindow, review: Review, video: Path) -> None:
+    assert window.open_video(video)
+    qtbot.waitUntil(lambda: review.marks_panel.video is not None, timeout=10_000)
+
+
+def test_menus_and_the_marks_dock_are_added(setup) -> None:
+    window, review, _ = setup
+    titles = [a.text() for a in window.menuBar().actions()]
+    assert titles.index("&Edit") == titles.index("&File") + 1
+    file_items = [a.text() for a in window.menus["file"].actions()]
+    assert file_items.index("&Export Report…") < file_items.index("&Quit")
+    assert "&Library…" in file_items and "&Batch Scoring…" in file_items
+    assert [a.text() for a in window.menus["edit"].actions()][:2] == ["Undo", "Redo"]
+    assert review.undo_action.shortcut().toString() == "Ctrl+Z"
+    assert review.redo_action.shortcuts()[0].toString() == "Ctrl+Shift+Z"
+    assert not review.export_action.isEnabled()
+
+
+def test_marks_are_keyed_by_content_and_undo_covers_them(qtbot, setup) -> None:
+    window, review, video = setup
+    _open(qtbot, window, review, video)
+    assert review.marks_panel.video.sha256 == sha256_file(video)
+    window.player.seek_time(2.0)
+    qtbot.waitUntil(lambda: review.marks_panel.time_s == pytest.approx(2.0, abs=0.11))
+    review.marks_panel.text_edit.setText("late take-off")
+    review.marks_panel.add_mark_now()
+    assert [m.text for m in review.library.marks_for(review.marks_panel.video.sha256)] == [
+        "late take-off"
+    ]
+    assert review.mark_lines.lines  # drawn on the timeline
+    review.undo_action.trigger()
+    assert review.marks_panel.marks() == [] and not review.mark_lines.lines
+    review.redo_action.trigger()
+    assert [m.text for m in review.marks_panel.marks()] == ["late take-off"]
+
+
+def test_a_result_is_saved_and_shown_at_once_when_the_video_opens_again(qtbot, setup) -> None:
+    window, review, video = setup
+    _open(qtbot, window, review, video)
+    result = make_result(review.marks_panel.video, score=16.0)
+    window.session.analysisFinished.emit(AnalysisOutcome(result, CardFacts()))  # as the worker
+    assert review.export_action.isEnabled()
+    assert "Predicted total: 16.00" in review.marks_panel.comparison.text()
+    with Library.open() as other:
+        assert other.latest_analysis(result.video.sha256) == result
+
+    window.open_video(video)  # again: no analysis needed, the result is there at once
+    assert window.outcome is not None and window.outcome.result == result
+    assert not window.session.analysing
+    assert window.score_panel.score.text() == "16.00"
+
+
+def test_export_from_the_window_includes_marks(qtbot, setup, tmp_path) -> None:
+    window, review, video = setup
+    _open(qtbot, window, review, video)
+    review.marks_panel.text_edit.setText("<script>alert(1)</script>")
+    review.marks_panel.add_mark_now()
+    info = review.marks_panel.video
+    window.session.analysisFinished.emit(AnalysisOutcome(make_result(info), CardFacts()))
+    out = tmp_path / "report.html"
+    lib = review.library
+    with qtbot.waitSignal(review.exporter.done, timeout=20_000):
+        review.exporter.export(
+            out, window.outcome.result, lib.marks_for(info.sha256), None, review.path
+        )
+    page = out.read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    # Crops from the open video: 4 top, and the 2 frames left of its 6 for the bottom.
+    assert page.count("data:image/jpeg") == 6
+
+
+def test_library_window_opens_a_video(qtbot, setup) -> None:
+    window, review, video = setup
+    _open(qtbot, window, review, video)
+    info = probe(video)
+    window.session.analysisFinished.emit(AnalysisOutcome(make_result(info), CardFacts()))
+    review.show_library()
+    assert review.library_window.table.rowCount() == 1
+    window.open_video(video.parent / "missing.mp4")  # fails with a message, window stays usable
+    review.library_window.open_row(0)
+    assert window.windowTitle().startswith("routine.mp4")
+    review.library_window.close()
