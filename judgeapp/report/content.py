@@ -48,6 +48,11 @@ class ReportContent:
         panel = self.panel_value
         return None if panel is None else self.result.score - panel
 
+    @property
+    def created_text(self) -> str:
+        """When the report was made, for reading: 2025-11-27 17:45 UTC."""
+        return self.created[:16].replace("T", " ") + " UTC"
+
     def video_rows(self) -> list[tuple[str, str]]:
         v = self.result.video
         return [
@@ -99,7 +104,7 @@ class ReportContent:
         """A weight and how it compares with uniform attention over the static frames."""
         n = len(self.result.static)
         ratio = weight * n if n else 0.0
-        return f"weight {weight:.3f} ({ratio:.1f}x uniform)"
+        return f"weight {weight:.3f} ({ratio:.2f}x uniform)"
 
 
 def build_report(

@@ -78,7 +78,7 @@ def render_html(content: ReportContent) -> str:
         f"<style>{_STYLE}</style></head><body>",
         f"<h1>{escape(content.video_name)}</h1>",
         f'<p class="meta">Report made by {escape(content.generator)} on '
-        f"{escape(content.created)}</p>",
+        f"{escape(content.created_text)}</p>",
     ]
     if not result.model.calibrated:
         parts.append(f'<p class="warning"><b>Warning.</b> {escape(CALIBRATION_WARNING)}</p>')

@@ -231,7 +231,7 @@ def render_pdf(content: ReportContent) -> bytes:
     pdf.cell(
         0,
         5,
-        pdf.t(f"Report made by {content.generator} on {content.created}"),
+        pdf.t(f"Report made by {content.generator} on {content.created_text}"),
         new_x=XPos.LMARGIN,
         new_y=YPos.NEXT,
     )
