@@ -198,3 +198,26 @@ def test_export_writes_a_report_in_a_worker_and_reports_failures(qtbot, tmp_path
     assert live_threads() == []
     assert with_suffix_for("/x/report", "Annotated video (*.mp4)") == Path("/x/report.mp4")
     assert with_suffix_for("/x/r.html", "PDF report (*.pdf)") == Path("/x/r.html")
+
+
+@pytest.mark.slow
+def test_batch_window_with_the_real_analysis(qtbot, library, tmp_path, media_dir):
+    """Random backbones and head on a real clip, plus a corrupt file: one result, one failure."""
+    from judgeapp.analysis import AnalysisOptions, analyze
+
+    options = AnalysisOptions(pretrained=False, model="random", device="cpu", detector="hog")
+    corrupt = tmp_path / "corrupt.mp4"
+    corrupt.write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 40)
+    window = BatchWindow(
+        library, lambda path, progress, cancel: analyze(path, options, progress, cancel)
+    )
+    qtbot.addWidget(window)
+    window.add_videos([media_dir / "juggle_720p24.mp4", corrupt])
+    window.start()
+    qtbot.waitUntil(lambda: not window.is_running(), timeout=280_000)
+    assert [i.status for i in window.queue.items] == ["done", "failed"]
+    assert "corrupt.mp4" in window.queue.items[1].error
+    rows = list(csv.DictReader(io.StringIO(window.queue.to_csv())))
+    assert [r["status"] for r in rows] == ["done", "failed"] and rows[0]["sha256"]
+    assert len(library.list_analyses()) == 1
+    assert live_threads() == []

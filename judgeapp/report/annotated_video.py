@@ -177,7 +177,7 @@ class _Painter:
             cv2.rectangle(frame, (x1, y1), (x2, y2), _BOX_RGB, thickness, cv2.LINE_AA)
             n = len(self.result.static)
             label = self._label(
-                f"athlete  static weight {weight:.3f} ({weight * n:.1f}x)", _BOX_RGB
+                f"athlete  static weight {weight:.3f} ({weight * n:.2f}x)", _BOX_RGB
             )
             label_y = y1 - label.shape[0] if y1 >= label.shape[0] else y1 + thickness
             _blend(frame, label, x1, label_y)
@@ -208,7 +208,7 @@ class _Painter:
         if segment is not None:
             n = len(self.result.dynamic)
             label = self._label(
-                f"attention now: segment {segment:.3f} ({segment * n:.1f}x)", DYNAMIC_RGB
+                f"attention now: segment {segment:.3f} ({segment * n:.2f}x)", DYNAMIC_RGB
             )
             _blend(frame, label, bx1 - label.shape[1], above_y - label.shape[0])
         shown = [
