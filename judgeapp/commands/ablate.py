@@ -1,0 +1,109 @@
+"""`judgeapp ablate`: train the paper's ablation variants with one protocol and print the table.
+
+Variants: full (the paper's head), dynamic / static (one stream), average (average pooling
+instead of attention), sau (plain attention unit without GCN context), temporal (the authors'
+code's temporal adjacency). Test metrics need --test-labels; validation needs --val-fraction.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from judgeapp.commands.train import (
+    EpochPrinter,
+    add_data_options,
+    add_protocol_options,
+    head_options,
+    score_max_of,
+    train_config,
+)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "ablate",
+        help="train ablation variants of the head and print the table",
+        description="Train several head variants with the same protocol and compare them.",
+    )
+    add_data_options(parser)
+    parser.add_argument(
+        "--variants",
+        default="full,dynamic,static,average,sau,temporal",
+        help="comma-separated: full, dynamic, static, average, sau, temporal (default: all)",
+    )
+    add_protocol_options(parser)
+    parser.add_argument(
+        "--out",
+        metavar="DIR",
+        help="also save each variant's checkpoint here (VARIANT.safetensors)",
+    )
+    parser.add_argument("--json", metavar="PATH|-", help="write the table as JSON")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from judgeapp.analysis.device import resolve_device
+    from judgeapp.core.errors import JudgeappError
+    from judgeapp.core.files import write_text_atomic
+    from judgeapp.model import save_checkpoint
+    from judgeapp.training.ablation import (
+        format_ablation_table,
+        parse_variants,
+        run_variants,
+        variant_head,
+    )
+    from judgeapp.training.runs import feature_source, load_split, train_run
+
+    variants = parse_variants(args.variants)
+    routine = args.routine.strip().lower()
+    if "," in routine:
+        raise JudgeappError("--routine: ablate runs on one routine (or 'all') at a time")
+    if not args.test_labels and args.val_fraction == 0:
+        raise JudgeappError(
+            "nothing to compare the variants on: give --test-labels and/or --val-fraction"
+        )
+    device = resolve_device(args.device)
+    score_max = score_max_of(args)
+    source = feature_source(args.features, args.labels, args.profile)
+    test_source = (
+        feature_source(args.test_features or args.features, args.test_labels, args.profile)
+        if args.test_labels
+        else None
+    )
+    train_set = load_split(source, args.target, routine)
+    test_set = load_split(test_source, args.target, routine) if test_source else None
+    base_head = head_options(args)
+    quiet = args.json == "-"
+
+    def train_variant(variant: str, seed: int):
+        config = train_config(args, routine, seed, variant_head(base_head, variant))
+        result = train_run(
+            train_set, config, score_max=score_max, routine=routine, target=args.target,
+            source=source, test_set=test_set, test_source=test_source, device=device,
+            on_epoch=EpochPrinter(f"{variant} seed {seed}"),
+        )  # fmt: skip
+        if args.out:
+            name = variant if args.seeds == 1 else f"{variant}.seed{seed}"
+            save_checkpoint(
+                Path(args.out) / f"{name}.safetensors", result.outcome.model, result.card
+            )
+        return result
+
+    seeds = list(range(args.seed, args.seed + args.seeds))
+    results = run_variants(variants, train_variant, seeds)
+    print(format_ablation_table(results), file=sys.stderr if quiet else sys.stdout)
+    if args.json:
+        document = {
+            "routine": routine,
+            "target": args.target,
+            "variants": [r.to_dict() for r in results],
+        }
+        text = json.dumps(document, indent=2) + "\n"
+        if quiet:
+            sys.stdout.write(text)
+        else:
+            write_text_atomic(args.json, text)
+    return 0

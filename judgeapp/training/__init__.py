@@ -1,0 +1,6 @@
+"""Datasets, windows, the trainer, evaluation, ablations and feature-set extraction.
+
+Entry points: `labels.load_labels`, `feature_set.load_feature_set`, `trainer.train_head`,
+`runs.train_run`, `evaluation.evaluate`, `ablation.run_variants`,
+`extract_set.extract_feature_set`.
+"""

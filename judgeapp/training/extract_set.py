@@ -1,0 +1,225 @@
+"""Extracting a folder of videos into a feature set in the authors' layout, resumably.
+
+Each finished video leaves `dynamic_feat/NAME.npy`, `static_feat/NAME.npy` (each written
+atomically) and then its entry in `manifest.json` (rewritten atomically after every video). A
+video counts as finished only once its manifest entry exists, so a run killed at any moment
+leaves complete files only, and the next run skips exactly the finished videos. A video that
+fails is recorded with its error and retried by the next run.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import platform
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from judgeapp.analysis import AnalysisOptions, extract_features
+from judgeapp.analysis.options import DEFAULT_PROFILE
+from judgeapp.core.errors import Cancelled, JudgeappError
+from judgeapp.core.files import atomic_path, sha256_file, write_text_atomic
+from judgeapp.core.progress import CancelToken, Progress, ProgressCallback
+from judgeapp.features.profiles import get_profile
+from judgeapp.features.video_features import VideoFeatures
+from judgeapp.training.feature_set import DYNAMIC_DIR, MANIFEST, STATIC_DIR, feature_paths
+from judgeapp.video import DYNAMIC_FPS, SEGMENT_FRAMES, STATIC_FPS
+
+MANIFEST_SCHEMA = "judgeapp.features/1"
+VERSIONED_PACKAGES = ("judgeapp", "torch", "torchvision", "numpy", "opencv-python", "ultralytics")
+
+
+def package_versions() -> dict[str, str | None]:
+    """Installed versions of the packages the features depend on."""
+    versions: dict[str, str | None] = {"python": platform.python_version()}
+    for name in VERSIONED_PACKAGES:
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
+def sampling_description() -> dict:
+    """How both streams sample a video (DESIGN.md), recorded in the manifest."""
+    return {
+        "dynamic_fps": DYNAMIC_FPS,
+        "segment_frames": SEGMENT_FRAMES,
+        "static_fps": STATIC_FPS,
+        "static_person": "largest detected person box; frames without a person dropped "
+        "(whole frames when no frame has one)",
+    }
+
+
+def video_entry(video: Path, sha256: str, features: VideoFeatures, seconds: float) -> dict:
+    """One video's manifest entry: counts, where each instance sits in time, boxes."""
+    return {
+        "file": video.name,
+        "sha256": sha256,
+        "segments": int(len(features.dynamic)),
+        "static_frames": int(len(features.static)),
+        "segment_start_s": [round(float(t), 4) for t in features.segment_start_s],
+        "segment_end_s": [round(float(t), 4) for t in features.segment_end_s],
+        "static_time_s": [round(float(t), 4) for t in features.static_time_s],
+        "static_frame": [int(f) for f in features.static_frame],
+        "static_box": [[round(float(v), 2) for v in box] for box in features.static_box],
+        "detector": features.detector,
+        "static_whole_frames": bool(features.static_whole_frames),
+        "warnings": list(features.warnings),
+        "seconds": round(seconds, 2),
+    }
+
+
+@dataclass
+class ExtractSummary:
+    """What a run did: names extracted now, skipped as already done, and failures with why."""
+
+    extracted: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+
+
+VideoCallback = Callable[[str, str], None]  # (name, "start" | "done" | "skipped" | "failed")
+
+
+class FeatureSetWriter:
+    """The manifest of one feature folder and the atomic writes that keep it consistent."""
+
+    def __init__(self, root: Path, profile: str, pretrained: bool) -> None:
+        self.root = root
+        path = root / MANIFEST
+        if path.is_file():
+            try:
+                self.manifest = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise JudgeappError(f"{path}: unreadable manifest ({exc})") from None
+            self._check_same_recipe(path, profile, pretrained)
+        else:
+            self.manifest = {
+                "schema": MANIFEST_SCHEMA,
+                "profile": profile,
+                "pretrained": pretrained,
+                "profile_description": get_profile(profile).description,
+                "sampling": sampling_description(),
+                "videos": {},
+                "failed": {},
+            }
+        self.manifest["versions"] = package_versions()
+        self.manifest.setdefault("failed", {})
+        self._remove_partial_files()
+
+    def _check_same_recipe(self, path: Path, profile: str, pretrained: bool) -> None:
+        old_profile = self.manifest.get("profile")
+        old_pretrained = self.manifest.get("pretrained")
+        if old_profile != profile or old_pretrained != pretrained:
+            weights = {True: "pretrained", False: "random (--pretrained none)"}
+            raise JudgeappError(
+                f"{path}: this folder holds '{old_profile}' features with "
+                f"{weights.get(old_pretrained, old_pretrained)} backbones; "
+                f"extracting '{profile}' with {weights[pretrained]} backbones into it would mix "
+                "recipes: choose another --out folder"
+            )
+
+    def _remove_partial_files(self) -> None:
+        """Temporary files of an interrupted run (atomic_path names them `.NAME.npy.*.npy`)."""
+        for sub in (DYNAMIC_DIR, STATIC_DIR):
+            folder = self.root / sub
+            if folder.is_dir():
+                for stale in folder.glob(".*.npy"):
+                    stale.unlink(missing_ok=True)
+        for stale in self.root.glob(f".{MANIFEST}.*"):
+            stale.unlink(missing_ok=True)
+
+    def is_done(self, name: str, sha256: str | None = None) -> bool:
+        entry = self.manifest["videos"].get(name)
+        if entry is None or (sha256 is not None and entry.get("sha256") != sha256):
+            return False
+        return all(p.is_file() for p in feature_paths(self.root, name))
+
+    def add(self, name: str, features: VideoFeatures, entry: dict) -> None:
+        """Write both feature files, then the manifest that lists them."""
+        dynamic_path, static_path = feature_paths(self.root, name)
+        for path, array in ((dynamic_path, features.dynamic), (static_path, features.static)):
+            with atomic_path(path, suffix=".npy") as tmp:
+                with open(tmp, "wb") as fh:
+                    np.save(fh, np.ascontiguousarray(array, dtype=np.float32), allow_pickle=False)
+        self.manifest["videos"][name] = entry
+        self.manifest["failed"].pop(name, None)
+        self.save()
+
+    def fail(self, name: str, video: Path, message: str) -> None:
+        self.manifest["failed"][name] = {"file": video.name, "error": message}
+        self.save()
+
+    def save(self) -> None:
+        self.manifest["updated"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+        write_text_atomic(self.root / MANIFEST, json.dumps(self.manifest, indent=1) + "\n")
+
+
+def check_unique_names(videos: list[Path]) -> None:
+    """Feature files are named by the video's stem, so two videos may not share one."""
+    seen: dict[str, Path] = {}
+    for video in videos:
+        if video.stem in seen:
+            raise JudgeappError(
+                f"{video}: same name as {seen[video.stem]}; feature files are named by the "
+                "file name without extension, so rename one"
+            )
+        seen[video.stem] = video
+
+
+def extract_feature_set(
+    videos: list[Path],
+    out: str | Path,
+    options: AnalysisOptions,
+    on_video: VideoCallback | None = None,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+) -> ExtractSummary:
+    """Extract every video not already finished in `out`; failures are recorded, not fatal.
+
+    `progress` receives each video's own extraction progress. Raises core.Cancelled when
+    `cancel` is set (the video in progress is dropped; finished ones stay).
+    """
+    out = Path(out)
+    check_unique_names(videos)
+    profile = options.profile or DEFAULT_PROFILE
+    options = AnalysisOptions(**{**options.__dict__, "profile": profile})
+    writer = FeatureSetWriter(out, profile, options.pretrained)
+    summary = ExtractSummary()
+    notify = on_video or (lambda _name, _state: None)
+    for video in videos:
+        name = video.stem
+        if writer.is_done(name):
+            summary.skipped.append(name)
+            notify(name, "skipped")
+            continue
+        notify(name, "start")
+        started = time.perf_counter()
+        try:
+            sha256 = sha256_file(video)
+            features = extract_features(video, options, progress=progress or _ignore, cancel=cancel)
+        except Cancelled:
+            raise
+        except (JudgeappError, OSError) as exc:
+            message = str(exc) if isinstance(exc, JudgeappError) else f"{video}: {exc}"
+            summary.failed[name] = message
+            writer.fail(name, video, message)
+            notify(name, "failed")
+            continue
+        writer.add(
+            name, features, video_entry(video, sha256, features, time.perf_counter() - started)
+        )
+        summary.extracted.append(name)
+        notify(name, "done")
+    if not videos:
+        writer.save()
+    return summary
+
+
+def _ignore(_: Progress) -> None:
+    pass

@@ -1,0 +1,146 @@
+"""Features in the authors' layout: `DIR/dynamic_feat/NAME.npy` [N, Dd], `DIR/static_feat/NAME.npy`
+[M, Ds], and the optional `DIR/manifest.json` that `judgeapp extract` writes beside them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from judgeapp.core.errors import JudgeappError
+from judgeapp.training.labels import Label
+
+DYNAMIC_DIR = "dynamic_feat"
+STATIC_DIR = "static_feat"
+MANIFEST = "manifest.json"
+_SHOWN_MISSING = 5
+
+
+@dataclass
+class FeatureSet:
+    """The labelled videos of one split with both streams' features, in label order."""
+
+    labels: list[Label]
+    dynamic: list[np.ndarray]  # each [N_i, Dd] float32
+    static: list[np.ndarray]  # each [M_i, Ds] float32
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    @property
+    def names(self) -> list[str]:
+        return [label.name for label in self.labels]
+
+    @property
+    def scores(self) -> np.ndarray:
+        return np.asarray([label.score for label in self.labels], dtype=np.float64)
+
+    @property
+    def dynamic_dim(self) -> int:
+        return int(self.dynamic[0].shape[1])
+
+    @property
+    def static_dim(self) -> int:
+        return int(self.static[0].shape[1])
+
+    def subset(self, indices: list[int] | np.ndarray) -> FeatureSet:
+        idx = [int(i) for i in indices]
+        return FeatureSet(
+            [self.labels[i] for i in idx],
+            [self.dynamic[i] for i in idx],
+            [self.static[i] for i in idx],
+        )
+
+    def with_scores(self, scores: np.ndarray) -> FeatureSet:
+        """The same videos with other scores (used to shuffle labels in checks)."""
+        labels = [
+            Label(lab.name, lab.routine, float(s))
+            for lab, s in zip(self.labels, scores, strict=True)
+        ]
+        return FeatureSet(labels, self.dynamic, self.static)
+
+
+def feature_paths(root: str | Path, name: str) -> tuple[Path, Path]:
+    """Where a video's dynamic and static features live under `root`."""
+    root = Path(root)
+    return root / DYNAMIC_DIR / f"{name}.npy", root / STATIC_DIR / f"{name}.npy"
+
+
+def _load_matrix(path: Path, expected_dim: int | None) -> np.ndarray:
+    try:
+        array = np.load(path, allow_pickle=False)
+    except (OSError, ValueError, EOFError) as exc:
+        raise JudgeappError(f"{path}: not a readable .npy feature file ({exc})") from None
+    if array.ndim == 3 and array.shape[0] == 1:
+        array = array[0]
+    if array.ndim != 2 or array.shape[0] == 0:
+        raise JudgeappError(
+            f"{path}: expected a non-empty [instances, dim] matrix, got shape {array.shape}"
+        )
+    if not np.issubdtype(array.dtype, np.floating):
+        raise JudgeappError(f"{path}: expected floating-point features, got {array.dtype}")
+    if expected_dim is not None and array.shape[1] != expected_dim:
+        raise JudgeappError(
+            f"{path}: features are {array.shape[1]}-d, but other videos are {expected_dim}-d"
+        )
+    if not np.all(np.isfinite(array)):
+        raise JudgeappError(f"{path}: features contain NaN or infinite values")
+    return np.ascontiguousarray(array, dtype=np.float32)
+
+
+def load_feature_set(root: str | Path, labels: list[Label]) -> FeatureSet:
+    """Load both streams' features of every labelled video from `root`.
+
+    Every missing file is checked first, so one error lists them all (the first few by name).
+    """
+    root = Path(root)
+    if not root.is_dir():
+        raise JudgeappError(f"{root}: feature folder not found")
+    for sub in (DYNAMIC_DIR, STATIC_DIR):
+        if not (root / sub).is_dir():
+            raise JudgeappError(
+                f"{root}: no {sub}/ folder (expected the authors' layout "
+                f"{DYNAMIC_DIR}/NAME.npy and {STATIC_DIR}/NAME.npy)"
+            )
+    missing = [
+        path for label in labels for path in feature_paths(root, label.name) if not path.is_file()
+    ]
+    if missing:
+        shown = ", ".join(str(p.relative_to(root)) for p in missing[:_SHOWN_MISSING])
+        more = f" and {len(missing) - _SHOWN_MISSING} more" if len(missing) > _SHOWN_MISSING else ""
+        raise JudgeappError(f"{root}: {len(missing)} feature files missing: {shown}{more}")
+    dynamic: list[np.ndarray] = []
+    static: list[np.ndarray] = []
+    for label in labels:
+        dyn_path, stat_path = feature_paths(root, label.name)
+        dynamic.append(_load_matrix(dyn_path, dynamic[0].shape[1] if dynamic else None))
+        static.append(_load_matrix(stat_path, static[0].shape[1] if static else None))
+    return FeatureSet(list(labels), dynamic, static)
+
+
+def read_manifest(root: str | Path) -> dict | None:
+    """The manifest `judgeapp extract` wrote in `root`, or None for features without one."""
+    path = Path(root) / MANIFEST
+    if not path.is_file():
+        return None
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise JudgeappError(f"{path}: unreadable manifest ({exc})") from None
+    if not isinstance(manifest, dict):
+        raise JudgeappError(f"{path}: the manifest is not a JSON object")
+    return manifest
+
+
+def manifest_profile(root: str | Path) -> str | None:
+    """The feature profile a folder's manifest names (None without a manifest)."""
+    manifest = read_manifest(root)
+    if manifest is None:
+        return None
+    profile = manifest.get("profile")
+    if not isinstance(profile, str):
+        raise JudgeappError(f"{Path(root) / MANIFEST}: no 'profile' entry")
+    return profile
