@@ -7,8 +7,6 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".mkv", ".avi", ".webm", ".mpg", ".mpeg", ".wmv"}
-
 
 def add_device_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -33,17 +31,29 @@ def add_backbone_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-cache", action="store_true", help="ignore the feature cache")
 
 
+def analysis_options(args: argparse.Namespace, model: str | None = None):
+    """AnalysisOptions from the options `add_backbone_options` added."""
+    from judgeapp.analysis import AnalysisOptions
+
+    return AnalysisOptions(
+        profile=args.profile,
+        pretrained=args.pretrained != "none",
+        model=model,
+        device=args.device,
+        detector=args.detector,
+        allow_download=args.download,
+        use_cache=not args.no_cache,
+    )
+
+
 def expand_videos(paths: list[str]) -> list[Path]:
     """Video files named on the command line; a folder stands for the videos inside it."""
+    from judgeapp.video.files import videos_in
+
     videos: list[Path] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            videos.extend(
-                sorted(p for p in path.iterdir() if p.suffix.lower() in VIDEO_SUFFIXES)
-            )
-        else:
-            videos.append(path)
+        videos.extend(videos_in(path) if path.is_dir() else [path])
     return videos
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from judgeapp.commands.common import add_backbone_options, terminal_progress
+from judgeapp.commands.common import add_backbone_options, analysis_options, terminal_progress
 
 _FORMATS = (".pdf", ".html", ".htm", ".csv", ".json", ".mp4")
 
@@ -107,17 +107,9 @@ def _analysis_of_video(video: Path, args: argparse.Namespace, library):
         stored = library.latest_analysis(info.sha256)
         if stored is not None:
             return stored
-    from judgeapp.analysis import AnalysisOptions, analyze
+    from judgeapp.analysis import analyze
 
-    options = AnalysisOptions(
-        profile=args.profile,
-        pretrained=args.pretrained != "none",
-        model=args.model,
-        device=args.device,
-        detector=args.detector,
-        allow_download=args.download,
-        use_cache=not args.no_cache,
-    )
+    options = analysis_options(args, model=args.model)
     progress, close = terminal_progress(video.name)
     try:
         result = analyze(video, options, progress=progress)

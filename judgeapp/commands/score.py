@@ -8,7 +8,12 @@ import io
 import json
 import sys
 
-from judgeapp.commands.common import add_backbone_options, expand_videos, terminal_progress
+from judgeapp.commands.common import (
+    add_backbone_options,
+    analysis_options,
+    expand_videos,
+    terminal_progress,
+)
 
 CSV_COLUMNS = [
     "video",
@@ -62,22 +67,14 @@ def _csv_row(video: str, result=None, error: str = "") -> dict:
 
 
 def run(args: argparse.Namespace) -> int:
-    from judgeapp.analysis import AnalysisOptions, analyze
+    from judgeapp.analysis import analyze
     from judgeapp.core.errors import Cancelled, JudgeappError
     from judgeapp.core.files import write_text_atomic
 
     videos = expand_videos(args.videos)
     if not videos:
         raise JudgeappError(f"{' '.join(args.videos)}: no video files found")
-    options = AnalysisOptions(
-        profile=args.profile,
-        pretrained=args.pretrained != "none",
-        model=args.model,
-        device=args.device,
-        detector=args.detector,
-        allow_download=args.download,
-        use_cache=not args.no_cache,
-    )
+    options = analysis_options(args, model=args.model)
     results, rows, failures = [], [], 0
     for video in videos:
         progress, close = terminal_progress(video.name)

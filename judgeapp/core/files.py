@@ -19,6 +19,9 @@ def atomic_path(target: str | Path, suffix: str = "") -> Iterator[Path]:
     Errors from the file system (no permission, full disk) become one-line JudgeappErrors.
     """
     target = Path(target)
+    for parent in (target.parent, *target.parent.parents):
+        if parent.exists() and not parent.is_dir():
+            raise JudgeappError(f"{target}: cannot write ({parent} is a file, not a folder)")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(
@@ -30,6 +33,8 @@ def atomic_path(target: str | Path, suffix: str = "") -> Iterator[Path]:
     tmp = Path(tmp_name)
     try:
         yield tmp
+        # mkstemp makes the file private (0600); give it the permissions a plain open() would.
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
@@ -37,6 +42,12 @@ def atomic_path(target: str | Path, suffix: str = "") -> Iterator[Path]:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_bytes_atomic(target: str | Path, data: bytes) -> None:

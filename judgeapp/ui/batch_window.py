@@ -34,8 +34,7 @@ from judgeapp.report.output import write_report_text
 from judgeapp.store import Library
 from judgeapp.ui.batch_model import DONE, QUEUED, RUNNING, BatchQueue
 from judgeapp.ui.workers import TaskThread
-
-VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".mkv", ".avi", ".webm", ".mpg", ".mpeg", ".wmv"}
+from judgeapp.video import VIDEO_SUFFIXES, videos_in
 
 # analyze(path, progress, cancel) -> AnalysisResult
 AnalyzeFn = Callable[[Path, ProgressCallback, CancelToken], AnalysisResult]
@@ -48,11 +47,6 @@ RANKING_COLUMNS = (
     ("Panel", "panel"),
     ("Difference", "difference"),
 )
-
-
-def videos_in(folder: Path) -> list[Path]:
-    """The video files directly inside a folder, by name."""
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in VIDEO_SUFFIXES)
 
 
 def _num(value: float | None, signed: bool = False) -> str:

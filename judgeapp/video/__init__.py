@@ -7,6 +7,7 @@ from judgeapp.video.decode import (
     iter_samples,
     read_frames,
 )
+from judgeapp.video.files import VIDEO_SUFFIXES, is_video_name, videos_in
 from judgeapp.video.probe import open_capture, probe
 from judgeapp.video.sampling import (
     DYNAMIC_FPS,
@@ -19,14 +20,17 @@ from judgeapp.video.sampling import (
 __all__ = [
     "DYNAMIC_FPS",
     "SEGMENT_FRAMES",
+    "VIDEO_SUFFIXES",
     "STATIC_FPS",
     "DecodedFrame",
     "SampledFrame",
     "SamplingPlan",
+    "is_video_name",
     "iter_frames",
     "iter_samples",
     "open_capture",
     "plan_sampling",
     "probe",
     "read_frames",
+    "videos_in",
 ]
