@@ -10,7 +10,7 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Box:
-    """An axis-aligned box in pixels of the original frame (x2 > x1, y2 > y1) and its score."""
+    """An axis-aligned box in pixels of the original frame (x1 <= x2, y1 <= y2) and its score."""
 
     x1: float
     y1: float
