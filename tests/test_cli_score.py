@@ -162,3 +162,28 @@ def test_pickle_checkpoint_is_refused_and_runs_no_code(media_dir, tmp_path):
     assert proc.returncode == 1
     assert proc.stderr.startswith("error: ") and str(evil) in proc.stderr
     assert not marker.exists()
+
+
+def test_batch_folder_with_a_corrupt_file(media_dir, tmp_path):
+    """Three real videos and a corrupt one: three results, one failure, exit 1, full CSV."""
+    folder = tmp_path / "competition"
+    folder.mkdir()
+    for name in ["juggle_720p24.mp4", "squats_portrait_5fps.mp4", "room_people_139s.mp4"]:
+        (folder / name).symlink_to(media_dir / name)
+    (folder / "broken.mp4").write_bytes(np.random.default_rng(1).bytes(100_000))
+    (folder / "notes.txt").write_text("not a video, not picked up")
+    table, out = tmp_path / "ranking.csv", tmp_path / "all.json"
+    proc = run_cli("score", str(folder), *OFFLINE, "--csv", str(table), "--json", str(out))
+    assert proc.returncode == 1
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("error: ")]
+    assert any("broken.mp4" in line for line in errors)
+    assert "Traceback" not in proc.stderr
+    rows = {Path(r["video"]).name: r for r in csv.DictReader(table.open())}
+    assert set(rows) == {"broken.mp4", "juggle_720p24.mp4", "squats_portrait_5fps.mp4",
+                         "room_people_139s.mp4"}
+    assert rows["broken.mp4"]["error"] and not rows["broken.mp4"]["score"]
+    for name, row in rows.items():
+        if name != "broken.mp4":
+            assert row["error"] == "" and 0 <= float(row["score"]) <= 25
+    docs = json.loads(out.read_text())
+    assert len(docs) == 3
