@@ -97,7 +97,8 @@ def _decode_into(
         put(exc)
 
 
-def _consume(out: queue.Queue, stop: threading.Event) -> Iterator[object]:
+def _consume(out: queue.Queue) -> Iterator[object]:
+    """Items from the decoding thread until it is done; its exception is raised here."""
     while True:
         item = out.get()
         if item is _DONE:
@@ -208,7 +209,7 @@ def extract_video_features(
     )
     decoder.start()
     try:
-        for item in _consume(frames_q, stop):
+        for item in _consume(frames_q):
             cancel.raise_if_cancelled()
             if isinstance(item, _DynamicFrame):
                 clip.append(item.image)

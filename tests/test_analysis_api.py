@@ -1,0 +1,44 @@
+"""The analysis API: progress reports, cancellation without a partial cache entry."""
+
+from __future__ import annotations
+
+import pytest
+
+from judgeapp.analysis import AnalysisOptions, analyze
+from judgeapp.core import Cancelled, CancelToken
+from judgeapp.features.cache import FeatureCache
+
+OPTIONS = AnalysisOptions(pretrained=False, model="random", detector="hog")
+
+
+def test_cancel_mid_analysis_leaves_no_cache_entry(media_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("JUDGEAPP_CACHE_DIR", str(tmp_path / "cache"))
+    token = CancelToken()
+    reports = []
+
+    def progress(p):
+        reports.append(p)
+        if p.stage == "dynamic":
+            token.cancel()
+
+    with pytest.raises(Cancelled):
+        analyze(media_dir / "squats_portrait_5fps.mp4", OPTIONS, progress=progress, cancel=token)
+    assert reports, "no progress before the cancel"
+    root = FeatureCache().root
+    assert not root.exists() or not any(root.iterdir())
+
+
+def test_progress_is_monotonic_and_reaches_the_end(media_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("JUDGEAPP_CACHE_DIR", str(tmp_path / "cache"))
+    reports = []
+    result = analyze(media_dir / "squats_portrait_5fps.mp4", OPTIONS, progress=reports.append)
+    work = [p for p in reports if p.stage in ("decode", "detect", "dynamic", "static")]
+    assert [p.done for p in work] == sorted(p.done for p in work)
+    assert work[-1].done == work[-1].total == len(result.dynamic) + 13
+    assert reports[-1].stage == "head"
+    assert {p.stage for p in work} >= {"detect", "dynamic"}
+    # the second analysis of the same content comes from the cache, with the same features
+    again = analyze(media_dir / "squats_portrait_5fps.mp4", OPTIONS)
+    assert again.score == pytest.approx(result.score, abs=1e-6)
+    assert [s.weight for s in again.static] == pytest.approx([s.weight for s in result.static])
+    assert len(list(FeatureCache().root.glob("*.npz"))) == 1
