@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from judgeapp.commands.common import add_backbone_options, expand_videos
+from judgeapp.commands.common import add_backbone_options, analysis_options, expand_videos
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -59,21 +59,13 @@ class VideoBar:
 
 
 def run(args: argparse.Namespace) -> int:
-    from judgeapp.analysis import AnalysisOptions
     from judgeapp.core.errors import JudgeappError
     from judgeapp.training.extract_set import extract_feature_set
 
     videos = expand_videos(args.videos)
     if not videos:
         raise JudgeappError(f"{' '.join(args.videos)}: no video files found")
-    options = AnalysisOptions(
-        profile=args.profile,
-        pretrained=args.pretrained != "none",
-        device=args.device,
-        detector=args.detector,
-        allow_download=args.download,
-        use_cache=not args.no_cache,
-    )
+    options = analysis_options(args)
     bar = VideoBar(len(videos))
     try:
         summary = extract_feature_set(

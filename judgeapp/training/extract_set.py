@@ -19,15 +19,19 @@ from pathlib import Path
 
 import numpy as np
 
-from judgeapp.analysis import AnalysisOptions, extract_features
+from judgeapp.analysis import AnalysisOptions
+from judgeapp.analysis.analyze import build_backbones, build_detector
+from judgeapp.analysis.device import resolve_device
+from judgeapp.analysis.extraction import extract_video_features
 from judgeapp.analysis.options import DEFAULT_PROFILE
-from judgeapp.core.errors import Cancelled, JudgeappError
-from judgeapp.core.files import atomic_path, sha256_file, write_text_atomic
+from judgeapp.core.errors import Cancelled, JudgeappError, WeightsError
+from judgeapp.core.files import atomic_path, write_text_atomic
 from judgeapp.core.progress import CancelToken, Progress, ProgressCallback
+from judgeapp.features.cache import CacheKey, FeatureCache
 from judgeapp.features.profiles import get_profile
 from judgeapp.features.video_features import VideoFeatures
 from judgeapp.training.feature_set import DYNAMIC_DIR, MANIFEST, STATIC_DIR, feature_paths
-from judgeapp.video import DYNAMIC_FPS, SEGMENT_FRAMES, STATIC_FPS
+from judgeapp.video import DYNAMIC_FPS, SEGMENT_FRAMES, STATIC_FPS, probe
 
 MANIFEST_SCHEMA = "judgeapp.features/1"
 VERSIONED_PACKAGES = ("judgeapp", "torch", "torchvision", "numpy", "opencv-python", "ultralytics")
@@ -84,6 +88,55 @@ class ExtractSummary:
 
 
 VideoCallback = Callable[[str, str], None]  # (name, "start" | "done" | "skipped" | "failed")
+
+
+class BatchExtractor:
+    """The detector and both backbones, built once (on first use) for a whole batch of videos.
+
+    Same recipe and feature cache as `analysis.extract_features`, without rebuilding the
+    networks for every video.
+    """
+
+    def __init__(self, options: AnalysisOptions) -> None:
+        self.options = options
+        self.profile = get_profile(options.profile or DEFAULT_PROFILE)
+        self.device = resolve_device(options.device)
+        self.cache = FeatureCache()
+        self._detector = None
+        self._backbones = None
+
+    def _detector_once(self):
+        if self._detector is None:
+            self._detector = build_detector(self.options, self.device)
+        return self._detector
+
+    def extract(
+        self, video: Path, progress: ProgressCallback, cancel: CancelToken | None
+    ) -> tuple[str, VideoFeatures]:
+        """The video's content hash and features."""
+        info = probe(video)
+        detector = self._detector_once()
+        key = CacheKey(info.sha256, self.profile.name, self.options.pretrained, detector.name)
+        if self.options.use_cache and (cached := self.cache.load(key)) is not None:
+            return info.sha256, cached
+        if self._backbones is None:
+            self._backbones = build_backbones(self.profile, self.options, self.device)
+        dynamic, static = self._backbones
+        features = extract_video_features(
+            video,
+            info,
+            self.profile.name,
+            dynamic,
+            static,
+            detector,
+            progress=progress,
+            cancel=cancel,
+            segments_per_batch=self.options.segments_per_batch,
+            frames_per_batch=self.options.frames_per_batch,
+        )
+        if self.options.use_cache:
+            self.cache.save(key, features)
+        return info.sha256, features
 
 
 class FeatureSetWriter:
@@ -190,6 +243,7 @@ def extract_feature_set(
     profile = options.profile or DEFAULT_PROFILE
     options = AnalysisOptions(**{**options.__dict__, "profile": profile})
     writer = FeatureSetWriter(out, profile, options.pretrained)
+    extractor = BatchExtractor(options)
     summary = ExtractSummary()
     notify = on_video or (lambda _name, _state: None)
     for video in videos:
@@ -201,10 +255,9 @@ def extract_feature_set(
         notify(name, "start")
         started = time.perf_counter()
         try:
-            sha256 = sha256_file(video)
-            features = extract_features(video, options, progress=progress or _ignore, cancel=cancel)
-        except Cancelled:
-            raise
+            sha256, features = extractor.extract(video, progress or _ignore, cancel)
+        except (Cancelled, WeightsError):
+            raise  # not the video's fault: stop the batch
         except (JudgeappError, OSError) as exc:
             message = str(exc) if isinstance(exc, JudgeappError) else f"{video}: {exc}"
             summary.failed[name] = message

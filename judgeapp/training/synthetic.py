@@ -35,9 +35,9 @@ class SyntheticSpec:
     static_dim: int = 2048
     segments: tuple[int, int] = (28, 30)
     frames: tuple[int, int] = (85, 95)
-    carriers: int = 3
-    marker: float = 1.0
-    signal: float = 2.0
+    carriers: int = 2
+    marker: float = 4.0
+    signal: float = 8.0
     decoys: bool = True
     score_max: float = 25.0
     prefix: str = "Video"
