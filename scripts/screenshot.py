@@ -68,7 +68,9 @@ def main(argv: list[str] | None = None) -> int:
             loop.exec()
         return condition()
 
-    if not window.open_video(args.video):
+    window.open_video(args.video)
+    wait(lambda: window.session.source is not None or window.error_banner.message(), 60)
+    if window.session.source is None:
         print(f"error: {window.error_banner.message()}", file=sys.stderr)
         return 1
     wait(lambda: not window.session.analysing, 900)

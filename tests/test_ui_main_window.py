@@ -55,8 +55,15 @@ def wait_analysis(qtbot, window: MainWindow) -> None:
     assert window.outcome is not None, window.error_banner.message()
 
 
+def open_video(qtbot, window: MainWindow, video: Path) -> None:
+    """Open a video and wait until it is the window's video (opening probes it off-thread)."""
+    with qtbot.waitSignal(window.session.opened, timeout=30_000):
+        window.open_video(video)
+    assert window.session.path == video
+
+
 def open_and_analyse(qtbot, window: MainWindow, video: Path) -> None:
-    assert window.open_video(video)
+    open_video(qtbot, window, video)
     qtbot.waitUntil(lambda: window.player.current_index == 0, timeout=10_000)
     wait_analysis(qtbot, window)
 
@@ -78,7 +85,8 @@ def test_analysis_fills_timeline_score_and_crops(qtbot, window, juggle):
         assert (start_s, end_s, weight) == pytest.approx((seg.start_s, seg.end_s, seg.weight))
     points = window.timeline.drawn_points()
     assert len(points) == len(result.static)  # one point per athlete frame
-    assert points == pytest.approx([(f.time_s, f.weight) for f in result.static])
+    for (time_s, weight), frame in zip(points, result.static, strict=True):
+        assert (time_s, weight) == pytest.approx((frame.time_s, frame.weight))
     assert window.score_panel.score.text() == f"{result.score:.2f}"
     assert window.score_panel.rows()["Trained on"] == "untrained"
     assert not window.calibration_banner.isHidden()  # random backbones and head
@@ -147,7 +155,7 @@ def test_cancel_mid_analysis_stops_the_worker(qtbot, window, media_dir, tmp_path
     monkeypatch.setenv("JUDGEAPP_CACHE_DIR", str(tmp_path / "fresh-cache"))  # no cached features
     stages = []
     window.session.analysisProgress.connect(lambda p: stages.append(p.stage))
-    assert window.open_video(media_dir / "room_people_139s.mp4")
+    open_video(qtbot, window, media_dir / "room_people_139s.mp4")
     qtbot.waitUntil(lambda: any(s in ("detect", "dynamic") for s in stages), timeout=120_000)
     assert window.progress.isVisible() and "Analysing" in window.progress.format()
     window.player.seek(50)  # the player stays usable meanwhile
@@ -165,7 +173,7 @@ def test_opening_another_video_cancels_the_running_analysis(
     monkeypatch.setenv("JUDGEAPP_CACHE_DIR", str(tmp_path / "fresh-cache"))
     stages = []
     window.session.analysisProgress.connect(lambda p: stages.append(p.stage))
-    assert window.open_video(media_dir / "room_people_139s.mp4")
+    open_video(qtbot, window, media_dir / "room_people_139s.mp4")
     qtbot.waitUntil(lambda: bool(stages), timeout=120_000)
     monkeypatch.undo()  # the juggle features are in the session's cache by now, or will be
     open_and_analyse(qtbot, window, juggle)
@@ -178,20 +186,21 @@ def test_bad_inputs_show_a_message_and_the_window_stays_usable(
 ):
     text = tmp_path / "notes.mp4"
     text.write_text("these are a judge's notes, not a video\n")
-    assert not window.open_video(text)
+    with qtbot.waitSignal(window.session.openFailed, timeout=30_000):
+        window.open_video(text)
     assert "notes.mp4" in window.error_banner.message()
 
     corrupt = tmp_path / "corrupt.mp4"
     data = juggle.read_bytes()
     corrupt.write_bytes(data[:4096] + bytes(len(data) - 4096))  # header kept, frames zeroed
-    opened = window.open_video(corrupt)
-    if opened:  # the header opened: decoding or the analysis reports the damage
-        qtbot.waitUntil(lambda: bool(window.error_banner.message()), timeout=120_000)
+    window.error_banner.hide()
+    window.open_video(corrupt)  # refused when probed, or decoding and the analysis fail later
+    qtbot.waitUntil(lambda: bool(window.error_banner.message()), timeout=120_000)
     assert "corrupt.mp4" in window.error_banner.message()
 
     missing = tmp_path / "missing-head.safetensors"
     window.apply_settings(replace(window.settings, model=str(missing)))
-    assert window.open_video(juggle)
+    open_video(qtbot, window, juggle)
     qtbot.waitUntil(lambda: not window.session.analysing, timeout=60_000)
     assert "missing-head.safetensors" in window.error_banner.message()
     assert window.outcome is None
@@ -207,7 +216,7 @@ def test_bad_inputs_show_a_message_and_the_window_stays_usable(
 def test_no_model_banner_says_what_to_do(qtbot, window, juggle, tmp_path, monkeypatch):
     monkeypatch.setenv("JUDGEAPP_CACHE_DIR", str(tmp_path / "no-heads"))
     window.apply_settings(replace(window.settings, model=""))  # the installed head: none here
-    assert window.open_video(juggle)
+    open_video(qtbot, window, juggle)
     assert not window.session.analysing
     assert not window.model_banner.isHidden()
     message = window.model_banner.message()
@@ -223,7 +232,8 @@ def test_settings_recent_files_and_drop_persist(qtbot, store, juggle, tmp_path):
     mime.setUrls([QUrl.fromLocalFile(str(juggle))])
     drop = QDropEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime,
                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
-    first.dropEvent(drop)
+    with qtbot.waitSignal(first.session.opened, timeout=30_000):
+        first.dropEvent(drop)
     assert first.session.path == juggle
     qtbot.waitUntil(lambda: first.player.current_index == 0, timeout=10_000)
     first.resize(700, 500)  # inside the offscreen screen (800x600), so nothing is clamped

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from judgeapp.core.errors import JudgeappError
 from judgeapp.core.progress import Progress
 from judgeapp.ui.analysis_job import AnalysisOutcome, model_available, options_for
 from judgeapp.ui.banners import MessageBanner
@@ -55,6 +54,7 @@ from judgeapp.ui.view_models import (
     stage_text,
     timeline_model,
 )
+from judgeapp.video.frame_cache import FrameSource
 
 VIDEO_FILTER = "Videos (*.mp4 *.mov *.m4v *.mkv *.avi *.webm *.mpg *.mpeg *.wmv);;All files (*)"
 DEFAULT_SIZE = (1280, 800)
@@ -203,6 +203,8 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         s = self.session
+        s.opened.connect(self._video_opened)
+        s.openFailed.connect(self._open_failed)
         s.analysisStarted.connect(self._analysis_started)
         s.analysisProgress.connect(self._analysis_progress)
         s.analysisFinished.connect(self._analysis_finished)
@@ -236,29 +238,36 @@ class MainWindow(QMainWindow):
         if path:
             self.open_video(path)
 
-    def open_video(self, path: str | Path) -> bool:
-        """Open a video (cancelling work on the previous one); False, with a message, if not."""
-        try:
-            source = self.session.open(path)
-        except JudgeappError as exc:
-            self.show_error("Cannot open this video", str(exc))
-            return False
+    def open_video(self, path: str | Path) -> None:
+        """Open a video: it shows (and analyses) once probed; a bad file gives a message.
+
+        Work on the previous video is cancelled only when the new one is known to be a video.
+        """
+        self.statusBar().showMessage(f"Opening {Path(path).name}…")
+        self.session.open(path)
+
+    def _open_failed(self, path: str, message: str) -> None:
+        self.statusBar().clearMessage()
+        self.show_error("Cannot open this video", message)
+
+    def _video_opened(self, source: FrameSource) -> None:
+        path = source.path
+        self.statusBar().clearMessage()
         self.error_banner.hide()
         self.model_banner.hide()
         self.calibration_banner.hide()
         self._clear_analysis("No analysis yet.")
         self.player.set_source(source)
         self.timeline.set_duration(source.info.duration_s)
-        self.setWindowTitle(f"{Path(path).name} — judgeapp")
+        self.setWindowTitle(f"{path.name} — judgeapp")
         self.cache_label.setText("Frame cache: starting")
-        self._remember_recent(str(Path(path).resolve()))
+        self._remember_recent(str(path.resolve()))
         stored = None
         for extension in self.extensions:
-            stored = extension.video_opened(Path(path), source.info) or stored
+            stored = extension.video_opened(path, source.info) or stored
         if stored is None and self.settings.auto_analyze:
             self.analyze()
         self._update_actions()
-        return True
 
     def add_extension(self, extension) -> None:
         """Tell `extension.video_opened(path, info)` about each video opened from now on.
@@ -323,7 +332,9 @@ class MainWindow(QMainWindow):
             self.analyze()
 
     def _analysis_started(self) -> None:
-        self._clear_analysis("Analysing…")
+        if self.outcome is not None:  # analysing again: the old result goes
+            self._clear_analysis("Analysing…")
+        self.score_panel.set_status("Analysing…")
         self.progress.setRange(0, 0)
         self.progress.setFormat("Analysing: starting")
         self._show_progress(True)

@@ -43,6 +43,7 @@ class Player(QWidget):
         self.view = FrameView(self)
         self._source: FrameSource | None = None
         self._loader: FrameLoader | None = None
+        self._retired: set[FrameLoader] = set()  # stopping; never waited for on the GUI thread
         self._static: Sequence[FrameWeight] = ()
         self._index = -1  # frame on screen
         self._time_s = 0.0
@@ -226,17 +227,28 @@ class Player(QWidget):
         self._update_box()
 
     def shutdown(self) -> None:
-        """Stop playback and the loader thread (blocks until it has ended)."""
+        """Stop playback and the loader threads (blocks until they have ended)."""
         self.pause()
         self._stop_loader()
+        for loader in list(self._retired):
+            loader.wait()
+            self._loader_finished(loader)
 
     def _stop_loader(self) -> None:
-        if self._loader is not None:
-            self._loader.frameReady.disconnect(self._frame_ready)
-            self._loader.failed.disconnect(self._frame_failed)
-            self._loader.stop()
-            self._loader.deleteLater()
-            self._loader = None
+        """Retire the loader without waiting: a direct read in hand may take a while."""
+        loader, self._loader = self._loader, None
+        if loader is None:
+            return
+        loader.frameReady.disconnect(self._frame_ready)
+        loader.failed.disconnect(self._frame_failed)
+        self._retired.add(loader)
+        loader.finished.connect(lambda: self._loader_finished(loader))
+        loader.stop(wait=False)
+
+    def _loader_finished(self, loader: FrameLoader) -> None:
+        if loader in self._retired:
+            self._retired.discard(loader)
+            loader.deleteLater()
 
     # --- position ------------------------------------------------------------------------------
     def seek(self, index: int) -> None:

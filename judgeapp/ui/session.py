@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 class VideoSession(QObject):
     """The video being reviewed and its workers. At most one analysis runs for it at a time."""
 
+    opened = Signal(object)  # FrameSource of the video now open
+    openFailed = Signal(str, str)  # path, one readable line
     cacheProgress = Signal(object)  # core.Progress
     cacheFinished = Signal(bool)  # True: every frame decoded
     analysisStarted = Signal()
@@ -43,25 +45,39 @@ class VideoSession(QObject):
         self.path: Path | None = None
         self.info: VideoInfo | None = None
         self.source: FrameSource | None = None
-        self.cache_budget_bytes = cache_budget_bytes
+        self.cache_budget_bytes = cache_budget_bytes or DEFAULT_BUDGET_BYTES
         self._threads: set[TaskThread] = set()
+        self._opening: TaskThread | None = None
         self._analysis: TaskThread | None = None
         self._fill: TaskThread | None = None
         self._thumbs: TaskThread | None = None
 
     # --- the video -----------------------------------------------------------------------------
-    def open(self, path: str | Path) -> FrameSource:
-        """Make `path` the open video and start filling its frame cache.
+    @property
+    def opening(self) -> bool:
+        return self._opening is not None
 
-        Raises VideoError (one line) for a file that is not a video; the previous video then
-        stays open.
+    def open(self, path: str | Path) -> None:
+        """Open `path`: probe it in the background, then `opened` or `openFailed` follows.
+
+        The current video stays open until the new one is known to be a video; of several
+        opens in a row, the last one wins.
         """
         path = Path(path)
-        info = probe(path, with_hash=False)
+        self._opening = self._start(
+            "judgeapp-open",
+            lambda _progress, _cancel: probe(path, with_hash=False),
+            on_success=lambda info: self._probed(path, info),
+            on_failure=lambda message: self.openFailed.emit(str(path), message),
+            current=lambda t: t is self._opening,
+        )
+
+    def _probed(self, path: Path, info: VideoInfo) -> None:
         self.close()
         self.path, self.info = path, info
-        budget = self.cache_budget_bytes or DEFAULT_BUDGET_BYTES
-        cache = FrameCache(info.frames, info.width, info.height, budget_bytes=budget)
+        cache = FrameCache(
+            info.frames, info.width, info.height, budget_bytes=self.cache_budget_bytes
+        )
         self.source = FrameSource(path, info, cache)
         self._fill = self._start(
             "judgeapp-frame-cache",
@@ -69,8 +85,9 @@ class VideoSession(QObject):
             on_progress=self.cacheProgress.emit,
             on_success=lambda _none: self.cacheFinished.emit(True),
             on_failure=self._cache_failed,
+            background=True,
         )
-        return self.source
+        self.opened.emit(self.source)
 
     def _cache_failed(self, message: str) -> None:
         self.cacheFinished.emit(False)
@@ -79,7 +96,8 @@ class VideoSession(QObject):
     def close(self) -> None:
         """Cancel all work on the current video (without waiting) and forget it."""
         for thread in list(self._threads):
-            thread.cancel()
+            if thread is not self._opening:
+                thread.cancel()
         self._analysis = self._fill = self._thumbs = None
         if self.source is not None:
             self.source.close()
@@ -105,6 +123,7 @@ class VideoSession(QObject):
             on_failure=self.analysisFailed.emit,
             on_cancel=self.analysisCancelled.emit,
             current=lambda t: t is self._analysis,
+            background=True,
         )
         self.analysisStarted.emit()
 
@@ -136,6 +155,7 @@ class VideoSession(QObject):
             on_success=self.thumbnailsReady.emit,
             on_failure=lambda message: self.problem.emit(f"Thumbnails: {message}"),
             current=lambda t: t is self._thumbs,
+            background=True,
         )
 
     # --- threads -------------------------------------------------------------------------------
@@ -148,9 +168,10 @@ class VideoSession(QObject):
         on_failure: Callable[[str], None] | None = None,
         on_cancel: Callable[[], None] | None = None,
         current: Callable[[TaskThread], bool] | None = None,
+        background: bool = False,
     ) -> TaskThread:
         """Start `fn` in a TaskThread; its signals reach the handlers only while it is current."""
-        thread = TaskThread(fn, name, self)
+        thread = TaskThread(fn, name, self, background=background)
         source = self.source
 
         def is_current() -> bool:
@@ -183,6 +204,8 @@ class VideoSession(QObject):
             self._thumbs = None
         if thread is self._fill:
             self._fill = None
+        if thread is self._opening:
+            self._opening = None
         thread.deleteLater()
 
     def running_threads(self) -> list[TaskThread]:
@@ -190,6 +213,7 @@ class VideoSession(QObject):
 
     def shutdown(self, timeout_ms: int = 60_000) -> bool:
         """Cancel everything and wait for every thread to end; False if one would not."""
+        self._opening = None
         self.close()
         ok = True
         for thread in list(self._threads):

@@ -11,6 +11,8 @@ that none is left.
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 import traceback
 import weakref
@@ -25,6 +27,7 @@ from judgeapp.core.errors import Cancelled, JudgeappError
 from judgeapp.core.progress import CancelToken, Progress
 from judgeapp.video.frame_cache import FrameSource, VideoFrame
 
+BACKGROUND_NICE = 10
 _LIVE: weakref.WeakSet[QThread] = weakref.WeakSet()
 _LIVE_LOCK = threading.Lock()
 
@@ -49,6 +52,20 @@ def error_text(exc: BaseException) -> str:
     return f"unexpected {type(exc).__name__}: {exc}"
 
 
+def lower_this_thread_priority(thread: QThread) -> None:
+    """Let the GUI thread win the CPU over background work (call from the running thread).
+
+    Qt's thread priorities do nothing for Linux's normal scheduler, so there the thread's nice
+    value is raised instead; threads it starts (decoders, PyTorch's pool) inherit it.
+    """
+    thread.setPriority(QThread.Priority.LowPriority)
+    if sys.platform.startswith("linux"):
+        try:
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICE)
+        except OSError:
+            pass  # not permitted here: run at normal priority
+
+
 def rgb_to_qimage(image: np.ndarray) -> QImage:
     """An RGB uint8 array as a QImage that owns its pixels (safe to hand to another thread)."""
     image = np.ascontiguousarray(image)
@@ -57,7 +74,10 @@ def rgb_to_qimage(image: np.ndarray) -> QImage:
 
 
 class TaskThread(QThread):
-    """Runs `fn(progress, cancel)` once; emits progressed, then succeeded, failed or cancelled."""
+    """Runs `fn(progress, cancel)` once; emits progressed, then succeeded, failed or cancelled.
+
+    `background` runs it at a lower priority than the GUI (long jobs: analysis, frame cache).
+    """
 
     progressed = Signal(object)  # core.Progress
     succeeded = Signal(object)  # whatever fn returned
@@ -69,10 +89,12 @@ class TaskThread(QThread):
         fn: Callable[[Callable[[Progress], None], CancelToken], Any],
         name: str,
         parent=None,
+        background: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setObjectName(name)
         self._fn = fn
+        self._background = background
         self.token = CancelToken()
 
     def start(self, *args) -> None:  # noqa: D102 - same as QThread.start
@@ -84,6 +106,8 @@ class TaskThread(QThread):
         self.token.cancel()
 
     def run(self) -> None:
+        if self._background:
+            lower_this_thread_priority(self)
         try:
             value = self._fn(self.progressed.emit, self.token)
         except Cancelled:
@@ -126,13 +150,14 @@ class FrameLoader(QThread):
             self._pending = (index, exact)
             self._wake.notify()
 
-    def stop(self) -> None:
-        """Finish the frame in hand, drop the rest, and end the thread (blocks until it has)."""
+    def stop(self, wait: bool = True) -> None:
+        """Finish the frame in hand, drop the rest, and end the thread (`wait`: until it has)."""
         with self._wake:
             self._stopping = True
             self._pending = None
             self._wake.notify()
-        self.wait()
+        if wait:
+            self.wait()
 
     def run(self) -> None:
         while True:

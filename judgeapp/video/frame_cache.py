@@ -283,6 +283,7 @@ class FrameSource:
         self.cache = cache or FrameCache(info.frames, info.width, info.height)
         self._reader = DirectReader(self.path, info)
         self._lock = threading.Lock()
+        self._closed = False
 
     @property
     def frame_count(self) -> int:
@@ -301,7 +302,11 @@ class FrameSource:
         if image is not None and not (exact and image.shape[1] < self.info.width):
             return VideoFrame(index, self.time_of(index), image, exact=False)
         with self._lock:
-            time_s, image = self._reader.read(index)
+            try:
+                time_s, image = self._reader.read(index)
+            finally:
+                if self._closed:  # closed while this read was running: release the file now
+                    self._reader.close()
         return VideoFrame(index, time_s, image, exact=True)
 
     def time_of(self, index: int) -> float:
@@ -314,8 +319,13 @@ class FrameSource:
         return frame_at_time(self.cache.times_known(), time_s, self.info.fps, self.frame_count)
 
     def close(self) -> None:
-        with self._lock:
-            self._reader.close()
+        """Release the file; never waits for a read in progress (that read releases it)."""
+        self._closed = True
+        if self._lock.acquire(blocking=False):
+            try:
+                self._reader.close()
+            finally:
+                self._lock.release()
 
 
 def frame_at_time(known_times_s: list[float], time_s: float, fps: float, frames: int) -> int:
