@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.metadata
 import json
 import platform
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -57,6 +58,15 @@ def sampling_description() -> dict:
         "static_person": "largest detected person box; frames without a person dropped "
         "(whole frames when no frame has one)",
     }
+
+
+_FLAT_LIST = re.compile(r"\[\s+([^\[\]{}\"]*?)\s+\]")
+
+
+def manifest_json(manifest: dict) -> str:
+    """The manifest as indented JSON with lists of numbers kept on one line each."""
+    text = json.dumps(manifest, indent=1)
+    return _FLAT_LIST.sub(lambda m: "[" + " ".join(m.group(1).split()) + "]", text) + "\n"
 
 
 def video_entry(video: Path, sha256: str, features: VideoFeatures, seconds: float) -> dict:
@@ -210,7 +220,7 @@ class FeatureSetWriter:
 
     def save(self) -> None:
         self.manifest["updated"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
-        write_text_atomic(self.root / MANIFEST, json.dumps(self.manifest, indent=1) + "\n")
+        write_text_atomic(self.root / MANIFEST, manifest_json(self.manifest))
 
 
 def check_unique_names(videos: list[Path]) -> None:
