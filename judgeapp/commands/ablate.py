@@ -16,6 +16,7 @@ from judgeapp.commands.train import (
     EpochPrinter,
     add_data_options,
     add_protocol_options,
+    apply_threads,
     head_options,
     score_max_of,
     train_config,
@@ -66,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
             "nothing to compare the variants on: give --test-labels and/or --val-fraction"
         )
     device = resolve_device(args.device)
+    apply_threads(args)
     score_max = score_max_of(args)
     source = feature_source(args.features, args.labels, args.profile)
     test_source = (

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from judgeapp.commands.common import add_device_option
+from judgeapp.commands.train import add_threads_option, apply_threads
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -41,6 +42,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--routine", metavar="NAME", help="evaluate on this routine (default: the model card's)"
     )
     add_device_option(parser)
+    add_threads_option(parser)
     parser.add_argument("--json", metavar="PATH|-", help="write the metrics as JSON")
     parser.set_defaults(func=run)
 
@@ -78,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
     from judgeapp.training.labels import ALL_ROUTINES, load_labels
 
     device = resolve_device(args.device)
+    apply_threads(args)
     features_profile = manifest_profile(args.features)
     evaluations, documents = [], []
     for path in checkpoint_paths(args.model):

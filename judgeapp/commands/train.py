@@ -142,6 +142,24 @@ def add_protocol_options(parser: argparse.ArgumentParser) -> None:
     head.add_argument("--pooling", choices=["attention", "average", "sau"], default="attention")
     head.add_argument("--dropout", type=float, default=0.5)
     add_device_option(parser)
+    add_threads_option(parser)
+
+
+def add_threads_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--threads",
+        type=_positive_int,
+        metavar="N",
+        help="CPU threads for torch (default: one per core; 1 is faster when other programs "
+        "keep the cores busy)",
+    )
+
+
+def apply_threads(args: argparse.Namespace) -> None:
+    if getattr(args, "threads", None):
+        import torch
+
+        torch.set_num_threads(args.threads)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -264,6 +282,7 @@ def run(args: argparse.Namespace) -> int:
     if several and out.suffix == ".safetensors":
         raise JudgeappError(f"{out}: with several routines --out must be a folder")
     device = resolve_device(args.device)
+    apply_threads(args)
     score_max = score_max_of(args)
     source = feature_source(args.features, args.labels, args.profile)
     test_source = (
