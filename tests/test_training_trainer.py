@@ -167,3 +167,19 @@ def test_ablate_runs_variants_and_prints_the_table(tiny_files: Path, capsys) -> 
     assert "static stream only" in captured.err and "SAU" in captured.err
     assert main(["ablate", *_common(tiny_files), "--variants", "full,lstm"]) == 1
     assert "unknown ablation variant lstm" in capsys.readouterr().err
+
+
+def test_card_test_score_uses_the_training_window(tiny_files: Path, capsys) -> None:
+    model = tiny_files / "small_window.safetensors"
+    args = _common(tiny_files)
+    args[args.index("--segments") + 1], args[args.index("--frames") + 1] = "2", "3"
+    assert main(["train", *args, "--out", str(model)]) == 0
+    _, card = load_checkpoint(model)
+    assert (card.protocol["segments"], card.protocol["frames"]) == (2, 3)
+    capsys.readouterr()
+    code = main([
+        "evaluate", "--model", str(model), "--features", str(tiny_files / "features"),
+        "--labels", str(tiny_files / "test.csv"), "--json", "-",
+    ])  # fmt: skip
+    assert code == 0
+    assert json.loads(capsys.readouterr().out)["spearman"] == pytest.approx(card.test_spearman)

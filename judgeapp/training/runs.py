@@ -115,6 +115,7 @@ def train_run(
         routine=routine,
         target=target,
         score_max=score_max,
+        protocol={"segments": config.segments, "frames": config.frames},
     )
     test = evaluate(outcome.model, draft, test_set, device, routine) if test_set else None
     data = {
