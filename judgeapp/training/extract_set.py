@@ -31,7 +31,13 @@ from judgeapp.core.progress import CancelToken, Progress, ProgressCallback
 from judgeapp.features.cache import CacheKey, FeatureCache
 from judgeapp.features.profiles import get_profile
 from judgeapp.features.video_features import VideoFeatures
-from judgeapp.training.feature_set import DYNAMIC_DIR, MANIFEST, STATIC_DIR, feature_paths
+from judgeapp.training.feature_set import (
+    DYNAMIC_DIR,
+    MANIFEST,
+    STATIC_DIR,
+    feature_paths,
+    manifest_profile,
+)
 from judgeapp.video import DYNAMIC_FPS, SEGMENT_FRAMES, STATIC_FPS, probe
 
 MANIFEST_SCHEMA = "judgeapp.features/1"
@@ -197,9 +203,9 @@ class FeatureSetWriter:
         for stale in self.root.glob(f".{MANIFEST}.*"):
             stale.unlink(missing_ok=True)
 
-    def is_done(self, name: str, sha256: str | None = None) -> bool:
-        entry = self.manifest["videos"].get(name)
-        if entry is None or (sha256 is not None and entry.get("sha256") != sha256):
+    def is_done(self, name: str) -> bool:
+        """Listed in the manifest, with both feature files present."""
+        if name not in self.manifest["videos"]:
             return False
         return all(p.is_file() for p in feature_paths(self.root, name))
 
@@ -245,12 +251,13 @@ def extract_feature_set(
 ) -> ExtractSummary:
     """Extract every video not already finished in `out`; failures are recorded, not fatal.
 
+    Without a profile in `options`, a folder with a manifest keeps its own profile.
     `progress` receives each video's own extraction progress. Raises core.Cancelled when
     `cancel` is set (the video in progress is dropped; finished ones stay).
     """
     out = Path(out)
     check_unique_names(videos)
-    profile = options.profile or DEFAULT_PROFILE
+    profile = options.profile or manifest_profile(out) or DEFAULT_PROFILE
     options = AnalysisOptions(**{**options.__dict__, "profile": profile})
     writer = FeatureSetWriter(out, profile, options.pretrained)
     extractor = BatchExtractor(options)
