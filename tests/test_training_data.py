@@ -146,3 +146,18 @@ def test_windows_random_centred_and_padded() -> None:
         assert dynamic[0, :, 0].tolist() == [first + 1.0 + k for k in range(4)]  # contiguous
         assert dynamic[1, :, 0].tolist() == [100.0, 101.0, 102.0, 0.0]
     assert starts == set(range(7))  # every start 0..6 is drawn
+
+
+def test_extract_folder_keeps_its_profile_and_refuses_another(tmp_path: Path) -> None:
+    from judgeapp.analysis import AnalysisOptions
+    from judgeapp.training.extract_set import extract_feature_set
+
+    out = tmp_path / "features"
+    extract_feature_set([], out, AnalysisOptions(profile="paper", pretrained=False))
+    assert manifest_profile(out) == "paper"
+    extract_feature_set([], out, AnalysisOptions(pretrained=False))  # no --profile: kept
+    assert manifest_profile(out) == "paper"
+    with pytest.raises(JudgeappError, match="holds 'paper' features .* would mix recipes"):
+        extract_feature_set([], out, AnalysisOptions(profile="torchvision", pretrained=False))
+    with pytest.raises(JudgeappError, match="random .* extracting 'paper' with pretrained"):
+        extract_feature_set([], out, AnalysisOptions(pretrained=True))
