@@ -272,6 +272,7 @@ def run(args: argparse.Namespace) -> int:
     from judgeapp.core.errors import JudgeappError
     from judgeapp.core.files import write_text_atomic
     from judgeapp.model import save_checkpoint
+    from judgeapp.training.labels import default_score_max
     from judgeapp.training.runs import SeedSummary, feature_source, load_split, train_run
 
     routines = routines_of(args)
@@ -281,6 +282,10 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if several and out.suffix == ".safetensors":
         raise JudgeappError(f"{out}: with several routines --out must be a folder")
+    if several and default_score_max(args.labels, args.target) is None:
+        raise JudgeappError(
+            f"{args.labels}: a name,score CSV has no routines; give one --routine name"
+        )
     device = resolve_device(args.device)
     apply_threads(args)
     score_max = score_max_of(args)
