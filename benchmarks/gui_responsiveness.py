@@ -7,9 +7,8 @@ a fresh feature cache (so the whole analysis runs: decoding, detection, both bac
 head), random backbones and an untrained head unless --pretrained. A 10 ms QTimer runs on the
 GUI thread from before the video is opened until the analysis ends (opening, the frame-cache
 pass and the analysis all run meanwhile); the longest gap between two ticks is how long the GUI
-thread was unable to react. As in the app, PyTorch is loaded before the window is used
-(`load_engine`). --scrub also seeks the player to a random frame every 100 ms, as a user
-scrubbing would.
+thread was unable to react (the analysis itself runs in a child process, as in the app).
+--scrub also seeks the player to a random frame every 100 ms, as a user scrubbing would.
 """
 
 from __future__ import annotations
@@ -46,13 +45,12 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer
 
     import judgeapp.ui  # noqa: F401  (undoes OpenCV's Qt variables before Qt starts)
-    from judgeapp.ui.app import application, load_engine
+    from judgeapp.ui.app import application
     from judgeapp.ui.main_window import MainWindow
     from judgeapp.ui.settings import SettingsStore
     from judgeapp.ui.view_models import AppSettings
 
     application()
-    load_engine()
     store = SettingsStore(QSettings(str(scratch / "judgeapp.ini"), QSettings.Format.IniFormat))
     store.save(
         AppSettings(
@@ -130,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         ],
         "scrubbing": args.scrub,
         "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores",
+        "load_average_1min": round(os.getloadavg()[0], 2),  # others' work on a shared machine
     }
     text = json.dumps(report, indent=2)
     print(text)

@@ -157,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
         "frames": len(truth),
         "seeks": len(indices),
         "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores",
+        "load_average_1min": round(os.getloadavg()[0], 2),  # others' work on a shared machine
         **bench_sources(video, indices, truth),
         "player": bench_player(video, indices, truth),
     }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+
 import pytest
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
@@ -26,7 +28,7 @@ def test_gui_command_opens_the_video_and_exits_when_closed(qapp, media_dir, priv
     def close_when_open() -> None:
         windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
         window = windows[0] if windows else None
-        if window is None or window.player.current_index < 0:
+        if window is None or window.player.current_index < 0 or not window.model_banner.message():
             QTimer.singleShot(50, close_when_open)
             return
         seen["path"] = window.session.path
@@ -37,7 +39,7 @@ def test_gui_command_opens_the_video_and_exits_when_closed(qapp, media_dir, priv
     assert main(["gui", str(video)]) == 0
     assert seen["path"] == video
     assert "judgeapp models install" in seen["banner"]
-    assert live_threads() == []
+    assert live_threads() == [] and multiprocessing.active_children() == []
 
 
 def test_gui_command_refuses_a_missing_file(capsys, tmp_path):

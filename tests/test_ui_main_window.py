@@ -6,6 +6,7 @@ the feature cache (the session's private cache folder), so only the first test h
 
 from __future__ import annotations
 
+import multiprocessing
 from dataclasses import replace
 from pathlib import Path
 
@@ -42,6 +43,7 @@ def window(qtbot, store):
     win.close()
     assert live_threads() == [], [t.objectName() for t in live_threads()]
     assert judgeapp_python_threads() == []
+    assert multiprocessing.active_children() == []  # no analysis process left either
 
 
 @pytest.fixture(scope="module")
@@ -216,8 +218,10 @@ def test_bad_inputs_show_a_message_and_the_window_stays_usable(
 def test_no_model_banner_says_what_to_do(qtbot, window, juggle, tmp_path, monkeypatch):
     monkeypatch.setenv("JUDGEAPP_CACHE_DIR", str(tmp_path / "no-heads"))
     window.apply_settings(replace(window.settings, model=""))  # the installed head: none here
-    open_video(qtbot, window, juggle)
-    assert not window.session.analysing
+    with qtbot.waitSignal(window.session.analysisNeedsModel, timeout=120_000):
+        open_video(qtbot, window, juggle)
+    qtbot.waitUntil(lambda: not window.session.analysing)
+    assert window.outcome is None and window.error_banner.isHidden()
     assert not window.model_banner.isHidden()
     message = window.model_banner.message()
     assert "judgeapp models install" in message and "judgeapp train" in message

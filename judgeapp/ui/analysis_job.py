@@ -1,7 +1,6 @@
-"""What the GUI's analysis worker runs: the analysis plus the model card facts, no Qt.
+"""What an analysis for the GUI runs: the analysis plus the model card facts, no Qt.
 
-The analysis and model packages pull in PyTorch, so they are imported when first needed: the
-window opens and plays videos without waiting for it.
+It runs in a child process (engine_process), so PyTorch is imported there, never in the GUI.
 """
 
 from __future__ import annotations
@@ -32,6 +31,11 @@ class AnalysisOutcome:
     facts: CardFacts
 
 
+@dataclass(frozen=True)
+class NoModel:
+    """The settings rely on an installed head and none is installed: nothing was analysed."""
+
+
 def options_for(settings: AppSettings) -> AnalysisOptions:
     """The analysis the user's settings ask for."""
     from judgeapp.analysis import AnalysisOptions
@@ -45,15 +49,6 @@ def options_for(settings: AppSettings) -> AnalysisOptions:
         segments_per_batch=SEGMENTS_PER_BATCH,
         frames_per_batch=FRAMES_PER_BATCH,
     )
-
-
-def model_available(settings: AppSettings) -> bool:
-    """False when the settings rely on an installed head and none is installed."""
-    if settings.model:
-        return True  # a chosen checkpoint or "random"; a bad path is reported by the analysis
-    from judgeapp.analysis.heads import find_installed_head
-
-    return find_installed_head(settings.profile or None) is not None
 
 
 def card_facts(options: AnalysisOptions) -> CardFacts:
@@ -77,12 +72,16 @@ def card_facts(options: AnalysisOptions) -> CardFacts:
 
 def run_analysis(
     video_path: str | Path,
-    options: AnalysisOptions,
+    settings: AppSettings,
     progress: ProgressCallback,
     cancel: CancelToken,
-) -> AnalysisOutcome:
-    """Analyse one video (blocking; run it in a worker)."""
+) -> AnalysisOutcome | NoModel:
+    """Analyse one video as the settings say (blocking; imports PyTorch)."""
     from judgeapp.analysis import analyze
+    from judgeapp.analysis.heads import find_installed_head
 
+    options = options_for(settings)
+    if options.model is None and find_installed_head(options.profile) is None:
+        return NoModel()
     result = analyze(video_path, options, progress=progress, cancel=cancel)
     return AnalysisOutcome(result, card_facts(options))

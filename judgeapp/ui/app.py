@@ -1,13 +1,16 @@
-"""Starting the desktop app: the QApplication, the theme, the scoring engine, the main window."""
+"""Starting the desktop app: the QApplication, the theme, the main window.
+
+PyTorch is never imported here: analyses run in a child process (engine_process), so the window
+opens at once.
+"""
 
 from __future__ import annotations
 
 import sys
 import traceback
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QIcon, QPixmap
-from PySide6.QtWidgets import QApplication, QSplashScreen
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
 
 from judgeapp.ui.main_window import MainWindow, open_later
 from judgeapp.ui.resources import resource
@@ -37,28 +40,10 @@ def application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def load_engine() -> None:
-    """Import PyTorch and the analysis on the GUI thread, before the window is usable.
-
-    Imported later from a worker thread, loading PyTorch's libraries holds Python's GIL for up
-    to a second at a time and the window would freeze mid-use (docs/gui.md); at start-up the
-    wait is behind a splash screen instead.
-    """
-    import judgeapp.analysis  # noqa: F401
-    import judgeapp.analysis.heads  # noqa: F401
-
-
 def run(video: str | None = None) -> int:
     """Show the main window (opening `video` if given) and run until it closes."""
     app = application()
     follow_system(app)
-    picture = resource("icon.png")
-    splash = QSplashScreen(QPixmap(str(picture)) if picture else QPixmap(256, 256))
-    splash.showMessage("Loading the scoring engine (PyTorch)…",
-                       Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignHCenter)
-    splash.show()
-    app.processEvents()
-    load_engine()
     window = MainWindow()
     from judgeapp.ui.review import Review  # judges' marks, the library, exports, batch
 
@@ -67,7 +52,6 @@ def run(video: str | None = None) -> int:
     sys.excepthook = _report_unexpected(window)
     try:
         window.show()
-        splash.finish(window)
         if video:
             open_later(window, video)
         return app.exec()

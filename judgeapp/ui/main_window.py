@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from judgeapp.core.progress import Progress
-from judgeapp.ui.analysis_job import AnalysisOutcome, model_available, options_for
+from judgeapp.ui.analysis_job import AnalysisOutcome
 from judgeapp.ui.banners import MessageBanner
 from judgeapp.ui.crops_panel import CropsPanel
 from judgeapp.ui.player import Player
@@ -141,6 +141,10 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.cache_label)
         bar.addPermanentWidget(self.progress)
         bar.addPermanentWidget(self.cancel_button)
+        # As tall with or without the progress bar: showing it must not relayout the window.
+        bar.setMinimumHeight(
+            max(self.progress.sizeHint().height(), self.cancel_button.sizeHint().height()) + 6
+        )
         self._show_progress(False)
 
     def _add(self, menu, text: str, slot, keys: str | None = None) -> QAction:
@@ -208,6 +212,7 @@ class MainWindow(QMainWindow):
         s.analysisStarted.connect(self._analysis_started)
         s.analysisProgress.connect(self._analysis_progress)
         s.analysisFinished.connect(self._analysis_finished)
+        s.analysisNeedsModel.connect(self._needs_model)
         s.analysisFailed.connect(self._analysis_failed)
         s.analysisCancelled.connect(self._analysis_cancelled)
         s.cacheProgress.connect(self._cache_progress)
@@ -307,16 +312,18 @@ class MainWindow(QMainWindow):
         if self.session.source is None:
             return
         settings = self.settings if model is None else replace(self.settings, model=model)
-        if not model_available(settings):
-            self.model_banner.show_message(NO_MODEL_BANNER, [
-                ("Choose Checkpoint…", self.choose_model),
-                ("Analyse With Untrained Head", lambda: self.analyze("random")),
-            ])
-            self.score_panel.set_status("No trained model: see the message above.")
-            return
         self.model_banner.hide()
         self.error_banner.hide()
-        self.session.start_analysis(options_for(settings))
+        self.session.start_analysis(settings)
+
+    def _needs_model(self) -> None:
+        self._show_progress(False)
+        self.model_banner.show_message(NO_MODEL_BANNER, [
+            ("Choose Checkpoint…", self.choose_model),
+            ("Analyse With Untrained Head", lambda: self.analyze("random")),
+        ])
+        self.score_panel.set_status("No trained model: see the message above.")
+        self._update_actions()
 
     def cancel_analysis(self) -> None:
         self.session.cancel_analysis()
@@ -391,7 +398,8 @@ class MainWindow(QMainWindow):
         self.highlights = []
         self.score_panel.clear(status)
         self.crops.clear()
-        self.timeline.set_model(None)
+        if self.timeline.model is not None:
+            self.timeline.set_model(None)
         self.player.set_static_frames(())
         self.calibration_banner.hide()
 
@@ -488,8 +496,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
         """Save the layout, cancel all work and wait until no worker thread is left."""
-        self.store.save_layout(self.saveGeometry(), self.saveState())
         self.store.save(self.settings)
+        self.store.save_layout(self.saveGeometry(), self.saveState())
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             self.player.shutdown()

@@ -9,20 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
 from judgeapp.core.results import VideoInfo
-from judgeapp.ui.analysis_job import run_analysis
+from judgeapp.ui.analysis_job import NoModel
+from judgeapp.ui.engine_process import analyse_in_child
 from judgeapp.ui.thumbnails import load_thumbnails
-from judgeapp.ui.view_models import Thumb
+from judgeapp.ui.view_models import AppSettings, Thumb
 from judgeapp.ui.workers import TaskThread, rgb_to_qimage
 from judgeapp.video import probe
 from judgeapp.video.frame_cache import DEFAULT_BUDGET_BYTES, FrameCache, FrameSource, fill_cache
-
-if TYPE_CHECKING:
-    from judgeapp.analysis import AnalysisOptions
 
 
 class VideoSession(QObject):
@@ -35,6 +33,7 @@ class VideoSession(QObject):
     analysisStarted = Signal()
     analysisProgress = Signal(object)  # core.Progress
     analysisFinished = Signal(object)  # analysis_job.AnalysisOutcome
+    analysisNeedsModel = Signal()  # no head installed: nothing was analysed
     analysisFailed = Signal(str)
     analysisCancelled = Signal()
     thumbnailsReady = Signal(object)  # dict[Thumb, QImage]
@@ -109,23 +108,32 @@ class VideoSession(QObject):
     def analysing(self) -> bool:
         return self._analysis is not None
 
-    def start_analysis(self, options: AnalysisOptions) -> None:
-        """Analyse the open video in the background (cancelling a running analysis first)."""
+    def start_analysis(self, settings: AppSettings) -> None:
+        """Analyse the open video in the background (cancelling a running analysis first).
+
+        The analysis runs in a child process (engine_process) watched by a worker thread.
+        """
         if self.path is None:
             return
         self.cancel_analysis()
         path = self.path
         self._analysis = self._start(
             "judgeapp-analysis",
-            lambda progress, cancel: run_analysis(path, options, progress, cancel),
+            lambda progress, cancel: analyse_in_child(path, settings, progress, cancel),
             on_progress=self.analysisProgress.emit,
-            on_success=self.analysisFinished.emit,
+            on_success=self._analysed,
             on_failure=self.analysisFailed.emit,
             on_cancel=self.analysisCancelled.emit,
             current=lambda t: t is self._analysis,
-            background=True,
+            background=True,  # the child process inherits the lower priority from its birth
         )
         self.analysisStarted.emit()
+
+    def _analysed(self, outcome) -> None:
+        if isinstance(outcome, NoModel):
+            self.analysisNeedsModel.emit()
+        else:
+            self.analysisFinished.emit(outcome)
 
     def cancel_analysis(self) -> None:
         """Ask the running analysis to stop; `analysisCancelled` follows when it has."""

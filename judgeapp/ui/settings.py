@@ -44,10 +44,10 @@ class SettingsStore:
         s.setValue("analysis/detector", settings.detector)
         s.setValue("analysis/auto", settings.auto_analyze)
         s.setValue("view/k", settings.k)
-        s.setValue("files/recent", list(settings.recent))
-        s.sync()
+        s.setValue("files/recent", list(settings.recent))  # written to disk by Qt soon after
 
     def save_layout(self, geometry: QByteArray, state: QByteArray) -> None:
+        """Keep the window layout (on closing; everything is written to disk now)."""
         self.qsettings.setValue("window/geometry", geometry)
         self.qsettings.setValue("window/state", state)
         self.qsettings.sync()
