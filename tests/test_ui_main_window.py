@@ -234,8 +234,13 @@ def test_settings_recent_files_and_drop_persist(qtbot, store, juggle, tmp_path):
     first.apply_settings(replace(first.settings, k=6, device="cpu", auto_analyze=False))
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(juggle))])
-    drop = QDropEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime,
-                      Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    drop = QDropEvent(
+        QPoint(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     with qtbot.waitSignal(first.session.opened, timeout=30_000):
         first.dropEvent(drop)
     assert first.session.path == juggle

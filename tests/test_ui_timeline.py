@@ -51,8 +51,9 @@ def test_click_asks_for_a_seek_and_set_playhead_does_not(qtbot, timeline):
     timeline.seekRequested.connect(requests.append)
     timeline.set_playhead(12.0)
     assert requests == [] and timeline.playhead_time() == 12.0
-    qtbot.mouseClick(timeline.plot.viewport(), Qt.MouseButton.LeftButton,
-                     pos=scene_point(timeline, 20.0))
+    qtbot.mouseClick(
+        timeline.plot.viewport(), Qt.MouseButton.LeftButton, pos=scene_point(timeline, 20.0)
+    )
     assert len(requests) == 1 and requests[0] == pytest.approx(20.0, abs=0.1)
 
 
@@ -60,9 +61,16 @@ def test_wheel_zooms_the_time_axis_only(qtbot, timeline):
     (x0, x1), (y0, y1) = timeline.view_box.viewRange()
     assert (x0, x1) == pytest.approx((0.0, 30.0))
     pos = QPointF(scene_point(timeline, 15.0))
-    event = QWheelEvent(pos, QPointF(timeline.plot.viewport().mapToGlobal(pos.toPoint())),
-                        QPoint(0, 0), QPoint(0, 240), Qt.MouseButton.NoButton,
-                        Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    event = QWheelEvent(
+        pos,
+        QPointF(timeline.plot.viewport().mapToGlobal(pos.toPoint())),
+        QPoint(0, 0),
+        QPoint(0, 240),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
     QApplication.sendEvent(timeline.plot.viewport(), event)
     (z0, z1), (w0, w1) = timeline.view_box.viewRange()
     assert z1 - z0 < 30.0 and z0 >= 0.0 and z1 <= 30.0 + 1e-6  # zoomed in, within the video

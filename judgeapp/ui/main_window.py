@@ -78,8 +78,9 @@ class MainWindow(QMainWindow):
         if icon:
             self.setWindowIcon(QIcon(str(icon)))
         self.setAcceptDrops(True)
-        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks
-                            | QMainWindow.DockOption.AllowTabbedDocks)
+        self.setDockOptions(
+            QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks
+        )
 
         self.player = Player(self)
         self.timeline = AttentionTimeline(self)
@@ -114,9 +115,11 @@ class MainWindow(QMainWindow):
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
         dock.setWidget(widget)
-        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable
-                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
         self.addDockWidget(area, dock)
         return dock
 
@@ -124,8 +127,12 @@ class MainWindow(QMainWindow):
         right = Qt.DockWidgetArea.RightDockWidgetArea
         self.score_dock = self._dock("Score", "scoreDock", self.score_panel, right)
         self.crops_dock = self._dock("Crops", "cropsDock", self.crops, right)
-        self.timeline_dock = self._dock("Attention timeline", "timelineDock", self.timeline,
-                                        Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.timeline_dock = self._dock(
+            "Attention timeline",
+            "timelineDock",
+            self.timeline,
+            Qt.DockWidgetArea.BottomDockWidgetArea,
+        )
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
 
     def _build_status_bar(self) -> None:
@@ -184,8 +191,9 @@ class MainWindow(QMainWindow):
             playback.addAction(action)
         playback.addSeparator()
         self.next_action = self._add(playback, "&Next Highlight", self.next_highlight, "N")
-        self.previous_action = self._add(playback, "&Previous Highlight",
-                                         self.previous_highlight, "P")
+        self.previous_action = self._add(
+            playback, "&Previous Highlight", self.previous_highlight, "P"
+        )
 
         view = self.menus["view"]
         self._add(view, "Zoom to &Fit", self.player.zoom_fit, "F")
@@ -228,10 +236,12 @@ class MainWindow(QMainWindow):
         geometry, state = self.store.layout()
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(*DEFAULT_SIZE)
-            self.resizeDocks([self.score_dock, self.crops_dock], [400, 400],
-                             Qt.Orientation.Horizontal)
-            self.resizeDocks([self.score_dock, self.crops_dock], [260, 380],
-                             Qt.Orientation.Vertical)
+            self.resizeDocks(
+                [self.score_dock, self.crops_dock], [400, 400], Qt.Orientation.Horizontal
+            )
+            self.resizeDocks(
+                [self.score_dock, self.crops_dock], [260, 380], Qt.Orientation.Vertical
+            )
             self.resizeDocks([self.timeline_dock], [210], Qt.Orientation.Vertical)
         if state is not None:
             self.restoreState(state)
@@ -318,10 +328,13 @@ class MainWindow(QMainWindow):
 
     def _needs_model(self) -> None:
         self._show_progress(False)
-        self.model_banner.show_message(NO_MODEL_BANNER, [
-            ("Choose Checkpoint…", self.choose_model),
-            ("Analyse With Untrained Head", lambda: self.analyze("random")),
-        ])
+        self.model_banner.show_message(
+            NO_MODEL_BANNER,
+            [
+                ("Choose Checkpoint…", self.choose_model),
+                ("Analyse With Untrained Head", lambda: self.analyze("random")),
+            ],
+        )
         self.score_panel.set_status("No trained model: see the message above.")
         self._update_actions()
 
@@ -331,8 +344,9 @@ class MainWindow(QMainWindow):
         self.cancel_button.setEnabled(False)
 
     def choose_model(self) -> None:
-        path = choose_checkpoint(self, self.settings.model if self.settings.model != "random"
-                                 else "")
+        path = choose_checkpoint(
+            self, self.settings.model if self.settings.model != "random" else ""
+        )
         if path:
             self.settings = replace(self.settings, model=path)
             self.store.save(self.settings)
@@ -356,7 +370,8 @@ class MainWindow(QMainWindow):
         self._show_progress(False)
         self.show_outcome(outcome)
         self.statusBar().showMessage(
-            f"Analysis done in {outcome.result.timings_s.get('total', 0):.1f} s", 10_000)
+            f"Analysis done in {outcome.result.timings_s.get('total', 0):.1f} s", 10_000
+        )
 
     def show_outcome(self, outcome: AnalysisOutcome) -> None:
         """Show a result of the open video (a finished analysis, or one kept in a library)."""
@@ -447,7 +462,8 @@ class MainWindow(QMainWindow):
         self.player.seek(highlight.frame)
         number = self.highlights.index(highlight) + 1
         self.statusBar().showMessage(
-            f"Highlight {number} / {len(self.highlights)}: {highlight.label}", 5_000)
+            f"Highlight {number} / {len(self.highlights)}: {highlight.label}", 5_000
+        )
 
     # --- messages and dialogs ------------------------------------------------------------------
     def show_error(self, title: str, message: str) -> None:
@@ -479,9 +495,11 @@ class MainWindow(QMainWindow):
         from judgeapp import __version__
 
         QMessageBox.about(
-            self, "About judgeapp",
+            self,
+            "About judgeapp",
             f"judgeapp {__version__}\n\nScores routines with ACTION-NET (Zeng et al., ACM MM "
-            "2020) and shows which moments the model relied on.\n\nAGPL-3.0-or-later.")
+            "2020) and shows which moments the model relied on.\n\nAGPL-3.0-or-later.",
+        )
 
     # --- theme and closing ---------------------------------------------------------------------
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
@@ -491,8 +509,9 @@ class MainWindow(QMainWindow):
 
     def _apply_timeline_colors(self) -> None:
         palette = self.palette()
-        self.timeline.apply_colors(palette.color(QPalette.ColorRole.Base),
-                                   palette.color(QPalette.ColorRole.Text))
+        self.timeline.apply_colors(
+            palette.color(QPalette.ColorRole.Base), palette.color(QPalette.ColorRole.Text)
+        )
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
         """Save the layout, cancel all work and wait until no worker thread is left."""
@@ -510,4 +529,3 @@ class MainWindow(QMainWindow):
 def open_later(window: MainWindow, path: str) -> None:
     """Open `path` once the event loop runs (so the window shows first)."""
     QTimer.singleShot(0, lambda: window.open_video(path))
-

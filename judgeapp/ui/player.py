@@ -75,15 +75,19 @@ class Player(QWidget):
         self.slider = QSlider(Qt.Orientation.Horizontal, self)
         self.slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.slider.valueChanged.connect(self._slider_moved)
-        self.back_second = self._tool(sp.SP_MediaSeekBackward, "Back 1 s (Shift+Left)",
-                                      lambda: self.step_seconds(-1.0))
-        self.back_frame = self._tool(sp.SP_MediaSkipBackward, "Back 1 frame (Left)",
-                                     lambda: self.step(-1))
+        self.back_second = self._tool(
+            sp.SP_MediaSeekBackward, "Back 1 s (Shift+Left)", lambda: self.step_seconds(-1.0)
+        )
+        self.back_frame = self._tool(
+            sp.SP_MediaSkipBackward, "Back 1 frame (Left)", lambda: self.step(-1)
+        )
         self.play_button = self._tool(sp.SP_MediaPlay, "Play / pause (Space)", self.toggle_play)
-        self.next_frame = self._tool(sp.SP_MediaSkipForward, "Forward 1 frame (Right)",
-                                     lambda: self.step(1))
-        self.next_second = self._tool(sp.SP_MediaSeekForward, "Forward 1 s (Shift+Right)",
-                                      lambda: self.step_seconds(1.0))
+        self.next_frame = self._tool(
+            sp.SP_MediaSkipForward, "Forward 1 frame (Right)", lambda: self.step(1)
+        )
+        self.next_second = self._tool(
+            sp.SP_MediaSeekForward, "Forward 1 s (Shift+Right)", lambda: self.step_seconds(1.0)
+        )
         self.speed_combo = QComboBox(self)
         self.speed_combo.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.speed_combo.setToolTip("Playback speed (J/K/L shuttle)")
@@ -93,8 +97,9 @@ class Player(QWidget):
         self.speed_combo.currentIndexChanged.connect(self._speed_chosen)
         self.position_label = QLabel("—", self)
         self.position_label.setObjectName("positionLabel")
-        self.position_label.setSizePolicy(QSizePolicy.Policy.Expanding,
-                                          QSizePolicy.Policy.Preferred)
+        self.position_label.setSizePolicy(
+            QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred
+        )
         self.fit_button = QToolButton(self)
         self.fit_button.setText("Fit")
         self.fit_button.setToolTip("Zoom to fit the window")
@@ -115,8 +120,14 @@ class Player(QWidget):
 
         controls = QHBoxLayout()
         controls.setContentsMargins(4, 0, 4, 2)
-        for widget in (self.back_second, self.back_frame, self.play_button, self.next_frame,
-                       self.next_second, self.speed_combo):
+        for widget in (
+            self.back_second,
+            self.back_frame,
+            self.play_button,
+            self.next_frame,
+            self.next_second,
+            self.speed_combo,
+        ):
             controls.addWidget(widget)
         controls.addSpacing(8)
         controls.addWidget(self.position_label)
@@ -144,10 +155,12 @@ class Player(QWidget):
             "play": self._action("Play / Pause", "Space", self.toggle_play),
             "back_frame": self._action("Back One Frame", "Left", lambda: self.step(-1)),
             "next_frame": self._action("Forward One Frame", "Right", lambda: self.step(1)),
-            "back_second": self._action("Back One Second", "Shift+Left",
-                                        lambda: self.step_seconds(-1.0)),
-            "next_second": self._action("Forward One Second", "Shift+Right",
-                                        lambda: self.step_seconds(1.0)),
+            "back_second": self._action(
+                "Back One Second", "Shift+Left", lambda: self.step_seconds(-1.0)
+            ),
+            "next_second": self._action(
+                "Forward One Second", "Shift+Right", lambda: self.step_seconds(1.0)
+            ),
             "reverse": self._action("Shuttle Backwards (J)", "J", lambda: self.shuttle("J")),
             "stop": self._action("Shuttle Stop (K)", "K", lambda: self.shuttle("K")),
             "forward": self._action("Shuttle Forwards (L)", "L", lambda: self.shuttle("L")),
@@ -156,8 +169,15 @@ class Player(QWidget):
         }
 
     def _set_enabled(self, on: bool) -> None:
-        for widget in (self.slider, self.back_second, self.back_frame, self.play_button,
-                       self.next_frame, self.next_second, self.speed_combo):
+        for widget in (
+            self.slider,
+            self.back_second,
+            self.back_frame,
+            self.play_button,
+            self.next_frame,
+            self.next_second,
+            self.speed_combo,
+        ):
             widget.setEnabled(on)
         for action in self.actions_by_name.values():
             action.setEnabled(on)
@@ -289,8 +309,9 @@ class Player(QWidget):
         self.view.show_image(image)
         self._update_box()
         self.position_label.setText(
-            format_position(frame.time_s, self._source.info.duration_s, frame.index,
-                            self.frame_count)
+            format_position(
+                frame.time_s, self._source.info.duration_s, frame.index, self.frame_count
+            )
         )
         if not self.slider.isSliderDown():
             with_signals = self.slider.blockSignals(True)
@@ -354,8 +375,9 @@ class Player(QWidget):
         self._select_speed(speed)
 
     def _select_speed(self, speed: float) -> None:
-        self.speed_combo.setCurrentIndex(min(range(len(SPEEDS)),
-                                             key=lambda i: abs(SPEEDS[i] - speed)))
+        self.speed_combo.setCurrentIndex(
+            min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - speed))
+        )
 
     def _speed_chosen(self, combo_index: int) -> None:
         self._speed = SPEEDS[combo_index]
@@ -372,8 +394,13 @@ class Player(QWidget):
         if self._source is None:
             self.pause()
             return
-        due = playback_index(self._play_start_index, self._clock.elapsed() / 1000.0,
-                             self._source.info.fps, self._velocity, self.frame_count)
+        due = playback_index(
+            self._play_start_index,
+            self._clock.elapsed() / 1000.0,
+            self._source.info.fps,
+            self._velocity,
+            self.frame_count,
+        )
         if due != self._requested:
             self._request(due)
         at_end = due >= self.frame_count - 1 if self._velocity > 0 else due <= 0
@@ -381,8 +408,11 @@ class Player(QWidget):
             self.pause()
 
     def _show_play_state(self) -> None:
-        icon = QStyle.StandardPixmap.SP_MediaPause if self.playing else \
-            QStyle.StandardPixmap.SP_MediaPlay
+        icon = (
+            QStyle.StandardPixmap.SP_MediaPause
+            if self.playing
+            else QStyle.StandardPixmap.SP_MediaPlay
+        )
         self.play_button.setIcon(self.style().standardIcon(icon))
 
     # --- zoom ----------------------------------------------------------------------------------

@@ -21,16 +21,20 @@ from PySide6.QtWidgets import (
 
 from judgeapp.ui.view_models import MAX_K, AppSettings
 
-MODEL_CHOICES = (("installed", "Installed model"), ("random", "Untrained head (not calibrated)"),
-                 ("file", "Checkpoint file"))
+MODEL_CHOICES = (
+    ("installed", "Installed model"),
+    ("random", "Untrained head (not calibrated)"),
+    ("file", "Checkpoint file"),
+)
 PROFILES = (("", "The checkpoint's own"), ("torchvision", "torchvision"), ("paper", "paper"))
 CHECKPOINT_FILTER = "Model checkpoints (*.safetensors);;All files (*)"
 
 
 def choose_checkpoint(parent: QWidget, start: str = "") -> str:
     """A file dialog for a head checkpoint; "" when cancelled."""
-    path, _ = QFileDialog.getOpenFileName(parent, "Choose a model checkpoint", start,
-                                          CHECKPOINT_FILTER)
+    path, _ = QFileDialog.getOpenFileName(
+        parent, "Choose a model checkpoint", start, CHECKPOINT_FILTER
+    )
     return path
 
 
@@ -40,8 +44,11 @@ class SettingsDialog(QDialog):
         self.setWindowTitle("judgeapp settings")
         self._original = settings
         self.device = QComboBox(self)
-        for value, text in (("auto", "Automatic (GPU when present)"), ("cpu", "CPU"),
-                            ("cuda", "GPU (CUDA)")):
+        for value, text in (
+            ("auto", "Automatic (GPU when present)"),
+            ("cpu", "CPU"),
+            ("cuda", "GPU (CUDA)"),
+        ):
             self.device.addItem(text, value)
         self.device.setCurrentIndex(max(0, self.device.findData(settings.device)))
 
@@ -70,11 +77,15 @@ class SettingsDialog(QDialog):
         self.profile.setCurrentIndex(index)
 
         self.random_backbones = QCheckBox(
-            "Random backbone weights (offline testing; scores not calibrated)", self)
+            "Random backbone weights (offline testing; scores not calibrated)", self
+        )
         self.random_backbones.setChecked(not settings.pretrained)
         self.detector = QComboBox(self)
-        for value, text in (("auto", "Automatic (YOLO when installed, else HOG)"),
-                            ("yolo", "YOLO"), ("hog", "OpenCV HOG")):
+        for value, text in (
+            ("auto", "Automatic (YOLO when installed, else HOG)"),
+            ("yolo", "YOLO"),
+            ("hog", "OpenCV HOG"),
+        ):
             self.detector.addItem(text, value)
         self.detector.setCurrentIndex(max(0, self.detector.findData(settings.detector)))
         self.k = QSpinBox(self)
@@ -93,7 +104,8 @@ class SettingsDialog(QDialog):
         form.addRow("Crops per side (k):", self.k)
         form.addRow("", self.auto_analyze)
         buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

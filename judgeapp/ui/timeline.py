@@ -124,7 +124,9 @@ class AttentionTimeline(QWidget):
         self._set_uniform(self.uniform_static, model.uniform_static)
         for start_s, end_s in model.shaded:
             shade = pg.LinearRegionItem(
-                (start_s, end_s), movable=False, brush=pg.mkBrush(SHADE_COLOR),
+                (start_s, end_s),
+                movable=False,
+                brush=pg.mkBrush(SHADE_COLOR),
                 pen=pg.mkPen(None),
             )
             shade.setZValue(-10)

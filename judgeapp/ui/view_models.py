@@ -70,9 +70,7 @@ class TimelineModel:
         return polyline_steps(self.step_x, self.step_y)
 
 
-def polyline_steps(
-    xs: Sequence[float], ys: Sequence[float]
-) -> list[tuple[float, float, float]]:
+def polyline_steps(xs: Sequence[float], ys: Sequence[float]) -> list[tuple[float, float, float]]:
     """The steps of a `step_polyline`: each pair of points between NaN breaks."""
     out = []
     i = 0
