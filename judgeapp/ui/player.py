@@ -118,16 +118,17 @@ class Player(QWidget):
         self.box_check.setChecked(True)
         self.box_check.toggled.connect(lambda _on: self._update_box())
 
-        controls = QHBoxLayout()
-        controls.setContentsMargins(4, 0, 4, 2)
-        for widget in (
+        self.transport = (
             self.back_second,
             self.back_frame,
             self.play_button,
             self.next_frame,
             self.next_second,
             self.speed_combo,
-        ):
+        )
+        controls = QHBoxLayout()
+        controls.setContentsMargins(4, 0, 4, 2)
+        for widget in self.transport:
             controls.addWidget(widget)
         controls.addSpacing(8)
         controls.addWidget(self.position_label)
@@ -169,15 +170,7 @@ class Player(QWidget):
         }
 
     def _set_enabled(self, on: bool) -> None:
-        for widget in (
-            self.slider,
-            self.back_second,
-            self.back_frame,
-            self.play_button,
-            self.next_frame,
-            self.next_second,
-            self.speed_combo,
-        ):
+        for widget in (self.slider, *self.transport):
             widget.setEnabled(on)
         for action in self.actions_by_name.values():
             action.setEnabled(on)
