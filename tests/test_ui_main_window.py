@@ -186,6 +186,9 @@ def test_opening_another_video_cancels_the_running_analysis(
 def test_bad_inputs_show_a_message_and_the_window_stays_usable(
     qtbot, window, store, juggle, tmp_path
 ):
+    assert not window.open_video(tmp_path / "gone.mp4")  # refused at once
+    assert "gone.mp4: no such file" in window.error_banner.message()
+
     text = tmp_path / "notes.mp4"
     text.write_text("these are a judge's notes, not a video\n")
     with qtbot.waitSignal(window.session.openFailed, timeout=30_000):

@@ -253,13 +253,19 @@ class MainWindow(QMainWindow):
         if path:
             self.open_video(path)
 
-    def open_video(self, path: str | Path) -> None:
-        """Open a video: it shows (and analyses) once probed; a bad file gives a message.
+    def open_video(self, path: str | Path) -> bool:
+        """Start opening a video; it shows (and is analysed) once probed in the background.
 
-        Work on the previous video is cancelled only when the new one is known to be a video.
+        Returns False at once, with a message, when `path` is not a file; True when opening has
+        started (a file that is no video then gets a message). Work on the previous video is
+        cancelled only when the new one is known to be a video.
         """
+        if not Path(path).is_file():
+            self._open_failed(str(path), f"{path}: no such file")
+            return False
         self.statusBar().showMessage(f"Opening {Path(path).name}…")
         self.session.open(path)
+        return True
 
     def _open_failed(self, path: str, message: str) -> None:
         self.statusBar().clearMessage()
