@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import torch
 from torch import nn
-from torchvision.models import resnet50
-from torchvision.models.video import s3d
 
 from judgeapp.features.backbones import load_weights_strict
 
@@ -45,6 +43,10 @@ class I3DPool(nn.Module):
 
 def s3d_features(state_dict: dict | None) -> nn.Module:
     """S3D (Kinetics-400 layout, 400 classes): [B, 3, T, 224, 224] -> [B, 1024]."""
+    # torchvision.models is imported when a network is built (it costs seconds at start-up),
+    # so scoring from the feature cache never pays for it.
+    from torchvision.models.video import s3d
+
     net = s3d(weights=None, num_classes=400)
     if state_dict is not None:
         load_weights_strict(net, state_dict, "S3D (Kinetics-400)")
@@ -53,6 +55,8 @@ def s3d_features(state_dict: dict | None) -> nn.Module:
 
 def resnet50_features(state_dict: dict | None) -> nn.Module:
     """ResNet-50 (ImageNet layout, 1000 classes) with fc = Identity: [B, 3, H, W] -> [B, 2048]."""
+    from torchvision.models import resnet50
+
     net = resnet50(weights=None, num_classes=1000)
     if state_dict is not None:
         load_weights_strict(net, state_dict, "ResNet-50 (ImageNet)")
