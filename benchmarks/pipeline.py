@@ -19,7 +19,6 @@ import time
 
 import numpy as np
 import torch
-from judgeapp.features.profiles import get_profile
 
 from judgeapp.analysis import AnalysisOptions, analyze
 from judgeapp.analysis.analyze import build_backbones, build_detector, score_features
@@ -28,6 +27,7 @@ from judgeapp.analysis.extraction import crop_box
 from judgeapp.analysis.heads import load_head
 from judgeapp.analysis.options import DEFAULT_PROFILE
 from judgeapp.detect import largest_box
+from judgeapp.features.profiles import get_profile
 from judgeapp.features.video_features import VideoFeatures
 from judgeapp.video import SEGMENT_FRAMES, iter_samples, probe
 
