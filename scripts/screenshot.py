@@ -36,29 +36,15 @@ def main(argv: list[str] | None = None) -> int:
     if not args.pretrained:
         os.environ["JUDGEAPP_CACHE_DIR"] = str(scratch / "cache")
     os.environ["JUDGEAPP_DATA_DIR"] = str(scratch / "data")
-    from PySide6.QtCore import QEventLoop, QSettings, QTimer
+    from PySide6.QtCore import QEventLoop, QTimer
 
     import judgeapp.ui  # noqa: F401  (undoes OpenCV's Qt variables before Qt starts)
-    from judgeapp.ui.app import application
-    from judgeapp.ui.main_window import MainWindow
-    from judgeapp.ui.settings import SettingsStore
+    from judgeapp.ui.app import application, scratch_window
     from judgeapp.ui.theme import apply_theme
-    from judgeapp.ui.view_models import AppSettings
 
     app = application()
     apply_theme(app, dark=args.dark)
-    store = SettingsStore(QSettings(str(scratch / "judgeapp.ini"), QSettings.Format.IniFormat))
-    store.save(
-        AppSettings(
-            device="cpu",
-            model="" if args.pretrained else "random",
-            pretrained=args.pretrained,
-            detector="auto" if args.pretrained else "hog",
-        )
-    )
-    window = MainWindow(store)
-    window.resize(*SIZE)
-    window.show()
+    window = scratch_window(scratch, args.pretrained, tuple(SIZE))
 
     def wait(condition, timeout_s: float) -> bool:
         deadline = time.monotonic() + timeout_s

@@ -16,9 +16,8 @@ from judgeapp.commands.train import (
     EpochPrinter,
     add_data_options,
     add_protocol_options,
-    apply_threads,
     head_options,
-    score_max_of,
+    prepare_run,
     train_config,
 )
 
@@ -46,7 +45,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from judgeapp.analysis.device import resolve_device
     from judgeapp.core.errors import JudgeappError
     from judgeapp.core.files import write_text_atomic
     from judgeapp.model import save_checkpoint
@@ -56,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
         run_variants,
         variant_head,
     )
-    from judgeapp.training.runs import feature_source, load_split, train_run
+    from judgeapp.training.runs import load_split, train_run
 
     variants = parse_variants(args.variants)
     routine = args.routine.strip().lower()
@@ -66,15 +64,7 @@ def run(args: argparse.Namespace) -> int:
         raise JudgeappError(
             "nothing to compare the variants on: give --test-labels and/or --val-fraction"
         )
-    device = resolve_device(args.device)
-    apply_threads(args)
-    score_max = score_max_of(args)
-    source = feature_source(args.features, args.labels, args.profile)
-    test_source = (
-        feature_source(args.test_features or args.features, args.test_labels, args.profile)
-        if args.test_labels
-        else None
-    )
+    device, score_max, source, test_source = prepare_run(args)
     train_set = load_split(source, args.target, routine)
     test_set = load_split(test_source, args.target, routine) if test_source else None
     base_head = head_options(args)

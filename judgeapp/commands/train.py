@@ -219,6 +219,23 @@ def routines_of(args: argparse.Namespace) -> list[str]:
     return [r.strip().lower() for r in args.routine.split(",") if r.strip()]
 
 
+def prepare_run(args: argparse.Namespace) -> tuple:
+    """Device, threads, score range and the train/test feature sources of a training command."""
+    from judgeapp.analysis.device import resolve_device
+    from judgeapp.training.runs import feature_source
+
+    device = resolve_device(args.device)
+    apply_threads(args)
+    score_max = score_max_of(args)
+    source = feature_source(args.features, args.labels, args.profile)
+    test_source = (
+        feature_source(args.test_features or args.features, args.test_labels, args.profile)
+        if args.test_labels
+        else None
+    )
+    return device, score_max, source, test_source
+
+
 def score_max_of(args: argparse.Namespace) -> float:
     from judgeapp.core.errors import JudgeappError
     from judgeapp.training.labels import default_score_max
@@ -268,12 +285,11 @@ def _fmt(value: float | None) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from judgeapp.analysis.device import resolve_device
     from judgeapp.core.errors import JudgeappError
     from judgeapp.core.files import write_text_atomic
     from judgeapp.model import save_checkpoint
     from judgeapp.training.labels import default_score_max
-    from judgeapp.training.runs import SeedSummary, feature_source, load_split, train_run
+    from judgeapp.training.runs import SeedSummary, load_split, train_run
 
     routines = routines_of(args)
     if not routines:
@@ -286,15 +302,7 @@ def run(args: argparse.Namespace) -> int:
         raise JudgeappError(
             f"{args.labels}: a name,score CSV has no routines; give one --routine name"
         )
-    device = resolve_device(args.device)
-    apply_threads(args)
-    score_max = score_max_of(args)
-    source = feature_source(args.features, args.labels, args.profile)
-    test_source = (
-        feature_source(args.test_features or args.features, args.test_labels, args.profile)
-        if args.test_labels
-        else None
-    )
+    device, score_max, source, test_source = prepare_run(args)
     head = head_options(args)
     for routine in routines:
         train_set = load_split(source, args.target, routine)

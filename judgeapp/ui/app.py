@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 import traceback
+from pathlib import Path
 
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
@@ -38,6 +39,31 @@ def application(argv: list[str] | None = None) -> QApplication:
     if icon:
         app.setWindowIcon(QIcon(str(icon)))
     return app
+
+
+def scratch_window(folder: Path, pretrained: bool, size: tuple[int, int]) -> MainWindow:
+    """A shown main window whose settings live in `folder` (screenshots, benchmarks).
+
+    Without pretrained weights it analyses with random backbones, an untrained head and HOG.
+    """
+    from PySide6.QtCore import QSettings
+
+    from judgeapp.ui.settings import SettingsStore
+    from judgeapp.ui.view_models import AppSettings
+
+    store = SettingsStore(QSettings(str(folder / "judgeapp.ini"), QSettings.Format.IniFormat))
+    store.save(
+        AppSettings(
+            device="cpu",
+            model="" if pretrained else "random",
+            pretrained=pretrained,
+            detector="auto" if pretrained else "hog",
+        )
+    )
+    window = MainWindow(store)
+    window.resize(*size)
+    window.show()
+    return window
 
 
 def run(video: str | None = None) -> int:
