@@ -154,6 +154,24 @@ def test_batch_cancel_stops_the_worker_and_keeps_what_finished(qtbot, library, t
     assert live_threads() == []
 
 
+def test_batch_cancel_between_two_videos_cancels_the_rest(qtbot, library, tmp_path):
+    # Cancel lands after the first video succeeded but before its thread has finished: nothing
+    # runs then, and the videos still queued must end cancelled, not left queued.
+    paths = []
+    for name in ("a.mp4", "b.mp4", "c.mp4"):
+        (tmp_path / name).write_bytes(b"x")
+        paths.append(tmp_path / name)
+    window = BatchWindow(library, _fake_analyze)
+    qtbot.addWidget(window)
+    window.add_videos(paths)
+    window.start()
+    window.worker.succeeded.connect(lambda _result: window.cancel())
+    qtbot.waitUntil(lambda: not window.is_running(), timeout=10_000)
+    assert [i.status for i in window.queue.items] == ["done", "cancelled", "cancelled"]
+    assert "1 scored, 0 failed, 2 cancelled" in window.status.text()
+    assert live_threads() == []
+
+
 def test_closing_the_batch_window_leaves_no_thread(qtbot, library, tmp_path):
     (tmp_path / "a.mp4").write_bytes(b"x")
 

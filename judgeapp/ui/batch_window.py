@@ -167,6 +167,9 @@ class BatchWindow(QWidget):
         self._next_scheduled = False
         if self.worker is not None:
             return
+        if self.stopping:
+            # A cancel can arrive after the running video finished but before the next starts.
+            self.queue.cancel_pending()
         index = None if self.stopping else self.queue.next_queued()
         if index is None:
             self.running_index = None
