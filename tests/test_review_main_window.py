@@ -121,3 +121,34 @@ def test_library_window_opens_a_video(qtbot, setup) -> None:
     review.library_window.open_row(0)
     assert window.windowTitle().startswith("routine.mp4")
     review.library_window.close()
+
+
+def test_batch_scoring_from_the_window_runs_in_a_child_process(qtbot, setup, monkeypatch) -> None:
+    window, review, video = setup
+
+    def not_here(*_args, **_kwargs):
+        raise AssertionError("the batch analysed inside the GUI process")
+
+    # A spawned child imports its own judgeapp: this patch reaches only the GUI process.
+    monkeypatch.setattr("judgeapp.analysis.analyze", not_here)
+    review.show_batch()
+    batch = review.batch_window
+    batch.add_videos([video])
+    batch.start()
+    qtbot.waitUntil(lambda: not batch.is_running(), timeout=120_000)
+    item = batch.queue.items[0]
+    assert item.status == "done", item.error
+    assert item.result.video.sha256 == sha256_file(video)
+    assert item.result.model.calibrated is False  # random backbones, untrained head
+    with Library.open() as other:
+        assert other.latest_analysis(item.result.video.sha256) == item.result
+
+    # No model installed and none chosen: each video fails with the one-line reason.
+    window.settings = AppSettings(model="", pretrained=False, auto_analyze=False)
+    (video.parent / "again.mp4").write_bytes(video.read_bytes())
+    batch.add_videos([video.parent / "again.mp4"])
+    batch.start()
+    qtbot.waitUntil(lambda: not batch.is_running(), timeout=120_000)
+    assert batch.queue.items[1].status == "failed"
+    assert "no trained head is installed" in batch.queue.items[1].error
+    batch.close()

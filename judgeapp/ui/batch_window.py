@@ -1,8 +1,10 @@
 """The batch window: a queue of videos analysed one after another, and their ranking.
 
-Each video runs in a worker thread (TaskThread); a failing video is reported in its row and the
-queue goes on. Finished results are saved in the library, so the main window and the library
-window show them at once, with the panel scores judges entered.
+Each video runs in a worker thread (TaskThread) that calls the given analyse function; the main
+window's passes the work on to a child process (engine_process), as for its own analyses. A
+failing video is reported in its row and the queue goes on. Finished results are saved in the
+library, so the main window and the library window show them at once, with the panel scores
+judges entered.
 """
 
 from __future__ import annotations

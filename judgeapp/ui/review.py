@@ -13,12 +13,13 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMenu
 
-from judgeapp.core.errors import JudgeappError
+from judgeapp.core.errors import CheckpointError, JudgeappError
 from judgeapp.core.files import sha256_file
 from judgeapp.core.results import AnalysisResult, VideoInfo
 from judgeapp.store import Library, UndoStack
-from judgeapp.ui.analysis_job import AnalysisOutcome, options_for
+from judgeapp.ui.analysis_job import AnalysisOutcome, NoModel
 from judgeapp.ui.batch_window import BatchWindow
+from judgeapp.ui.engine_process import analyse_in_child
 from judgeapp.ui.export_report import ReportExporter
 from judgeapp.ui.library_window import LibraryWindow
 from judgeapp.ui.mark_lines import MarkLines
@@ -26,6 +27,11 @@ from judgeapp.ui.marks_panel import MarksPanel
 from judgeapp.ui.undo_actions import undo_actions
 from judgeapp.ui.view_models import CardFacts
 from judgeapp.ui.workers import TaskThread
+
+NO_MODEL_FOR_BATCH = (
+    "no trained head is installed: install a model pack or choose a checkpoint "
+    "(Analysis menu), or set the untrained head in the settings"
+)
 
 
 class Review(QObject):
@@ -230,9 +236,11 @@ class Review(QObject):
             window = self.window
 
             def analyze_one(path, progress, cancel):
-                from judgeapp.analysis import analyze
-
-                return analyze(path, options_for(window.settings), progress, cancel)
+                # A child process, as for the main window: PyTorch never holds the GUI's GIL.
+                outcome = analyse_in_child(path, window.settings, progress, cancel)
+                if isinstance(outcome, NoModel):
+                    raise CheckpointError(NO_MODEL_FOR_BATCH)
+                return outcome.result
 
             self.batch_window = BatchWindow(self.library, analyze_one, self.window)
         self.batch_window.show()
