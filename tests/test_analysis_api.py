@@ -42,3 +42,18 @@ def test_progress_is_monotonic_and_reaches_the_end(media_dir, tmp_path, monkeypa
     assert again.score == pytest.approx(result.score, abs=1e-6)
     assert [s.weight for s in again.static] == pytest.approx([s.weight for s in result.static])
     assert len(list(FeatureCache().root.glob("*.npz"))) == 1
+
+
+def test_detector_none_scores_whole_frames_under_its_own_cache_entry(
+    media_dir, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("JUDGEAPP_CACHE_DIR", str(tmp_path / "cache"))
+    video = media_dir / "squats_portrait_5fps.mp4"
+    whole = analyze(video, AnalysisOptions(pretrained=False, model="random", detector="none"))
+    width, height = whole.video.width, whole.video.height
+    assert len(whole.static) == 13  # every 1 fps frame, none dropped
+    assert {s.box for s in whole.static} == {(0.0, 0.0, float(width), float(height))}
+    assert not any("HOG" in w or "no person" in w for w in whole.warnings)
+    cropped = analyze(video, OPTIONS)  # HOG finds the athlete: smaller boxes, other features
+    assert all(s.box[2] - s.box[0] < width for s in cropped.static)
+    assert len(list(FeatureCache().root.glob("*.npz"))) == 2

@@ -30,3 +30,33 @@ def test_explicit_hog_ignores_weights_and_unknown_kinds_are_refused(tmp_path):
     assert isinstance(make_detector("hog", yolo_weights=tmp_path / "x.pt"), HogDetector)
     with pytest.raises(ValueError, match="unknown detector kind 'yolov3'"):
         make_detector("yolov3")
+
+
+def test_none_returns_the_whole_frame_for_every_frame():
+    import numpy as np
+
+    from judgeapp.detect import WholeFrameDetector
+
+    detector = make_detector("none", yolo_weights=None)
+    assert isinstance(detector, WholeFrameDetector)
+    assert detector.name == "none" and not detector.weak and detector_warning(detector) is None
+    frames = [np.zeros((90, 160, 3), np.uint8), np.zeros((640, 360, 3), np.uint8)]
+    boxes = detector.detect(frames)
+    assert [[b.xyxy for b in frame] for frame in boxes] == [
+        [(0.0, 0.0, 160.0, 90.0)],
+        [(0.0, 0.0, 360.0, 640.0)],
+    ]
+    with pytest.raises(ValueError, match="H x W x 3"):
+        detector.detect([np.zeros((10, 10), np.uint8)])
+
+
+def test_cli_detector_choices_are_the_detector_kinds():
+    import argparse
+
+    from judgeapp.commands.common import add_backbone_options
+    from judgeapp.detect import DETECTOR_KINDS
+
+    parser = argparse.ArgumentParser()
+    add_backbone_options(parser)
+    action = next(a for a in parser._actions if a.dest == "detector")
+    assert tuple(action.choices) == DETECTOR_KINDS

@@ -48,9 +48,9 @@ def build_backbones(profile: Profile, options: AnalysisOptions, device: str):
 
 
 def build_detector(options: AnalysisOptions, device: str):
-    """YOLO when its weights are installed (or asked for), else OpenCV's HOG."""
-    if options.detector == "hog":
-        return make_detector("hog")
+    """YOLO when its weights are installed (or asked for), else OpenCV's HOG; or none."""
+    if options.detector in ("hog", "none"):
+        return make_detector(options.detector)
     try:
         weights = resolve("yolo", allow_download=options.allow_download)
     except Exception:

@@ -24,7 +24,12 @@ def add_backbone_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--profile", default=None, help="feature profile (torchvision, paper)")
     add_device_option(parser)
-    parser.add_argument("--detector", choices=["auto", "yolo", "hog"], default="auto")
+    parser.add_argument(
+        "--detector",
+        choices=["auto", "yolo", "hog", "none"],  # detect.DETECTOR_KINDS, without importing cv2
+        default="auto",
+        help="person detector; none: whole frames, no detection (ablation)",
+    )
     parser.add_argument(
         "--download", action="store_true", help="download missing pretrained weights"
     )

@@ -7,8 +7,9 @@ from pathlib import Path
 from judgeapp.core.errors import WeightsError
 from judgeapp.detect.detector import PersonDetector
 from judgeapp.detect.hog import HogDetector
+from judgeapp.detect.whole_frame import WholeFrameDetector
 
-DETECTOR_KINDS = ("auto", "yolo", "hog")
+DETECTOR_KINDS = ("auto", "yolo", "hog", "none")
 
 HOG_WARNING = (
     "person detection used OpenCV's HOG people detector (no YOLO weights installed): it misses "
@@ -19,7 +20,8 @@ HOG_WARNING = (
 def make_detector(
     kind: str = "auto", yolo_weights: Path | None = None, device: str = "cpu"
 ) -> PersonDetector:
-    """`auto`: YOLO when `yolo_weights` names an existing file, else HOG; `yolo` needs the file.
+    """`auto`: YOLO when `yolo_weights` names an existing file, else HOG; `yolo` needs the file;
+    `none`: no detection, whole frames.
 
     The weights must be a registry-verified file (see judgeapp.detect.yolo on why).
     """
@@ -28,6 +30,8 @@ def make_detector(
         raise ValueError(f"unknown detector kind {kind!r}; choose one of {choices}")
     if kind == "hog":
         return HogDetector()
+    if kind == "none":
+        return WholeFrameDetector()
     if kind == "yolo" and yolo_weights is None:
         raise WeightsError("YOLO person detection needs a weights file, and none was given")
     if kind == "yolo" or (yolo_weights is not None and Path(yolo_weights).is_file()):
