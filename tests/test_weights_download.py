@@ -2,38 +2,24 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import socket
-import threading
 import time
 from pathlib import Path
 
 import pytest
 import torch
-from weights_helpers import entry_for, register, small_state_dict
+from weights_helpers import entry_for, register, serve_folder, small_state_dict
 
 from judgeapp.core.errors import WeightsError
 from judgeapp.weights import download, load_state_dict, resolve, target_path, weights_dir
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
 
 
 @pytest.fixture
 def server(tmp_path: Path):
     """Serves tmp_path/served over HTTP on 127.0.0.1; yields (folder, base url)."""
     folder = tmp_path / "served"
-    folder.mkdir()
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield folder, f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serve_folder(folder) as url:
+        yield folder, url
 
 
 @pytest.fixture(autouse=True)

@@ -7,8 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-import torch
-from weights_helpers import entry_for, register, small_state_dict
+from weights_helpers import registered_files
 
 from judgeapp.cli import main
 from judgeapp.core.errors import WeightsError
@@ -30,14 +29,7 @@ def _use_cache(monkeypatch, folder: Path) -> None:
 def two_files(tmp_path: Path, monkeypatch) -> list[str]:
     """Two registered weights files present in the cache of machine A."""
     _use_cache(monkeypatch, tmp_path / "machine-a")
-    names = []
-    for seed, name in enumerate(["alpha", "beta"]):
-        path = weights_dir() / f"{name}.pth"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        torch.save(small_state_dict(seed), path)
-        register(monkeypatch, entry_for(path, name=name))
-        names.append(name)
-    return names
+    return registered_files(monkeypatch, weights_dir(), ["alpha", "beta"])
 
 
 @pytest.mark.parametrize("suffix", [".zip", ""])

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
+import http.server
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import torch
@@ -42,3 +48,49 @@ def entry_for(path: Path, name: str = "test_weights", **changes) -> WeightsFile:
 def register(monkeypatch, entry: WeightsFile) -> WeightsFile:
     monkeypatch.setitem(REGISTRY, entry.name, entry)
     return entry
+
+
+def registered_files(monkeypatch, folder: Path, names: list[str]) -> list[str]:
+    """Small weights files `folder/NAME.pth` (seeded by position), each registered as NAME."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for seed, name in enumerate(names):
+        path = folder / f"{name}.pth"
+        torch.save(small_state_dict(seed), path)
+        register(monkeypatch, entry_for(path, name=name))
+    return list(names)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@contextmanager
+def serve_folder(folder: Path) -> Iterator[str]:
+    """Serve `folder` (made if needed) over HTTP on 127.0.0.1; yields its base url."""
+    folder.mkdir(parents=True, exist_ok=True)
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def own_weights_folders(monkeypatch, cache: Path) -> None:
+    """Weights are looked for in `cache` only: no torch.hub or shared folder of the machine."""
+    monkeypatch.setenv("JUDGEAPP_CACHE_DIR", str(cache))
+    monkeypatch.setenv("TORCH_HOME", str(cache.parent / "torch"))
+    monkeypatch.delenv("JUDGEAPP_WEIGHTS_PATH", raising=False)
+
+
+def flip_last_byte_keeping_mtime(path: Path) -> None:
+    """Other content, same size and modification time: only a fresh hash notices."""
+    stat = path.stat()
+    data = bytearray(path.read_bytes())
+    data[-1] ^= 0xFF
+    path.write_bytes(bytes(data))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))

@@ -61,30 +61,22 @@ def _size_text(size: int | None) -> str:
     return f"{size / 1e6:.1f} MB"
 
 
-def _status(entry) -> tuple[str, str, int | None]:
-    """(status, where, size): verified / present / corrupt / missing, without hashing anew."""
-    from judgeapp.weights.store import cached_digest, candidates, target_path
-
-    found = candidates(entry)
-    if not found:
-        return "missing", str(target_path(entry)), entry.size_bytes
-    path = found[0]
-    size = path.stat().st_size
-    digest = cached_digest(path)
-    if entry.size_bytes is not None and size != entry.size_bytes:
-        return "corrupt", str(path), size
-    if digest is None:
-        return "present", str(path), size
-    return ("verified" if entry.hash_matches(digest) else "corrupt"), str(path), size
-
-
 def _list(args: argparse.Namespace) -> int:
-    from judgeapp.weights.registry import REGISTRY
+    from judgeapp.weights.status import registry_status
 
     rows = [("NAME", "FILE", "SIZE", "CHECK", "STATUS", "WHERE")]
-    for entry in REGISTRY.values():
-        status, where, size = _status(entry)
-        rows.append((entry.name, entry.filename, _size_text(size), entry.hash_check, status, where))
+    for status in registry_status():  # no hashing: remembered digests only
+        entry = status.entry
+        rows.append(
+            (
+                entry.name,
+                entry.filename,
+                _size_text(status.size_bytes),
+                entry.hash_check,
+                status.state,
+                str(status.path),
+            )
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]

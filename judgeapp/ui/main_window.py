@@ -31,6 +31,7 @@ from judgeapp.core.progress import Progress
 from judgeapp.ui.analysis_job import AnalysisOutcome
 from judgeapp.ui.banners import MessageBanner
 from judgeapp.ui.crops_panel import CropsPanel
+from judgeapp.ui.models_window import ModelsWindow
 from judgeapp.ui.player import Player
 from judgeapp.ui.resources import resource
 from judgeapp.ui.score_panel import ScorePanel
@@ -73,6 +74,7 @@ class MainWindow(QMainWindow):
         self.outcome: AnalysisOutcome | None = None
         self.highlights: list[Highlight] = []
         self.extensions: list = []
+        self.models_window: ModelsWindow | None = None
         self.setWindowTitle("judgeapp")
         icon = resource("icon.svg") or resource("icon.png")
         if icon:
@@ -182,6 +184,7 @@ class MainWindow(QMainWindow):
         self.cancel_action = self._add(analysis, "&Cancel Analysis", self.cancel_analysis)
         analysis.addSeparator()
         self._add(analysis, "Choose &Model…", self.choose_model)
+        self.models_action = self._add(analysis, "M&odels…", self.show_models)
         self._add(analysis, "Analyse With &Untrained Head", lambda: self.analyze("random"))
         analysis.addSeparator()
         self._add(analysis, "&Settings…", self.open_settings, "Ctrl+,")
@@ -337,6 +340,7 @@ class MainWindow(QMainWindow):
         self.model_banner.show_message(
             NO_MODEL_BANNER,
             [
+                ("Install Model Pack…", self.show_models),
                 ("Choose Checkpoint…", self.choose_model),
                 ("Analyse With Untrained Head", lambda: self.analyze("random")),
             ],
@@ -357,6 +361,27 @@ class MainWindow(QMainWindow):
             self.settings = replace(self.settings, model=path)
             self.store.save(self.settings)
             self.analyze()
+
+    def show_models(self) -> None:
+        """The Models window (one per main window): pretrained files, downloads, model packs."""
+        if self.models_window is None:
+            self.models_window = ModelsWindow(self)
+            self.models_window.installed.connect(self._models_installed)
+        self.models_window.show()
+        self.models_window.raise_()
+        self.models_window.activateWindow()
+
+    def _models_installed(self, _paths: list) -> None:
+        """New files arrived: an analysis that stopped for want of a model runs again."""
+        waiting = not self.model_banner.isHidden()
+        self.model_banner.hide()
+        if waiting and self.session.source is not None and not self.session.analysing:
+            self.statusBar().showMessage("Model files installed: analysing again", 10_000)
+            self.analyze()
+        else:
+            self.statusBar().showMessage(
+                "Model files installed: Analysis ▸ Analyse (Ctrl+R) uses them", 10_000
+            )
 
     def _analysis_started(self) -> None:
         if self.outcome is not None:  # analysing again: the old result goes
@@ -525,6 +550,9 @@ class MainWindow(QMainWindow):
         self.store.save_layout(self.saveGeometry(), self.saveState())
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
+            if self.models_window is not None:
+                self.models_window.shutdown()
+                self.models_window.close()
             self.player.shutdown()
             self.session.shutdown()
         finally:

@@ -1,7 +1,7 @@
 """What the widgets show, computed from an analysis result: pure functions, no Qt.
 
 The widgets only draw these values, so every rule (step curves, rankings, highlights, banners,
-shuttle speeds) is tested here without a display.
+shuttle speeds, the Models window's rows) is tested here without a display.
 """
 
 from __future__ import annotations
@@ -9,8 +9,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from judgeapp.core.progress import Progress
 from judgeapp.core.results import AnalysisResult, FrameWeight, ModelInfo, SegmentWeight
+from judgeapp.weights.status import MISSING, FileStatus
 
 SPEEDS = (0.25, 0.5, 1.0, 1.5, 2.0)
 DEFAULT_K = 4
@@ -302,10 +305,11 @@ NO_MODEL_BANNER = Banner(
     kind="no-model",
     title="No trained model",
     text=(
-        "judgeapp has no trained head to score with. Install a model pack "
-        "(judgeapp models install PACK), choose a checkpoint (Analysis ▸ Choose model…), "
-        "or train one (judgeapp train). Until then you can review the video, or analyse with "
-        "an untrained head to see how the tool works (score not calibrated)."
+        "judgeapp has no trained head to score with. Install a model pack in the Models "
+        "window (Analysis ▸ Models…, or judgeapp models install PACK in a terminal), choose a "
+        "checkpoint (Analysis ▸ Choose Model…), or train one (judgeapp train). Until then you "
+        "can review the video, or analyse with an untrained head to see how the tool works "
+        "(score not calibrated)."
     ),
 )
 
@@ -412,3 +416,59 @@ def stage_text(stage: str, done: int, total: int) -> str:
     name = STAGE_NAMES.get(stage, stage)
     count = f" ({done} / {total})" if total > 1 else ""
     return f"Analysing: {name}{count}"
+
+
+# --- models window -------------------------------------------------------------------------------
+MODEL_COLUMNS = ("File", "Used for", "Size", "Status", "Folder")
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1e6:.1f} MB"
+
+
+def short_path(path: Path, home: Path | None = None) -> str:
+    """`path` with the home folder written as ~ (the Models window's Folder column)."""
+    home = Path.home() if home is None else home
+    try:
+        return str(Path("~") / path.relative_to(home))
+    except ValueError:
+        return str(path)
+
+
+def model_file_cells(status: FileStatus) -> list[str]:
+    """One row of the Models window: name, what it is for, size, state, the folder it is in
+    (or belongs in; the tooltip gives the whole path)."""
+    entry = status.entry
+    return [
+        entry.name,
+        "; ".join(entry.used_by),
+        "?" if status.size_bytes is None else _megabytes(status.size_bytes),
+        status.text,
+        short_path(status.path.parent),
+    ]
+
+
+def model_file_tooltip(status: FileStatus) -> str:
+    """The details of one row: what the file is, where it comes from, what is wrong with it."""
+    entry = status.entry
+    where = "belongs at" if status.state == MISSING else "found at"
+    lines = [
+        entry.description,
+        f"file: {entry.filename}, {where} {status.path}",
+        f"source: {entry.url}",
+        f"expected SHA-256: {entry.expected_hash_text()}",
+        f"licence: {entry.license}",
+    ]
+    if status.problem:
+        lines.append(f"problem: {status.problem}")
+    return "\n".join(lines)
+
+
+def models_progress_text(progress: Progress) -> str:
+    """The Models window's progress words: bytes for a download, files for a check."""
+    stage = progress.stage[:1].upper() + progress.stage[1:]
+    if progress.stage.startswith("download"):
+        total = f" / {_megabytes(progress.total)}" if progress.total > 0 else ""
+        return f"{stage}: {_megabytes(progress.done)}{total}"
+    count = f" ({progress.done + 1} / {progress.total})" if progress.total > 1 else ""
+    return f"{stage}{count}"

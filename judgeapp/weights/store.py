@@ -133,13 +133,25 @@ def check_file(
         size = path.stat().st_size
     except OSError as exc:
         return Check(path, False, "", f"cannot read ({exc.strerror or exc})")
-    if entry.size_bytes is not None and size != entry.size_bytes:
-        return Check(path, False, "", f"size {size} bytes, expected {entry.size_bytes}")
-    if size == 0:
-        return Check(path, False, "", "empty file")
+    if problem := size_problem(entry, size):
+        return Check(path, False, "", problem)
     digest = file_digest(path, use_cache=use_cache, record=record)
-    if not entry.hash_matches(digest):
-        return Check(
-            path, False, digest, f"SHA-256 {digest}, expected {entry.expected_hash_text()}"
-        )
+    if problem := hash_problem(entry, digest):
+        return Check(path, False, digest, problem)
     return Check(path, True, digest)
+
+
+def size_problem(entry: WeightsFile, size: int) -> str:
+    """Why a file of `size` bytes cannot be `entry` ("" when the size is right or unknown)."""
+    if entry.size_bytes is not None and size != entry.size_bytes:
+        return f"size {size} bytes, expected {entry.size_bytes}"
+    if size == 0:
+        return "empty file"
+    return ""
+
+
+def hash_problem(entry: WeightsFile, digest: str) -> str:
+    """Why a file with SHA-256 `digest` is not `entry` ("" when the hash matches)."""
+    if entry.hash_matches(digest):
+        return ""
+    return f"SHA-256 {digest}, expected {entry.expected_hash_text()}"

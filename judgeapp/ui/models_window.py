@@ -1,0 +1,433 @@
+"""The Models window: the pretrained files, their state, downloads and model packs.
+
+The window only shows what `judgeapp.weights` reports. Every file read (hashing), download and
+pack installation runs in a TaskThread, one job at a time, so the GUI thread never waits on a
+disk or a network; closing the window cancels the running job and waits for its thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from judgeapp.core.errors import JudgeappError
+from judgeapp.core.progress import CancelToken, Progress, ProgressCallback
+from judgeapp.ui.view_models import (
+    MODEL_COLUMNS,
+    model_file_cells,
+    model_file_tooltip,
+    models_progress_text,
+    short_path,
+)
+from judgeapp.ui.workers import TaskThread
+from judgeapp.weights import WeightsFile, download, install, offline, weights_dir
+from judgeapp.weights.status import CORRUPT, MISSING, PRESENT, FileStatus, registry_status
+
+PACK_FILTER = "Model packs (*.zip);;All files (*)"
+_SIZE_COLUMN = MODEL_COLUMNS.index("Size")
+
+
+def download_entries(
+    entries: Sequence[WeightsFile], progress: ProgressCallback, cancel: CancelToken
+) -> tuple[list[Path], list[str]]:
+    """Download each entry in turn: (paths downloaded, one error line per file that failed).
+
+    A failing file does not stop the others; a cancel stops them all (Cancelled).
+    """
+    paths: list[Path] = []
+    errors: list[str] = []
+    for entry in entries:
+        cancel.raise_if_cancelled()
+        try:
+            paths.append(download(entry, progress, cancel))
+        except JudgeappError as exc:
+            errors.append(str(exc))
+    return paths, errors
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+class ModelsWindow(QWidget):
+    """Lists the weights registry with each file's state; downloads, verifies, installs packs.
+
+    `installed(paths)` is emitted after files were downloaded or a model pack was installed.
+    """
+
+    installed = Signal(list)  # [str]: the files now in the cache
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setWindowTitle("judgeapp models")
+        self.resize(900, 500)
+        self.statuses: list[FileStatus] = []
+        self.worker: TaskThread | None = None
+        self._retired: TaskThread | None = None
+        self._on_success: Callable[[object], None] | None = None
+        self._after: Callable[[], None] | None = None  # run once the current job has ended
+        self._closing = False
+        self._verifying = False
+
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+        self.table = QTableWidget(0, len(MODEL_COLUMNS))
+        self.table.setHorizontalHeaderLabels(list(MODEL_COLUMNS))
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        header = self.table.horizontalHeader()
+        for col in range(len(MODEL_COLUMNS)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(len(MODEL_COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(True)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.cancel)
+        progress_row = QHBoxLayout()
+        progress_row.addWidget(self.progress, 1)
+        progress_row.addWidget(self.cancel_button)
+
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.download_button = QPushButton("Download")
+        self.download_button.setToolTip(
+            "Download the selected files that are missing or damaged (all of them when no row "
+            "is selected), verifying each before it is used"
+        )
+        self.download_button.clicked.connect(self.download_selected)
+        self.install_button = QPushButton("Install Model Pack…")
+        pack_menu = QMenu(self.install_button)
+        pack_menu.addAction("From a .zip File…", self.choose_pack_file)
+        pack_menu.addAction("From a Folder…", self.choose_pack_folder)
+        self.install_button.setMenu(pack_menu)
+        self.verify_button = QPushButton("Verify")
+        self.verify_button.setToolTip("Hash every file present again and compare it")
+        self.verify_button.clicked.connect(self.verify)
+        self.refresh_button = QPushButton("Refresh")
+        self.refresh_button.clicked.connect(self.refresh)
+        self.folder_button = QPushButton("Open Folder")
+        self.folder_button.setToolTip("Open the folder downloads and model packs go to")
+        self.folder_button.clicked.connect(self.open_folder)
+        buttons = QHBoxLayout()
+        for button in (self.download_button, self.install_button, self.verify_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.refresh_button)
+        buttons.addWidget(self.folder_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(progress_row)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+        self._show_progress(False)
+        self._update_intro()
+        self._update_buttons()
+
+    # ------------------------------------------------------------------------ jobs
+
+    def is_busy(self) -> bool:
+        """True while a check, download or installation runs."""
+        return self.worker is not None
+
+    def _run(
+        self,
+        name: str,
+        fn: Callable[[ProgressCallback, CancelToken], object],
+        on_success: Callable,
+        cancellable: bool = True,
+    ) -> bool:
+        """Start `fn` in a worker unless one runs; `on_success(value)` gets its result.
+
+        cancellable: False for work that cannot stop half-way (installing a pack): no Cancel.
+        """
+        if self.worker is not None or self._closing:
+            return False
+        thread = TaskThread(fn, f"judgeapp-models-{name}")
+        # Bound methods of this window: the worker's signals are queued to the GUI thread.
+        thread.progressed.connect(self._progressed)
+        thread.succeeded.connect(self._succeeded)
+        thread.failed.connect(self._failed)
+        thread.cancelled.connect(self._cancelled)
+        thread.finished.connect(self._job_done)
+        self.worker = thread
+        self._on_success = on_success
+        self.progress.setRange(0, 0)
+        self.progress.setFormat("")
+        self._show_progress(True)
+        self.cancel_button.setVisible(cancellable)
+        self._update_buttons()
+        thread.start()
+        return True
+
+    def _progressed(self, progress: Progress) -> None:
+        if self.sender() is not self.worker:
+            return
+        self.progress.setFormat(models_progress_text(progress))
+        if progress.total > 0:
+            self.progress.setRange(0, 1000)
+            self.progress.setValue(round(1000 * min(progress.fraction, 1.0)))
+        else:
+            self.progress.setRange(0, 0)
+
+    def _succeeded(self, value: object) -> None:
+        if self.sender() is self.worker and self._on_success is not None:
+            self._on_success(value)
+
+    def _failed(self, message: str) -> None:
+        if self.sender() is self.worker:
+            self.message.setText(message)
+
+    def _cancelled(self) -> None:
+        if self.sender() is self.worker:
+            self.message.setText("Cancelled.")
+
+    def _job_done(self) -> None:
+        if self.sender() is not self.worker:
+            return  # a job the window already waited for when it closed
+        # Keep the finished thread object until the next one ends: it is not deleted inside
+        # its own signal's handler.
+        self._retired, self.worker = self.worker, None
+        self._retired.wait()
+        self._on_success = None
+        self._show_progress(False)
+        self._update_buttons()
+        after, self._after = self._after, None
+        if after is not None and not self._closing:
+            after()  # at once: the window is never idle between two chained jobs
+
+    def cancel(self) -> None:
+        """Stop the running job at its next check (a download between two chunks)."""
+        if self.worker is not None:
+            self._after = None  # a cancelled job changed nothing: no new look is needed
+            self.worker.cancel()
+            self.cancel_button.setEnabled(False)
+            self.progress.setFormat("Cancelling…")
+
+    def shutdown(self) -> None:
+        """Cancel the running job and wait for its thread: none is left afterwards."""
+        self._closing = True
+        self._after = None
+        worker, self.worker = self.worker, None
+        if worker is not None:
+            worker.cancel()
+            worker.wait()
+            self._retired = worker
+            self._show_progress(False)
+        if self._retired is not None:
+            self._retired.wait()
+
+    # ----------------------------------------------------------------------- checks
+
+    def refresh(self) -> None:
+        """Look at every file again (remembered digests at once, then hash the unchecked)."""
+        if self.is_busy():
+            self._after = self.refresh
+            return
+        self._update_intro()
+        self._run(
+            "look",
+            lambda progress, cancel: registry_status("never", progress=progress, cancel=cancel),
+            self._looked,
+        )
+
+    def _looked(self, statuses: list[FileStatus]) -> None:
+        self._show_statuses(statuses)
+        unchecked = [s.entry.name for s in statuses if s.state == PRESENT]
+        if unchecked:
+            self._after = lambda: self._check(unchecked, "unverified")
+
+    def verify(self) -> None:
+        """Hash every file present anew and compare it with the registry."""
+        present = [s.entry.name for s in self.statuses if s.state != MISSING]
+        if present and not self.is_busy():
+            self._check(present, "always")
+
+    def _check(self, names: list[str], hashing: str) -> None:
+        self._verifying = hashing == "always"
+        self._run(
+            f"check-{hashing}",
+            lambda progress, cancel: registry_status(hashing, names, progress, cancel),
+            self._checked,
+        )
+
+    def _checked(self, statuses: list[FileStatus]) -> None:
+        updated = {s.entry.name: s for s in statuses}
+        self._show_statuses([updated.get(s.entry.name, s) for s in self.statuses])
+        if not self._verifying:
+            return  # a look after other work: its message stays; a row's tooltip says more
+        bad = [s for s in statuses if s.state == CORRUPT]
+        self.message.setText(
+            "; ".join(f"{s.entry.filename}: {s.problem}" for s in bad)
+            if bad
+            else f"Verified {_plural(len(statuses), 'file')}: all intact."
+        )
+
+    # -------------------------------------------------------------------- downloads
+
+    def downloadable(self) -> list[FileStatus]:
+        """The files Download fetches: the selected missing or damaged ones, or all of them
+        when nothing is selected."""
+        rows = {index.row() for index in self.table.selectionModel().selectedRows()}
+        chosen = [s for r, s in enumerate(self.statuses) if r in rows] if rows else self.statuses
+        return [s for s in chosen if s.state in (MISSING, CORRUPT)]
+
+    def download_selected(self) -> None:
+        """Download the files `downloadable()` names, with a progress bar."""
+        entries = [s.entry for s in self.downloadable()]
+        if not entries:
+            return
+        self.message.setText(f"Downloading {', '.join(e.filename for e in entries)}…")
+        self._run(
+            "download",
+            lambda progress, cancel: download_entries(entries, progress, cancel),
+            self._downloaded,
+        )
+
+    def _downloaded(self, value: tuple[list[Path], list[str]]) -> None:
+        paths, errors = value
+        lines = [f"Downloaded {', '.join(p.name for p in paths)}."] if paths else []
+        self.message.setText("\n".join(lines + errors))
+        if paths:
+            self._after = self.refresh
+            self.installed.emit([str(p) for p in paths])
+
+    # ------------------------------------------------------------------- model packs
+
+    def choose_pack_file(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Install a model pack", "", PACK_FILTER)
+        if name:
+            self.install_pack(name)
+
+    def choose_pack_folder(self) -> None:
+        name = QFileDialog.getExistingDirectory(self, "Install a model pack folder")
+        if name:
+            self.install_pack(name)
+
+    def install_pack(self, path: str | Path) -> bool:
+        """Verify a model pack (folder or .zip) and copy its files into the cache, in a worker.
+
+        Returns False when another job is running (nothing started).
+        """
+        path = Path(path)
+        started = self._run(
+            "install", lambda _progress, _cancel: install(path), self._installed, cancellable=False
+        )
+        if started:
+            self.progress.setFormat(f"Installing {path.name}…")
+            self.message.setText(f"Checking and installing the model pack {path}…")
+            self._after = self.refresh  # also after a failure: show what is there now
+        return started
+
+    def _installed(self, paths: list[Path]) -> None:
+        names = ", ".join(p.name for p in paths)
+        self.message.setText(
+            f"Model pack installed: {_plural(len(paths), 'file')} ({names}) "
+            f"in {short_path(weights_dir())}."
+        )
+        self.installed.emit([str(p) for p in paths])
+
+    # ------------------------------------------------------------------------ views
+
+    def _show_statuses(self, statuses: list[FileStatus]) -> None:
+        selected = {index.row() for index in self.table.selectionModel().selectedRows()}
+        keep = {self.statuses[r].entry.name for r in selected if r < len(self.statuses)}
+        self.statuses = list(statuses)
+        self.table.setRowCount(len(self.statuses))
+        for row, status in enumerate(self.statuses):
+            tooltip = model_file_tooltip(status)
+            for col, text in enumerate(model_file_cells(status)):
+                item = QTableWidgetItem(text)
+                item.setToolTip(tooltip)
+                if col == _SIZE_COLUMN:
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                if status.state == CORRUPT and col == MODEL_COLUMNS.index("Status"):
+                    item.setForeground(Qt.GlobalColor.red)
+                self.table.setItem(row, col, item)
+        self.table.clearSelection()
+        for row, status in enumerate(self.statuses):
+            if status.entry.name in keep:
+                self.table.selectRow(row)
+        self._update_buttons()
+
+    def status_texts(self) -> dict[str, str]:
+        """What the Status column says, by registry name."""
+        column = MODEL_COLUMNS.index("Status")
+        return {
+            s.entry.name: self.table.item(row, column).text() for row, s in enumerate(self.statuses)
+        }
+
+    def _update_intro(self) -> None:
+        text = (
+            "The pretrained files judgeapp uses. Downloads and model packs go to "
+            f"{short_path(weights_dir())}. "
+            "An offline computer installs a model pack made on a connected one "
+            "(judgeapp models pack). Hover over a row for its source and hash."
+        )
+        if offline():
+            text += " Downloads are switched off here (JUDGEAPP_OFFLINE=1)."
+        self.intro.setText(text)
+
+    def _show_progress(self, on: bool) -> None:
+        self.progress.setVisible(on)
+        self.cancel_button.setVisible(on)
+        self.cancel_button.setEnabled(on)
+
+    def _update_buttons(self) -> None:
+        idle = not self.is_busy()
+        selected = bool(self.table.selectionModel().selectedRows())
+        self.download_button.setText("Download Selected" if selected else "Download All Missing")
+        self.download_button.setEnabled(idle and bool(self.downloadable()))
+        self.install_button.setEnabled(idle)
+        self.verify_button.setEnabled(idle and any(s.state != MISSING for s in self.statuses))
+        self.refresh_button.setEnabled(idle)
+
+    def open_folder(self) -> None:
+        folder = weights_dir()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            self.message.setText(f"{folder}: cannot create ({exc.strerror or exc})")
+            return
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    # ---------------------------------------------------------------------- showing
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt name
+        """Each time the window shows, it looks at the files again."""
+        super().showEvent(event)
+        self._closing = False
+        self.refresh()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt name
+        """Closing cancels the running job and waits: no thread outlives the window."""
+        self.shutdown()
+        super().closeEvent(event)

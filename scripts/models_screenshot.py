@@ -1,0 +1,75 @@
+"""Render the Models window to docs/models-window.png, offscreen and offline, at 900x500.
+
+    python scripts/models_screenshot.py [--out docs/models-window.png]
+
+A scratch home folder stands in for the user's, so the paths read ~/.cache/judgeapp/weights.
+The window shows a fresh offline laptop right after installing a model pack that holds the
+paper profile's I3D file (random bytes here: that entry has no published size or hash, so the
+window rightly says "installed (no published hash)"); the other files are missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SIZE = (900, 500)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default=str(ROOT / "docs" / "models-window.png"))
+    args = parser.parse_args(argv)
+
+    home = Path(tempfile.mkdtemp(prefix="judgeapp-models-shot-"))
+    os.environ.update(
+        HOME=str(home),
+        JUDGEAPP_CACHE_DIR=str(home / ".cache" / "judgeapp"),
+        TORCH_HOME=str(home / "torch"),
+        JUDGEAPP_OFFLINE="1",
+        QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+    )
+    os.environ.pop("JUDGEAPP_WEIGHTS_PATH", None)
+    import judgeapp.ui  # noqa: F401  (undoes OpenCV's Qt variables before Qt starts)
+    from judgeapp.ui.app import application
+    from judgeapp.ui.models_window import ModelsWindow
+    from judgeapp.ui.theme import apply_theme
+    from judgeapp.weights import REGISTRY, pack, target_path
+
+    app = application()
+    apply_theme(app, dark=False)
+    i3d = REGISTRY["i3d_rgb_kinetics400"]
+    target_path(i3d).parent.mkdir(parents=True)
+    target_path(i3d).write_bytes(os.urandom(1 << 20))
+    made = pack(home / "pack.zip", names=[i3d.name])
+    target_path(i3d).unlink()
+
+    window = ModelsWindow()
+    window.resize(*SIZE)
+    window.show()
+
+    def settle() -> None:
+        deadline = time.monotonic() + 30
+        while window.is_busy() and time.monotonic() < deadline:
+            app.processEvents()
+            time.sleep(0.01)
+        app.processEvents()
+
+    settle()
+    window.install_pack(made)
+    settle()
+    window.table.selectRow(list(REGISTRY).index("resnet50_imagenet1k_v1"))
+    app.processEvents()
+    ok = window.grab().save(args.out)
+    window.close()
+    print(f"wrote {args.out}" if ok else f"could not write {args.out}", file=sys.stderr)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
