@@ -122,6 +122,8 @@ def test_score_view_banner_only_when_not_calibrated():
 def test_settings_and_recent_files():
     assert AppSettings(k=99).k == 12 and AppSettings(k=0).k == 1
     assert AppSettings(device="tpu").device == "auto"
+    assert AppSettings(detector="none").detector == "none"
+    assert AppSettings(detector="ssd").detector == "auto"
     recent = push_recent(("a", "b", "c"), "b")
     assert recent == ("b", "a", "c")
     assert len(push_recent(tuple(str(i) for i in range(10)), "new")) == 10

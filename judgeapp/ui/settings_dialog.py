@@ -85,6 +85,7 @@ class SettingsDialog(QDialog):
             ("auto", "Automatic (YOLO when installed, else HOG)"),
             ("yolo", "YOLO"),
             ("hog", "OpenCV HOG"),
+            ("none", "None: whole frames (ablation)"),
         ):
             self.detector.addItem(text, value)
         self.detector.setCurrentIndex(max(0, self.detector.findData(settings.detector)))

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from judgeapp.core.progress import Progress
 from judgeapp.core.results import AnalysisResult, FrameWeight, ModelInfo, SegmentWeight
+from judgeapp.detect import DETECTOR_KINDS
 from judgeapp.weights.status import MISSING, FileStatus
 
 SPEEDS = (0.25, 0.5, 1.0, 1.5, 2.0)
@@ -391,7 +392,7 @@ class AppSettings:
     def __post_init__(self) -> None:
         if self.device not in ("auto", "cpu", "cuda"):
             object.__setattr__(self, "device", "auto")
-        if self.detector not in ("auto", "yolo", "hog"):
+        if self.detector not in DETECTOR_KINDS:
             object.__setattr__(self, "detector", "auto")
         object.__setattr__(self, "k", int(min(max(self.k, 1), MAX_K)))
 

@@ -1,0 +1,29 @@
+"""The settings dialog shows the settings it was given and returns what was edited."""
+
+from __future__ import annotations
+
+from judgeapp.detect import DETECTOR_KINDS
+from judgeapp.ui.settings_dialog import SettingsDialog
+from judgeapp.ui.view_models import AppSettings
+
+
+def test_every_detector_is_offered_and_edits_round_trip(qtbot) -> None:
+    start = AppSettings(device="cpu", model="/heads/ball.safetensors", detector="hog", k=6)
+    dialog = SettingsDialog(start)
+    qtbot.addWidget(dialog)
+    offered = [dialog.detector.itemData(i) for i in range(dialog.detector.count())]
+    assert tuple(offered) == DETECTOR_KINDS
+    assert dialog.settings() == start  # nothing edited: the same settings come back
+
+    dialog.detector.setCurrentIndex(dialog.detector.findData("none"))
+    dialog.model_kind.setCurrentIndex(dialog.model_kind.findData("random"))
+    dialog.random_backbones.setChecked(True)
+    dialog.k.setValue(3)
+    edited = dialog.settings()
+    assert (edited.detector, edited.model, edited.pretrained, edited.k) == (
+        "none",
+        "random",
+        False,
+        3,
+    )
+    assert edited.device == "cpu" and edited.recent == start.recent
