@@ -14,6 +14,7 @@ from pathlib import Path
 
 import torch
 
+from judgeapp.model import ModelCard, random_head, save_checkpoint
 from judgeapp.weights.registry import REGISTRY, WeightsFile
 
 
@@ -87,6 +88,13 @@ def own_weights_folders(monkeypatch, cache: Path) -> None:
     monkeypatch.delenv("JUDGEAPP_WEIGHTS_PATH", raising=False)
 
 
+def flip_byte(path: Path, at: int = -100) -> None:
+    """Damage a file in place: one byte inverted, same size."""
+    data = bytearray(path.read_bytes())
+    data[at] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
 def flip_last_byte_keeping_mtime(path: Path) -> None:
     """Other content, same size and modification time: only a fresh hash notices."""
     stat = path.stat()
@@ -94,3 +102,37 @@ def flip_last_byte_keeping_mtime(path: Path) -> None:
     data[-1] ^= 0xFF
     path.write_bytes(bytes(data))
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+def save_head(
+    path: Path,
+    routine: str = "ball",
+    seed: int = 0,
+    profile: str = "torchvision",
+    dims: tuple[int, int] = (1024, 2048),
+    **card_changes,
+) -> ModelCard:
+    """A head checkpoint at `path` written by the real code: seeded random weights, its card
+    marked trained for `routine` (the default dims are the torchvision profile's)."""
+    model, card = random_head(profile, *dims, seed=seed, routine=routine)
+    fields = {
+        "name": f"{routine}-head-seed{seed}",
+        "trained": True,
+        "trained_on": f"a test: {routine} routines",
+        "test_spearman": 0.5,
+    }
+    card = dataclasses.replace(card, **{**fields, **card_changes})
+    return save_checkpoint(path, model, card)
+
+
+def pickle_file(path: Path) -> Path:
+    """A pickle (what a .pth or a malicious file is) at `path`, whatever its name says."""
+    import pickle
+
+    path.write_bytes(pickle.dumps({"layer.weight": [1.0, 2.0]}))
+    return path
+
+
+def files_in(folder: Path) -> list[str]:
+    """Every entry of `folder`, hidden ones too (none when it does not exist)."""
+    return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []

@@ -5,31 +5,35 @@ from __future__ import annotations
 from pathlib import Path
 
 from judgeapp.core.errors import CheckpointError, ProfileMismatchError
-from judgeapp.core.paths import cache_dir
 from judgeapp.model import ActionNet, ModelCard, load_checkpoint, random_head
+from judgeapp.weights.heads import heads_dir, newest_head
 
 RANDOM = "random"
 
 
 def installed_heads_dir() -> Path:
-    """Where model packs put trained heads (`judgeapp models install`)."""
-    return cache_dir() / "heads"
+    """Where installed trained heads live (`judgeapp.weights.heads.heads_dir`)."""
+    return heads_dir()
 
 
 def find_installed_head(profile: str | None) -> Path | None:
-    """The newest installed head checkpoint for `profile` (any profile when None)."""
-    folder = installed_heads_dir()
-    if not folder.is_dir():
-        return None
-    candidates = sorted(folder.glob("*.safetensors"), key=lambda p: p.stat().st_mtime)
-    for path in reversed(candidates):
-        try:
-            _, card = load_checkpoint(path)
-        except CheckpointError:
-            continue
-        if profile is None or card.profile == profile:
-            return path
-    return None
+    """The newest installed head checkpoint for `profile` (any profile when None).
+
+    Only the files' headers (model cards) are read; a file that is no readable head is skipped.
+    """
+    found = newest_head(profile)
+    return None if found is None else found.path
+
+
+def no_head_message(profile: str | None) -> str:
+    """What to do when no head is installed (for `profile`, when given)."""
+    which = f"for the '{profile}' profile " if profile else ""
+    return (
+        f"no trained model {which}installed in {heads_dir()}: pass --model CKPT, install a "
+        "model pack that holds a trained head (judgeapp models install PACK) or a head file "
+        "(judgeapp models install HEAD.safetensors), train one (judgeapp train), or use "
+        "--model random for an untrained head"
+    )
 
 
 def load_head(
@@ -37,7 +41,7 @@ def load_head(
 ) -> tuple[ActionNet, ModelCard, str]:
     """The head for an analysis, its card and the profile the features must use.
 
-    model: a checkpoint path, "random" or None (the installed head, if any).
+    model: a checkpoint path, "random" or None (the newest installed head, if any).
     dims_for: profile name -> (dynamic_dim, static_dim), for a random head.
     """
     if model == RANDOM:
@@ -48,11 +52,7 @@ def load_head(
     if model is None:
         found = find_installed_head(profile)
         if found is None:
-            raise CheckpointError(
-                f"no trained model installed in {installed_heads_dir()}: pass --model CKPT, "
-                "install a model pack (judgeapp models install PACK), train one "
-                "(judgeapp train), or use --model random for an untrained head"
-            )
+            raise CheckpointError(no_head_message(profile))
         model = str(found)
     head, card = load_checkpoint(model)
     if profile is not None and card.profile != profile:

@@ -1,4 +1,4 @@
-"""`judgeapp models list|download|verify|pack|install`: the pretrained weights files."""
+"""`judgeapp models list|download|verify|pack|install`: pretrained files and trained heads."""
 
 from __future__ import annotations
 
@@ -9,15 +9,18 @@ import sys
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "models",
-        help="list, download, verify, pack and install pretrained weights",
+        help="list, download, verify, pack and install pretrained weights and trained heads",
         description=(
             "Pretrained weights files: where they are, whether they are intact, and model packs "
-            "(a folder or .zip one connected machine prepares for offline ones)."
+            "(a folder or .zip one connected machine prepares for offline ones, with the "
+            "pretrained files and trained heads); the trained heads installed."
         ),
     )
     actions = parser.add_subparsers(dest="models_action", metavar="ACTION", required=True)
 
-    listing = actions.add_parser("list", help="table of the files, their status and location")
+    listing = actions.add_parser(
+        "list", help="the pretrained files (status, location) and the installed trained heads"
+    )
     listing.set_defaults(func=run)
 
     download = actions.add_parser("download", help="download files into the cache")
@@ -33,14 +36,40 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     verify.add_argument("names", nargs="*", metavar="NAME", help="default: every file present")
     verify.set_defaults(func=run)
 
-    pack = actions.add_parser("pack", help="write a model pack (folder, or .zip)")
+    pack = actions.add_parser(
+        "pack",
+        help="write a model pack (folder, or .zip) of pretrained files and trained heads",
+        description=(
+            "Write a model pack: the pretrained files named (default: all of them) and the "
+            "trained head checkpoints given with --heads. `--names none --heads CKPT...` "
+            "writes a pack of heads only."
+        ),
+    )
     pack.add_argument("out", metavar="OUT", help="new folder, or a file name ending in .zip")
-    pack.add_argument("--names", nargs="+", metavar="NAME", help="default: every registered file")
+    pack.add_argument(
+        "--names", nargs="+", metavar="NAME",
+        help="registry names (default: every registered file; 'none': no pretrained files)",
+    )  # fmt: skip
+    pack.add_argument(
+        "--heads", nargs="+", default=[], metavar="CKPT",
+        help="trained head checkpoints (.safetensors) to add; each must load as a valid head",
+    )  # fmt: skip
     pack.add_argument("--download", action="store_true", help="download missing files first")
-    pack.set_defaults(func=run)
+    pack.set_defaults(func=run, models_usage=pack.error)
 
-    install = actions.add_parser("install", help="verify a model pack and copy it into the cache")
-    install.add_argument("pack", metavar="PACK", help="model pack folder or .zip")
+    install = actions.add_parser(
+        "install",
+        help="verify a model pack (or one head file) and install it",
+        description=(
+            "Verify every file of a model pack and install it: pretrained files into the "
+            "weights cache, trained heads into the heads folder. A single .safetensors head "
+            "file installs too. An installed head of the same name that is a different file "
+            "is kept; the new head then gets a free name (NAME-2.safetensors)."
+        ),
+    )
+    install.add_argument(
+        "pack", metavar="PACK", help="model pack folder or .zip, or a head .safetensors file"
+    )
     install.set_defaults(func=run)
 
 
@@ -77,15 +106,57 @@ def _list(args: argparse.Namespace) -> int:
                 str(status.path),
             )
         )
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
-    for row in rows:
-        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
-        print("  ".join([*cells, row[-1]]).rstrip())
+    _print_table(rows)
     print(
         "\nverified: hash checked; present: not yet checked (`judgeapp models verify`); "
         "CHECK prefix = only the published hash prefix can be checked"
     )
+    _list_heads()
     return 0
+
+
+def _spearman_text(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+def _clip(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _list_heads() -> None:
+    from judgeapp.weights.heads import heads_dir, scan_heads
+
+    heads, problems = scan_heads()  # headers only: quick, no PyTorch
+    print(f"\nTrained heads in {heads_dir()}:")
+    if not heads and not problems:
+        print("  none (install a model pack with heads, or `judgeapp models install HEAD`)")
+        return
+    rows = [("ROUTINE", "TARGET", "PROFILE", "TRAINED ON", "TEST SPEARMAN", "PATH")]
+    for path, card in heads:
+        trained_on = card.trained_on or ("untrained" if not card.trained else "-")
+        rows.append(
+            (
+                card.routine,
+                card.target,
+                card.profile,
+                _clip(trained_on, 48),
+                _spearman_text(card.test_spearman),
+                str(path),
+            )
+        )
+    if heads:
+        _print_table(rows)
+        print("without --model, an analysis uses the newest head (first listed) of its profile")
+    for problem in problems:
+        print(f"  skipped {problem}")
+
+
+def _print_table(rows: list[tuple[str, ...]]) -> None:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    for row in rows:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        print("  ".join([*cells, row[-1]]).rstrip())
 
 
 def _names_for_download(args: argparse.Namespace) -> list[str]:
@@ -167,17 +238,36 @@ def _verify(args: argparse.Namespace) -> int:
     return 1 if bad else 0
 
 
+def _pack_names(args: argparse.Namespace) -> list[str] | None:
+    """Registry names to pack: None for all, [] for `--names none`."""
+    if args.names is None:
+        return None
+    if [n.lower() for n in args.names] == ["none"]:
+        if not args.heads:
+            args.models_usage("--names none packs no pretrained files: give --heads CKPT...")
+        return []
+    return list(args.names)
+
+
 def _pack(args: argparse.Namespace) -> int:
     from judgeapp.weights.packs import pack
 
-    out = pack(args.out, names=args.names, allow_download=args.download)
+    out = pack(args.out, names=_pack_names(args), allow_download=args.download, heads=args.heads)
     print(f"model pack written: {out}")
     return 0
 
 
 def _install(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from judgeapp.weights.heads import HEAD_SUFFIX, install_head
     from judgeapp.weights.packs import install
 
-    for path in install(args.pack):
+    source = Path(args.pack)
+    if source.suffix.lower() == HEAD_SUFFIX and not source.is_dir():
+        path, card = install_head(source)
+        print(f"installed head {path} ({card.routine}, {card.target}, profile {card.profile})")
+        return 0
+    for path in install(source):
         print(f"installed {path}")
     return 0

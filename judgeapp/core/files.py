@@ -33,15 +33,22 @@ def atomic_path(target: str | Path, suffix: str = "") -> Iterator[Path]:
     tmp = Path(tmp_name)
     try:
         yield tmp
-        # mkstemp makes the file private (0600); give it the permissions a plain open() would.
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, target)
+        publish(tmp, target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise JudgeappError(f"{target}: cannot write ({exc.strerror or exc})") from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def publish(tmp: Path, target: Path) -> None:
+    """Rename a finished temporary file over `target`, with the permissions open() gives.
+
+    mkstemp makes the file private (0600); raises OSError like os.replace.
+    """
+    os.chmod(tmp, 0o666 & ~_umask())
+    os.replace(tmp, target)
 
 
 def _umask() -> int:

@@ -17,9 +17,9 @@ from judgeapp.core.errors import CheckpointError
 from judgeapp.core.files import atomic_path
 from judgeapp.model.card import ModelCard
 from judgeapp.model.head import ActionNet
+from judgeapp.model.header import CARD_KEY, card_from_metadata, check_file_kind, one_line
 
-CARD_KEY = "judgeapp.model_card"
-HEADER_LIMIT_BYTES = 100 * 1024 * 1024
+__all__ = ["CARD_KEY", "load_checkpoint", "random_head", "save_checkpoint"]
 
 
 def save_checkpoint(path: str | Path, model: ActionNet, card: ModelCard) -> ModelCard:
@@ -46,21 +46,19 @@ def load_checkpoint(
     non-safetensors file, a missing or invalid card, or weights that do not fit the card's head.
     """
     path = Path(path)
-    _check_file_kind(path)
+    check_file_kind(path)
     try:
         with safe_open(str(path), framework="pt", device="cpu") as reader:
             metadata = reader.metadata() or {}
             tensors = {name: reader.get_tensor(name) for name in reader.keys()}
     except (SafetensorError, OSError, ValueError) as exc:
-        reason = _one_line(exc)
+        reason = one_line(exc)
         raise CheckpointError(f"{path}: not a readable safetensors file ({reason})") from None
-    if CARD_KEY not in metadata:
-        raise CheckpointError(f"{path}: no judgeapp model card in the file's metadata")
+    card = card_from_metadata(path, metadata)
     try:
-        card = ModelCard.from_json(metadata[CARD_KEY])
         model = ActionNet.from_config(card.head_config)
     except (ValueError, TypeError) as exc:
-        raise CheckpointError(f"{path}: invalid model card ({_one_line(exc)})") from None
+        raise CheckpointError(f"{path}: invalid model card ({one_line(exc)})") from None
     state = _matching_state(path, model, tensors)
     model.load_state_dict(state, strict=True)
     return model.to(device).eval(), card
@@ -94,38 +92,6 @@ def random_head(
     return model.eval(), card
 
 
-def _check_file_kind(path: Path) -> None:
-    """Refuse, from the first bytes alone, anything that is not a safetensors file."""
-    if not path.exists():
-        raise CheckpointError(f"{path}: checkpoint not found")
-    if not path.is_file():
-        raise CheckpointError(f"{path}: not a file")
-    try:
-        size = path.stat().st_size
-        with open(path, "rb") as fh:
-            head = fh.read(9)
-    except OSError as exc:
-        raise CheckpointError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    if size == 0:
-        raise CheckpointError(f"{path}: empty file")
-    if head.startswith(b"PK\x03\x04"):
-        raise CheckpointError(
-            f"{path}: a zip archive (a PyTorch .pth/.pt?), not a safetensors checkpoint; "
-            "refused without loading it"
-        )
-    if head[:1] == b"\x80" and head[1:2] in (b"\x02", b"\x03", b"\x04", b"\x05"):
-        raise CheckpointError(
-            f"{path}: a pickle file, not a safetensors checkpoint; refused without unpickling"
-        )
-    if size < 9:
-        raise CheckpointError(f"{path}: too short to be a safetensors checkpoint ({size} bytes)")
-    header_bytes = int.from_bytes(head[:8], "little")
-    if head[8:9] != b"{" or header_bytes > HEADER_LIMIT_BYTES:
-        raise CheckpointError(f"{path}: not a safetensors checkpoint")
-    if 8 + header_bytes > size:
-        raise CheckpointError(f"{path}: truncated safetensors checkpoint")
-
-
 def _matching_state(
     path: Path, model: ActionNet, tensors: dict[str, torch.Tensor]
 ) -> dict[str, torch.Tensor]:
@@ -157,8 +123,3 @@ def _matching_state(
             raise CheckpointError(f"{path}: {name} holds NaN or infinite values")
         state[name] = tensor.to(reference.dtype)
     return state
-
-
-def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    return text or type(exc).__name__

@@ -1,10 +1,13 @@
-"""The registry of pretrained files: lookup, download, verification, model packs.
+"""The registry of pretrained files: lookup, download, verification, model packs; the
+installed trained heads.
 
 Typical use: `load_state_dict(profile.dynamic_weights, allow_download=False)` for a backbone,
-`resolve("yolo")` for a path another library loads itself.
+`resolve("yolo")` for a path another library loads itself, `installed_heads()` for the heads
+model packs installed.
 """
 
 from judgeapp.weights.download import download, offline
+from judgeapp.weights.heads import InstalledHead, heads_dir, install_head, installed_heads
 from judgeapp.weights.loading import load_state_dict, read_state_dict, resolve
 from judgeapp.weights.packs import install, pack
 from judgeapp.weights.registry import REGISTRY, WeightsFile, get_weights_file
@@ -12,11 +15,15 @@ from judgeapp.weights.store import check_file, target_path, weights_dir
 
 __all__ = [
     "REGISTRY",
+    "InstalledHead",
     "WeightsFile",
     "check_file",
     "download",
     "get_weights_file",
+    "heads_dir",
     "install",
+    "install_head",
+    "installed_heads",
     "load_state_dict",
     "offline",
     "pack",
