@@ -14,11 +14,13 @@ import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from ui_helpers import judgeapp_python_threads
+from weights_helpers import save_head
 
 from judgeapp.ui.main_window import MainWindow
 from judgeapp.ui.settings import SettingsStore
 from judgeapp.ui.view_models import AppSettings
 from judgeapp.ui.workers import live_threads
+from judgeapp.weights import pack
 
 ANALYSIS_TIMEOUT_MS = 280_000
 TEST_SETTINGS = AppSettings(
@@ -229,6 +231,35 @@ def test_no_model_banner_says_what_to_do(qtbot, window, juggle, tmp_path, monkey
     message = window.model_banner.message()
     assert "judgeapp models install" in message and "judgeapp train" in message
     qtbot.waitUntil(lambda: window.player.current_index == 0, timeout=10_000)
+
+
+def test_installing_a_pack_with_a_head_scores_the_waiting_video(
+    qtbot, window, media_dir, tmp_path, monkeypatch
+):
+    """No head installed: the analysis stops at the banner; a model pack with a head installed
+    from the Models window makes it run again and score with that head."""
+    head = tmp_path / "hoop.safetensors"
+    card = save_head(head, routine="hoop", seed=5)
+    out = pack(tmp_path / "heads.zip", names=[], heads=[head])  # made on another machine
+    monkeypatch.setenv("JUDGEAPP_CACHE_DIR", str(tmp_path / "laptop"))  # no heads, no features
+    window.apply_settings(replace(window.settings, model=""))  # the installed head
+    with qtbot.waitSignal(window.session.analysisNeedsModel, timeout=120_000):
+        open_video(qtbot, window, media_dir / "squats_portrait_5fps.mp4")
+    qtbot.waitUntil(lambda: not window.session.analysing)
+    assert not window.model_banner.isHidden() and window.outcome is None
+
+    window.show_models()
+    models = window.models_window
+    qtbot.waitUntil(lambda: not models.is_busy(), timeout=30_000)
+    with qtbot.waitSignal(window.session.analysisStarted, timeout=120_000):
+        assert models.install_pack(out)  # the head is checked in a child process first
+    assert window.model_banner.isHidden()
+    wait_analysis(qtbot, window)
+    model = window.outcome.result.model
+    assert (model.name, model.routine) == (card.name, "hoop")
+    assert window.outcome.facts.trained is True
+    qtbot.waitUntil(lambda: not models.is_busy(), timeout=30_000)
+    assert models.head_texts()[0][:2] == [card.name, "hoop"]
 
 
 def test_settings_recent_files_and_drop_persist(qtbot, store, juggle, tmp_path):

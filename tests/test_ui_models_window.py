@@ -1,11 +1,13 @@
 """The Models window, offscreen: the real registry, real model packs, downloads from a local server.
 
 Each test gets its own cache folder (the machine that installs); packs are written by the real
-`judgeapp.weights.pack` from small files registered beside the real entries.
+`judgeapp.weights.pack` from small files registered beside the real entries, and from head
+checkpoints written by the real checkpoint code.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 import time
@@ -16,11 +18,16 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QFileDialog, QPushButton
 from weights_helpers import (
     entry_for,
+    files_in,
+    flip_byte,
     flip_last_byte_keeping_mtime,
     own_weights_folders,
+    pickle_file,
     register,
     registered_files,
+    save_head,
     serve_folder,
+    sha256_of,
 )
 
 from judgeapp.core.progress import Progress
@@ -29,18 +36,24 @@ from judgeapp.ui.main_window import MainWindow
 from judgeapp.ui.models_window import ModelsWindow
 from judgeapp.ui.settings import SettingsStore
 from judgeapp.ui.view_models import (
+    HEAD_COLUMNS,
     MODEL_COLUMNS,
+    head_uses,
     model_file_cells,
     model_file_tooltip,
     models_progress_text,
+    pack_installed_text,
     short_path,
 )
 from judgeapp.ui.workers import live_threads
 from judgeapp.weights import REGISTRY, pack, packs, target_path, weights_dir
+from judgeapp.weights.heads import heads_dir, install_head, installed_heads
 from judgeapp.weights.status import file_status
 
 JOB_TIMEOUT_MS = 30_000
+INSTALL_TIMEOUT_MS = 120_000  # a pack with heads checks them in a child process (PyTorch)
 PACKED = ["alpha", "beta", "i3d_rgb_kinetics400"]  # two test entries and a real one
+SMALL = (16, 24)  # feature sizes of heads that need not score a video
 
 
 def _use_cache(monkeypatch, folder: Path) -> None:
@@ -134,7 +147,7 @@ def test_installing_a_pack_turns_missing_into_installed(
         threads.append(threading.current_thread())
         return packs.install(path)
 
-    monkeypatch.setattr(models_window, "install", install_in)
+    monkeypatch.setattr(models_window, "install_pack", install_in)
     with qtbot.waitSignal(models.installed, timeout=JOB_TIMEOUT_MS) as installed:
         action.trigger()
     assert threads and threads[0] is not threading.main_thread()  # never in the GUI thread
@@ -154,9 +167,7 @@ def test_a_damaged_pack_shows_one_error_line_and_installs_nothing(
     qtbot, models, tmp_path, monkeypatch
 ) -> None:
     out = _make_pack(tmp_path, monkeypatch, "pack")
-    data = bytearray((out / "beta.pth").read_bytes())
-    data[-100] ^= 0xFF
-    (out / "beta.pth").write_bytes(bytes(data))
+    flip_byte(out / "beta.pth")
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(out))
     emitted = []
     models.installed.connect(emitted.append)
@@ -273,7 +284,7 @@ def _slow_install(monkeypatch) -> threading.Event:
         release.wait(10)
         return packs.install(path)
 
-    monkeypatch.setattr(models_window, "install", slow_install)
+    monkeypatch.setattr(models_window, "install_pack", slow_install)
     return release
 
 
@@ -397,3 +408,116 @@ def test_closing_the_main_window_stops_the_models_job(qtbot, main_window, tmp_pa
     threading.Timer(0.3, release.set).start()
     main_window.close()
     assert live_threads() == [] and not models.is_busy()
+
+
+# --- trained heads ----------------------------------------------------------------------------
+
+
+def _head_pack(tmp_path: Path, monkeypatch, damage: str = "") -> Path:
+    """A folder pack of PACKED and a ball head, made on another machine; optionally the head
+    is swapped for a pickle afterwards (with a manifest that matches it)."""
+    save_head(tmp_path / "ball.safetensors", "ball", dims=SMALL)
+    _use_cache(monkeypatch, tmp_path / "connected")
+    registered_files(monkeypatch, weights_dir(), PACKED[:2])
+    target_path(REGISTRY["i3d_rgb_kinetics400"]).write_bytes(os.urandom(4096))
+    out = pack(tmp_path / "pack", names=PACKED, heads=[tmp_path / "ball.safetensors"])
+    if damage == "pickle":
+        packed = pickle_file(out / "heads" / "ball.safetensors")
+        manifest = json.loads((out / "manifest.json").read_text())
+        manifest["files"][-1].update(sha256=sha256_of(packed), size_bytes=packed.stat().st_size)
+        (out / "manifest.json").write_text(json.dumps(manifest))
+    _use_cache(monkeypatch, tmp_path / "laptop")
+    return out
+
+
+def test_a_pack_with_a_head_installs_it_and_lists_it(qtbot, models, tmp_path, monkeypatch):
+    """The real installation: the head is checked in a child process, then listed."""
+    out = _head_pack(tmp_path, monkeypatch)
+    assert models.head_texts() == [] and not models.use_button.isEnabled()
+    assert "No trained head" in models.heads_intro.text()
+    with qtbot.waitSignal(models.installed, timeout=INSTALL_TIMEOUT_MS) as installed:
+        assert models.install_pack(out)
+    wait_idle(qtbot, models)
+    head = heads_dir() / "ball.safetensors"
+    assert installed.args[0][-1] == str(head)
+    assert head.read_bytes() == (tmp_path / "ball.safetensors").read_bytes()
+    message = models.message.text()
+    assert "3 files (alpha.pth, beta.pth, i3d_rgb.pth)" in message
+    assert f"1 trained head (ball.safetensors) in {heads_dir()}" in message
+    assert models.head_texts() == [
+        [
+            "ball-head-seed0",
+            "ball",
+            "total",
+            "torchvision",
+            "a test: ball routines",
+            "0.500",
+            "newest (default)",
+        ]
+    ]
+    assert str(head) in models.heads_table.item(0, 0).toolTip()
+    assert "Trained heads in" in models.heads_intro.text()
+
+
+def test_a_pack_with_a_pickled_head_installs_nothing(qtbot, models, tmp_path, monkeypatch):
+    out = _head_pack(tmp_path, monkeypatch, damage="pickle")
+    emitted = []
+    models.installed.connect(emitted.append)
+    assert models.install_pack(out)
+    qtbot.waitUntil(lambda: not models.is_busy(), timeout=INSTALL_TIMEOUT_MS)
+    message = models.message.text()
+    assert message.startswith(f"{out / 'heads' / 'ball.safetensors'}: a pickle file")
+    assert "nothing was installed" in message and "\n" not in message
+    assert emitted == [] and files_in(heads_dir()) == [] and _weights_files() == []
+    assert models.head_texts() == []
+
+
+def _two_installed_heads(tmp_path: Path) -> list[Path]:
+    """A hoop head installed after a ball head: [hoop, ball] (newest first)."""
+    paths = []
+    for age, routine in ((200, "ball"), (100, "hoop")):
+        source = tmp_path / "made" / f"{routine}.safetensors"
+        save_head(source, routine, dims=SMALL, test_spearman=None if routine == "hoop" else 0.7)
+        path, _ = install_head(source)
+        os.utime(path, (1_700_000_000 - age, 1_700_000_000 - age))
+        paths.insert(0, path)
+    return paths
+
+
+def test_use_for_analysis_sets_the_main_windows_model(qtbot, main_window, tmp_path) -> None:
+    hoop, ball = _two_installed_heads(tmp_path)
+    main_window.show_models()
+    models = main_window.models_window
+    wait_idle(qtbot, models)
+    assert [row[1] for row in models.head_texts()] == ["hoop", "ball"]
+    assert [row[-2:] for row in models.head_texts()] == [
+        ["—", "newest (default)"],
+        ["0.700", ""],
+    ]
+    assert models.heads_table.columnCount() == len(HEAD_COLUMNS)
+
+    models.heads_table.selectRow(1)
+    assert models.use_button.isEnabled()
+    models.use_button.click()
+    assert main_window.settings.model == str(ball)
+    assert main_window.store.load().model == str(ball)  # saved
+    assert [row[-1] for row in models.head_texts()] == ["", "chosen"]
+    assert "ball.safetensors" in main_window.statusBar().currentMessage()
+
+    models.newest_button.click()  # back to the default
+    assert main_window.settings.model == "" and main_window.store.load().model == ""
+    assert [row[-1] for row in models.head_texts()] == ["newest (default)", ""]
+
+
+def test_head_rows_and_texts_without_qt(tmp_path) -> None:
+    hoop, ball = _two_installed_heads(tmp_path)
+    heads = installed_heads()
+    assert head_uses(heads, "", "") == ["newest (default)", ""]
+    assert head_uses(heads, "", "paper") == ["", ""]  # no head for that profile
+    assert head_uses(heads, str(ball), "") == ["", "chosen"]
+    assert head_uses(heads, "random", "") == ["", ""]
+    text = pack_installed_text([weights_dir() / "a.pth", hoop, ball], weights_dir(), heads_dir())
+    assert text == (
+        f"Model pack installed: 1 file (a.pth) in {weights_dir()}; "
+        f"2 trained heads (hoop.safetensors, ball.safetensors) in {heads_dir()}."
+    )

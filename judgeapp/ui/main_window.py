@@ -358,15 +358,23 @@ class MainWindow(QMainWindow):
             self, self.settings.model if self.settings.model != "random" else ""
         )
         if path:
-            self.settings = replace(self.settings, model=path)
-            self.store.save(self.settings)
-            self.analyze()
+            self.use_model(path)
+
+    def use_model(self, model: str) -> None:
+        """Analyse with `model` from now on (a checkpoint path; "" = the newest installed
+        head), saved in the settings; the open video is analysed with it at once."""
+        self.apply_settings(replace(self.settings, model=model))
+        name = Path(model).name if model else "the newest installed head"
+        self.statusBar().showMessage(f"Analyses now use {name}", 10_000)
+        self.analyze()
 
     def show_models(self) -> None:
-        """The Models window (one per main window): pretrained files, downloads, model packs."""
+        """The Models window (one per main window): pretrained files, trained heads, packs."""
         if self.models_window is None:
             self.models_window = ModelsWindow(self)
             self.models_window.installed.connect(self._models_installed)
+            self.models_window.head_chosen.connect(self.use_model)
+            self._sync_models_window()
         self.models_window.show()
         self.models_window.raise_()
         self.models_window.activateWindow()
@@ -513,8 +521,14 @@ class MainWindow(QMainWindow):
         old_k = self.settings.k
         self.settings = settings
         self.store.save(settings)
+        self._sync_models_window()
         if self.outcome is not None and settings.k != old_k:
             self._show_result_views()
+
+    def _sync_models_window(self) -> None:
+        """The Models window marks the head the settings choose."""
+        if self.models_window is not None:
+            self.models_window.set_analysis_choice(self.settings.model, self.settings.profile)
 
     def show_shortcuts(self) -> None:
         rows = [(a.text(), a.shortcut().toString()) for a in self.player.actions_by_name.values()]

@@ -1,8 +1,10 @@
-"""The Models window: the pretrained files, their state, downloads and model packs.
+"""The Models window: the pretrained files, the trained heads, downloads and model packs.
 
-The window only shows what `judgeapp.weights` reports. Every file read (hashing), download and
-pack installation runs in a TaskThread, one job at a time, so the GUI thread never waits on a
-disk or a network; closing the window cancels the running job and waits for its thread.
+The window only shows what `judgeapp.weights` reports. Every file read (hashing, the heads'
+model cards), download and pack installation runs in a TaskThread, one job at a time, so the
+GUI thread never waits on a disk or a network; closing the window cancels the running job and
+waits for its thread. Checking a pack's heads needs PyTorch, so `install_pack` does that in a
+child process. Choosing a head only emits `head_chosen`: the main window owns the settings.
 """
 
 from __future__ import annotations
@@ -15,12 +17,14 @@ from PySide6.QtGui import QCloseEvent, QDesktopServices, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QMenu,
     QProgressBar,
     QPushButton,
+    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -29,19 +33,28 @@ from PySide6.QtWidgets import (
 
 from judgeapp.core.errors import JudgeappError
 from judgeapp.core.progress import CancelToken, Progress, ProgressCallback
+from judgeapp.ui.engine_process import install_pack
 from judgeapp.ui.view_models import (
+    HEAD_COLUMNS,
     MODEL_COLUMNS,
+    head_cells,
+    head_tooltip,
+    head_uses,
     model_file_cells,
     model_file_tooltip,
     models_progress_text,
+    pack_installed_text,
     short_path,
 )
 from judgeapp.ui.workers import TaskThread
-from judgeapp.weights import WeightsFile, download, install, offline, weights_dir
+from judgeapp.weights import WeightsFile, download, offline, weights_dir
+from judgeapp.weights.heads import InstalledHead, heads_dir, scan_heads
 from judgeapp.weights.status import CORRUPT, MISSING, PRESENT, FileStatus, registry_status
 
 PACK_FILTER = "Model packs (*.zip);;All files (*)"
 _SIZE_COLUMN = MODEL_COLUMNS.index("Size")
+_SPEARMAN_COLUMN = HEAD_COLUMNS.index("Test Spearman")
+_USE_COLUMN = HEAD_COLUMNS.index("Use")
 
 
 def download_entries(
@@ -66,19 +79,51 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-class ModelsWindow(QWidget):
-    """Lists the weights registry with each file's state; downloads, verifies, installs packs.
+def _table(columns: Sequence[str], stretch: int = -1) -> QTableWidget:
+    """A read-only table of whole rows, one line per row; column `stretch` (default: the
+    last) takes the room the others leave and elides its text."""
+    table = QTableWidget(0, len(columns))
+    table.setHorizontalHeaderLabels(list(columns))
+    table.verticalHeader().setVisible(False)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setWordWrap(False)
+    table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+    header = table.horizontalHeader()
+    for col in range(len(columns)):
+        header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch % len(columns), QHeaderView.ResizeMode.Stretch)
+    return table
 
-    `installed(paths)` is emitted after files were downloaded or a model pack was installed.
+
+def _heading(text: str) -> QLabel:
+    label = QLabel(text)
+    font = label.font()
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+class ModelsWindow(QWidget):
+    """Lists the weights registry with each file's state and the installed trained heads;
+    downloads, verifies, installs packs, and lets the user pick the head analyses use.
+
+    `installed(paths)` is emitted after files were downloaded or a model pack was installed;
+    `head_chosen(path)` when the user picks a head for analyses ("" = the newest installed).
     """
 
     installed = Signal(list)  # [str]: the files now in the cache
+    head_chosen = Signal(str)  # a head's path, or "" for the newest installed one
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle("judgeapp models")
-        self.resize(900, 500)
+        self.resize(900, 640)
         self.statuses: list[FileStatus] = []
+        self.heads: list[InstalledHead] = []
+        self.head_problems: list[str] = []
+        self.model_setting = ""  # the main window's AppSettings.model and .profile
+        self.profile_setting = ""
         self.worker: TaskThread | None = None
         self._retired: TaskThread | None = None
         self._on_success: Callable[[object], None] | None = None
@@ -88,19 +133,16 @@ class ModelsWindow(QWidget):
 
         self.intro = QLabel()
         self.intro.setWordWrap(True)
-        self.table = QTableWidget(0, len(MODEL_COLUMNS))
-        self.table.setHorizontalHeaderLabels(list(MODEL_COLUMNS))
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table = _table(MODEL_COLUMNS)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        header = self.table.horizontalHeader()
-        for col in range(len(MODEL_COLUMNS)):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(len(MODEL_COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._update_buttons)
+
+        self.heads_intro = QLabel()
+        self.heads_intro.setWordWrap(True)
+        self.heads_table = _table(HEAD_COLUMNS, stretch=HEAD_COLUMNS.index("Trained on"))
+        self.heads_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.heads_table.itemSelectionChanged.connect(self._update_buttons)
+        self.heads_table.itemDoubleClicked.connect(lambda _item: self.use_selected_head())
 
         self.progress = QProgressBar()
         self.progress.setTextVisible(True)
@@ -140,15 +182,53 @@ class ModelsWindow(QWidget):
         buttons.addWidget(self.refresh_button)
         buttons.addWidget(self.folder_button)
 
+        self.use_button = QPushButton("Use for Analysis")
+        self.use_button.setToolTip("Score videos with the selected head from now on")
+        self.use_button.clicked.connect(self.use_selected_head)
+        self.newest_button = QPushButton("Use Newest")
+        self.newest_button.setToolTip(
+            "Score with the newest installed head of the analysis' feature profile (the default)"
+        )
+        self.newest_button.clicked.connect(lambda: self.head_chosen.emit(""))
+        self.heads_folder_button = QPushButton("Open Heads Folder")
+        self.heads_folder_button.setToolTip("Open the folder model packs put trained heads in")
+        self.heads_folder_button.clicked.connect(lambda: self._open(heads_dir()))
+        head_buttons = QHBoxLayout()
+        head_buttons.addWidget(self.use_button)
+        head_buttons.addWidget(self.newest_button)
+        head_buttons.addStretch(1)
+        head_buttons.addWidget(self.heads_folder_button)
+
+        files_box = self._section(_heading("Pretrained files"), self.intro, self.table, buttons)
+        heads_box = self._section(
+            _heading("Trained heads"), self.heads_intro, self.heads_table, head_buttons
+        )
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(files_box)
+        self.splitter.addWidget(heads_box)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+
         layout = QVBoxLayout(self)
-        layout.addWidget(self.intro)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.splitter, 1)
         layout.addLayout(progress_row)
         layout.addWidget(self.message)
-        layout.addLayout(buttons)
         self._show_progress(False)
         self._update_intro()
+        self._update_heads_intro()
         self._update_buttons()
+
+    @staticmethod
+    def _section(heading: QLabel, intro: QLabel, table: QTableWidget, buttons) -> QFrame:
+        box = QFrame()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 4)
+        column.addWidget(heading)
+        column.addWidget(intro)
+        column.addWidget(table, 1)
+        column.addLayout(buttons)
+        return box
 
     # ------------------------------------------------------------------------ jobs
 
@@ -246,18 +326,26 @@ class ModelsWindow(QWidget):
     # ----------------------------------------------------------------------- checks
 
     def refresh(self) -> None:
-        """Look at every file again (remembered digests at once, then hash the unchecked)."""
+        """Look at every file again (remembered digests at once, then hash the unchecked),
+        and read the installed heads' model cards (their headers only)."""
         if self.is_busy():
             self._after = self.refresh
             return
         self._update_intro()
         self._run(
             "look",
-            lambda progress, cancel: registry_status("never", progress=progress, cancel=cancel),
+            lambda progress, cancel: (
+                registry_status("never", progress=progress, cancel=cancel),
+                scan_heads(),
+            ),
             self._looked,
         )
 
-    def _looked(self, statuses: list[FileStatus]) -> None:
+    def _looked(
+        self, value: tuple[list[FileStatus], tuple[list[InstalledHead], list[str]]]
+    ) -> None:
+        statuses, (heads, problems) = value
+        self._show_heads(heads, problems)
         self._show_statuses(statuses)
         unchecked = [s.entry.name for s in statuses if s.state == PRESENT]
         if unchecked:
@@ -337,7 +425,10 @@ class ModelsWindow(QWidget):
         """
         path = Path(path)
         started = self._run(
-            "install", lambda _progress, _cancel: install(path), self._installed, cancellable=False
+            "install",
+            lambda _progress, _cancel: install_pack(path),
+            self._installed,
+            cancellable=False,
         )
         if started:
             self.progress.setFormat(f"Installing {path.name}…")
@@ -346,12 +437,78 @@ class ModelsWindow(QWidget):
         return started
 
     def _installed(self, paths: list[Path]) -> None:
-        names = ", ".join(p.name for p in paths)
-        self.message.setText(
-            f"Model pack installed: {_plural(len(paths), 'file')} ({names}) "
-            f"in {short_path(weights_dir())}."
-        )
+        self.message.setText(pack_installed_text(paths, weights_dir(), heads_dir()))
         self.installed.emit([str(p) for p in paths])
+
+    # ------------------------------------------------------------------- trained heads
+
+    def set_analysis_choice(self, model: str, profile: str) -> None:
+        """What the main window's settings say (AppSettings.model and .profile): the Use column
+        marks the head analyses use."""
+        self.model_setting, self.profile_setting = model, profile
+        self._show_heads(self.heads, self.head_problems)
+
+    def selected_head(self) -> InstalledHead | None:
+        rows = self.heads_table.selectionModel().selectedRows()
+        return self.heads[rows[0].row()] if rows and rows[0].row() < len(self.heads) else None
+
+    def use_selected_head(self) -> None:
+        """Ask for the selected head to be used for analyses (`head_chosen`)."""
+        head = self.selected_head()
+        if head is not None:
+            self.head_chosen.emit(str(head.path))
+
+    def _show_heads(self, heads: list[InstalledHead], problems: list[str]) -> None:
+        selected = self.selected_head()
+        keep = selected.path if selected is not None else None
+        self.heads, self.head_problems = list(heads), list(problems)
+        uses = head_uses(self.heads, self.model_setting, self.profile_setting)
+        self.heads_table.setRowCount(len(self.heads))
+        for row, (head, use) in enumerate(zip(self.heads, uses, strict=True)):
+            tooltip = head_tooltip(head)
+            for col, text in enumerate(head_cells(head, use)):
+                item = QTableWidgetItem(text)
+                item.setToolTip(tooltip)
+                if col == _SPEARMAN_COLUMN:
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                if use and col == _USE_COLUMN:
+                    font = item.font()
+                    font.setBold(True)
+                    item.setFont(font)
+                self.heads_table.setItem(row, col, item)
+        self.heads_table.clearSelection()
+        for row, head in enumerate(self.heads):
+            if head.path == keep:
+                self.heads_table.selectRow(row)
+        self._update_heads_intro()
+        self._update_buttons()
+
+    def head_texts(self) -> list[list[str]]:
+        """What the Trained heads table shows, row by row."""
+        table = self.heads_table
+        return [
+            [table.item(row, col).text() for col in range(table.columnCount())]
+            for row in range(table.rowCount())
+        ]
+
+    def _update_heads_intro(self) -> None:
+        if self.heads:
+            text = (
+                f"Trained heads in {short_path(heads_dir())}, newest first; model packs put "
+                "theirs here. Analyses use the chosen one, or the newest one of their feature "
+                "profile. Hover over a row for its details."
+            )
+        else:
+            text = (
+                f"No trained head in {short_path(heads_dir())} yet: install a model pack that "
+                "holds one (judgeapp models pack --heads CKPT), or choose a checkpoint file "
+                "with Analysis ▸ Choose Model…."
+            )
+        if self.head_problems:
+            text += f" Skipped: {'; '.join(self.head_problems)}"
+        self.heads_intro.setText(text)
 
     # ------------------------------------------------------------------------ views
 
@@ -387,7 +544,7 @@ class ModelsWindow(QWidget):
 
     def _update_intro(self) -> None:
         text = (
-            "The pretrained files judgeapp uses. Downloads and model packs go to "
+            "The pretrained backbone and detector files. Downloads and model packs go to "
             f"{short_path(weights_dir())}. "
             "An offline computer installs a model pack made on a connected one "
             "(judgeapp models pack). Hover over a row for its source and hash."
@@ -409,9 +566,13 @@ class ModelsWindow(QWidget):
         self.install_button.setEnabled(idle)
         self.verify_button.setEnabled(idle and any(s.state != MISSING for s in self.statuses))
         self.refresh_button.setEnabled(idle)
+        self.use_button.setEnabled(self.selected_head() is not None)
+        self.newest_button.setEnabled(bool(self.heads))
 
     def open_folder(self) -> None:
-        folder = weights_dir()
+        self._open(weights_dir())
+
+    def _open(self, folder: Path) -> None:
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:

@@ -14,6 +14,7 @@ from pathlib import Path
 from judgeapp.core.progress import Progress
 from judgeapp.core.results import AnalysisResult, FrameWeight, ModelInfo, SegmentWeight
 from judgeapp.detect import DETECTOR_KINDS
+from judgeapp.weights.heads import InstalledHead
 from judgeapp.weights.status import MISSING, FileStatus
 
 SPEEDS = (0.25, 0.5, 1.0, 1.5, 2.0)
@@ -306,11 +307,12 @@ NO_MODEL_BANNER = Banner(
     kind="no-model",
     title="No trained model",
     text=(
-        "judgeapp has no trained head to score with. Install a model pack in the Models "
-        "window (Analysis ▸ Models…, or judgeapp models install PACK in a terminal), choose a "
-        "checkpoint (Analysis ▸ Choose Model…), or train one (judgeapp train). Until then you "
-        "can review the video, or analyse with an untrained head to see how the tool works "
-        "(score not calibrated)."
+        "judgeapp has no installed trained head to score with (none, or none for the feature "
+        "profile chosen in the settings). Install a model pack that holds one (Install Model "
+        "Pack… here, or Analysis ▸ Models…; in a terminal: judgeapp models "
+        "install PACK), choose a checkpoint file (Analysis ▸ Choose Model…), or train one "
+        "(judgeapp train). Until then you can review the video, or analyse with an untrained "
+        "head to see how the tool works (score not calibrated)."
     ),
 )
 
@@ -463,6 +465,78 @@ def model_file_tooltip(status: FileStatus) -> str:
     if status.problem:
         lines.append(f"problem: {status.problem}")
     return "\n".join(lines)
+
+
+HEAD_COLUMNS = ("Head", "Routine", "Target", "Profile", "Trained on", "Test Spearman", "Use")
+CHOSEN = "chosen"
+NEWEST = "newest (default)"
+
+
+def _same_file(a: str | Path, b: str | Path) -> bool:
+    try:
+        return Path(a).expanduser().resolve() == Path(b).expanduser().resolve()
+    except (OSError, RuntimeError):
+        return str(a) == str(b)
+
+
+def head_uses(heads: Sequence[InstalledHead], model: str, profile: str) -> list[str]:
+    """The Use column: "chosen" for the head the settings' `model` names; when `model` is ""
+    (the installed head), "newest (default)" for the one an analysis picks: the newest
+    (`heads` are newest first) of the settings' `profile` ("" = any)."""
+    if model == "":
+        default = next((h for h in heads if not profile or h.card.profile == profile), None)
+        return [NEWEST if h is default else "" for h in heads]
+    if model == "random":
+        return ["" for _ in heads]
+    return [CHOSEN if _same_file(h.path, model) else "" for h in heads]
+
+
+def head_cells(head: InstalledHead, use: str = "") -> list[str]:
+    """One row of the Models window's Trained heads table."""
+    card = head.card
+    if card.trained:
+        trained_on = " ".join(card.trained_on.split()) or "—"
+    else:
+        trained_on = "untrained"
+    spearman = "—" if card.test_spearman is None else f"{card.test_spearman:.3f}"
+    return [card.name, card.routine, card.target, card.profile, trained_on, spearman, use]
+
+
+def head_tooltip(head: InstalledHead) -> str:
+    """The details of a head's row: file, training, score range, when it was made."""
+    card = head.card
+
+    def score(value: float | None) -> str:
+        return "—" if value is None else f"{value:.3f}"
+
+    backbones = {True: "pretrained", False: "random", None: "unknown"}[card.backbones_pretrained]
+    return "\n".join(
+        [
+            f"file: {head.path}",
+            f"{card.routine}, {card.target} score of {card.score_max:g}, "
+            f"'{card.profile}' features ({backbones} backbones)",
+            f"trained on: {card.trained_on or ('nothing' if not card.trained else '—')}",
+            f"validation Spearman {score(card.val_spearman)}, "
+            f"test Spearman {score(card.test_spearman)}",
+            f"created {card.created}",
+        ]
+    )
+
+
+def pack_installed_text(paths: Sequence[Path], weights_folder: Path, heads_folder: Path) -> str:
+    """What the Models window says after a model pack was installed."""
+    heads = [p for p in paths if p.parent == heads_folder]
+    files = [p for p in paths if p.parent != heads_folder]
+    parts = []
+    if files:
+        word = "file" if len(files) == 1 else "files"
+        names = ", ".join(p.name for p in files)
+        parts.append(f"{len(files)} {word} ({names}) in {short_path(weights_folder)}")
+    if heads:
+        word = "trained head" if len(heads) == 1 else "trained heads"
+        names = ", ".join(p.name for p in heads)
+        parts.append(f"{len(heads)} {word} ({names}) in {short_path(heads_folder)}")
+    return f"Model pack installed: {'; '.join(parts) or 'nothing new'}."
 
 
 def models_progress_text(progress: Progress) -> str:
