@@ -1,11 +1,13 @@
-"""Render the Models window to docs/models-window.png, offscreen and offline, at 900x500.
+"""Render the Models window to docs/models-window.png, offscreen and offline, at 900x640.
 
     python scripts/models_screenshot.py [--out docs/models-window.png]
 
 A scratch home folder stands in for the user's, so the paths read ~/.cache/judgeapp/weights.
 The window shows a fresh offline laptop right after installing a model pack that holds the
 paper profile's I3D file (random bytes here: that entry has no published size or hash, so the
-window rightly says "installed (no published hash)"); the other files are missing.
+window rightly says "installed (no published hash)") and two trained heads (random weights
+saved by the real checkpoint code, their cards filled in as a trained RG head's would be);
+the other pretrained files are missing.
 """
 
 from __future__ import annotations
@@ -18,7 +20,35 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SIZE = (900, 500)
+SIZE = (900, 640)
+HEADS = (  # routine, test Spearman (the paper's Table 1), seed
+    ("ball", 0.528, 1),
+    ("hoop", 0.708, 2),
+)
+
+
+def _make_heads(folder: Path) -> list[Path]:
+    """Head checkpoints as `judgeapp train` would write them for RG routines (random weights)."""
+    import dataclasses
+
+    from judgeapp.model import random_head, save_checkpoint
+
+    paths = []
+    for routine, spearman, seed in HEADS:
+        model, card = random_head("torchvision", 1024, 2048, seed=seed, routine=routine)
+        card = dataclasses.replace(
+            card,
+            name=f"actionnet-{routine}-total-seed{seed}",
+            trained=True,
+            trained_on=f"200 RG {routine} videos, torchvision features",
+            test_spearman=spearman,
+            val_spearman=spearman,
+            backbones_pretrained=True,
+        )
+        path = folder / f"rg-{routine}.safetensors"
+        save_checkpoint(path, model, card)
+        paths.append(path)
+    return paths
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     i3d = REGISTRY["i3d_rgb_kinetics400"]
     target_path(i3d).parent.mkdir(parents=True)
     target_path(i3d).write_bytes(os.urandom(1 << 20))
-    made = pack(home / "pack.zip", names=[i3d.name])
+    made = pack(home / "pack.zip", names=[i3d.name], heads=_make_heads(home))
     target_path(i3d).unlink()
 
     window = ModelsWindow()
@@ -64,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     window.install_pack(made)
     settle()
     window.table.selectRow(list(REGISTRY).index("resnet50_imagenet1k_v1"))
+    window.heads_table.selectRow(1)
     app.processEvents()
     ok = window.grab().save(args.out)
     window.close()
