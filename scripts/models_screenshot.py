@@ -6,7 +6,8 @@ A scratch home folder stands in for the user's, so the paths read ~/.cache/judge
 The window shows a fresh offline laptop right after installing a model pack that holds the
 paper profile's I3D file (random bytes here: that entry has no published size or hash, so the
 window rightly says "installed (no published hash)") and two trained heads (random weights
-saved by the real checkpoint code, their cards filled in as a trained RG head's would be);
+saved by the real checkpoint code; their cards say they are demos, so the picture claims no
+accuracy);
 the other pretrained files are missing.
 """
 
@@ -21,29 +22,23 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SIZE = (900, 640)
-HEADS = (  # routine, test Spearman (the paper's Table 1), seed
-    ("ball", 0.528, 1),
-    ("hoop", 0.708, 2),
-)
+HEADS = (("ball", 1), ("hoop", 2))  # routine, seed
 
 
 def _make_heads(folder: Path) -> list[Path]:
-    """Head checkpoints as `judgeapp train` would write them for RG routines (random weights)."""
+    """Head checkpoints in the format `judgeapp train` writes, with random weights (demos)."""
     import dataclasses
 
     from judgeapp.model import random_head, save_checkpoint
 
     paths = []
-    for routine, spearman, seed in HEADS:
+    for routine, seed in HEADS:
         model, card = random_head("torchvision", 1024, 2048, seed=seed, routine=routine)
         card = dataclasses.replace(
             card,
-            name=f"actionnet-{routine}-total-seed{seed}",
+            name=f"demo-{routine}-total",
             trained=True,
-            trained_on=f"200 RG {routine} videos, torchvision features",
-            test_spearman=spearman,
-            val_spearman=spearman,
-            backbones_pretrained=True,
+            trained_on="screenshot demo: random weights, not a real model",
         )
         path = folder / f"rg-{routine}.safetensors"
         save_checkpoint(path, model, card)
