@@ -1,7 +1,8 @@
 """No person detection: every frame's box is the whole frame.
 
 The "without detection" ablation (the static stream sees whole frames, as in a plain
-frame-level model) and the quickest analysis where the athlete fills the picture anyway.
+frame-level model), and videos where the athlete fills the picture anyway. Not a speed-up:
+every 1 fps frame then goes through the static backbone (docs/performance.md).
 """
 
 from __future__ import annotations
