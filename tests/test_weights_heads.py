@@ -100,6 +100,20 @@ def test_install_head_validates_the_whole_file_first(tmp_path) -> None:
     assert files_in(heads_dir()) == []
 
 
+def test_an_install_removes_staged_copies_left_by_a_killed_one(tmp_path) -> None:
+    heads_dir().mkdir(parents=True)
+    left = heads_dir() / ".staged-killed.part"
+    left.write_bytes(b"half a head")
+    hour_ago = left.stat().st_mtime - 3601
+    os.utime(left, (hour_ago, hour_ago))
+    running = heads_dir() / ".staged-running.part"  # another install, under way now
+    running.write_bytes(b"being written")
+    source = tmp_path / "ball.safetensors"
+    save_head(source, dims=SMALL)
+    path, _ = install_head(source)
+    assert not left.exists() and running.exists() and path.is_file()
+
+
 def test_odd_file_names_get_a_usable_one(tmp_path) -> None:
     assert usable_head_name("ball.safetensors") == "ball.safetensors"
     assert usable_head_name("my ball (v2).safetensors") == "my_ball__v2_.safetensors"

@@ -5,7 +5,8 @@ Heads are judgeapp's safetensors checkpoints (a JSON model card in the header) k
 `.safetensors` file). Listing reads only each file's header, never its tensors and never
 PyTorch. Installing copies the file to a hidden staging file in the heads folder, loads that
 copy completely through the real, non-pickle loading code (`judgeapp.model.load_checkpoint`),
-and only then renames it into place (a failure removes it). A head keeps its file name; if
+and only then renames it into place (a failure removes it; a copy left by a killed install is
+removed by the next install once it is an hour old). A head keeps its file name; if
 a different file of that name is already installed, it is left alone and the new head gets the
 first free name `NAME-2.safetensors`, `NAME-3.safetensors`, ... (the same file again is a
 no-op). When no head is chosen, an analysis uses the newest installed one (file modification
@@ -18,6 +19,7 @@ import hashlib
 import os
 import re
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
@@ -31,6 +33,8 @@ from judgeapp.model.header import check_file_kind
 HEAD_SUFFIX = ".safetensors"
 CHUNK_BYTES = 1 << 20
 MAX_NAME_CHARS = 200
+STAGED_PREFIX, STAGED_SUFFIX = ".staged-", ".part"
+STALE_STAGED_S = 3600.0
 _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+@-]*")
 
 
@@ -144,7 +148,8 @@ def stage_head(source: BinaryIO) -> tuple[Path, str]:
     folder = heads_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=".staged-", suffix=".part", dir=folder)
+        sweep_stale_staged(folder)
+        fd, name = tempfile.mkstemp(prefix=STAGED_PREFIX, suffix=STAGED_SUFFIX, dir=folder)
     except OSError as exc:
         raise JudgeappError(f"{folder}: cannot write ({exc.strerror or exc})") from None
     tmp = Path(name)
@@ -161,6 +166,24 @@ def stage_head(source: BinaryIO) -> tuple[Path, str]:
         discard(tmp)
         raise
     return tmp, digest.hexdigest()
+
+
+def sweep_stale_staged(folder: Path, max_age_s: float = STALE_STAGED_S) -> list[Path]:
+    """Remove staged copies older than `max_age_s`: leftovers of installs that were killed.
+
+    A running install validates its copies within minutes, so an hour-old one has no owner.
+    Returns what was removed; files that cannot be removed are left for next time.
+    """
+    removed = []
+    now = time.time()
+    for path in folder.glob(f"{STAGED_PREFIX}*{STAGED_SUFFIX}"):
+        try:
+            if now - path.stat().st_mtime > max_age_s:
+                path.unlink()
+                removed.append(path)
+        except OSError:
+            continue
+    return removed
 
 
 def validate_staged(
