@@ -307,8 +307,8 @@ NO_MODEL_BANNER = Banner(
     kind="no-model",
     title="No trained model",
     text=(
-        "judgeapp has no installed trained head to score with (none, or none for the feature "
-        "profile chosen in the settings). Install a model pack that holds one (Install Model "
+        "No trained head is installed for the feature profile in the settings, so judgeapp "
+        "cannot score yet. Install a model pack that holds one (Install Model "
         "Pack… here, or Analysis ▸ Models…; in a terminal: judgeapp models "
         "install PACK), choose a checkpoint file (Analysis ▸ Choose Model…), or train one "
         "(judgeapp train). Until then you can review the video, or analyse with an untrained "
