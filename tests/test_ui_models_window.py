@@ -7,6 +7,7 @@ checkpoints written by the real checkpoint code.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import threading
@@ -262,7 +263,10 @@ def test_cancel_stops_a_download_and_nothing_is_installed(qtbot, models, monkeyp
             cancel.raise_if_cancelled()
             time.sleep(0.01)
 
-    monkeypatch.setattr(models_window, "download", endless_download)
+    # The module, not the package's `download` function of the same name.
+    monkeypatch.setattr(
+        importlib.import_module("judgeapp.weights.download"), "download", endless_download
+    )
     emitted = []
     models.installed.connect(emitted.append)
     models.table.selectRow(list(REGISTRY).index("yolo"))

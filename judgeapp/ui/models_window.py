@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from judgeapp.core.errors import JudgeappError
 from judgeapp.core.progress import CancelToken, Progress, ProgressCallback
 from judgeapp.ui.engine_process import install_pack
 from judgeapp.ui.view_models import (
@@ -47,7 +46,7 @@ from judgeapp.ui.view_models import (
     short_path,
 )
 from judgeapp.ui.workers import TaskThread
-from judgeapp.weights import WeightsFile, download, offline, weights_dir
+from judgeapp.weights import download_many, offline, weights_dir
 from judgeapp.weights.heads import InstalledHead, heads_dir, scan_heads
 from judgeapp.weights.status import CORRUPT, MISSING, PRESENT, FileStatus, registry_status
 
@@ -55,24 +54,6 @@ PACK_FILTER = "Model packs (*.zip);;All files (*)"
 _SIZE_COLUMN = MODEL_COLUMNS.index("Size")
 _SPEARMAN_COLUMN = HEAD_COLUMNS.index("Test Spearman")
 _USE_COLUMN = HEAD_COLUMNS.index("Use")
-
-
-def download_entries(
-    entries: Sequence[WeightsFile], progress: ProgressCallback, cancel: CancelToken
-) -> tuple[list[Path], list[str]]:
-    """Download each entry in turn: (paths downloaded, one error line per file that failed).
-
-    A failing file does not stop the others; a cancel stops them all (Cancelled).
-    """
-    paths: list[Path] = []
-    errors: list[str] = []
-    for entry in entries:
-        cancel.raise_if_cancelled()
-        try:
-            paths.append(download(entry, progress, cancel))
-        except JudgeappError as exc:
-            errors.append(str(exc))
-    return paths, errors
 
 
 def _plural(count: int, word: str) -> str:
@@ -394,7 +375,7 @@ class ModelsWindow(QWidget):
         self.message.setText(f"Downloading {', '.join(e.filename for e in entries)}…")
         self._run(
             "download",
-            lambda progress, cancel: download_entries(entries, progress, cancel),
+            lambda progress, cancel: download_many(entries, progress, cancel),
             self._downloaded,
         )
 

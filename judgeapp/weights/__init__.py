@@ -6,7 +6,7 @@ Typical use: `load_state_dict(profile.dynamic_weights, allow_download=False)` fo
 model packs installed.
 """
 
-from judgeapp.weights.download import download, offline
+from judgeapp.weights.download import download, download_many, offline
 from judgeapp.weights.heads import InstalledHead, heads_dir, install_head, installed_heads
 from judgeapp.weights.loading import load_state_dict, read_state_dict, resolve
 from judgeapp.weights.packs import install, pack
@@ -19,6 +19,7 @@ __all__ = [
     "WeightsFile",
     "check_file",
     "download",
+    "download_many",
     "get_weights_file",
     "heads_dir",
     "install",

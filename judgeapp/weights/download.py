@@ -13,9 +13,10 @@ import sys
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Sequence
 from pathlib import Path
 
-from judgeapp.core.errors import WeightsError
+from judgeapp.core.errors import JudgeappError, WeightsError
 from judgeapp.core.files import atomic_path
 from judgeapp.core.progress import CancelToken, Progress, ProgressCallback
 from judgeapp.weights.registry import WeightsFile
@@ -131,3 +132,21 @@ def _reason(exc: BaseException) -> str:
     if isinstance(exc, socket.timeout | TimeoutError):
         return "timed out"
     return str(exc) or type(exc).__name__
+
+
+def download_many(
+    entries: Sequence[WeightsFile], progress: ProgressCallback, cancel: CancelToken
+) -> tuple[list[Path], list[str]]:
+    """Download each entry in turn: (paths downloaded, one error line per file that failed).
+
+    A failing file does not stop the others; a cancel stops them all (Cancelled).
+    """
+    paths: list[Path] = []
+    errors: list[str] = []
+    for entry in entries:
+        cancel.raise_if_cancelled()
+        try:
+            paths.append(download(entry, progress, cancel))
+        except JudgeappError as exc:
+            errors.append(str(exc))
+    return paths, errors
