@@ -9,15 +9,24 @@ import torch
 
 from judgeapp.analysis.device import resolve_device
 from judgeapp.analysis.extraction import StageClock, extract_video_features
-from judgeapp.analysis.heads import load_head
+from judgeapp.analysis.heads import head_path, load_head
 from judgeapp.analysis.options import DEFAULT_PROFILE, AnalysisOptions
+from judgeapp.core.files import sha256_file
 from judgeapp.core.progress import CancelToken, Progress, ProgressCallback, no_progress
-from judgeapp.core.results import AnalysisResult, FrameWeight, ModelInfo, SegmentWeight, VideoInfo
+from judgeapp.core.results import (
+    AnalysisResult,
+    FrameWeight,
+    ModelInfo,
+    Provenance,
+    SegmentWeight,
+    VideoInfo,
+)
 from judgeapp.detect import make_detector
 from judgeapp.features.cache import CacheKey, FeatureCache
 from judgeapp.features.profiles import Profile, get_profile
 from judgeapp.features.video_features import VideoFeatures
 from judgeapp.model import ActionNet, ModelCard, card_is_calibrated
+from judgeapp.model.card import card_recipe
 from judgeapp.model.predict import VideoScore, score_video
 from judgeapp.video import probe
 from judgeapp.weights import load_state_dict, resolve
@@ -103,6 +112,19 @@ def score_features(features: VideoFeatures, head: ActionNet, card: ModelCard) ->
     return score_video(head, card, features.dynamic, features.static)
 
 
+def recipe_warning(card: ModelCard, profile: Profile) -> str | None:
+    """A head trained on features of another version of its profile's recipe gets features it
+    never saw: its score cannot be trusted (not calibrated)."""
+    trained = card_recipe(card)
+    if trained is None or trained == profile.recipe:
+        return None
+    return (
+        f"the head was trained on '{profile.name}' features of recipe version {trained}, but "
+        f"this judgeapp computes version {profile.recipe}: score not calibrated (re-extract the "
+        "training videos and train again, see docs/training.md)"
+    )
+
+
 def window_warning(scored: VideoScore, features: VideoFeatures) -> str | None:
     """Say so when the head saw only part of the video (its card's centred window)."""
     segments, frames = len(features.dynamic), len(features.static)
@@ -133,6 +155,7 @@ def analyze(
     head, card, profile_name = load_head(
         options.model, options.profile, DEFAULT_PROFILE, _profile_dims
     )
+    checkpoint = head_path(options.model, options.profile)
     info = probe(video_path)
     clock = StageClock()
     opts = AnalysisOptions(**{**options.__dict__, "profile": profile_name})
@@ -145,6 +168,9 @@ def analyze(
     progress(Progress("head", 1, 1))
     calibrated = card_is_calibrated(card, backbones_pretrained=options.pretrained)
     warnings = list(features.warnings)
+    if (note := recipe_warning(card, get_profile(profile_name))) is not None:
+        calibrated = False
+        warnings.append(note)
     if (note := window_warning(scored, features)) is not None:
         warnings.append(note)
     if not options.pretrained:
@@ -183,4 +209,11 @@ def analyze(
         ],
         warnings=warnings,
         timings_s=timings,
+        provenance=Provenance(
+            profile=profile_name,
+            recipe=get_profile(profile_name).recipe,
+            pretrained=options.pretrained,
+            detector=features.detector,
+            head_sha256=sha256_file(checkpoint) if checkpoint is not None else "",
+        ),
     )

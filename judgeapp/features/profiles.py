@@ -22,6 +22,7 @@ from judgeapp.features.backbones import (
     PrepareFn,
     StaticBackbone,
 )
+from judgeapp.features.recipes import RECIPE_VERSIONS
 from judgeapp.video.sampling import INTERVAL_END, NEAREST
 
 # torchvision's S3D_Weights.KINETICS400_V1.transforms(): VideoClassification's defaults.
@@ -114,6 +115,7 @@ TORCHVISION = Profile(
         "frames with Kinetics mean/std; ResNet-50 (IMAGENET1K_V2) on 224x224 crops with "
         "ImageNet mean/std"
     ),
+    recipe=RECIPE_VERSIONS["torchvision"],
     dynamic_builder=dynamic_builder(
         networks.s3d_features, preprocess.s3d_frame, KINETICS_S3D, networks.S3D_DIM, "S3D"
     ),
@@ -139,8 +141,7 @@ PAPER = Profile(
         "ResNet-50 (IMAGENET1K_V1) on the last frame of every second after a JPEG (quality 95) "
         "round trip, crops resized to 224x224 (PIL bilinear), mean = std = 0.5"
     ),
-    # 1: OpenCV resizing, samples from t = 0, I3D eps 1e-3. 2: as the authors' code.
-    recipe=2,
+    recipe=RECIPE_VERSIONS["paper"],
     sampling=INTERVAL_END,
     static_frame=preprocess.paper_static_frame,
     dynamic_builder=dynamic_builder(
