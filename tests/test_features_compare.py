@@ -84,9 +84,10 @@ def test_synthetic_folder_against_itself(synthetic) -> None:
             assert part.count_a == part.count_b == part.compared
             assert part.aligned_by == "index"  # no manifests
             assert part.mean_cosine == part.min_cosine == part.flat_cosine == 1.0
-            assert part.max_abs_diff == 0.0
+            assert part.max_abs_diff == 0.0 and part.norm_ratio == 1.0
     for summary in result.summary.values():
         assert summary.mean_cosine == 1.0 and summary.max_abs_diff == 0.0
+        assert summary.norm_ratio_min == summary.norm_ratio_max == 1.0
         assert summary.count_mismatches == 0
 
 
@@ -102,6 +103,7 @@ def test_perturbed_copy_reports_the_planted_differences(synthetic) -> None:
             assert part.min_cosine == pytest.approx(EXPECTED_COSINE, abs=2e-3)
             assert part.min_cosine <= part.mean_cosine < 0.99
             assert part.flat_cosine == pytest.approx(EXPECTED_COSINE, abs=5e-4)
+            assert part.norm_ratio == pytest.approx(1 / EXPECTED_COSINE, abs=5e-3)  # noise adds
             assert part.max_abs_diff <= NOISE + 1e-6 or part is by_name["vault_02"].static
     assert by_name["vault_02"].static.max_abs_diff == pytest.approx(SPIKE + NOISE, abs=1e-6)
     assert result.summary["static"].max_abs_diff_video == "vault_02"
@@ -124,6 +126,7 @@ def test_cosine_of_a_scaled_copy_is_one_and_of_an_opposite_minus_one() -> None:
     scaled = compare_stream(a, 3 * a)
     assert scaled.min_cosine == pytest.approx(1.0, abs=1e-9)
     assert scaled.max_abs_diff == pytest.approx(float(np.max(np.abs(2 * a))), rel=1e-6)
+    assert scaled.norm_ratio == pytest.approx(3.0, rel=1e-6)  # what cosine alone cannot show
     flipped = a.copy()
     flipped[2] = -flipped[2]
     result = compare_stream(a, flipped)
@@ -150,7 +153,8 @@ def test_table_and_json_output(synthetic, tmp_path: Path, capsys) -> None:
     assert summary["videos_compared"] == 3
     assert set(summary["static"]) == {
         "dim", "instances_compared", "mean_cosine", "min_cosine", "min_cosine_video",
-        "max_abs_diff", "max_abs_diff_video", "count_mismatches",
+        "max_abs_diff", "max_abs_diff_video", "norm_ratio_min", "norm_ratio_max",
+        "count_mismatches",
     }  # fmt: skip
     assert summary["static"]["max_abs_diff_video"] == "vault_02"
     assert summary["dynamic"]["count_mismatches"] == 1
@@ -177,7 +181,7 @@ def test_real_extraction_against_itself_and_a_copy_missing_a_frame(
     assert main(["features", "compare", str(extracted), str(extracted)]) == 0
     table = capsys.readouterr().out
     assert "profile torchvision, random backbones" in table
-    assert "warning: A was extracted with random backbone weights" in table
+    assert "warning: A and B were extracted with random backbone weights" in table
     result = compare_folders(extracted, extracted)
     (video,) = result.videos
     assert video.dynamic.count_a == 4 and video.static.count_a == 13  # 13 s at 5 fps, 1 fps

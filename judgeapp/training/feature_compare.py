@@ -52,6 +52,7 @@ class StreamComparison:
     min_cosine_instance: int | None  # its index in A
     flat_cosine: float | None  # cosine of the common parts flattened to one vector each
     max_abs_diff: float | None
+    norm_ratio: float | None  # |B| / |A| over the common parts: a scale error cosine cannot see
 
     @property
     def count_mismatch(self) -> bool:
@@ -76,6 +77,8 @@ class StreamSummary:
     min_cosine_video: str | None
     max_abs_diff: float | None
     max_abs_diff_video: str | None
+    norm_ratio_min: float | None  # the smallest and largest per-video |B| / |A|
+    norm_ratio_max: float | None
     count_mismatches: int  # videos whose instance counts differ
 
 
@@ -184,16 +187,16 @@ def compare_stream(
         idx_a = idx_b = np.arange(min(len(a), len(b)))
         aligned_by = BY_INDEX
     if len(idx_a) == 0:
-        return StreamComparison(len(a), len(b), 0, aligned_by, None, None, None, None, None)
+        return StreamComparison(len(a), len(b), 0, aligned_by, *[None] * 6)
     common_a = a[idx_a].astype(np.float64)
     common_b = b[idx_b].astype(np.float64)
     norm_a = np.linalg.norm(common_a, axis=1)
     norm_b = np.linalg.norm(common_b, axis=1)
     cosines = _cosine(np.einsum("nd,nd->n", common_a, common_b), norm_a, norm_b)
+    flat_norm_a = float(np.sqrt(np.sum(norm_a**2)))
+    flat_norm_b = float(np.sqrt(np.sum(norm_b**2)))
     flat = _cosine(
-        np.asarray(np.vdot(common_a, common_b)),
-        np.asarray(np.sqrt(np.sum(norm_a**2))),
-        np.asarray(np.sqrt(np.sum(norm_b**2))),
+        np.asarray(np.vdot(common_a, common_b)), np.asarray(flat_norm_a), np.asarray(flat_norm_b)
     )
     worst = int(np.argmin(cosines))
     return StreamComparison(
@@ -206,6 +209,7 @@ def compare_stream(
         min_cosine_instance=int(idx_a[worst]),
         flat_cosine=round(float(flat), _COSINE_DECIMALS),
         max_abs_diff=float(np.max(np.abs(common_a - common_b))),
+        norm_ratio=round(flat_norm_b / flat_norm_a, _COSINE_DECIMALS) if flat_norm_a else None,
     )
 
 
@@ -215,11 +219,12 @@ def summarize(videos: list[VideoComparison], stream: str, dim: int) -> StreamSum
     compared = [(name, part) for name, part in parts if part.compared]
     mismatches = sum(part.count_mismatch for _, part in parts)
     if not compared:
-        return StreamSummary(dim, 0, None, None, None, None, None, mismatches)
+        return StreamSummary(dim, 0, *[None] * 7, mismatches)
     total = sum(part.compared for _, part in compared)
     mean = sum(part.mean_cosine * part.compared for _, part in compared) / total
     min_name, min_part = min(compared, key=lambda item: item[1].min_cosine)
     max_name, max_part = max(compared, key=lambda item: item[1].max_abs_diff)
+    ratios = [part.norm_ratio for _, part in compared if part.norm_ratio is not None]
     return StreamSummary(
         dim=dim,
         instances_compared=total,
@@ -228,6 +233,8 @@ def summarize(videos: list[VideoComparison], stream: str, dim: int) -> StreamSum
         min_cosine_video=min_name,
         max_abs_diff=max_part.max_abs_diff,
         max_abs_diff_video=max_name,
+        norm_ratio_min=min(ratios, default=None),
+        norm_ratio_max=max(ratios, default=None),
         count_mismatches=mismatches,
     )
 
@@ -296,11 +303,13 @@ def _recipe_warnings(a: FolderInfo, b: FolderInfo) -> list[str]:
         )
     elif a.recipe is not None and b.recipe is not None and a.recipe != b.recipe:
         warnings.append(f"A was made with recipe {a.recipe} and B with recipe {b.recipe}")
-    for label, info in (("A", a), ("B", b)):
-        if info.pretrained is False:
-            warnings.append(
-                f"{label} was extracted with random backbone weights (--pretrained none)"
-            )
+    random = [label for label, info in (("A", a), ("B", b)) if info.pretrained is False]
+    if random:
+        warnings.append(
+            f"{' and '.join(random)} {'was' if len(random) == 1 else 'were'} extracted with "
+            "random backbone weights (--pretrained none): random backbones give nearly parallel "
+            "features for any input, so cosines near 1 mean little there"
+        )
     return warnings
 
 
@@ -367,8 +376,8 @@ def compare_folders(a_dir: str | Path, b_dir: str | Path) -> FeatureComparison:
     )
 
 
-def _figure(value: float | None, digits: int) -> str:
-    return "-" if value is None else f"{value:.{digits}f}"
+def _figure(value: float | None, spec: str) -> str:
+    return "-" if value is None else format(value, spec)
 
 
 def _counts(part: StreamComparison) -> str:
@@ -388,7 +397,9 @@ def _listed(names: list[str], shown: int = 10) -> str:
 def format_report(comparison: FeatureComparison) -> str:
     """The readable table: one row per video, then what is missing, the summary and warnings."""
     name_width = max(5, *(len(video.name) for video in comparison.videos))
-    stream_header = f"{'n A/B':>9} {'cos mean':>9} {'cos min':>9} {'cos all':>9} {'max|d|':>8}"
+    stream_header = (
+        f"{'n A/B':>9} {'cos mean':>9} {'cos min':>9} {'cos all':>9} {'max|d|':>8} {'|B|/|A|':>8}"
+    )
     lines = [
         f"A: {comparison.a.path} ({_videos(comparison.a.videos)}; {comparison.a.describe()})",
         f"B: {comparison.b.path} ({_videos(comparison.b.videos)}; {comparison.b.describe()})",
@@ -401,9 +412,9 @@ def format_report(comparison: FeatureComparison) -> str:
         for stream in STREAMS:
             part: StreamComparison = getattr(video, stream)
             cells.append(
-                f"{_counts(part):>9} {_figure(part.mean_cosine, 6):>9} "
-                f"{_figure(part.min_cosine, 6):>9} {_figure(part.flat_cosine, 6):>9} "
-                f"{_figure(part.max_abs_diff, 4):>8}"
+                f"{_counts(part):>9} {_figure(part.mean_cosine, '.6f'):>9} "
+                f"{_figure(part.min_cosine, '.6f'):>9} {_figure(part.flat_cosine, '.6f'):>9} "
+                f"{_figure(part.max_abs_diff, '.3g'):>8} {_figure(part.norm_ratio, '.4f'):>8}"
             )
         lines.append(f"{video.name:<{name_width}}  {cells[0]}  {cells[1]}")
     lines.append("")
@@ -425,7 +436,9 @@ def format_report(comparison: FeatureComparison) -> str:
             f"{stream} ({summary.dim}-d, {summary.instances_compared} instances): "
             f"mean cosine {summary.mean_cosine:.6f}, "
             f"min {summary.min_cosine:.6f} ({summary.min_cosine_video}), "
-            f"max abs diff {summary.max_abs_diff:.4f} ({summary.max_abs_diff_video}), "
+            f"max abs diff {summary.max_abs_diff:.3g} ({summary.max_abs_diff_video}), "
+            f"|B|/|A| {_figure(summary.norm_ratio_min, '.4f')}-"
+            f"{_figure(summary.norm_ratio_max, '.4f')}, "
             f"counts differ in {_videos(summary.count_mismatches)}"
         )
     lines.extend(f"warning: {warning}" for warning in comparison.warnings)
