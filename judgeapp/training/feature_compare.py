@@ -192,12 +192,11 @@ def compare_stream(
     common_b = b[idx_b].astype(np.float64)
     norm_a = np.linalg.norm(common_a, axis=1)
     norm_b = np.linalg.norm(common_b, axis=1)
-    cosines = _cosine(np.einsum("nd,nd->n", common_a, common_b), norm_a, norm_b)
+    dots = np.einsum("nd,nd->n", common_a, common_b)
+    cosines = _cosine(dots, norm_a, norm_b)
     flat_norm_a = float(np.sqrt(np.sum(norm_a**2)))
     flat_norm_b = float(np.sqrt(np.sum(norm_b**2)))
-    flat = _cosine(
-        np.asarray(np.vdot(common_a, common_b)), np.asarray(flat_norm_a), np.asarray(flat_norm_b)
-    )
+    flat = _cosine(np.asarray(np.sum(dots)), np.asarray(flat_norm_a), np.asarray(flat_norm_b))
     worst = int(np.argmin(cosines))
     return StreamComparison(
         count_a=len(a),
