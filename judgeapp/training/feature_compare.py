@@ -307,7 +307,7 @@ def _recipe_warnings(a: FolderInfo, b: FolderInfo) -> list[str]:
         warnings.append(
             f"{' and '.join(random)} {'was' if len(random) == 1 else 'were'} extracted with "
             "random backbone weights (--pretrained none): random backbones give nearly parallel "
-            "features for any input, so cosines near 1 mean little there"
+            "features even for different videos, so cosines near 1 mean little there"
         )
     return warnings
 
