@@ -217,7 +217,10 @@ def test_real_extraction_against_itself_and_a_copy_missing_a_frame(
     (bare / "manifest.json").unlink()
     (video,) = compare_folders(bare, extracted).videos
     assert video.static.aligned_by == "index" and video.static.max_abs_diff == 0.0
-    assert compare_folders(bare, extracted).a.describe() == "no manifest"
+    assert main(["features", "compare", str(bare), str(extracted)]) == 0
+    table = capsys.readouterr().out
+    assert f"A: {bare} (1 video; no manifest)" in table
+    assert "A has no manifest, so it is taken for the authors' 'paper' features" in table
 
 
 def _error(argv: list[str], capsys) -> str:

@@ -28,6 +28,7 @@ from judgeapp.training.feature_set import (
 from judgeapp.video import DYNAMIC_FPS, SEGMENT_FRAMES, STATIC_FPS
 
 SCHEMA = "judgeapp.features-compare/1"
+AUTHORS_PROFILE = "paper"  # what features without a manifest are taken for (training.runs)
 STREAMS = ("dynamic", "static")
 BY_INDEX = "index"
 BY_TIME = "time"
@@ -302,6 +303,13 @@ def _recipe_warnings(a: FolderInfo, b: FolderInfo) -> list[str]:
         )
     elif a.recipe is not None and b.recipe is not None and a.recipe != b.recipe:
         warnings.append(f"A was made with recipe {a.recipe} and B with recipe {b.recipe}")
+    for label, bare, other, info in (("A", a, "B", b), ("B", b, "A", a)):
+        if not bare.manifest and info.profile and info.profile != AUTHORS_PROFILE:
+            warnings.append(
+                f"{label} has no manifest, so it is taken for the authors' '{AUTHORS_PROFILE}' "
+                f"features (as `judgeapp train` does), but {other} holds '{info.profile}' "
+                f"features: extract with --profile {AUTHORS_PROFILE} to compare like with like"
+            )
     random = [label for label, info in (("A", a), ("B", b)) if info.pretrained is False]
     if random:
         warnings.append(
