@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from judgeapp.cli import main
-from judgeapp.training.feature_compare import SCHEMA, compare_folders, compare_stream
+from judgeapp.training.feature_compare import SCHEMA, compare_folders, compare_stream, pair_by_time
 
 EXTRACT_OPTIONS = ["--pretrained", "none", "--device", "cpu", "--detector", "hog"]
 NOISE = 0.3  # uniform in [-NOISE, NOISE] on features of magnitude 1 in every dimension
@@ -132,6 +132,51 @@ def test_cosine_of_a_scaled_copy_is_one_and_of_an_opposite_minus_one() -> None:
     result = compare_stream(a, flipped)
     assert result.min_cosine == pytest.approx(-1.0, abs=1e-9) and result.min_cosine_instance == 2
     assert result.mean_cosine == pytest.approx(3 / 5, abs=1e-9)
+
+
+def test_pairing_by_time_skips_what_only_one_side_sampled() -> None:
+    # 1 fps samples at t = 0, 1, 2, ... against the last frame of each second at 25 fps (0.96,
+    # 1.96, ...), where B also lost the frame at 2.96 s.
+    times_a = np.arange(6.0)
+    times_b = np.array([0.96, 1.96, 3.96, 4.96])
+    idx_a, idx_b = pair_by_time(times_a, times_b, tolerance_s=0.5)
+    assert idx_a.tolist() == [1, 2, 4, 5] and idx_b.tolist() == [0, 1, 2, 3]
+    rng = np.random.default_rng(5)
+    a = rng.normal(size=(6, 8))
+    b = a[[1, 2, 4, 5]]
+    part = compare_stream(a, b, times_a, times_b, 0.5)
+    assert (part.aligned_by, part.compared, part.max_abs_diff) == ("time", 4, 0.0)
+    assert compare_stream(a, b).max_abs_diff > 0.5  # by position the pairs are wrong
+
+
+def test_manifests_profile_and_recipe_shown_and_differences_warned(
+    synthetic, tmp_path: Path, capsys
+) -> None:
+    a, _ = synthetic
+    folders = {}
+    for label, manifest in (
+        ("paper_r2", {"profile": "paper", "recipe": 2, "pretrained": True}),
+        ("paper_r1", {"profile": "paper", "recipe": 1, "pretrained": True}),
+        ("torchvision", {"profile": "torchvision", "pretrained": True}),
+    ):
+        folders[label] = tmp_path / label
+        shutil.copytree(a, folders[label])
+        (folders[label] / "manifest.json").write_text(json.dumps({**manifest, "videos": {}}))
+    assert main(["features", "compare", str(folders["paper_r2"]), str(folders["paper_r1"])]) == 0
+    table = capsys.readouterr().out
+    assert "(4 videos; profile paper, recipe 2)" in table
+    assert "warning: A was made with recipe 2 and B with recipe 1" in table
+    result = compare_folders(folders["paper_r2"], folders["torchvision"])
+    assert (result.a.profile, result.a.recipe, result.a.pretrained) == ("paper", 2, True)
+    assert result.b.recipe is None
+    assert result.warnings == [
+        "A holds 'paper' features and B 'torchvision': different recipes, "
+        "so the features are not expected to agree"
+    ]
+    assert compare_folders(a, folders["paper_r2"]).warnings == []  # no manifest: the authors'
+    assert "A has no manifest" in compare_folders(a, folders["torchvision"]).warnings[0]
+    # The manifests list no instance times for these videos: paired by position.
+    assert {v.static.aligned_by for v in result.videos} == {"index"}
 
 
 def test_table_and_json_output(synthetic, tmp_path: Path, capsys) -> None:
