@@ -74,7 +74,7 @@ def extract_features(
     device = resolve_device(options.device)
     detector = build_detector(options, device)
     cache = FeatureCache()
-    key = CacheKey(info.sha256, profile.name, options.pretrained, detector.name)
+    key = CacheKey.of(info.sha256, profile, options.pretrained, detector.name)
     if options.use_cache and (cached := cache.load(key)) is not None:
         progress(Progress("cache", 1, 1))
         return cached

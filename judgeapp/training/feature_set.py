@@ -135,6 +135,12 @@ def read_manifest(root: str | Path) -> dict | None:
     return manifest
 
 
+def manifest_recipe(manifest: dict) -> int:
+    """The recipe version a manifest records; manifests from before versions existed are 1."""
+    recipe = manifest.get("recipe", 1)
+    return recipe if isinstance(recipe, int) and not isinstance(recipe, bool) else -1
+
+
 def manifest_profile(root: str | Path) -> str | None:
     """The feature profile a folder's manifest names (None without a manifest)."""
     manifest = read_manifest(root)
