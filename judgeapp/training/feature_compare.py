@@ -23,6 +23,7 @@ from judgeapp.training.feature_set import (
     STATIC_DIR,
     _load_matrix,
     feature_paths,
+    manifest_recipe,
     read_manifest,
 )
 from judgeapp.video import DYNAMIC_FPS, SEGMENT_FRAMES, STATIC_FPS
@@ -91,7 +92,7 @@ class FolderInfo:
     videos: int
     manifest: bool
     profile: str | None = None
-    recipe: str | int | None = None
+    recipe: int | None = None  # the recipe version (manifests from before versions: 1)
     pretrained: bool | None = None
 
     def describe(self) -> str:
@@ -267,14 +268,14 @@ def _folder_info(root: Path, videos: int, manifest: dict | None) -> FolderInfo:
     if manifest is None:
         return FolderInfo(str(root), videos, False)
     profile = manifest.get("profile")
-    recipe = manifest.get("recipe")
+    recipe = manifest_recipe(manifest)
     pretrained = manifest.get("pretrained")
     return FolderInfo(
         str(root),
         videos,
         True,
         profile if isinstance(profile, str) else None,
-        recipe if isinstance(recipe, str | int) and not isinstance(recipe, bool) else None,
+        recipe if recipe >= 0 else None,
         pretrained if isinstance(pretrained, bool) else None,
     )
 
