@@ -3,7 +3,7 @@
 This is how a user checks their own extraction against released features before trusting a
 head trained on those: per video and stream, the instance counts in each folder and, over the
 instances both hold, the per-instance cosine similarity (mean and minimum), the cosine of the
-whole common part flattened, and the largest absolute difference.
+whole common part flattened, the largest absolute difference and the ratio of the norms.
 
 Instances are paired by position (the first min(N_A, N_B) of each), or by time when both folders
 have a `judgeapp extract` manifest listing each instance's time: then a frame that one folder
