@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import numpy as np
 import torch
 
 from judgeapp.analysis.device import resolve_device
@@ -19,6 +18,7 @@ from judgeapp.features.cache import CacheKey, FeatureCache
 from judgeapp.features.profiles import Profile, get_profile
 from judgeapp.features.video_features import VideoFeatures
 from judgeapp.model import ActionNet, ModelCard, card_is_calibrated
+from judgeapp.model.predict import VideoScore, score_video
 from judgeapp.video import probe
 from judgeapp.weights import load_state_dict, resolve
 
@@ -97,17 +97,24 @@ def extract_features(
     return features
 
 
-def score_features(
-    features: VideoFeatures, head: ActionNet, card: ModelCard
-) -> tuple[float, np.ndarray, np.ndarray]:
-    """Run the head on one video's features: (score in the card's units, both attentions)."""
-    head.eval()
-    with torch.inference_mode():
-        dynamic = torch.from_numpy(features.dynamic).float().unsqueeze(0)
-        static = torch.from_numpy(features.static).float().unsqueeze(0)
-        out = head(dynamic, static)
-    score = float(out.score[0]) * card.score_max
-    return score, out.dynamic_attention[0].numpy(), out.static_attention[0].numpy()
+def score_features(features: VideoFeatures, head: ActionNet, card: ModelCard) -> VideoScore:
+    """Run the head on one video's features: `model.predict.score_video`, the path `evaluate`
+    takes too, through the window the head's card records."""
+    return score_video(head, card, features.dynamic, features.static)
+
+
+def window_warning(scored: VideoScore, features: VideoFeatures) -> str | None:
+    """Say so when the head saw only part of the video (its card's centred window)."""
+    segments, frames = len(features.dynamic), len(features.static)
+    if scored.window_segments >= segments and scored.window_frames >= frames:
+        return None
+    start_s = float(features.segment_start_s[scored.dynamic_start])
+    end_s = float(features.segment_end_s[scored.dynamic_start + scored.window_segments - 1])
+    return (
+        f"the model scores the centred window it was trained on: {scored.window_segments} of "
+        f"{segments} segments ({start_s:.1f}-{end_s:.1f} s) and {scored.window_frames} of "
+        f"{frames} athlete frames; moments outside it have no weight"
+    )
 
 
 def analyze(
@@ -132,11 +139,14 @@ def analyze(
     features = extract_features(video_path, opts, progress, cancel, info=info, clock=clock)
     cancel.raise_if_cancelled()
     head_start = time.perf_counter()
-    score, dyn_att, stat_att = score_features(features, head, card)
+    scored = score_features(features, head, card)
+    dyn_att, stat_att = scored.dynamic_attention, scored.static_attention
     head_s = time.perf_counter() - head_start
     progress(Progress("head", 1, 1))
     calibrated = card_is_calibrated(card, backbones_pretrained=options.pretrained)
     warnings = list(features.warnings)
+    if (note := window_warning(scored, features)) is not None:
+        warnings.append(note)
     if not options.pretrained:
         warnings.append("backbones have random weights (--pretrained none): score not calibrated")
     if not card.trained:
@@ -154,7 +164,7 @@ def analyze(
             profile=profile_name,
             calibrated=calibrated,
         ),
-        score=min(max(score, 0.0), float(card.score_max)),
+        score=scored.score,
         dynamic=[
             SegmentWeight(float(s), float(e), float(w))
             for s, e, w in zip(
