@@ -46,7 +46,11 @@ def build_backbones(profile: Profile, options: AnalysisOptions, device: str):
     half = device == "cuda"
     if options.pretrained:
         dynamic_sd = load_state_dict(profile.dynamic_weights, allow_download=options.allow_download)
-        static_sd = load_state_dict(profile.static_weights, allow_download=options.allow_download)
+        static_sd = (
+            load_state_dict(profile.static_weights, allow_download=options.allow_download)
+            if profile.static_weights
+            else None
+        )
     else:
         dynamic_sd = static_sd = None
     torch.manual_seed(_RANDOM_SEED)
@@ -57,7 +61,10 @@ def build_backbones(profile: Profile, options: AnalysisOptions, device: str):
 
 
 def build_detector(options: AnalysisOptions, device: str):
-    """YOLO when its weights are installed (or asked for), else OpenCV's HOG; or none."""
+    """YOLO when its weights are installed (or asked for), else OpenCV's HOG; or none (and
+    always none for a profile without a static stream: nothing would use the boxes)."""
+    if not get_profile(options.profile or DEFAULT_PROFILE).has_static:
+        return make_detector("none")
     if options.detector in ("hog", "none"):
         return make_detector(options.detector)
     try:

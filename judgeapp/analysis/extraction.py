@@ -141,6 +141,12 @@ def extract_video_features(
     cancel = cancel or CancelToken()
     clock = clock or StageClock()
     profile = get_profile(profile_name)
+    if not profile.has_static:  # `vst`: 32-frame clips at 25 fps, no static stream
+        from judgeapp.analysis.clip_extraction import extract_clip_features
+
+        return extract_clip_features(
+            path, info, profile, dynamic_backbone, progress, cancel, segments_per_batch, clock
+        )
     plan = plan_sampling(info.duration_s, profile.sampling)
     if plan.segments == 0:
         raise VideoError(

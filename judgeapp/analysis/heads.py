@@ -62,7 +62,9 @@ def load_head(
     if model == RANDOM:
         name = profile or default_profile
         dynamic_dim, static_dim = dims_for(name)
-        head, card = random_head(name, dynamic_dim, static_dim, seed=0)
+        # A profile without a static stream (static_dim 0) gets the GDLT head, which needs none.
+        kind = "gdlt" if static_dim == 0 else "actionnet"
+        head, card = random_head(name, dynamic_dim, static_dim, seed=0, kind=kind)
         return head, card, name
     model = str(head_path(model, profile))
     head, card = load_checkpoint(model)

@@ -169,7 +169,7 @@ def _names_for_download(args: argparse.Namespace) -> list[str]:
         from judgeapp.features.profiles import get_profile  # imports torch: only when needed
     for profile_name in args.profile:
         profile = get_profile(profile_name)
-        names += [profile.dynamic_weights, profile.static_weights]
+        names += [n for n in (profile.dynamic_weights, profile.static_weights) if n]
     if not names:
         args.models_usage("name files to download, or give --all or --profile")
     for name in names:

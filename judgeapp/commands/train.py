@@ -144,6 +144,15 @@ def add_protocol_options(parser: argparse.ArgumentParser) -> None:
         help="train K seeds (seed, seed+1, ...) and report mean and std",
     )
     head = parser.add_argument_group("head (defaults: the paper)")
+    head.add_argument(
+        "--head",
+        choices=["actionnet", "gdlt"],
+        default="actionnet",
+        help="actionnet (default) or gdlt: GDLT's head and its published protocol (epochs "
+        "ball 250, clubs 400, hoop 500, ribbon 150; lr 0.01 cosine, MSE + triplet, 68-clip "
+        "crops, whole videos scored); of the options above it takes --epochs, --batch-size, "
+        "--val-fraction, --seed(s) and --lr-attention (its one learning rate) when given",
+    )
     head.add_argument("--adjacency", choices=["feature", "temporal"], default="feature")
     head.add_argument("--kernel-scale", type=float, default=1.0)
     head.add_argument("--streams", choices=["both", "dynamic", "static"], default="both")
@@ -201,9 +210,16 @@ def head_options(args: argparse.Namespace) -> dict:
 def train_config(args: argparse.Namespace, routine: str, seed: int, head: dict):
     """The TrainConfig the options ask for."""
     from judgeapp.core.errors import JudgeappError
-    from judgeapp.training.protocol import TrainConfig, paper_epochs
+    from judgeapp.training.protocol import TrainConfig, gdlt_config, paper_epochs
 
     try:
+        if getattr(args, "head", "actionnet") == "gdlt":
+            changes = {"batch_size": args.batch_size, "val_fraction": args.val_fraction}
+            if args.epochs:
+                changes["epochs"] = args.epochs
+            if args.lr_attention != 0.01:
+                changes["lr_attention"] = args.lr_attention
+            return gdlt_config(routine, seed, **changes)
         return TrainConfig(
             epochs=args.epochs or paper_epochs(routine),
             batch_size=args.batch_size,
@@ -322,7 +338,8 @@ def run(args: argparse.Namespace) -> int:
             config = train_config(args, routine, seed, head)
             label = f"{routine} seed {seed}"
             print(
-                f"{label}: {len(train_set)} videos, {config.epochs} epochs, batch "
+                f"{label}: {config.head_kind} head, {len(train_set)} videos, {config.epochs} "
+                f"epochs, batch "
                 f"{config.batch_size}, windows {config.segments or 'all'}/"
                 f"{config.frames or 'all'}, device {device}",
                 file=sys.stderr,

@@ -13,7 +13,7 @@ import numpy as np
 from torch import nn
 
 from judgeapp.core.errors import JudgeappError
-from judgeapp.features import networks, preprocess
+from judgeapp.features import networks, preprocess, swin
 from judgeapp.features.backbones import (
     HALF_RANGE,
     IMAGENET,
@@ -27,6 +27,10 @@ from judgeapp.video.sampling import INTERVAL_END, NEAREST
 
 # torchvision's S3D_Weights.KINETICS400_V1.transforms(): VideoClassification's defaults.
 KINETICS_S3D = Normalization(mean=(0.43216, 0.394666, 0.37645), std=(0.22803, 0.22145, 0.216989))
+
+# How a profile cuts the dynamic stream (Profile.clips).
+SEGMENTS = "segments"
+GDLT_CLIPS = "gdlt"
 
 DynamicBuilder = Callable[[dict | None, str, bool], DynamicBackbone]
 StaticBuilder = Callable[[dict | None, str, bool], StaticBackbone]
@@ -42,19 +46,29 @@ class Profile:
     never mixed with new ones (feature cache keys, extract manifests).
     sampling: which frame stands for each sample (judgeapp.video.sampling's rules).
     static_frame: what happens to a 1 fps frame before detection and cropping.
+    clips: SEGMENTS (16-frame segments of 5 fps samples, ACTION-NET) or GDLT_CLIPS (32-frame
+    clips of every 25 fps frame, trimmed evenly at both ends; features.swin).
+    A profile without a static stream has static_weights / static_builder None and
+    static_dim 0: its features have no static rows at all (nothing is faked).
     """
 
     name: str
     dynamic_dim: int
     static_dim: int
     dynamic_weights: str
-    static_weights: str
+    static_weights: str | None
     description: str
     dynamic_builder: DynamicBuilder
-    static_builder: StaticBuilder
+    static_builder: StaticBuilder | None
     recipe: int = 1
     sampling: str = NEAREST
     static_frame: Callable[[np.ndarray], np.ndarray] = preprocess.keep_frame
+    clips: str = SEGMENTS
+
+    @property
+    def has_static(self) -> bool:
+        """Whether the profile has a static (athlete crop) stream."""
+        return self.static_builder is not None
 
     @property
     def recipe_id(self) -> str:
@@ -69,8 +83,11 @@ class Profile:
 
     def build_static(
         self, state_dict: dict | None, device: str = "cpu", half: bool = False
-    ) -> StaticBackbone:
-        """The static backbone with these weights (None: random, seeded by the caller)."""
+    ) -> StaticBackbone | None:
+        """The static backbone with these weights (None: random, seeded by the caller); None
+        for a profile without a static stream."""
+        if self.static_builder is None:
+            return None
         return self.static_builder(state_dict, device, half)
 
 
@@ -156,7 +173,28 @@ PAPER = Profile(
     ),
 )
 
-PROFILES: dict[str, Profile] = {p.name: p for p in (TORCHVISION, PAPER)}
+VST = Profile(
+    name="vst",
+    dynamic_dim=swin.SWIN_DIM,
+    static_dim=0,
+    dynamic_weights="swin3d_b_kinetics600_22k",
+    static_weights=None,
+    description=(
+        "GDLT's recipe (CVPR 2022): Video Swin-B (Kinetics-600, ImageNet-22k; torchvision "
+        "swin3d_b with the official weights) on every frame at 25 fps, non-overlapping 32-frame "
+        "clips trimmed evenly at both ends, short side resized to 256, centre 224x300 squeezed "
+        "to 224x224 (PIL bilinear), ImageNet mean/std; final LayerNorm averaged over time and "
+        "space (1024-d). Dynamic stream only"
+    ),
+    recipe=RECIPE_VERSIONS["vst"],
+    clips=GDLT_CLIPS,
+    dynamic_builder=dynamic_builder(
+        swin.swin3d_b_features, swin.vst_frame, IMAGENET, swin.SWIN_DIM, "Video Swin-B"
+    ),
+    static_builder=None,
+)
+
+PROFILES: dict[str, Profile] = {p.name: p for p in (TORCHVISION, PAPER, VST)}
 
 
 def get_profile(name: str) -> Profile:

@@ -14,7 +14,13 @@ RECIPE_VERSIONS: dict[str, int] = {
     # 2: the authors' code (docs/training.md): eps 1e-5, PIL bilinear resizing, last frame of
     #    each 0.2 s / 1 s interval, JPEG round trip of the 1 fps frames.
     "paper": 2,
+    # 1: GDLT's rg_swintx.py (features/swin.py); 25 fps by nearest frame for other rates.
+    "vst": 1,
 }
+
+
+# Profiles whose features have a dynamic stream only (no athlete crops).
+DYNAMIC_ONLY_PROFILES = frozenset({"vst"})
 
 
 def current_recipe(profile: str) -> int | None:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from judgeapp.model.config import HeadConfig
+from judgeapp.model.gdlt_config import GDLTConfig, head_config_from_dict
 
 CARD_FORMAT_VERSION = 1
 TARGETS = ("total", "difficulty", "execution")
@@ -66,7 +67,7 @@ class ModelCard:
             raise ValueError(f"model card score_max must be positive, not {self.score_max!r}")
         object.__setattr__(self, "score_max", float(self.score_max))
         _check_type("head", self.head, dict)
-        HeadConfig.from_dict(self.head)
+        head_config_from_dict(self.head)
         _check_type("protocol", self.protocol, dict)
         for name in ("val_spearman", "test_spearman"):
             value = getattr(self, name)
@@ -80,8 +81,9 @@ class ModelCard:
         _check_type("trained", self.trained, bool)
 
     @property
-    def head_config(self) -> HeadConfig:
-        return HeadConfig.from_dict(self.head)
+    def head_config(self) -> HeadConfig | GDLTConfig:
+        """ACTION-NET's configuration, or GDLT's when the head dict says `"kind": "gdlt"`."""
+        return head_config_from_dict(self.head)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

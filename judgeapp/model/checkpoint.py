@@ -16,13 +16,15 @@ from safetensors.torch import save_file
 from judgeapp.core.errors import CheckpointError
 from judgeapp.core.files import atomic_path
 from judgeapp.model.card import ModelCard
+from judgeapp.model.gdlt import GDLTHead
+from judgeapp.model.gdlt_config import GDLTConfig
 from judgeapp.model.head import ActionNet
 from judgeapp.model.header import CARD_KEY, card_from_metadata, check_file_kind, one_line
 
 __all__ = ["CARD_KEY", "load_checkpoint", "random_head", "save_checkpoint"]
 
 
-def save_checkpoint(path: str | Path, model: ActionNet, card: ModelCard) -> ModelCard:
+def save_checkpoint(path: str | Path, model: ActionNet | GDLTHead, card: ModelCard) -> ModelCard:
     """Write the head's weights and its card to `path` atomically; return the card written.
 
     The card's `head` is set from the model's own configuration, so they cannot disagree.
@@ -39,7 +41,7 @@ def save_checkpoint(path: str | Path, model: ActionNet, card: ModelCard) -> Mode
 
 def load_checkpoint(
     path: str | Path, device: str | torch.device = "cpu"
-) -> tuple[ActionNet, ModelCard]:
+) -> tuple[ActionNet | GDLTHead, ModelCard]:
     """Read a head checkpoint; returns the head (in eval mode, on `device`) and its card.
 
     Raises CheckpointError, one line naming the file, for a missing, empty, truncated or
@@ -56,12 +58,19 @@ def load_checkpoint(
         raise CheckpointError(f"{path}: not a readable safetensors file ({reason})") from None
     card = card_from_metadata(path, metadata)
     try:
-        model = ActionNet.from_config(card.head_config)
+        model = head_from_config(card.head_config)
     except (ValueError, TypeError) as exc:
         raise CheckpointError(f"{path}: invalid model card ({one_line(exc)})") from None
     state = _matching_state(path, model, tensors)
     model.load_state_dict(state, strict=True)
     return model.to(device).eval(), card
+
+
+def head_from_config(config) -> ActionNet | GDLTHead:
+    """The network a card's head configuration describes (ACTION-NET or GDLT)."""
+    if isinstance(config, GDLTConfig):
+        return GDLTHead.from_config(config)
+    return ActionNet.from_config(config)
 
 
 def random_head(
@@ -72,11 +81,16 @@ def random_head(
     routine: str = "unknown",
     target: str = "total",
     score_max: float = 25.0,
-) -> tuple[ActionNet, ModelCard]:
-    """An untrained paper head with seeded random weights, and a card that says so."""
+    kind: str = "actionnet",
+) -> tuple[ActionNet | GDLTHead, ModelCard]:
+    """An untrained head with seeded random weights, and a card that says so: the paper's
+    ACTION-NET, or GDLT (kind "gdlt", the dynamic stream only; static_dim is then unused)."""
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
-        model = ActionNet(dynamic_dim=dynamic_dim, static_dim=static_dim)
+        if kind == "gdlt":
+            model = GDLTHead(dynamic_dim=dynamic_dim)
+        else:
+            model = ActionNet(dynamic_dim=dynamic_dim, static_dim=static_dim)
     card = ModelCard(
         name=f"random-{profile}-seed{seed}",
         head=model.config.to_dict(),
@@ -93,7 +107,7 @@ def random_head(
 
 
 def _matching_state(
-    path: Path, model: ActionNet, tensors: dict[str, torch.Tensor]
+    path: Path, model: ActionNet | GDLTHead, tensors: dict[str, torch.Tensor]
 ) -> dict[str, torch.Tensor]:
     """The file's tensors, checked against the head's own names, shapes and dtypes."""
     expected = model.state_dict()
@@ -117,7 +131,7 @@ def _matching_state(
                 f"{path}: weights do not match the card's head: {name} is "
                 f"{list(tensor.shape)}, expected {list(reference.shape)}"
             )
-        if not tensor.is_floating_point():
+        if not tensor.is_floating_point() and reference.is_floating_point():
             raise CheckpointError(f"{path}: {name} holds {tensor.dtype}, not floating point")
         if not bool(torch.isfinite(tensor).all()):
             raise CheckpointError(f"{path}: {name} holds NaN or infinite values")

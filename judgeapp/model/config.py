@@ -40,7 +40,13 @@ class HeadConfig:
     def __post_init__(self) -> None:
         for name in ("dynamic_dim", "static_dim"):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            # 0 only for a static stream the head does not use (a dynamic-only profile).
+            unused = name == "static_dim" and "static" not in tuple(self.streams)
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int)
+                or value < (0 if unused else 1)
+            ):
                 raise ValueError(f"{name} must be a positive integer, not {value!r}")
         if self.adjacency not in ADJACENCIES:
             raise ValueError(f"adjacency must be one of {ADJACENCIES}, not {self.adjacency!r}")

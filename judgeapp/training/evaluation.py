@@ -51,10 +51,12 @@ def check_profile(card: ModelCard, features_profile: str | None, model_path: str
 def check_dims(model: ActionNet, data: FeatureSet, model_path: str | Path) -> None:
     """Refuse features whose sizes differ from the head's inputs."""
     config = model.config
-    if (data.dynamic_dim, data.static_dim) != (config.dynamic_dim, config.static_dim):
+    # A stream the head does not use (GDLT's or a dynamic-only ACTION-NET's static) may differ.
+    static_dim = config.static_dim if "static" in config.streams else data.static_dim
+    if (data.dynamic_dim, data.static_dim) != (config.dynamic_dim, static_dim):
         raise JudgeappError(
             f"{model_path}: the head expects {config.dynamic_dim}-d dynamic and "
-            f"{config.static_dim}-d static features, the feature set has "
+            f"{static_dim}-d static features, the feature set has "
             f"{data.dynamic_dim}-d and {data.static_dim}-d"
         )
 

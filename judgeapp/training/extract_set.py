@@ -30,6 +30,7 @@ from judgeapp.core.files import atomic_path, write_text_atomic
 from judgeapp.core.progress import CancelToken, Progress, ProgressCallback
 from judgeapp.features.cache import CacheKey, FeatureCache
 from judgeapp.features.profiles import get_profile
+from judgeapp.features.swin import CLIP_FPS, CLIP_FRAMES
 from judgeapp.features.video_features import VideoFeatures
 from judgeapp.training.feature_set import (
     DYNAMIC_DIR,
@@ -56,10 +57,18 @@ def package_versions() -> dict[str, str | None]:
     return versions
 
 
-def sampling_description(rule: str) -> dict:
-    """How both streams sample a video (DESIGN.md), recorded in the manifest."""
+def sampling_description(profile) -> dict:
+    """How the profile's streams sample a video (DESIGN.md), recorded in the manifest."""
+    if not profile.has_static:
+        return {
+            "rule": "every frame at 25 fps (nearest decoded frame to k / 25 s)",
+            "dynamic_fps": CLIP_FPS,
+            "segment_frames": CLIP_FRAMES,
+            "trim": "frames that do not fill a clip dropped evenly at both ends",
+            "static": "none: this profile has no static stream",
+        }
     return {
-        "rule": rule,
+        "rule": profile.sampling,
         "dynamic_fps": DYNAMIC_FPS,
         "segment_frames": SEGMENT_FRAMES,
         "static_fps": STATIC_FPS,
@@ -162,6 +171,7 @@ class FeatureSetWriter:
 
     def __init__(self, root: Path, profile: str, pretrained: bool) -> None:
         self.root = root
+        self.has_static = get_profile(profile).has_static
         path = root / MANIFEST
         if path.is_file():
             try:
@@ -176,7 +186,7 @@ class FeatureSetWriter:
                 "recipe": get_profile(profile).recipe,
                 "pretrained": pretrained,
                 "profile_description": get_profile(profile).description,
-                "sampling": sampling_description(get_profile(profile).sampling),
+                "sampling": sampling_description(get_profile(profile)),
                 "videos": {},
                 "failed": {},
             }
@@ -218,12 +228,17 @@ class FeatureSetWriter:
         """Listed in the manifest, with both feature files present."""
         if name not in self.manifest["videos"]:
             return False
-        return all(p.is_file() for p in feature_paths(self.root, name))
+        return all(p.is_file() for p in self._paths(name))
+
+    def _paths(self, name: str) -> tuple:
+        """The feature files of `name`: both streams', or the dynamic one alone."""
+        paths = feature_paths(self.root, name)
+        return paths if self.has_static else paths[:1]
 
     def add(self, name: str, features: VideoFeatures, entry: dict) -> None:
         """Write both feature files, then the manifest that lists them."""
-        dynamic_path, static_path = feature_paths(self.root, name)
-        for path, array in ((dynamic_path, features.dynamic), (static_path, features.static)):
+        arrays = (features.dynamic, features.static)
+        for path, array in zip(self._paths(name), arrays, strict=False):
             with atomic_path(path, suffix=".npy") as tmp:
                 with open(tmp, "wb") as fh:
                     np.save(fh, np.ascontiguousarray(array, dtype=np.float32), allow_pickle=False)

@@ -1,5 +1,9 @@
 """Features in the authors' layout: `DIR/dynamic_feat/NAME.npy` [N, Dd], `DIR/static_feat/NAME.npy`
 [M, Ds], and the optional `DIR/manifest.json` that `judgeapp extract` writes beside them.
+
+Dynamic-only features (the `vst` profile) have no static stream at all: either `dynamic_feat/`
+without `static_feat/` under a manifest whose profile has no static stream, or GDLT's released
+layout, one `DIR/NAME.npy` [N, 1024] per video. Their static arrays are empty ([0, 0]).
 """
 
 from __future__ import annotations
@@ -99,6 +103,8 @@ def load_feature_set(root: str | Path, labels: list[Label]) -> FeatureSet:
     root = Path(root)
     if not root.is_dir():
         raise JudgeappError(f"{root}: feature folder not found")
+    if dynamic_only_layout(root):
+        return _load_dynamic_only(root, labels)
     for sub in (DYNAMIC_DIR, STATIC_DIR):
         if not (root / sub).is_dir():
             raise JudgeappError(
@@ -119,6 +125,45 @@ def load_feature_set(root: str | Path, labels: list[Label]) -> FeatureSet:
         dynamic.append(_load_matrix(dyn_path, dynamic[0].shape[1] if dynamic else None))
         static.append(_load_matrix(stat_path, static[0].shape[1] if static else None))
     return FeatureSet(list(labels), dynamic, static)
+
+
+def no_static() -> np.ndarray:
+    """A video's static features when its profile has no static stream."""
+    return np.zeros((0, 0), dtype=np.float32)
+
+
+def dynamic_only_layout(root: Path) -> bool:
+    """GDLT's layout (NAME.npy files, no dynamic_feat/), or dynamic_feat/ alone under a
+    manifest whose profile has no static stream."""
+    if not (root / DYNAMIC_DIR).is_dir():
+        return any(root.glob("*.npy"))
+    if (root / STATIC_DIR).is_dir():
+        return False
+    manifest = read_manifest(root)
+    if manifest is None:
+        return False
+    from judgeapp.features.recipes import DYNAMIC_ONLY_PROFILES
+
+    return manifest.get("profile") in DYNAMIC_ONLY_PROFILES
+
+
+def dynamic_path(root: Path, name: str) -> Path:
+    """A dynamic-only video's feature file under `root` (either layout)."""
+    sub = root / DYNAMIC_DIR
+    return (sub if sub.is_dir() else root) / f"{name}.npy"
+
+
+def _load_dynamic_only(root: Path, labels: list[Label]) -> FeatureSet:
+    paths = [dynamic_path(root, label.name) for label in labels]
+    missing = [p for p in paths if not p.is_file()]
+    if missing:
+        shown = ", ".join(str(p.relative_to(root)) for p in missing[:_SHOWN_MISSING])
+        more = f" and {len(missing) - _SHOWN_MISSING} more" if len(missing) > _SHOWN_MISSING else ""
+        raise JudgeappError(f"{root}: {len(missing)} feature files missing: {shown}{more}")
+    dynamic: list[np.ndarray] = []
+    for path in paths:
+        dynamic.append(_load_matrix(path, dynamic[0].shape[1] if dynamic else None))
+    return FeatureSet(list(labels), dynamic, [no_static() for _ in labels])
 
 
 def read_manifest(root: str | Path) -> dict | None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 
 from judgeapp.model.config import INIT_SCHEMES
+from judgeapp.model.gdlt_config import ACTIONNET, GDLT, HEAD_KINDS
 from judgeapp.model.predict import window_record
 from judgeapp.model.windows import RG_FRAMES, RG_SEGMENTS, WindowSize
 
@@ -19,6 +21,15 @@ PAPER_STEPS_FROM_END = (100, 50)
 AUTHORS_STEP_OFFSET = 1
 # Runs too short for that rule step at the same fractions as the ball's 400 epochs (300, 350).
 SHORT_RUN_STEP_FRACTIONS = (0.75, 0.875)
+
+
+# GDLT's published protocol (README of xuangch/CVPR22_GDLT): SGD lr 0.01, momentum 0.9,
+# weight decay 1e-4, batch 32, cosine decay to 0.01 x lr, MSE + 1.0 x triplet (margin 1.0),
+# random 68-clip crops in training and whole videos in testing, epochs per apparatus below.
+GDLT_EPOCHS = {"ball": 250, "clubs": 400, "hoop": 500, "ribbon": 150}
+GDLT_TRAIN_CLIPS = 68
+COSINE = "cosine"
+STEPS = "steps"
 
 
 def paper_epochs(routine: str) -> int:
@@ -65,6 +76,11 @@ class TrainConfig:
     seed: int = 0
     init: str = "xavier"
     head: dict = field(default_factory=dict)
+    head_kind: str = ACTIONNET
+    schedule: str = STEPS
+    lr_min_factor: float = 0.01
+    triplet_weight: float = 0.0
+    triplet_margin: float = 1.0
 
     def __post_init__(self) -> None:
         if self.epochs < 1:
@@ -82,6 +98,10 @@ class TrainConfig:
         if any(s < 0 for s in self.lr_steps):
             raise ValueError(f"learning-rate steps must be epochs >= 0, not {self.lr_steps}")
         object.__setattr__(self, "lr_steps", tuple(sorted(int(s) for s in self.lr_steps)))
+        if self.head_kind not in HEAD_KINDS:
+            raise ValueError(f"head must be one of {', '.join(HEAD_KINDS)}, not {self.head_kind!r}")
+        if self.schedule not in (STEPS, COSINE):
+            raise ValueError(f"schedule must be {STEPS} or {COSINE}, not {self.schedule!r}")
 
     @property
     def steps(self) -> tuple[int, ...]:
@@ -89,14 +109,57 @@ class TrainConfig:
         return self.lr_steps or default_lr_steps(self.epochs)
 
     def lr_factor(self, epoch: int) -> float:
-        """The multiplier of both learning rates in `epoch` (0-based)."""
+        """The multiplier of the learning rates in `epoch` (0-based): steps, or cosine annealing
+        from 1 to lr_min_factor over the run (PyTorch's CosineAnnealingLR, T_max = epochs)."""
+        if self.schedule == COSINE:
+            low = self.lr_min_factor
+            return low + (1.0 - low) * (1.0 + math.cos(math.pi * epoch / self.epochs)) / 2.0
         return self.lr_gamma ** sum(1 for s in self.steps if epoch >= s)
 
     def to_dict(self) -> dict:
         """The protocol as the model card records it (with the step epochs resolved)."""
         data = asdict(self)
-        data["lr_steps"] = list(self.steps)
-        data["window"] = window_record(WindowSize(self.segments, self.frames))
+        data["lr_steps"] = list(self.steps) if self.schedule == STEPS else []
+        data["window"] = window_record(self.scoring_window)
+        data["training_window"] = window_record(WindowSize(self.segments, self.frames))
         data["optimizer"] = "SGD"
         data["loss"] = "MSE(sigmoid, score / score_max)"
+        if self.head_kind == GDLT:
+            data["loss"] = (
+                f"MSE(score, score / score_max) + {self.triplet_weight:g} x hardest-triplet "
+                f"(cosine distance, margin {self.triplet_margin:g}) on the decoded grade queries"
+            )
         return data
+
+    @property
+    def scoring_window(self) -> WindowSize:
+        """The window validation, evaluation and scoring use: the training window for
+        ACTION-NET (centred), the whole video for GDLT (as its authors test)."""
+        if self.head_kind == GDLT:
+            return WindowSize(None, None)
+        return WindowSize(self.segments, self.frames)
+
+
+def gdlt_config(routine: str, seed: int = 0, **changes) -> TrainConfig:
+    """GDLT's published protocol for `routine` (epochs 250/400/500/150 for ball/clubs/hoop/
+    ribbon, 400 otherwise), with `changes` (TrainConfig fields) applied."""
+    values = {
+        "epochs": GDLT_EPOCHS.get(routine, DEFAULT_EPOCHS),
+        "batch_size": 32,
+        "lr_attention": 0.01,
+        "lr_regressor": 0.01,
+        "momentum": 0.9,
+        "weight_decay": 1e-4,
+        "segments": GDLT_TRAIN_CLIPS,
+        "frames": None,
+        "seed": seed,
+        "init": "pytorch",
+        "head": {},
+        "head_kind": GDLT,
+        "schedule": COSINE,
+        "lr_min_factor": 0.01,
+        "triplet_weight": 1.0,
+        "triplet_margin": 1.0,
+    }
+    values.update(changes)
+    return TrainConfig(**values)

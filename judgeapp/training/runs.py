@@ -17,6 +17,7 @@ from judgeapp.model import ModelCard
 from judgeapp.training.evaluation import Evaluation, evaluate
 from judgeapp.training.feature_set import (
     FeatureSet,
+    dynamic_only_layout,
     load_feature_set,
     manifest_recipe,
     read_manifest,
@@ -28,6 +29,8 @@ from judgeapp.training.trainer import EpochCallback, TrainOutcome, train_head
 
 # Features without a manifest are taken to be the authors' released ones.
 AUTHORS_PROFILE = "paper"
+# ... unless they are dynamic-only (one NAME.npy per video): GDLT's released features.
+GDLT_RELEASED_PROFILE = "vst"
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,8 @@ def feature_source(features: str | Path, labels: str | Path, profile: str | None
             True,
             manifest_recipe(manifest),
         )
+    if profile is None and features.is_dir() and dynamic_only_layout(features):
+        profile = GDLT_RELEASED_PROFILE  # GDLT's released Video Swin features
     return FeatureSource(features, labels, profile or AUTHORS_PROFILE, None, False)
 
 
@@ -121,15 +126,16 @@ def train_run(
     """Train one head, evaluate it on `test_set` (never used to choose anything) and card it."""
     outcome = train_head(train_set, config, score_max, device, on_epoch, cancel)
     draft = ModelCard(
-        name=f"actionnet-{routine}-{target}-seed{config.seed}",
+        name=f"{config.head_kind}-{routine}-{target}-seed{config.seed}",
         head=outcome.model.config.to_dict(),
         profile=source.profile,
         routine=routine,
         target=target,
         score_max=score_max,
-        protocol={"segments": config.segments, "frames": config.frames},
+        protocol={"window": config.to_dict()["window"]},
     )
     test = evaluate(outcome.model, draft, test_set, device, routine) if test_set else None
+    last_test = _last_epoch_test(outcome, draft, test_set, device, routine)
     data = {
         "train": {**source.describe(), "videos": outcome.train_names},
         "validation": {"videos": outcome.val_names},
@@ -146,6 +152,13 @@ def train_run(
     }
     if test is not None:
         protocol["test"] = test.metrics.to_dict()
+        protocol["test_epoch"] = (
+            f"epoch {outcome.best_epoch}, chosen on validation"
+            if outcome.val_names
+            else f"the last epoch ({config.epochs})"
+        )
+    if last_test is not None:
+        protocol["test_last_epoch"] = last_test.metrics.to_dict()
     trained_on = (
         f"{len(outcome.train_names)} videos ({routine}, target {target}) from {source.labels} "
         f"with '{source.profile}' features from {source.features}; "
@@ -167,6 +180,25 @@ def train_run(
         trained=True,
     )
     return RunResult(outcome, card, test)
+
+
+def _last_epoch_test(
+    outcome: TrainOutcome,
+    draft: ModelCard,
+    test_set: FeatureSet | None,
+    device: str,
+    routine: str,
+) -> Evaluation | None:
+    """The test figures of the last epoch's weights, when validation kept another epoch (so
+    that both the last-epoch and the validation-selected figures are reported; the test set
+    never chooses anything)."""
+    if test_set is None or outcome.last_state is None:
+        return None
+    import copy
+
+    last = copy.deepcopy(outcome.model)
+    last.load_state_dict(outcome.last_state)
+    return evaluate(last.eval(), draft, test_set, device, routine)
 
 
 @dataclass

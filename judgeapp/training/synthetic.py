@@ -41,6 +41,7 @@ class SyntheticSpec:
     decoys: bool = True
     score_max: float = 25.0
     prefix: str = "Video"
+    static: bool = True  # False: a dynamic stream only (the GDLT layout), the score its share
 
 
 @dataclass
@@ -104,10 +105,13 @@ def make_videos(spec: SyntheticSpec, seed: int = 0) -> list[SyntheticVideo]:
         static, stat_where = _stream(
             rng, m, spec.static_dim, spec.carriers, stat_marker, stat_score, stat_share, spec
         )
+        share = (dyn_share + stat_share) / 2
+        if not spec.static:
+            static, stat_where, share = np.zeros((0, 0), np.float32), stat_where[:0], dyn_share
         videos.append(
             SyntheticVideo(
                 name=f"{spec.prefix}_{seed:03d}{index:04d}",
-                score=round((dyn_share + stat_share) / 2 * spec.score_max, 2),
+                score=round(share * spec.score_max, 2),
                 dynamic=dynamic,
                 static=static,
                 dynamic_carriers=dyn_where,
@@ -131,3 +135,11 @@ def write_labels_csv(path: str | Path, videos: list[SyntheticVideo]) -> None:
     lines = ["name,score", *(f"{v.name},{v.score:.2f}" for v in videos)]
     with atomic_path(path) as tmp:
         Path(tmp).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def write_gdlt_layout(root: str | Path, videos: list[SyntheticVideo]) -> None:
+    """Write the videos' dynamic features in GDLT's released layout: `root/NAME.npy`."""
+    root = Path(root)
+    for video in videos:
+        with atomic_path(root / f"{video.name}.npy", suffix=".npy") as tmp:
+            np.save(tmp, video.dynamic, allow_pickle=False)

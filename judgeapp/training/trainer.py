@@ -20,6 +20,8 @@ from torch import nn
 from judgeapp.core.errors import JudgeappError
 from judgeapp.core.progress import CancelToken
 from judgeapp.model import ActionNet
+from judgeapp.model.gdlt import GDLTHead, triplet_loss
+from judgeapp.model.gdlt_config import GDLT
 from judgeapp.model.predict import predict_packed
 from judgeapp.model.windows import PackedSplit, WindowSize
 from judgeapp.training.feature_set import FeatureSet
@@ -29,7 +31,8 @@ from judgeapp.training.protocol import TrainConfig
 
 @dataclass(frozen=True)
 class EpochLog:
-    """What one epoch did. epoch is 1-based; loss is the mean MSE on score / score_max."""
+    """What one epoch did. epoch is 1-based; loss is the mean training loss (MSE on score /
+    score_max, plus the weighted triplet term for GDLT)."""
 
     epoch: int
     epochs: int
@@ -48,7 +51,7 @@ EpochCallback = Callable[[EpochLog], None]
 class TrainOutcome:
     """The trained head (the chosen epoch's weights, in eval mode) and how it got there."""
 
-    model: ActionNet
+    model: ActionNet | GDLTHead
     config: TrainConfig
     score_max: float
     history: list[EpochLog]
@@ -57,6 +60,8 @@ class TrainOutcome:
     train_names: list[str]
     val_names: list[str]
     seconds: float
+    last_state: dict[str, torch.Tensor] | None = None  # the last epoch's weights, when the
+    # kept ones are another (validation-selected) epoch's
 
     @property
     def seconds_per_epoch(self) -> float:
@@ -86,8 +91,11 @@ def check_scores(data: FeatureSet, score_max: float) -> None:
             )
 
 
-def build_head(config: TrainConfig, dynamic_dim: int, static_dim: int) -> ActionNet:
-    """The head to train, initialised from the global torch seed as `config.init` says."""
+def build_head(config: TrainConfig, dynamic_dim: int, static_dim: int) -> ActionNet | GDLTHead:
+    """The head to train, initialised from the global torch seed as `config.init` says (GDLT:
+    its authors' initialisation, xavier on the transformer, PyTorch's default elsewhere)."""
+    if config.head_kind == GDLT:
+        return GDLTHead(dynamic_dim=dynamic_dim, **config.head)
     model = ActionNet(dynamic_dim=dynamic_dim, static_dim=static_dim, **config.head)
     if config.init == "xavier":
         for module in model.modules():
@@ -98,8 +106,16 @@ def build_head(config: TrainConfig, dynamic_dim: int, static_dim: int) -> Action
     return model
 
 
-def make_optimizer(model: ActionNet, config: TrainConfig) -> torch.optim.SGD:
-    """SGD with one learning rate for the attention modules and one for the regressor."""
+def make_optimizer(model: ActionNet | GDLTHead, config: TrainConfig) -> torch.optim.SGD:
+    """SGD with one learning rate for the attention modules and one for the regressor
+    (ACTION-NET), or one rate for every parameter (GDLT, lr_attention)."""
+    if isinstance(model, GDLTHead):
+        return torch.optim.SGD(
+            model.parameters(),
+            lr=config.lr_attention,
+            momentum=config.momentum,
+            weight_decay=config.weight_decay,
+        )
     return torch.optim.SGD(
         [
             {"params": list(model.encoders.parameters()), "lr": config.lr_attention},
@@ -113,9 +129,9 @@ def make_optimizer(model: ActionNet, config: TrainConfig) -> torch.optim.SGD:
 
 def _set_learning_rates(optimizer: torch.optim.SGD, config: TrainConfig, epoch: int) -> None:
     factor = config.lr_factor(epoch)
-    attention, regressor = optimizer.param_groups
-    attention["lr"] = config.lr_attention * factor
-    regressor["lr"] = config.lr_regressor * factor
+    bases = (config.lr_attention, config.lr_regressor)
+    for group, base in zip(optimizer.param_groups, bases, strict=False):
+        group["lr"] = base * factor
 
 
 def _better(candidate: float, best: float) -> bool:
@@ -153,7 +169,9 @@ def train_head(
     packed = PackedSplit(train_set.dynamic, train_set.static, window, device)
     targets = torch.tensor(train_set.scores / score_max, dtype=torch.float32, device=device)
     val_packed = (
-        PackedSplit(val_set.dynamic, val_set.static, window, device) if len(val_set) else None
+        PackedSplit(val_set.dynamic, val_set.static, config.scoring_window, device)
+        if len(val_set)
+        else None
     )
 
     history: list[EpochLog] = []
@@ -171,6 +189,8 @@ def train_head(
             dynamic, dynamic_mask, static, static_mask = packed.batch(videos, generator)
             out = model(dynamic, static, dynamic_mask, static_mask)
             loss = loss_fn(out.score, targets[videos])
+            if config.triplet_weight > 0 and getattr(out, "embed", None) is not None:
+                loss = loss + config.triplet_weight * triplet_loss(out.embed, config.triplet_margin)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
@@ -187,7 +207,7 @@ def train_head(
             epochs=config.epochs,
             loss=loss_sum / len(train_set),
             lr_attention=optimizer.param_groups[0]["lr"],
-            lr_regressor=optimizer.param_groups[1]["lr"],
+            lr_regressor=optimizer.param_groups[-1]["lr"],
             val_spearman=val_rho,
             best_epoch=best_epoch if val_packed is not None else epoch + 1,
             seconds=time.perf_counter() - epoch_start,
@@ -195,7 +215,10 @@ def train_head(
         history.append(log)
         if on_epoch is not None:
             on_epoch(log)
+    last_state = None
     if best_state is not None:
+        if best_epoch != config.epochs:
+            last_state = copy.deepcopy(model.state_dict())
         model.load_state_dict(best_state)
     model.eval()
     return TrainOutcome(
@@ -208,4 +231,5 @@ def train_head(
         train_names=train_set.names,
         val_names=val_set.names,
         seconds=time.perf_counter() - started,
+        last_state=last_state,
     )

@@ -74,5 +74,13 @@ def load_state_dict(
     progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
 ) -> dict:
-    """The state dict {str: Tensor} of weights file `name` (resolved and verified first)."""
-    return read_state_dict(resolve(name, allow_download, progress, cancel))
+    """The state dict {str: Tensor} of weights file `name` (resolved and verified first; a file
+    published in another layout comes from its converted copy, weights.convert)."""
+    from judgeapp.weights.convert import CONVERSIONS, load_converted
+
+    entry = get_weights_file(name)
+    if entry.name in CONVERSIONS:
+        return load_converted(
+            entry, lambda: resolve(entry, allow_download, progress, cancel), progress, cancel
+        )
+    return read_state_dict(resolve(entry, allow_download, progress, cancel))

@@ -16,6 +16,11 @@ Sources of the values:
 - i3d_rgb.pth: the authors load the PyTorch port of DeepMind's kinetics-i3d RGB checkpoint
   (hassony2/kinetics_i3d_pytorch, `model/model_rgb.pth`, about 50 MB); no size or hash is
   published for it, so it is checked only by loading it as a plain state dict of tensors.
+- swin_base_patch244_window877_kinetics600_22k.pth: the Video Swin Transformer authors' release
+  asset (GitHub SwinTransformer/storage v1.0.4), the file GDLT used; no size or hash is published.
+  It is verified by converting it (every one of torchvision swin3d_b's 353 keys present with its
+  shape, strict load), and the SHA-256 of the first file that converts is pinned beside the
+  converted safetensors copy (weights/convert.py): a later source file must match it.
 """
 
 from __future__ import annotations
@@ -117,6 +122,23 @@ ENTRIES: tuple[WeightsFile, ...] = (
         ),
         license="Apache-2.0 (DeepMind kinetics-i3d weights; port: MIT)",
         used_by=("paper profile: dynamic stream",),
+    ),
+    WeightsFile(
+        name="swin3d_b_kinetics600_22k",
+        filename="swin_base_patch244_window877_kinetics600_22k.pth",
+        url=(
+            "https://github.com/SwinTransformer/storage/releases/download/v1.0.4/"
+            "swin_base_patch244_window877_kinetics600_22k.pth"
+        ),
+        size_bytes=None,
+        sha256=None,
+        description=(
+            "Video Swin-B (patch 2x4x4, window 8x7x7), Kinetics-600 after ImageNet-22k: the "
+            "official checkpoint GDLT used, converted once to torchvision swin3d_b safetensors, "
+            "~350 MB"
+        ),
+        license="Apache-2.0 (Video Swin Transformer); trained on ImageNet-22k / Kinetics-600",
+        used_by=("vst profile: dynamic stream",),
     ),
     WeightsFile(
         name="yolo",
