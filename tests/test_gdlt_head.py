@@ -97,7 +97,7 @@ def test_triplet_loss_is_zero_for_separated_queries_and_positive_otherwise():
 
 # Two carrying clips per video hold a marker and the score; the others are noise.
 SPEC = SyntheticSpec(
-    videos=32,
+    videos=48,
     dynamic_dim=64,
     segments=(16, 24),
     carriers=2,

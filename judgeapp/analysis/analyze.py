@@ -119,6 +119,21 @@ def score_features(features: VideoFeatures, head: ActionNet, card: ModelCard) ->
     return score_video(head, card, features.dynamic, features.static)
 
 
+# Profiles whose backbone is too heavy for a CPU: Video Swin-B costs 16-21 s per 32-frame clip
+# (1.28 s of video) on a 2-core CPU with PyTorch, minutes for a routine.
+SLOW_ON_CPU = frozenset({"vst"})
+
+
+def slow_device_note(profile_name: str, device: str) -> str | None:
+    """One line saying that `profile_name` on `device` will be slow (None when it will not)."""
+    if profile_name not in SLOW_ON_CPU or resolve_device(device) != "cpu":
+        return None
+    return (
+        f"the '{profile_name}' profile runs Video Swin-B on the CPU: about 20 s per 1.28 s "
+        "clip (minutes per routine); a CUDA GPU makes it usable"
+    )
+
+
 def recipe_warning(card: ModelCard, profile: Profile) -> str | None:
     """A head trained on features of another version of its profile's recipe gets features it
     never saw: its score cannot be trusted (not calibrated)."""
@@ -179,6 +194,8 @@ def analyze(
         calibrated = False
         warnings.append(note)
     if (note := window_warning(scored, features)) is not None:
+        warnings.append(note)
+    if (note := slow_device_note(profile_name, options.device)) is not None:
         warnings.append(note)
     if not options.pretrained:
         warnings.append("backbones have random weights (--pretrained none): score not calibrated")

@@ -22,7 +22,7 @@ def add_backbone_options(parser: argparse.ArgumentParser) -> None:
         default="default",
         help="none: random backbone weights (offline testing; results not calibrated)",
     )
-    parser.add_argument("--profile", default=None, help="feature profile (torchvision, paper)")
+    parser.add_argument("--profile", default=None, help="feature profile (torchvision, paper, vst)")
     add_device_option(parser)
     parser.add_argument(
         "--detector",

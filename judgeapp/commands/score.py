@@ -75,6 +75,10 @@ def run(args: argparse.Namespace) -> int:
     if not videos:
         raise JudgeappError(f"{' '.join(args.videos)}: no video files found")
     options = analysis_options(args, model=args.model)
+    from judgeapp.analysis.analyze import slow_device_note
+
+    if options.profile and (note := slow_device_note(options.profile, options.device)):
+        print(f"note: {note}", file=sys.stderr)
     results, rows, failures = [], [], 0
     for video in videos:
         progress, close = terminal_progress(video.name)

@@ -26,7 +26,12 @@ MODEL_CHOICES = (
     ("random", "Untrained head (not calibrated)"),
     ("file", "Checkpoint file"),
 )
-PROFILES = (("", "The checkpoint's own"), ("torchvision", "torchvision"), ("paper", "paper"))
+PROFILES = (
+    ("", "The checkpoint's own"),
+    ("torchvision", "torchvision"),
+    ("paper", "paper"),
+    ("vst", "vst (Video Swin-B; slow on a CPU)"),
+)
 CHECKPOINT_FILTER = "Model checkpoints (*.safetensors);;All files (*)"
 
 
