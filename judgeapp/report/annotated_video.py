@@ -85,7 +85,11 @@ def box_at(static: Sequence[FrameWeight], time_s: float) -> tuple[np.ndarray, fl
 
 
 def _text_patch(text: str, rgb: tuple[int, int, int], font_px: int, max_w: int) -> np.ndarray:
-    """White text on a coloured, slightly transparent label, as RGBA (drawn once, reused)."""
+    """White text on a coloured, slightly transparent label, as RGBA (drawn once, reused).
+
+    One line: line breaks and tabs in a mark's text (pasted text keeps them) become spaces.
+    """
+    text = " ".join(text.split()) or " "
     font = image_font(font_px)
     probe = ImageDraw.Draw(Image.new("RGB", (1, 1)))
     while len(text) > 4 and probe.textlength(text, font=font) > max_w - font_px:
