@@ -11,6 +11,7 @@ from typing import Any
 from judgeapp.model.config import HeadConfig
 
 CARD_FORMAT_VERSION = 1
+MAX_CARD_CHARS = 1 << 20  # a real card is about 1 KB
 TARGETS = ("total", "difficulty", "execution")
 
 
@@ -113,10 +114,14 @@ class ModelCard:
 
     @classmethod
     def from_json(cls, text: str) -> ModelCard:
+        if len(text) > MAX_CARD_CHARS:
+            raise ValueError(f"model card is larger than {MAX_CARD_CHARS} characters")
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise ValueError(f"model card is not valid JSON ({exc.msg})") from None
+        except RecursionError:
+            raise ValueError("model card JSON is nested too deeply") from None
         return cls.from_dict(data)
 
 
