@@ -8,7 +8,6 @@ file reads back complete; cancelling or failing leaves nothing behind.
 from __future__ import annotations
 
 import bisect
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -257,7 +256,7 @@ def write_annotated_video(
     painter = _Painter(result, marks, layout)
     total = max(info.frames, 1)
     written = 0
-    with atomic_path(target, suffix=".mp4") as tmp:
+    with atomic_path(target, suffix=".mp4", mode=REPORT_MODE) as tmp:
         writer = cv2.VideoWriter(
             str(tmp), cv2.VideoWriter_fourcc(*"mp4v"), info.fps, (info.width, info.height)
         )
@@ -282,7 +281,6 @@ def write_annotated_video(
         finally:
             writer.release()
         _check_complete(tmp, target, written)
-        os.chmod(tmp, REPORT_MODE)
     progress(Progress("annotated video", total, total))
     return written
 
