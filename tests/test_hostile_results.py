@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 import pytest
+from hostile_helpers import json_values
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from report_helpers import fake_video_info, make_result
@@ -26,17 +27,6 @@ def _write(tmp_path, data, name="analysis.json"):
     path = tmp_path / name
     path.write_text(data if isinstance(data, str) else json.dumps(data), encoding="utf-8")
     return path
-
-
-json_values = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.integers()
-    | st.floats(allow_nan=True, allow_infinity=True)
-    | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner),
-    max_leaves=20,
-)
 
 
 def _mutate(doc: dict, path: list, value) -> dict:
