@@ -27,6 +27,7 @@ import shutil
 import stat
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -262,7 +263,12 @@ class _Bounded:
 
     def read(self, size: int = -1) -> bytes:
         room = self.limit - self.done + 1
-        chunk = self.handle.read(room if size < 0 else min(size, room))
+        try:
+            chunk = self.handle.read(room if size < 0 else min(size, room))
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+            raise WeightsError(
+                f"{self.label}: cannot be read ({exc}); the pack is damaged"
+            ) from None
         self.done += len(chunk)
         if self.done > self.limit:
             raise WeightsError(
