@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 import torch
-from hostile_helpers import json_values
+from hostile_helpers import json_paths, json_values, replaced
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from weights_helpers import files_in, registered_files, save_head, sha256_of
@@ -95,31 +95,14 @@ def _one_line_or_installed(pack_path: Path, call) -> list[Path] | None:
         return None
 
 
-def _paths(doc, prefix=()):
-    if isinstance(doc, dict):
-        for key, value in doc.items():
-            yield [*prefix, key]
-            yield from _paths(value, (*prefix, key))
-    elif isinstance(doc, list):
-        for index, value in enumerate(doc):
-            yield [*prefix, index]
-            yield from _paths(value, (*prefix, index))
-
-
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(data=st.data())
 def test_any_manifest_installs_or_gives_one_line(tmp_path, monkeypatch, good_pack, data):
     manifest, members = good_pack
-    paths = list(_paths(manifest))
-    where = data.draw(st.sampled_from(paths))
-    value = data.draw(json_values)
-    changed = json.loads(json.dumps(manifest))
-    target = changed
-    for key in where[:-1]:
-        target = target[key]
-    target[where[-1]] = value
+    where = data.draw(st.sampled_from(list(json_paths(manifest))))
+    changed = replaced(manifest, where, data.draw(json_values))
     machine = tmp_path / f"machine-{next(_MACHINES)}"  # a fresh cache for every example
     _fresh_machine(monkeypatch, machine)
     pack_path = _zip_pack(machine.with_suffix(".zip"), changed, members)

@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from hostile_helpers import json_values
+from hostile_helpers import json_paths, json_values, replaced
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from report_helpers import fake_video_info, make_result
@@ -29,29 +29,8 @@ def _write(tmp_path, data, name="analysis.json"):
     return path
 
 
-def _mutate(doc: dict, path: list, value) -> dict:
-    """`doc` with the item at `path` (keys and indices) replaced by `value`."""
-    doc = json.loads(json.dumps(doc))
-    target = doc
-    for key in path[:-1]:
-        target = target[key]
-    target[path[-1]] = value
-    return doc
-
-
-def _paths(doc, prefix=()):
-    if isinstance(doc, dict):
-        for key, value in doc.items():
-            yield [*prefix, key]
-            yield from _paths(value, (*prefix, key))
-    elif isinstance(doc, list):
-        for index, value in enumerate(doc[:2]):
-            yield [*prefix, index]
-            yield from _paths(value, (*prefix, index))
-
-
 GOOD = _good()
-PATHS = list(_paths(GOOD))
+PATHS = list(json_paths(GOOD, items=2))
 
 
 def _load_or_error(tmp_path, text: str) -> AnalysisResult | None:
@@ -78,7 +57,7 @@ def _load_or_error(tmp_path, text: str) -> AnalysisResult | None:
 )
 @given(index=st.integers(0, len(PATHS) - 1), value=json_values)
 def test_any_field_replaced_gives_a_result_or_one_line(tmp_path, index, value):
-    doc = _mutate(GOOD, PATHS[index], value)
+    doc = replaced(GOOD, PATHS[index], value)
     _load_or_error(tmp_path, json.dumps(doc))
 
 
@@ -114,7 +93,7 @@ def test_any_text_gives_one_line(tmp_path, text):
     ],
 )
 def test_bad_fields_are_refused_by_name(tmp_path, path, value, field):
-    doc = _mutate(GOOD, path, value)
+    doc = replaced(GOOD, path, value)
     text = json.dumps(doc)  # NaN is written as NaN, as Python's json reads it
     with pytest.raises(JudgeappError) as info:
         AnalysisResult.load(_write(tmp_path, text))
@@ -147,7 +126,7 @@ def test_report_command_gives_the_one_line_contract(tmp_path, capsys, text):
 
 def test_report_on_a_huge_duration_finishes(tmp_path):
     """Class 7: the timeline's tick loop once ran for ever on a duration of 1e15 s."""
-    doc = _mutate(GOOD, ["video", "duration_s"], 1e15)
+    doc = replaced(GOOD, ["video", "duration_s"], 1e15)
     path = _write(tmp_path, doc)
     out = tmp_path / "r.html"
     run = subprocess.run(
