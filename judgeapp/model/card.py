@@ -138,6 +138,8 @@ def _check_type(name: str, value: Any, kind: type) -> None:
     """Raise ValueError unless value is of `kind` (int accepted for float, bool never for int)."""
     if kind is float:
         ok = isinstance(value, int | float) and not isinstance(value, bool)
+        if ok and isinstance(value, int) and abs(value) > 2**1023:  # beyond any float
+            raise ValueError(f"model card field {name} is out of range")
     elif kind is int:
         ok = isinstance(value, int) and not isinstance(value, bool)
     else:
