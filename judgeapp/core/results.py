@@ -55,9 +55,32 @@ class FrameWeight:
     frame: int = -1
 
 
+@dataclass(frozen=True)
+class Provenance:
+    """How the score was computed, beyond the head: enough to tell whether another analysis
+    with the same settings today would give the same result.
+
+    recipe: the feature profile's recipe version; pretrained: whether the backbones had their
+    pretrained weights; detector: the person detector that ran ("yolo", "hog", "none");
+    head_sha256: the head checkpoint's content hash ("" for an untrained random head).
+    """
+
+    profile: str
+    recipe: int
+    pretrained: bool
+    detector: str
+    head_sha256: str = ""
+
+    def same_settings(self, other: Provenance) -> bool:
+        return self == other
+
+
 @dataclass
 class AnalysisResult:
-    """Everything one analysis of one video produced."""
+    """Everything one analysis of one video produced.
+
+    provenance: None for results written before judgeapp recorded it.
+    """
 
     video: VideoInfo
     model: ModelInfo
@@ -66,6 +89,7 @@ class AnalysisResult:
     static: list[FrameWeight]
     warnings: list[str] = field(default_factory=list)
     timings_s: dict[str, float] = field(default_factory=dict)
+    provenance: Provenance | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -77,6 +101,7 @@ class AnalysisResult:
             "static": [{**asdict(s), "box": list(s.box)} for s in self.static],
             "warnings": list(self.warnings),
             "timings_s": dict(self.timings_s),
+            **({"provenance": asdict(self.provenance)} if self.provenance is not None else {}),
         }
 
     def to_json(self) -> str:
@@ -229,6 +254,20 @@ def _frame(data: Any, where: str) -> FrameWeight:
     )
 
 
+def _provenance(data: Any) -> Provenance:
+    get = lambda key: _field(data, key, "provenance")  # noqa: E731
+    pretrained = get("pretrained")
+    if not isinstance(pretrained, bool):
+        raise ValueError(f"provenance.pretrained must be true or false, not {_kind(pretrained)}")
+    return Provenance(
+        profile=_text(get("profile"), "provenance.profile"),
+        recipe=_integer(get("recipe"), "provenance.recipe"),
+        pretrained=pretrained,
+        detector=_text(get("detector"), "provenance.detector"),
+        head_sha256=_text(data.get("head_sha256", ""), "provenance.head_sha256"),
+    )
+
+
 def _result_from_dict(data: Any) -> AnalysisResult:
     schema = _field(data, "schema", "")
     if schema != SCHEMA:
@@ -255,4 +294,5 @@ def _result_from_dict(data: Any) -> AnalysisResult:
         timings_s={
             _text(k, "timings_s key"): _number(v, f"timings_s.{k}") for k, v in timings.items()
         },
+        provenance=_provenance(data["provenance"]) if "provenance" in data else None,
     )
