@@ -1,7 +1,8 @@
 """The `judgeapp` command: subcommands, one-line errors and exit codes (DESIGN.md).
 
 Exit status 0 on success, 2 for a usage error, 1 for any other failure, with one line
-`error: ...` on stderr and no traceback unless --debug is given.
+`error: ...` on stderr and no traceback unless --debug is given. SIGTERM is treated like
+Ctrl-C: it stops the command where it is, so that half-written files are removed.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import signal
 import sys
 import traceback
 
@@ -57,6 +59,15 @@ def _is_command(arg: str, parser: argparse.ArgumentParser) -> bool:
     return False
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the command is, so that the same cleanup as for Ctrl-C runs."""
+
+
+def _on_sigterm(_signum: int, _frame: object) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # let the cleanup finish
+    raise Terminated
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
@@ -73,6 +84,9 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["JUDGEAPP_DEBUG"] = "1"
     from judgeapp.core.errors import Cancelled, JudgeappError
 
+    previous = None
+    if args.command != "gui" and hasattr(args, "func"):  # Qt handles the GUI's own signals
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         return int(args.func(args) or 0)
     except Cancelled:
@@ -83,14 +97,21 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as exc:
+        reason = "terminated" if isinstance(exc, Terminated) else "interrupted"
+        print(f"error: {reason}", file=sys.stderr)
         return 1
     except Exception as exc:  # an unexpected failure still gets one line, not a traceback
         if args.debug:
             traceback.print_exc()
-        print(f"error: unexpected {type(exc).__name__}: {exc} (run with --debug)", file=sys.stderr)
+        detail = " ".join(str(exc).split())[:300]
+        print(
+            f"error: unexpected {type(exc).__name__}: {detail} (run with --debug)", file=sys.stderr
+        )
         return 1
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

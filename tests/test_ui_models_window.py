@@ -29,6 +29,7 @@ from weights_helpers import (
     save_head,
     serve_folder,
     sha256_of,
+    write_i3d_file,
 )
 
 from judgeapp.core.progress import Progress
@@ -54,7 +55,7 @@ from judgeapp.weights.status import file_status
 JOB_TIMEOUT_MS = 30_000
 INSTALL_TIMEOUT_MS = 120_000  # a pack with heads checks them in a child process (PyTorch)
 PACKED = ["alpha", "beta", "i3d_rgb_kinetics400"]  # two test entries and a real one
-SMALL = (16, 24)  # feature sizes of heads that need not score a video
+SMALL = (1024, 2048)  # a head must fit its profile (torchvision and paper: 1024-d, 2048-d)
 
 
 def _use_cache(monkeypatch, folder: Path) -> None:
@@ -71,7 +72,7 @@ def _make_pack(tmp_path: Path, monkeypatch, out_name: str) -> Path:
     """A model pack of PACKED written on another machine (its own cache); the laptop's is empty."""
     _use_cache(monkeypatch, tmp_path / "connected")
     registered_files(monkeypatch, weights_dir(), PACKED[:2])
-    target_path(REGISTRY["i3d_rgb_kinetics400"]).write_bytes(os.urandom(4096))
+    write_i3d_file(target_path(REGISTRY["i3d_rgb_kinetics400"]))  # proven by loading
     out = pack(tmp_path / out_name, names=PACKED)
     _use_cache(monkeypatch, tmp_path / "laptop")
     return out
@@ -423,7 +424,7 @@ def _head_pack(tmp_path: Path, monkeypatch, damage: str = "") -> Path:
     save_head(tmp_path / "ball.safetensors", "ball", dims=SMALL)
     _use_cache(monkeypatch, tmp_path / "connected")
     registered_files(monkeypatch, weights_dir(), PACKED[:2])
-    target_path(REGISTRY["i3d_rgb_kinetics400"]).write_bytes(os.urandom(4096))
+    write_i3d_file(target_path(REGISTRY["i3d_rgb_kinetics400"]))  # proven by loading
     out = pack(tmp_path / "pack", names=PACKED, heads=[tmp_path / "ball.safetensors"])
     if damage == "pickle":
         packed = pickle_file(out / "heads" / "ball.safetensors")

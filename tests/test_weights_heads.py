@@ -22,7 +22,7 @@ from judgeapp.weights.heads import (
     usable_head_name,
 )
 
-SMALL = (16, 24)
+SMALL = (1024, 2048)  # a head must fit its profile (torchvision and paper: 1024-d, 2048-d)
 
 
 @pytest.fixture(autouse=True)

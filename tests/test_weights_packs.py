@@ -27,7 +27,7 @@ from judgeapp.core.errors import CheckpointError, WeightsError
 from judgeapp.weights import install, pack, resolve, weights_dir
 from judgeapp.weights.heads import heads_dir, installed_heads
 
-SMALL = (16, 24)  # feature sizes of heads that need not score a video (small, quick files)
+SMALL = (1024, 2048)  # a head must fit its profile (torchvision and paper: 1024-d, 2048-d)
 
 
 @pytest.fixture(autouse=True)

@@ -136,3 +136,25 @@ def pickle_file(path: Path) -> Path:
 def files_in(folder: Path) -> list[str]:
     """Every entry of `folder`, hidden ones too (none when it does not exist)."""
     return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+
+
+@functools.cache
+def _i3d_bytes() -> bytes:
+    import io
+
+    from judgeapp.features.i3d import InceptionI3d
+
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(0)
+        state = InceptionI3d(num_classes=400).state_dict()
+    buffer = io.BytesIO()
+    torch.save(state, buffer)
+    return buffer.getvalue()
+
+
+def write_i3d_file(path: Path) -> Path:
+    """A file in the format of the authors' i3d_rgb.pth (random weights, 51 MB): it has no
+    published hash, so installing it loads it into the network first."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(_i3d_bytes())
+    return path

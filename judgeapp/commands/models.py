@@ -109,6 +109,7 @@ def _list(args: argparse.Namespace) -> int:
     _print_table(rows)
     print(
         "\nverified: hash checked; present: not yet checked (`judgeapp models verify`); "
+        "no-hash: no hash is published to check it against; "
         "CHECK prefix = only the published hash prefix can be checked"
     )
     _list_heads()

@@ -66,6 +66,15 @@ def _csv_row(video: str, result=None, error: str = "") -> dict:
     }
 
 
+def _check_head(path: str) -> None:
+    """A head that cannot score (unknown profile, other feature sizes) fails here, naming
+    the file, instead of after the whole video was decoded."""
+    from judgeapp.model import read_model_card
+    from judgeapp.weights.heads import check_head_usable
+
+    check_head_usable(read_model_card(path), path)
+
+
 def run(args: argparse.Namespace) -> int:
     from judgeapp.analysis import analyze
     from judgeapp.core.errors import Cancelled, JudgeappError
@@ -74,6 +83,8 @@ def run(args: argparse.Namespace) -> int:
     videos = expand_videos(args.videos)
     if not videos:
         raise JudgeappError(f"{' '.join(args.videos)}: no video files found")
+    if args.model not in (None, "random"):
+        _check_head(args.model)  # before any video is decoded
     options = analysis_options(args, model=args.model)
     from judgeapp.analysis.analyze import slow_device_note
 

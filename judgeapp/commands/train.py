@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import os
 import sys
 import time
 from pathlib import Path
@@ -31,6 +33,35 @@ def _fraction(text: str) -> float:
     if not 0.0 <= value < 1.0:
         raise argparse.ArgumentTypeError(f"must be in [0, 1), got {text}")
     return value
+
+
+def _score_range(text: str) -> float:
+    """argparse type of --score-max: a positive, finite number (inf and nan are usage errors)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"must be a positive, finite number, got {text}")
+    return value
+
+
+def check_out(out: Path, folder: bool) -> None:
+    """Refuse, before any training, an --out the checkpoint(s) cannot be written to.
+
+    folder: --out names a folder of checkpoints (several routines), else one file.
+    """
+    from judgeapp.core.errors import JudgeappError
+
+    if not folder and out.is_dir():
+        raise JudgeappError(f"{out}: is a folder; --out names the checkpoint file to write")
+    if folder and out.exists() and not out.is_dir():
+        raise JudgeappError(f"{out}: is a file; with several routines --out must be a folder")
+    nearest = next((p for p in (out if folder else out.parent, *out.parents) if p.exists()), None)
+    if nearest is not None and not nearest.is_dir():
+        raise JudgeappError(f"{out}: cannot write ({nearest} is a file, not a folder)")
+    if nearest is not None and not os.access(nearest, os.W_OK | os.X_OK):
+        raise JudgeappError(f"{out}: cannot write (no permission in {nearest})")
 
 
 def _positive_int(text: str) -> int:
@@ -64,7 +95,7 @@ def add_data_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--target", choices=TARGETS, default="total", help="default: total")
     parser.add_argument(
         "--score-max",
-        type=float,
+        type=_score_range,
         metavar="X",
         help="score range (default: 25 total, 20 difficulty, 10 execution; "
         "required for CSV labels)",
@@ -327,6 +358,7 @@ def run(args: argparse.Namespace) -> int:
         raise JudgeappError(
             f"{args.labels}: a name,score CSV has no routines; give one --routine name"
         )
+    check_out(out, folder=several)
     device, score_max, source, test_source = prepare_run(args)
     head = head_options(args)
     for routine in routines:

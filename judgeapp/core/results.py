@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -107,37 +108,191 @@ class AnalysisResult:
         return json.dumps(self.to_dict(), indent=2)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> AnalysisResult:
-        if data.get("schema") != SCHEMA:
-            raise ValueError(f"not a {SCHEMA} document (schema={data.get('schema')!r})")
-        return cls(
-            video=VideoInfo(**data["video"]),
-            model=ModelInfo(**data["model"]),
-            score=float(data["score"]),
-            dynamic=[SegmentWeight(**s) for s in data["dynamic"]],
-            static=[
-                FrameWeight(
-                    time_s=s["time_s"],
-                    weight=s["weight"],
-                    box=tuple(s["box"]),
-                    frame=s.get("frame", -1),
-                )
-                for s in data["static"]
-            ],
-            warnings=list(data.get("warnings", [])),
-            timings_s=dict(data.get("timings_s", {})),
-            provenance=Provenance(**data["provenance"]) if "provenance" in data else None,
-        )
+    def from_dict(cls, data: Any) -> AnalysisResult:
+        """Rebuild from `to_dict()`; anything malformed raises ValueError naming the field."""
+        return _result_from_dict(data)
 
     @classmethod
     def load(cls, path: str | Path) -> AnalysisResult:
-        """Read a result written by `judgeapp score --json`."""
+        """Read a result written by `judgeapp score --json`.
+
+        Raises JudgeappError, one line naming the file and the field, for a missing or
+        unreadable file, JSON that is not an analysis, or values out of range.
+        """
         from judgeapp.core.errors import JudgeappError
 
         path = Path(path)
         try:
-            return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
+            with open(path, "rb") as fh:
+                raw = fh.read(MAX_RESULT_BYTES + 1)
         except FileNotFoundError:
             raise JudgeappError(f"{path}: no such file") from None
-        except (ValueError, KeyError, TypeError) as exc:
+        except OSError as exc:
+            raise JudgeappError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        if len(raw) > MAX_RESULT_BYTES:
+            raise JudgeappError(
+                f"{path}: not a judgeapp analysis (larger than {MAX_RESULT_BYTES >> 20} MiB)"
+            )
+        try:
+            return cls.from_dict(json.loads(raw.decode("utf-8")))
+        except RecursionError:
+            raise JudgeappError(
+                f"{path}: not a judgeapp analysis (JSON nested too deeply)"
+            ) from None
+        except (ValueError, UnicodeDecodeError) as exc:
             raise JudgeappError(f"{path}: not a judgeapp analysis ({exc})") from None
+
+
+# An analysis of a 95 s routine is about 20 KB; a day-long recording stays far below this.
+MAX_RESULT_BYTES = 64 << 20
+
+
+def _field(data: Any, key: str, where: str) -> Any:
+    if not isinstance(data, dict):
+        raise ValueError(f"{where or 'the document'} must be a JSON object, not {_kind(data)}")
+    if key not in data:
+        raise ValueError(f"{where + '.' if where else ''}{key} is missing")
+    return data[key]
+
+
+def _kind(value: Any) -> str:
+    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean"}.get(
+        type(value), "null" if value is None else "a number"
+    )
+
+
+def _number(
+    value: Any,
+    name: str,
+    low: float | None = None,
+    high: float | None = None,
+    above: float | None = None,
+) -> float:
+    """`value` as a finite float within the bounds, else ValueError naming `name`."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{name} must be a number, not {_kind(value)}")
+    try:
+        number = float(value)
+    except OverflowError:
+        raise ValueError(f"{name} is out of range ({str(value)[:20]}...)") from None
+    if not math.isfinite(number):
+        raise ValueError(f"{name} must be a finite number, not {number}")
+    if low is not None and number < low:
+        raise ValueError(f"{name} is {number:g}, below {low:g}")
+    if above is not None and number <= above:
+        raise ValueError(f"{name} is {number:g}, must be above {above:g}")
+    if high is not None and number > high:
+        raise ValueError(f"{name} is {number:g}, above {high:g}")
+    return number
+
+
+def _integer(value: Any, name: str, low: int = 0) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{name} must be a whole number, not {_kind(value)}")
+    if value < low:
+        raise ValueError(f"{name} is {value}, below {low}")
+    return value
+
+
+def _text(value: Any, name: str) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{name} must be a string, not {_kind(value)}")
+    return value
+
+
+def _items(value: Any, name: str) -> list:
+    if not isinstance(value, list):
+        raise ValueError(f"{name} must be a list, not {_kind(value)}")
+    return value
+
+
+def _video_info(data: Any) -> VideoInfo:
+    get = lambda key: _field(data, key, "video")  # noqa: E731
+    return VideoInfo(
+        path=_text(get("path"), "video.path"),
+        sha256=_text(get("sha256"), "video.sha256"),
+        duration_s=_number(get("duration_s"), "video.duration_s", low=0),
+        fps=_number(get("fps"), "video.fps", above=0),
+        frames=_integer(get("frames"), "video.frames"),
+        width=_integer(get("width"), "video.width"),
+        height=_integer(get("height"), "video.height"),
+    )
+
+
+def _model_info(data: Any) -> ModelInfo:
+    get = lambda key: _field(data, key, "model")  # noqa: E731
+    calibrated = get("calibrated")
+    if not isinstance(calibrated, bool):
+        raise ValueError(f"model.calibrated must be true or false, not {_kind(calibrated)}")
+    return ModelInfo(
+        name=_text(get("name"), "model.name"),
+        routine=_text(get("routine"), "model.routine"),
+        target=_text(get("target"), "model.target"),
+        score_max=_number(get("score_max"), "model.score_max", above=0),
+        profile=_text(get("profile"), "model.profile"),
+        calibrated=calibrated,
+    )
+
+
+def _segment(data: Any, where: str) -> SegmentWeight:
+    start_s = _number(_field(data, "start_s", where), f"{where}.start_s", low=0)
+    end_s = _number(_field(data, "end_s", where), f"{where}.end_s", low=start_s)
+    weight = _number(_field(data, "weight", where), f"{where}.weight", low=0, high=1)
+    return SegmentWeight(start_s, end_s, weight)
+
+
+def _frame(data: Any, where: str) -> FrameWeight:
+    box = _items(_field(data, "box", where), f"{where}.box")
+    if len(box) != 4:
+        raise ValueError(f"{where}.box must hold 4 numbers [x1, y1, x2, y2], not {len(box)}")
+    frame = data.get("frame", -1)
+    return FrameWeight(
+        time_s=_number(_field(data, "time_s", where), f"{where}.time_s", low=0),
+        weight=_number(_field(data, "weight", where), f"{where}.weight", low=0, high=1),
+        box=tuple(_number(v, f"{where}.box[{i}]") for i, v in enumerate(box)),
+        frame=_integer(frame, f"{where}.frame", low=-1),
+    )
+
+
+def _provenance(data: Any) -> Provenance:
+    get = lambda key: _field(data, key, "provenance")  # noqa: E731
+    pretrained = get("pretrained")
+    if not isinstance(pretrained, bool):
+        raise ValueError(f"provenance.pretrained must be true or false, not {_kind(pretrained)}")
+    return Provenance(
+        profile=_text(get("profile"), "provenance.profile"),
+        recipe=_integer(get("recipe"), "provenance.recipe"),
+        pretrained=pretrained,
+        detector=_text(get("detector"), "provenance.detector"),
+        head_sha256=_text(data.get("head_sha256", ""), "provenance.head_sha256"),
+    )
+
+
+def _result_from_dict(data: Any) -> AnalysisResult:
+    schema = _field(data, "schema", "")
+    if schema != SCHEMA:
+        raise ValueError(f"not a {SCHEMA} document (schema={str(schema)[:80]!r})")
+    model = _model_info(_field(data, "model", ""))
+    score = _number(_field(data, "score", ""), "score", low=0, high=model.score_max)
+    warnings = _items(data.get("warnings", []), "warnings")
+    timings = data.get("timings_s", {})
+    if not isinstance(timings, dict):
+        raise ValueError(f"timings_s must be an object, not {_kind(timings)}")
+    return AnalysisResult(
+        video=_video_info(_field(data, "video", "")),
+        model=model,
+        score=score,
+        dynamic=[
+            _segment(s, f"dynamic[{i}]")
+            for i, s in enumerate(_items(_field(data, "dynamic", ""), "dynamic"))
+        ],
+        static=[
+            _frame(s, f"static[{i}]")
+            for i, s in enumerate(_items(_field(data, "static", ""), "static"))
+        ],
+        warnings=[_text(w, f"warnings[{i}]") for i, w in enumerate(warnings)],
+        timings_s={
+            _text(k, "timings_s key"): _number(v, f"timings_s.{k}") for k, v in timings.items()
+        },
+        provenance=_provenance(data["provenance"]) if "provenance" in data else None,
+    )

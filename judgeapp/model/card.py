@@ -12,6 +12,7 @@ from judgeapp.model.config import HeadConfig
 from judgeapp.model.gdlt_config import GDLTConfig, head_config_from_dict
 
 CARD_FORMAT_VERSION = 1
+MAX_CARD_CHARS = 1 << 20  # a real card is about 1 KB
 TARGETS = ("total", "difficulty", "execution")
 
 
@@ -115,10 +116,14 @@ class ModelCard:
 
     @classmethod
     def from_json(cls, text: str) -> ModelCard:
+        if len(text) > MAX_CARD_CHARS:
+            raise ValueError(f"model card is larger than {MAX_CARD_CHARS} characters")
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise ValueError(f"model card is not valid JSON ({exc.msg})") from None
+        except RecursionError:
+            raise ValueError("model card JSON is nested too deeply") from None
         return cls.from_dict(data)
 
 
@@ -144,6 +149,8 @@ def _check_type(name: str, value: Any, kind: type) -> None:
     """Raise ValueError unless value is of `kind` (int accepted for float, bool never for int)."""
     if kind is float:
         ok = isinstance(value, int | float) and not isinstance(value, bool)
+        if ok and isinstance(value, int) and abs(value) > 2**1023:  # beyond any float
+            raise ValueError(f"model card field {name} is out of range")
     elif kind is int:
         ok = isinstance(value, int) and not isinstance(value, bool)
     else:

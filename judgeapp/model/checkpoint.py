@@ -58,10 +58,14 @@ def load_checkpoint(
         raise CheckpointError(f"{path}: not a readable safetensors file ({reason})") from None
     card = card_from_metadata(path, metadata)
     try:
-        model = head_from_config(card.head_config)
-    except (ValueError, TypeError) as exc:
-        raise CheckpointError(f"{path}: invalid model card ({one_line(exc)})") from None
-    state = _matching_state(path, model, tensors)
+        # Sizes come from the card: check them against the file's tensors on the meta device
+        # (no memory) before anything of that size is allocated.
+        with torch.device("meta"):
+            skeleton = head_from_config(card.head_config)
+    except (ValueError, TypeError, RuntimeError, OverflowError) as exc:
+        raise CheckpointError(f"{path}: invalid model card ({one_line(exc)[:200]})") from None
+    state = _matching_state(path, skeleton, tensors)
+    model = head_from_config(card.head_config)
     model.load_state_dict(state, strict=True)
     return model.to(device).eval(), card
 

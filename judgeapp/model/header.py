@@ -57,7 +57,7 @@ def card_from_metadata(path: Path, metadata: dict[str, str] | None) -> ModelCard
         raise CheckpointError(f"{path}: no judgeapp model card in the file's metadata")
     try:
         return ModelCard.from_json(metadata[CARD_KEY])
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, OverflowError) as exc:
         raise CheckpointError(f"{path}: invalid model card ({one_line(exc)})") from None
 
 

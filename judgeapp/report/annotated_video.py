@@ -8,7 +8,6 @@ file reads back complete; cancelling or failing leaves nothing behind.
 from __future__ import annotations
 
 import bisect
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,7 +84,11 @@ def box_at(static: Sequence[FrameWeight], time_s: float) -> tuple[np.ndarray, fl
 
 
 def _text_patch(text: str, rgb: tuple[int, int, int], font_px: int, max_w: int) -> np.ndarray:
-    """White text on a coloured, slightly transparent label, as RGBA (drawn once, reused)."""
+    """White text on a coloured, slightly transparent label, as RGBA (drawn once, reused).
+
+    One line: line breaks and tabs in a mark's text (pasted text keeps them) become spaces.
+    """
+    text = " ".join(text.split()) or " "
     font = image_font(font_px)
     probe = ImageDraw.Draw(Image.new("RGB", (1, 1)))
     while len(text) > 4 and probe.textlength(text, font=font) > max_w - font_px:
@@ -253,7 +256,7 @@ def write_annotated_video(
     painter = _Painter(result, marks, layout)
     total = max(info.frames, 1)
     written = 0
-    with atomic_path(target, suffix=".mp4") as tmp:
+    with atomic_path(target, suffix=".mp4", mode=REPORT_MODE) as tmp:
         writer = cv2.VideoWriter(
             str(tmp), cv2.VideoWriter_fourcc(*"mp4v"), info.fps, (info.width, info.height)
         )
@@ -278,7 +281,6 @@ def write_annotated_video(
         finally:
             writer.release()
         _check_complete(tmp, target, written)
-        os.chmod(tmp, REPORT_MODE)
     progress(Progress("annotated video", total, total))
     return written
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from judgeapp.core.errors import JudgeappError
@@ -25,12 +26,12 @@ def check_folder(target: str | Path) -> None:
 def write_report_bytes(target: str | Path, data: bytes) -> None:
     """Write `data` to `target` atomically (JudgeappError on any file-system failure)."""
     check_folder(target)
-    with atomic_path(target) as tmp:
+    with atomic_path(target, mode=REPORT_MODE) as tmp:
         with open(tmp, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, REPORT_MODE)
+            if stat.S_ISREG(os.fstat(fh.fileno()).st_mode):  # not a device or a pipe
+                os.fsync(fh.fileno())
 
 
 def write_report_text(target: str | Path, text: str) -> None:

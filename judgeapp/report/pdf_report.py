@@ -215,7 +215,22 @@ def _marks_table(pdf: _ReportPDF, content: ReportContent) -> None:
             row.cell(format_time(mark.time_s))
             row.cell(pdf.t(mark.kind), style=FontFace(color=KIND_RGB.get(mark.kind, (0, 0, 0))))
             row.cell("" if mark.deduction is None else f"{mark.deduction:.2f}")
-            row.cell(pdf.t(mark.text))
+            row.cell(pdf.t(pdf_mark_text(mark.text)))
+
+
+# A table row must fit on one page: about 1000 characters in the text column.
+MARK_PDF_CHARS, MARK_PDF_LINES = 900, 12
+
+
+def pdf_mark_text(text: str) -> str:
+    """A mark's text as the PDF table shows it: its lines (blank ones dropped, tabs as spaces),
+    at most 12 of them and 900 characters; what is left out is counted, and the CSV and JSON
+    exports keep every character."""
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    shown = "\n".join(lines[:MARK_PDF_LINES])[:MARK_PDF_CHARS]
+    left = len("\n".join(lines)) - len(shown)
+    return shown if left <= 0 else f"{shown}… ({left} more characters in the CSV/JSON export)"
 
 
 def render_pdf(content: ReportContent) -> bytes:

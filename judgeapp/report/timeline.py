@@ -6,6 +6,7 @@ Drawn with Pillow into a PNG so that the PDF, the HTML report and any other view
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Sequence
 
 from PIL import Image, ImageDraw
@@ -24,11 +25,19 @@ _TICK_STEPS_S = (0.5, 1, 2, 5, 10, 15, 20, 30, 60, 120, 300, 600)
 
 
 def tick_step_s(duration_s: float, max_ticks: int = 12) -> float:
-    """The smallest "round" step that puts at most `max_ticks` ticks on the time axis."""
+    """The smallest "round" step that puts at most `max_ticks` ticks on the time axis.
+
+    Beyond the listed steps it is 1, 2 or 5 times a power of ten, so any duration, however
+    long, gets at most `max_ticks` ticks.
+    """
     for step in _TICK_STEPS_S:
         if duration_s / step <= max_ticks:
             return float(step)
-    return float(_TICK_STEPS_S[-1])
+    if not math.isfinite(duration_s):
+        return float(_TICK_STEPS_S[-1])
+    raw = duration_s / max_ticks
+    power = 10.0 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1.0, 2.0, 5.0, 10.0) if duration_s / (m * power) <= max_ticks)
 
 
 def tick_label(time_s: float, step_s: float) -> str:
@@ -76,15 +85,14 @@ def draw_timeline(
 
     # Grid and time axis.
     step = tick_step_s(duration_s)
-    t = 0.0
-    while t <= duration_s + 1e-9:
+    for k in range(math.floor(duration_s / step + 1e-9) + 1):
+        t = k * step
         x = x_of(t)
         draw.line([(x, top_pad), (x, axis_y)], fill=_GRID_RGB, width=max(1, round(scale)))
         draw.line([(x, axis_y), (x, axis_y + 8 * scale)], fill=_TEXT_RGB, width=2)
         draw.text(
             (x, axis_y + 10 * scale), tick_label(t, step), font=small, fill=_TEXT_RGB, anchor="mt"
         )
-        t += step
     draw.line([(left, axis_y), (left + plot_w, axis_y)], fill=_TEXT_RGB, width=2)
 
     # Lane titles (left) and frames.

@@ -6,10 +6,16 @@ any moment loses nothing a call had already reported as saved.
 
 A Library object belongs to the thread that opened it (SQLite's default); open another one per
 thread if needed — WAL lets readers and one writer work at the same time.
+
+A library on a read-only disk (or in a folder this user cannot write) opens read-only: reports
+and lists work, saving says why it cannot. A damaged database gives one-line errors that name
+the file, never a bare sqlite3 exception.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import os
 import sqlite3
@@ -22,7 +28,7 @@ from judgeapp.core.errors import JudgeappError
 from judgeapp.core.marks import Mark, PanelScore, check_mark_fields, now_iso
 from judgeapp.core.paths import data_dir
 from judgeapp.core.results import AnalysisResult, VideoInfo
-from judgeapp.store.schema import migrate
+from judgeapp.store.schema import SCHEMA_VERSION, current_version, migrate
 
 LIBRARY_FILE = "library.sqlite3"
 _BUSY_TIMEOUT_S = 10.0
@@ -70,19 +76,53 @@ def default_library_path() -> Path:
     return data_dir() / LIBRARY_FILE
 
 
-class Library:
-    """The SQLite library. Create with `Library.open(path)`; close with `close()` or `with`."""
+def _named_errors(cls: type) -> type:
+    """Wrap every public method so that a damaged database is a JudgeappError naming it."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+    def wrap(method):
+        @functools.wraps(method)
+        def wrapper(self, *args, **kwargs):
+            try:
+                return method(self, *args, **kwargs)
+            except sqlite3.DatabaseError as exc:
+                raise JudgeappError(
+                    f"{self.path}: the library cannot be read ({exc}); it may be damaged: "
+                    "keep a copy and check it with `sqlite3 FILE 'PRAGMA integrity_check'`"
+                ) from None
+
+        return wrapper
+
+    for name, member in list(vars(cls).items()):
+        if inspect.isfunction(member) and not name.startswith("_"):
+            setattr(cls, name, wrap(member))
+    return cls
+
+
+@_named_errors
+class Library:
+    """The SQLite library. Create with `Library.open(path)`; close with `close()` or `with`.
+
+    read_only: why it cannot be written ("" when it can).
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, read_only: str = "") -> None:
         self._conn = conn
         self.path = path
+        self.read_only = read_only
 
     # ----------------------------------------------------------------- opening and closing
 
     @classmethod
     def open(cls, path: str | Path | None = None) -> Library:
-        """Open (creating and migrating where needed) the library at `path` or the default."""
+        """Open (creating and migrating where needed) the library at `path` or the default.
+
+        An existing library that cannot be written (read-only disk, folder not writable) is
+        opened read-only; one that does not exist there cannot be created (JudgeappError).
+        """
         path = Path(path) if path is not None else default_library_path()
+        why = _read_only_reason(path)
+        if why and path.is_file():
+            return cls._open_read_only(path, why)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(path, timeout=_BUSY_TIMEOUT_S, isolation_level=None)
@@ -95,6 +135,9 @@ class Library:
                 raise sqlite3.OperationalError(f"WAL journal not available (got {mode})")
             conn.execute("PRAGMA synchronous = FULL")
             migrate(conn, str(path))
+        except sqlite3.OperationalError as exc:
+            conn.close()
+            raise JudgeappError(f"{path}: cannot open the library ({exc})") from None
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise JudgeappError(f"{path}: not a usable judgeapp library ({exc})") from None
@@ -102,6 +145,25 @@ class Library:
             conn.close()
             raise
         return cls(conn, path)
+
+    @classmethod
+    def _open_read_only(cls, path: Path, why: str) -> Library:
+        """Open an existing library for reading only. On a read-only disk nothing can change
+        it, so SQLite may treat it as immutable (no -shm/-wal files are needed)."""
+        immutable = "&immutable=1" if _on_read_only_disk(path) else ""
+        uri = f"{path.resolve().as_uri()}?mode=ro{immutable}"
+        try:
+            conn = sqlite3.connect(uri, uri=True, timeout=_BUSY_TIMEOUT_S, isolation_level=None)
+            version = current_version(conn, create=False)
+        except sqlite3.DatabaseError as exc:
+            raise JudgeappError(f"{path}: cannot read the library ({why}; {exc})") from None
+        if version != SCHEMA_VERSION:
+            conn.close()
+            raise JudgeappError(
+                f"{path}: the library (schema {version}) needs an upgrade to schema "
+                f"{SCHEMA_VERSION}, but it is {why}"
+            )
+        return cls(conn, path, read_only=why)
 
     def close(self) -> None:
         self._conn.close()
@@ -115,6 +177,8 @@ class Library:
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One durable write transaction; SQLite errors become one-line JudgeappErrors."""
+        if self.read_only:
+            raise JudgeappError(f"{self.path}: cannot write the library ({self.read_only})")
         try:
             self._conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
@@ -479,6 +543,25 @@ def _file_stamp(path: str | Path) -> tuple[int | None, int | None]:
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _on_read_only_disk(path: Path) -> bool:
+    try:
+        return bool(os.statvfs(path.parent).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
+def _read_only_reason(path: Path) -> str:
+    """Why the library at `path` cannot be written ("" when it can, or cannot be told)."""
+    if _on_read_only_disk(path):
+        return "on a read-only disk"
+    folder = path.parent
+    if folder.is_dir() and not os.access(folder, os.W_OK | os.X_OK):
+        return f"in a folder you cannot write ({folder})"
+    if path.is_file() and not os.access(path, os.W_OK):
+        return "a read-only file"
+    return ""
 
 
 def _reason(exc: BaseException) -> str:

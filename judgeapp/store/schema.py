@@ -87,9 +87,18 @@ MIGRATIONS: tuple[Migration, ...] = (Migration(1, _script(_V1)),)
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
 
-def current_version(conn: sqlite3.Connection) -> int:
-    """The schema version a database records (0 for a new, empty database)."""
-    conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+def current_version(conn: sqlite3.Connection, create: bool = True) -> int:
+    """The schema version a database records (0 for a new, empty database).
+
+    create: make the `schema_version` table where it is missing (False: read only).
+    """
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+    ).fetchone()
+    if not exists:
+        if not create:
+            return 0
+        conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
     row = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
     return int(row[0] or 0)
 
@@ -114,6 +123,11 @@ def migrate(
             continue
         conn.execute("BEGIN IMMEDIATE")
         try:
+            # Another process may have applied it while we waited for the lock.
+            version = current_version(conn)
+            if step.version <= version:
+                conn.execute("COMMIT")
+                continue
             step.apply(conn)
             conn.execute("INSERT INTO schema_version (version) VALUES (?)", (step.version,))
             conn.execute("COMMIT")

@@ -21,8 +21,8 @@ from judgeapp.core.errors import JudgeappError
 from judgeapp.training.feature_set import (
     DYNAMIC_DIR,
     STATIC_DIR,
-    _load_matrix,
     feature_paths,
+    load_matrix,
     manifest_recipe,
     read_manifest,
 )
@@ -360,9 +360,9 @@ def compare_folders(a_dir: str | Path, b_dir: str | Path) -> FeatureComparison:
         for stream, path_a, path_b in zip(
             STREAMS, feature_paths(a_root, name), feature_paths(b_root, name), strict=True
         ):
-            a = _load_matrix(path_a, None)
+            a = load_matrix(path_a, None)
             widths.check(stream, path_a, a)
-            b = _load_matrix(path_b, None)
+            b = load_matrix(path_b, None)
             widths.check(stream, path_b, b)
             streams[stream] = compare_stream(
                 a,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,6 +109,8 @@ def parse_rg(text: str, path: Path) -> list[RGRow]:
             difficulty, execution, total, penalty, length_s = (float(v) for v in fields[1:])
         except ValueError:
             raise JudgeappError(f"{path}: line {number}: a score is not a number") from None
+        if not all(math.isfinite(v) for v in (difficulty, execution, total, penalty, length_s)):
+            raise JudgeappError(f"{path}: line {number}: a score is not a finite number")
         if name in seen:
             raise JudgeappError(f"{path}: line {number}: video {name} is listed twice")
         seen.add(name)
@@ -119,13 +122,17 @@ def parse_rg(text: str, path: Path) -> list[RGRow]:
 
 def parse_csv(text: str, path: Path, routine: str) -> list[Label]:
     """A `name,score` CSV (an optional header row whose score column is not a number)."""
+    try:
+        rows = list(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:
+        raise JudgeappError(f"{path}: not a name,score CSV ({exc})") from None
     labels: list[Label] = []
     seen: set[str] = set()
-    for number, fields in enumerate(csv.reader(io.StringIO(text)), start=1):
+    for number, fields in enumerate(rows, start=1):
         fields = [f.strip() for f in fields]
         if not fields or not any(fields):
             continue
-        if len(fields) < 2:
+        if len(fields) < 2 or not fields[0]:
             raise JudgeappError(f"{path}: line {number}: expected name,score")
         name, raw = fields[0], fields[1]
         try:
@@ -134,6 +141,8 @@ def parse_csv(text: str, path: Path, routine: str) -> list[Label]:
             if number == 1 and not labels:
                 continue  # a header row
             raise JudgeappError(f"{path}: line {number}: score {raw!r} is not a number") from None
+        if not math.isfinite(score):
+            raise JudgeappError(f"{path}: line {number}: score {raw!r} is not a finite number")
         if name in seen:
             raise JudgeappError(f"{path}: line {number}: video {name} is listed twice")
         seen.add(name)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import math
+import os
 from pathlib import Path
 
 import cv2
@@ -10,15 +13,20 @@ from judgeapp.core.errors import VideoError
 from judgeapp.core.files import sha256_file
 from judgeapp.core.results import VideoInfo
 
-# Codecs FFmpeg reports for still images; a renamed photo "opens" as a one-frame video.
-_IMAGE_FOURCCS = {"png ", "mjpg", "jpeg", "bmp ", "tiff", "webp", "gif "}
+# Codecs FFmpeg reports for pictures. Only a file with a single frame is refused as a still
+# image: Motion-JPEG (webcams, older cameras) and animated GIFs are videos of such pictures.
+_IMAGE_FOURCCS = {"png ", "mpng", "mjpg", "jpeg", "bmp ", "tiff", "webp", "gif "}
+# What a container may claim before anything is sized by it (the sampling plan holds 5 times
+# the duration in seconds): a day of video, 1000 fps, and at least one byte per frame.
+MAX_DURATION_S = 24 * 3600.0
+MAX_FPS = 1000.0
 
 
 def open_capture(path: str | Path) -> cv2.VideoCapture:
     """Open `path` with FFmpeg, or raise VideoError naming the file and the problem."""
     path = Path(path)
     if not path.exists():
-        raise VideoError(f"{path}: no such file")
+        raise VideoError(f"{path}: {_missing_reason(path)}")
     if path.is_dir():
         raise VideoError(f"{path}: is a folder, not a video file")
     try:
@@ -32,6 +40,20 @@ def open_capture(path: str | Path) -> cv2.VideoCapture:
         cap.release()
         raise VideoError(f"{path}: not a video judgeapp can decode (corrupt or unsupported format)")
     return cap
+
+
+def _missing_reason(path: Path) -> str:
+    """Why `path` does not exist: no such file, a link to nothing, or a loop of links."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a loop of symbolic links, not a video file"
+        if path.is_symlink():
+            return f"a symbolic link to {os.readlink(path)}, which does not exist"
+        if exc.errno not in (errno.ENOENT, None):
+            return f"cannot read ({exc.strerror})"
+    return "no such file"
 
 
 def _fourcc(cap: cv2.VideoCapture) -> str:
@@ -48,19 +70,21 @@ def probe(path: str | Path, with_hash: bool = True) -> VideoInfo:
     cap = open_capture(path)
     try:
         fps = float(cap.get(cv2.CAP_PROP_FPS))
-        frames = int(cap.get(cv2.CAP_PROP_FRAME_COUNT))
+        claimed = float(cap.get(cv2.CAP_PROP_FRAME_COUNT))
         width = int(cap.get(cv2.CAP_PROP_FRAME_WIDTH))
         height = int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT))
         fourcc = _fourcc(cap)
-        ok = cap.grab()
+        first = cap.grab()
+        second = first and cap.grab()
     finally:
         cap.release()
-    if fourcc in _IMAGE_FOURCCS or (frames <= 1 and ok):
-        raise VideoError(f"{path}: is a still image, not a video")
-    if not ok or width <= 0 or height <= 0:
+    if not first or width <= 0 or height <= 0:
         raise VideoError(f"{path}: no decodable video frames (corrupt or unsupported codec)")
-    if not (fps > 0) or frames <= 0:
-        raise VideoError(f"{path}: the frame rate or frame count is unreadable (corrupt file?)")
+    if not second:
+        if fourcc in _IMAGE_FOURCCS:
+            raise VideoError(f"{path}: is a still image, not a video")
+        raise VideoError(f"{path}: holds a single frame; a video to analyse needs more")
+    frames = _checked_header(path, fps, claimed)
     return VideoInfo(
         path=str(path),
         sha256=sha256_file(path) if with_hash else "",
@@ -70,3 +94,24 @@ def probe(path: str | Path, with_hash: bool = True) -> VideoInfo:
         width=width,
         height=height,
     )
+
+
+def _checked_header(path: Path, fps: float, claimed: float) -> int:
+    """The container's frame count, once it and the frame rate are checked against the file
+    (nothing may be sized by a number a damaged or hostile header makes up)."""
+    if not (math.isfinite(fps) and fps > 0) or not (math.isfinite(claimed) and claimed > 0):
+        raise VideoError(f"{path}: the frame rate or frame count is unreadable (corrupt file?)")
+    frames = int(claimed)
+    size_bytes = path.stat().st_size
+    if fps > MAX_FPS:
+        raise VideoError(f"{path}: its header claims {fps:g} frames per second (corrupt file?)")
+    if frames > size_bytes:
+        raise VideoError(
+            f"{path}: its header claims {frames} frames in {size_bytes} bytes (corrupt file?)"
+        )
+    if frames / fps > MAX_DURATION_S:
+        raise VideoError(
+            f"{path}: its header claims {frames / fps:.3g} s of video, more than "
+            f"{MAX_DURATION_S / 3600:g} hours (corrupt file?)"
+        )
+    return frames

@@ -9,8 +9,9 @@ and only then renames it into place (a failure removes it; a copy left by a kill
 removed by the next install once it is an hour old). A head keeps its file name; if
 a different file of that name is already installed, it is left alone and the new head gets the
 first free name `NAME-2.safetensors`, `NAME-3.safetensors`, ... (the same file again is a
-no-op). When no head is chosen, an analysis uses the newest installed one (file modification
-time) whose profile fits.
+no-op). A head must fit a known feature profile (its feature sizes are the profile's) to be
+installed. When no head is chosen, an analysis uses the newest installed one (file
+modification time) whose profile fits, skipping any that could not score (copied in by hand).
 """
 
 from __future__ import annotations
@@ -87,19 +88,46 @@ def installed_heads(profile: str | None = None) -> list[InstalledHead]:
 
 
 def newest_head(profile: str | None = None) -> InstalledHead | None:
-    """The head an analysis uses when none is chosen: the newest one for `profile`."""
-    heads = installed_heads(profile)
-    return heads[0] if heads else None
+    """The head an analysis uses when none is chosen: the newest usable one for `profile`
+    (a head whose card names an unknown profile or other feature sizes is skipped)."""
+    return next((h for h in installed_heads(profile) if not head_problem(h.card)), None)
+
+
+def head_problem(card: ModelCard) -> str:
+    """Why a head with this card cannot score videos ("" when it can): its profile must be a
+    known one and the feature sizes of the streams it uses that profile's."""
+    from judgeapp.features.profiles import PROFILES  # imports torch: not for listing
+
+    profile = PROFILES.get(card.profile)
+    if profile is None:
+        known = ", ".join(sorted(PROFILES))
+        return f"its model card names the unknown feature profile {card.profile!r} ({known})"
+    config = card.head_config
+    for stream, size in (("dynamic", profile.dynamic_dim), ("static", profile.static_dim)):
+        if stream in config.streams and config.input_dim(stream) != size:
+            return (
+                f"its model card expects {config.input_dim(stream)}-d {stream} features, the "
+                f"'{profile.name}' profile makes {size}-d ones"
+            )
+    return ""
+
+
+def check_head_usable(card: ModelCard, label: str) -> None:
+    """CheckpointError naming `label` when `head_problem(card)` finds a reason."""
+    if problem := head_problem(card):
+        raise CheckpointError(f"{label}: this head cannot score videos: {problem}")
 
 
 def validate_head(path: str | Path) -> ModelCard:
     """Load a head checkpoint completely (card and weights, no pickle); return its card.
 
-    Raises CheckpointError, one line naming the file, when it is not a valid head.
+    Raises CheckpointError, one line naming the file, when it is not a valid head or cannot
+    score videos (`head_problem`: unknown profile, other feature sizes).
     """
     from judgeapp.model import load_checkpoint  # imports torch: only when installing
 
     _, card = load_checkpoint(Path(path))
+    check_head_usable(card, str(path))
     return card
 
 

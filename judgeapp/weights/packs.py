@@ -22,9 +22,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
+import stat
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -33,7 +36,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from judgeapp.core.errors import CheckpointError, JudgeappError, WeightsError
-from judgeapp.core.files import atomic_path, sha256_file
+from judgeapp.core.files import atomic_path, publish, sha256_file
 from judgeapp.model import ModelCard
 from judgeapp.weights.heads import (
     check_head_name,
@@ -47,7 +50,8 @@ from judgeapp.weights.heads import (
 )
 from judgeapp.weights.loading import resolve
 from judgeapp.weights.registry import REGISTRY, WeightsFile, get_weights_file
-from judgeapp.weights.store import check_file, remember, target_path
+from judgeapp.weights.store import check_file, remember, target_path, weights_dir
+from judgeapp.weights.usable import prove_usable
 
 PACK_FORMAT = "judgeapp.modelpack/1"
 MANIFEST = "manifest.json"
@@ -55,6 +59,13 @@ HEADS_FOLDER = "heads"
 CHUNK_BYTES = 1 << 20
 WEIGHTS = "weights"
 HEAD = "head"
+# Bounds on what a pack may make us read: a manifest of a few files is a few KB, a paper head
+# is 14 MB, the largest registered weights file 103 MB. Every member is also read only up to
+# the size its manifest declares.
+MAX_MANIFEST_BYTES = 1 << 20
+MAX_HEAD_BYTES = 1 << 30
+MAX_WEIGHTS_BYTES = 4 << 30
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 Validator = Callable[[Path], ModelCard]
 
@@ -244,8 +255,35 @@ def _write_folder(out_path: Path, sources: list[_Source]) -> None:
         raise
 
 
+class _Bounded:
+    """A member's stream that refuses to give more than `limit` bytes (a zip bomb, a device)."""
+
+    def __init__(self, handle: BinaryIO, limit: int, label: str) -> None:
+        self.handle, self.limit, self.label, self.done = handle, limit, label, 0
+
+    def read(self, size: int = -1) -> bytes:
+        room = self.limit - self.done + 1
+        try:
+            chunk = self.handle.read(room if size < 0 else min(size, room))
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+            raise WeightsError(
+                f"{self.label}: cannot be read ({exc}); the pack is damaged"
+            ) from None
+        self.done += len(chunk)
+        if self.done > self.limit:
+            raise WeightsError(
+                f"{self.label}: holds more than the {self.limit} bytes its manifest allows; "
+                "the pack is damaged, nothing was installed"
+            )
+        return chunk
+
+
 class _PackReader:
-    """Opens the members of a pack folder or zip by exact name (never by a path it contains)."""
+    """Opens the members of a pack folder or zip by exact name (never by a path it contains).
+
+    Every read is bounded by the size the manifest declares; in a folder pack, links and
+    anything that is not a regular file (a device, a pipe) are refused before they are opened.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -256,7 +294,7 @@ class _PackReader:
             raise WeightsError(f"{path}: no such model pack")
         try:
             self.zip = zipfile.ZipFile(path)
-        except (zipfile.BadZipFile, OSError) as exc:
+        except (zipfile.BadZipFile, OSError, ValueError) as exc:
             raise WeightsError(f"{path}: not a model pack (not a folder or a zip: {exc})") from None
 
     def close(self) -> None:
@@ -264,53 +302,110 @@ class _PackReader:
             self.zip.close()
 
     @contextmanager
-    def open(self, member: str):
+    def open(self, member: str, limit: int):
+        """The member's bytes, at most `limit` of them (WeightsError beyond)."""
+        label = f"{self.path}: {member}"
         try:
             if self.zip is not None:
-                handle = self.zip.open(member)
+                info = self.zip.getinfo(member)
+                if info.file_size > limit:
+                    raise WeightsError(
+                        f"{label}: {info.file_size} bytes, more than the {limit} its manifest "
+                        "allows; the pack is damaged, nothing was installed"
+                    )
+                handle = self.zip.open(info)
             else:
-                handle = open(self.path / member, "rb")
-        except (KeyError, OSError):
+                handle = self._open_plain(member, limit, label)
+        except (KeyError, OSError, zipfile.BadZipFile, NotImplementedError, RuntimeError):
             raise WeightsError(f"{self.path}: model pack lacks {member}") from None
         with handle:
-            yield handle
+            yield _Bounded(handle, limit, label)
+
+    def _open_plain(self, member: str, limit: int, label: str) -> BinaryIO:
+        parts = member.split("/")
+        for depth in range(1, len(parts) + 1):
+            mode = os.lstat(self.path.joinpath(*parts[:depth])).st_mode
+            last = depth == len(parts)
+            if stat.S_ISLNK(mode) or (not last and not stat.S_ISDIR(mode)):
+                raise WeightsError(f"{label}: a link, not a file; model packs hold plain files")
+            if last and not stat.S_ISREG(mode):
+                raise WeightsError(f"{label}: not a regular file (a device or a pipe?)")
+        fd = os.open(self.path / member, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        handle = os.fdopen(fd, "rb")
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            handle.close()
+            raise WeightsError(
+                f"{label}: {info.st_size} bytes, more than the {limit} its manifest allows; "
+                "the pack is damaged, nothing was installed"
+            )
+        return handle
 
 
 def read_manifest(reader: _PackReader) -> list[PackedFile | PackedHead]:
     """The files a pack declares: weights checked against the registry, heads' names checked."""
-    with reader.open(MANIFEST) as fh:
-        try:
-            data = json.loads(fh.read().decode("utf-8"))
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise WeightsError(f"{reader.path}: unreadable {MANIFEST} ({exc})") from None
+    with reader.open(MANIFEST, MAX_MANIFEST_BYTES) as fh:
+        raw = fh.read(MAX_MANIFEST_BYTES + 1)
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)[:200]
+        raise WeightsError(f"{reader.path}: unreadable {MANIFEST} ({reason})") from None
     if not isinstance(data, dict) or data.get("format") != PACK_FORMAT:
         raise WeightsError(f"{reader.path}: not a {PACK_FORMAT} model pack")
+    items = data.get("files")
+    if not isinstance(items, list):
+        raise WeightsError(f"{reader.path}: malformed {MANIFEST} (files must be a list)")
+    if not items:
+        raise WeightsError(f"{reader.path}: the pack holds no files; nothing to install")
     files: list[PackedFile | PackedHead] = []
-    try:
-        for item in data["files"]:
+    for index, item in enumerate(items):
+        try:
             files.append(_manifest_item(reader.path, item))
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise WeightsError(f"{reader.path}: malformed {MANIFEST} ({exc})") from None
+        except (KeyError, TypeError, ValueError) as exc:
+            raise WeightsError(
+                f"{reader.path}: malformed {MANIFEST} (files[{index}]: {str(exc)[:200]})"
+            ) from None
     heads = [f.filename for f in files if isinstance(f, PackedHead)]
     clash = next((name for name in heads if heads.count(name) > 1), None)
     if clash is not None:
         raise WeightsError(f"{reader.path}: {MANIFEST} lists the head {clash} twice")
+    weights = [f.name for f in files if isinstance(f, PackedFile)]
+    clash = next((name for name in weights if weights.count(name) > 1), None)
+    if clash is not None:
+        raise WeightsError(f"{reader.path}: {MANIFEST} lists the weights file {clash} twice")
     for packed in files:
         if isinstance(packed, PackedFile):
             _check_registered(reader.path, packed)
     return files
 
 
-def _manifest_item(pack_path: Path, item: dict) -> PackedFile | PackedHead:
+def _text(item: dict, key: str, default: str | None = None) -> str:
+    value = item.get(key, default) if default is not None else item[key]
+    if not isinstance(value, str):
+        raise ValueError(f"{key} must be a string")
+    return value
+
+
+def _manifest_item(pack_path: Path, item: object) -> PackedFile | PackedHead:
+    if not isinstance(item, dict):
+        raise ValueError("each file must be an object")
     kind = item.get("kind", WEIGHTS)
+    size = item["size_bytes"]
+    limit = MAX_HEAD_BYTES if kind == HEAD else MAX_WEIGHTS_BYTES
+    if isinstance(size, bool) or not isinstance(size, int) or not 0 < size <= limit:
+        raise ValueError(f"size_bytes must be a whole number of bytes from 1 to {limit}")
+    digest = _text(item, "sha256").lower()
+    if not _SHA256.fullmatch(digest):
+        raise ValueError("sha256 must be 64 hex digits")
     common = {
-        "name": str(item["name"]),
-        "filename": str(item["filename"]),
-        "size_bytes": int(item["size_bytes"]),
-        "sha256": str(item["sha256"]).lower(),
+        "name": _text(item, "name"),
+        "filename": _text(item, "filename"),
+        "size_bytes": size,
+        "sha256": digest,
     }
     if kind == WEIGHTS:
-        return PackedFile(**common, url=str(item.get("url", "")))
+        return PackedFile(**common, url=_text(item, "url", ""))
     if kind == HEAD:
         try:
             check_head_name(common["filename"])
@@ -318,11 +413,11 @@ def _manifest_item(pack_path: Path, item: dict) -> PackedFile | PackedHead:
             raise WeightsError(f"{pack_path}: {MANIFEST} names a head {exc}") from None
         return PackedHead(
             **common,
-            routine=str(item["routine"]),
-            target=str(item["target"]),
-            profile=str(item["profile"]),
+            routine=_text(item, "routine"),
+            target=_text(item, "target"),
+            profile=_text(item, "profile"),
         )
-    raise WeightsError(f"{pack_path}: unknown kind of file {kind!r} in {MANIFEST}")
+    raise WeightsError(f"{pack_path}: unknown kind of file {str(kind)[:40]!r} in {MANIFEST}")
 
 
 def _check_registered(pack_path: Path, packed: PackedFile) -> None:
@@ -352,24 +447,25 @@ def install(pack_path: str | Path, validate: Validator = validate_head) -> list[
 
     Weights go to the weights cache, heads to the heads folder (weights first, in manifest
     order). Nothing is installed unless every file matches the manifest (and the registry, for
-    weights) and every head loads completely: heads are first copied to hidden files in the
-    heads folder and checked there with `validate` (the real checkpoint loading by default;
-    the GUI runs it in a child process), and only then renamed into place; an error removes
-    them. Weights are copied to a temporary file each and renamed when the hash matches again.
+    weights), every weights file without a full published hash loads into its network, and
+    every head loads completely and fits its profile. Each file is copied to a hidden file
+    beside its target (never more bytes than the manifest declares), checked there, and only
+    renamed into place once all are checked; an error removes the copies. Heads are checked
+    with `validate` (the real checkpoint loading by default; the GUI runs it in a child
+    process).
     """
     pack_path = Path(pack_path)
     reader = _PackReader(pack_path)
-    made_heads_dir = not heads_dir().exists()
+    made = [folder for folder in (weights_dir(), heads_dir()) if not folder.exists()]
+    staged_weights: list[tuple[PackedFile, Path | None]] = []
     staged: list[tuple[PackedHead, Path, str]] = []
     try:
         files = read_manifest(reader)
         weights = [f for f in files if isinstance(f, PackedFile)]
         for packed in weights:
-            with reader.open(packed.member) as fh:
-                digest, size = _hash_stream(fh)
-            _check_digest(pack_path, packed, digest, size)
+            staged_weights.append((packed, _stage_weights(reader, packed)))
         for packed in (f for f in files if isinstance(f, PackedHead)):
-            with reader.open(packed.member) as fh:
+            with reader.open(packed.member, packed.size_bytes) as fh:
                 tmp, digest = stage_head(fh)
             staged.append((packed, tmp, digest))
             _check_digest(pack_path, packed, digest, tmp.stat().st_size)
@@ -378,17 +474,63 @@ def install(pack_path: str | Path, validate: Validator = validate_head) -> list[
             except CheckpointError as exc:
                 raise WeightsError(f"{exc}; nothing was installed") from None
             _check_head(pack_path, packed, card)
-        installed = [_install_one(reader, packed) for packed in weights]
+        installed = []
+        while staged_weights:
+            packed, tmp = staged_weights.pop(0)
+            installed.append(_commit_weights(packed, tmp))
         while staged:
             packed, tmp, digest = staged.pop(0)
             installed.append(commit_head(tmp, packed.filename, digest))
         return installed
     finally:
+        for _, tmp in staged_weights:
+            if tmp is not None:
+                tmp.unlink(missing_ok=True)
         for _, tmp, _ in staged:
             discard(tmp)
-        if made_heads_dir:
-            _remove_if_empty(heads_dir())
+        for folder in made:
+            _remove_if_empty(folder)
         reader.close()
+
+
+def _stage_weights(reader: _PackReader, packed: PackedFile) -> Path | None:
+    """Copy a packed weights file beside its target and prove it: the copy's path, or None
+    when the target already is this file."""
+    entry = REGISTRY[packed.name]
+    target = target_path(entry)
+    if target.is_file() and check_file(entry, target).digest == packed.sha256:
+        return None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    except OSError as exc:
+        raise WeightsError(f"{target.parent}: cannot write ({exc.strerror or exc})") from None
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as dst, reader.open(packed.member, packed.size_bytes) as src:
+            digest, size = _copy_hashing(src, dst)
+        _check_digest(reader.path, packed, digest, size)
+        prove_usable(entry, tmp, f"{reader.path}: {packed.member}")
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise WeightsError(f"{target}: cannot write ({exc.strerror or exc})") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def _commit_weights(packed: PackedFile, tmp: Path | None) -> Path:
+    """Rename a staged, proven weights file over its target (None: already in place)."""
+    target = target_path(REGISTRY[packed.name])
+    if tmp is None:
+        return target
+    try:
+        publish(tmp, target)
+    except OSError as exc:
+        raise WeightsError(f"{target}: cannot write ({exc.strerror or exc})") from None
+    remember(target, packed.sha256)
+    return target
 
 
 def _check_digest(pack_path: Path, packed: PackedFile | PackedHead, digest: str, size: int) -> None:
@@ -414,17 +556,3 @@ def _remove_if_empty(folder: Path) -> None:
         folder.rmdir()
     except OSError:
         pass  # not empty (heads were installed), or gone
-
-
-def _install_one(reader: _PackReader, packed: PackedFile) -> Path:
-    entry = REGISTRY[packed.name]
-    target = target_path(entry)
-    if target.is_file() and check_file(entry, target).digest == packed.sha256:
-        return target
-    with atomic_path(target) as tmp:
-        with reader.open(packed.filename) as src, open(tmp, "wb") as dst:
-            digest, _ = _copy_hashing(src, dst)
-        if digest != packed.sha256:
-            raise WeightsError(f"{reader.path}: {packed.filename} changed while installing")
-    remember(target, digest)
-    return target

@@ -1,6 +1,7 @@
 """The state of each registered weights file: for `judgeapp models list` and the Models window.
 
-A file is "verified" (its size and hash check out, or it has no published hash to check),
+A file is "verified" (its size and its published hash, or hash prefix, check out), "no-hash"
+(found and not empty, but no hash is published to check it against: never called verified),
 "present" (found, size plausible, hash not checked yet), "corrupt" (wrong size or hash,
 unreadable) or "missing". How much hashing a look may do is the caller's choice: hashing a
 100 MB file takes a second or more, so an instant look trusts only remembered digests.
@@ -25,6 +26,7 @@ from judgeapp.weights.store import (
 )
 
 VERIFIED = "verified"
+NO_HASH = "no-hash"
 PRESENT = "present"
 CORRUPT = "corrupt"
 MISSING = "missing"
@@ -52,7 +54,7 @@ class FileStatus:
     @property
     def installed(self) -> bool:
         """Whether a usable copy is there (verified, or present and not checked yet)."""
-        return self.state in (VERIFIED, PRESENT)
+        return self.state in (VERIFIED, NO_HASH, PRESENT)
 
     @property
     def text(self) -> str:
@@ -61,11 +63,12 @@ class FileStatus:
             return "missing"
         if self.state == PRESENT:
             return "installed, not verified"
+        if self.state == NO_HASH:
+            return "installed (no published hash)"
         if self.state == VERIFIED:
-            return {
-                "sha256": "installed, verified",
-                "prefix": "installed, verified (hash prefix)",
-            }.get(self.entry.hash_check, "installed (no published hash)")
+            if self.entry.hash_check == "prefix":
+                return "installed, verified (hash prefix)"
+            return "installed, verified"
         if self.problem.startswith("SHA-256"):
             return "wrong hash"
         if self.problem.startswith("size"):
@@ -74,6 +77,13 @@ class FileStatus:
 
 
 def _look(entry: WeightsFile, path: Path, hashing: Hashing) -> FileStatus:
+    status = _look_hashed(entry, path, hashing)
+    if status.state == VERIFIED and entry.hash_check == "none":
+        return FileStatus(entry, NO_HASH, path, status.size_bytes)
+    return status
+
+
+def _look_hashed(entry: WeightsFile, path: Path, hashing: Hashing) -> FileStatus:
     try:
         size = path.stat().st_size
     except OSError as exc:
