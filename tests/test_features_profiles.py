@@ -33,9 +33,10 @@ def torchvision_backbones():
 
 
 def test_registry_lookup() -> None:
-    assert set(PROFILES) == {"torchvision", "paper"}
+    assert set(PROFILES) == {"torchvision", "paper", "vst"}
     assert get_profile("paper").static_dim == 2048
-    with pytest.raises(JudgeappError, match="paper, torchvision"):
+    assert get_profile("vst").static_dim == 0 and not get_profile("vst").has_static
+    with pytest.raises(JudgeappError, match="paper, torchvision, vst"):
         get_profile("i3d")
 
 
