@@ -21,9 +21,12 @@ from judgeapp.core.errors import JudgeappError
 from judgeapp.training.feature_set import (
     DYNAMIC_DIR,
     STATIC_DIR,
+    dynamic_only_layout,
+    dynamic_path,
     feature_paths,
     load_matrix,
     manifest_recipe,
+    no_static,
     read_manifest,
 )
 from judgeapp.video import DYNAMIC_FPS, SEGMENT_FRAMES, STATIC_FPS
@@ -241,9 +244,13 @@ def summarize(videos: list[VideoComparison], stream: str, dim: int) -> StreamSum
 
 
 def _video_names(root: Path) -> list[str]:
-    """Names of the videos in a folder; each must have both streams' files."""
+    """Names of the videos in a folder; each must have both streams' files (the dynamic one
+    alone in a dynamic-only folder: `vst` features or GDLT's released NAME.npy files)."""
     if not root.is_dir():
         raise JudgeappError(f"{root}: feature folder not found")
+    if dynamic_only_layout(root):
+        folder = dynamic_path(root, "x").parent
+        return sorted(p.stem for p in folder.glob("*.npy") if not p.name.startswith("."))
     names: dict[str, set[str]] = {}
     for stream, sub in _SUBDIRS.items():
         if not (root / sub).is_dir():
@@ -355,11 +362,15 @@ def compare_folders(a_dir: str | Path, b_dir: str | Path) -> FeatureComparison:
     info_b = _folder_info(b_root, len(names_b), manifest_b)
     widths = _Widths()
     videos: list[VideoComparison] = []
+    dynamic_only = dynamic_only_layout(a_root) or dynamic_only_layout(b_root)
     for name in common:
         streams = {}
-        for stream, path_a, path_b in zip(
-            STREAMS, feature_paths(a_root, name), feature_paths(b_root, name), strict=True
-        ):
+        paths_a, paths_b = feature_paths(a_root, name), feature_paths(b_root, name)
+        if dynamic_only:  # no static stream to compare: both sides count none
+            paths_a, paths_b = (dynamic_path(a_root, name),), (dynamic_path(b_root, name),)
+            streams["static"] = compare_stream(no_static(), no_static())
+            widths.first.setdefault("static", (0, a_root))
+        for stream, path_a, path_b in zip(STREAMS, paths_a, paths_b, strict=False):
             a = load_matrix(path_a, None)
             widths.check(stream, path_a, a)
             b = load_matrix(path_b, None)
@@ -380,7 +391,12 @@ def compare_folders(a_dir: str | Path, b_dir: str | Path) -> FeatureComparison:
         sorted(set(names_a) - set(names_b)),
         sorted(set(names_b) - set(names_a)),
         summary,
-        _recipe_warnings(info_a, info_b),
+        _recipe_warnings(info_a, info_b)
+        + (
+            ["static stream not compared: a folder holds dynamic features only"]
+            if dynamic_only
+            else []
+        ),
     )
 
 

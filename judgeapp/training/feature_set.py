@@ -162,7 +162,7 @@ def _load_dynamic_only(root: Path, labels: list[Label]) -> FeatureSet:
         raise JudgeappError(f"{root}: {len(missing)} feature files missing: {shown}{more}")
     dynamic: list[np.ndarray] = []
     for path in paths:
-        dynamic.append(_load_matrix(path, dynamic[0].shape[1] if dynamic else None))
+        dynamic.append(load_matrix(path, dynamic[0].shape[1] if dynamic else None))
     return FeatureSet(list(labels), dynamic, [no_static() for _ in labels])
 
 

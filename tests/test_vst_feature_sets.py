@@ -1,0 +1,75 @@
+"""Dynamic-only feature folders (GDLT's released layout, `vst` extractions): training data,
+`evaluate` through the one prediction path, and `features compare`."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from judgeapp.cli import main
+from judgeapp.core.errors import JudgeappError
+from judgeapp.model import random_head, save_checkpoint
+from judgeapp.model.predict import score_videos
+from judgeapp.training.feature_compare import compare_folders
+from judgeapp.training.feature_set import load_feature_set
+from judgeapp.training.labels import load_labels
+from judgeapp.training.runs import feature_source
+from judgeapp.training.synthetic import (
+    SyntheticSpec,
+    make_videos,
+    write_gdlt_layout,
+    write_labels_csv,
+)
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    root = tmp_path_factory.mktemp("gdlt_layout")
+    videos = make_videos(SyntheticSpec(videos=6, dynamic_dim=1024, static=False), seed=4)
+    write_gdlt_layout(root / "feats", videos)
+    write_labels_csv(root / "labels.csv", videos)
+    return root, videos
+
+
+def test_gdlt_layout_loads_without_a_static_stream(folder):
+    root, videos = folder
+    source = feature_source(root / "feats", root / "labels.csv", None)
+    assert source.profile == "vst" and not source.from_manifest
+    data = load_feature_set(root / "feats", load_labels(root / "labels.csv", "total", "x"))
+    assert data.dynamic_dim == 1024 and data.static_dim == 0
+    assert all(s.shape == (0, 0) for s in data.static)
+    assert np.array_equal(data.dynamic[0], videos[0].dynamic)
+    (root / "feats" / f"{videos[0].name}.npy").rename(root / "moved.npy")
+    try:
+        with pytest.raises(JudgeappError, match="1 feature files missing"):
+            load_feature_set(root / "feats", load_labels(root / "labels.csv", "total", "x"))
+    finally:
+        (root / "moved.npy").rename(root / "feats" / f"{videos[0].name}.npy")
+
+
+def test_evaluate_is_the_prediction_path(folder, capsys):
+    root, videos = folder
+    head, card = random_head("vst", 1024, 0, seed=2, kind="gdlt")
+    path = root / "gdlt.safetensors"
+    save_checkpoint(path, head, card)
+    out = root / "eval.json"
+    argv = ["evaluate", "--model", str(path), "--features", str(root / "feats"),
+            "--labels", str(root / "labels.csv"), "--routine", "x", "--json", str(out)]  # fmt: skip
+    assert main(argv) == 0
+    doc = json.loads(out.read_text())
+    text = json.dumps(doc)
+    predicted = score_videos(
+        head, card, [v.dynamic for v in videos], [np.zeros((0, 0), np.float32)] * len(videos)
+    ).scores
+    # every video's prediction in the JSON is what score_videos gives
+    assert all(f"{round(float(p), 4)}" in text for p in predicted)
+
+
+def test_features_compare_on_dynamic_only_folders(folder):
+    root, _ = folder
+    result = compare_folders(root / "feats", root / "feats")
+    assert result.summary["dynamic"].mean_cosine == 1.0
+    assert result.summary["static"].instances_compared == 0
+    assert any("static stream not compared" in w for w in result.warnings)
