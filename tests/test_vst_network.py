@@ -19,6 +19,7 @@ from judgeapp.features.profiles import get_profile
 from judgeapp.weights import load_state_dict, weights_dir
 from judgeapp.weights.convert import converted_path, pin_path
 from judgeapp.weights.registry import get_weights_file
+from judgeapp.weights.usable import prove_usable
 
 NAME = "swin3d_b_kinetics600_22k"
 # swin3d_b_features on seed-0 weights and a seed-1 [1, 3, 2, 32, 32] input (recorded once).
@@ -86,7 +87,10 @@ def test_converted_copy_is_used_and_a_different_source_is_refused(converted):
     torch.save({"state_dict": {"backbone.norm.weight": torch.ones(1024)}}, source)
     with pytest.raises(WeightsError, match="pinned"):
         load_state_dict(NAME)
+    with pytest.raises(WeightsError, match="do not fit"):
+        prove_usable(entry, source, "pack member")  # what installing a pack checks
     source.write_bytes(saved)
+    prove_usable(entry, source, "pack member")
     assert torch.equal(load_state_dict(NAME)["norm.bias"], reference["norm.bias"])
 
 

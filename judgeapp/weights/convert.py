@@ -97,6 +97,15 @@ def _load_safetensors(path: Path) -> dict:
         raise WeightsError(f"{path}: unreadable converted weights ({exc})") from None
 
 
+def convert_file(entry: WeightsFile, path: Path) -> dict:
+    """`path` (the file of `entry`) renamed into judgeapp's layout and checked by a strict
+    load; WeightsError when it is not that file."""
+    conversion = CONVERSIONS[entry.name]
+    state = conversion.rename(_read_official(path))
+    conversion.check(state)
+    return state
+
+
 def load_converted(
     entry: WeightsFile,
     resolve_source: Callable[[], Path],
@@ -105,7 +114,6 @@ def load_converted(
 ) -> dict:
     """The converted state dict of `entry`: from its safetensors copy when that matches its pin,
     else converted now from the source file `resolve_source()` finds (and pinned)."""
-    conversion = CONVERSIONS[entry.name]
     target, pin_file = converted_path(entry), pin_path(entry)
     pin = _read_pin(pin_file)
     if pin is not None and target.is_file():
@@ -119,8 +127,7 @@ def load_converted(
             f"{source}: SHA-256 {source_digest}, but the file first converted on this machine "
             f"had {pin['source_sha256']} (pinned in {pin_file}); remove the pin to accept it"
         )
-    state = conversion.rename(_read_official(source))
-    conversion.check(state)
+    state = convert_file(entry, source)
     from safetensors.torch import save_file
 
     tensors = {k: v.contiguous() for k, v in state.items()}

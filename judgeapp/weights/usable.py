@@ -29,8 +29,12 @@ def prove_usable(entry: WeightsFile, path: Path, label: str) -> None:
     if not needs_loading(entry):
         return
     from judgeapp.features.profiles import PROFILES  # imports torch: only when installing
+    from judgeapp.weights.convert import CONVERSIONS, convert_file
 
     try:
+        if entry.name in CONVERSIONS:  # published in another layout: converted, then loaded
+            convert_file(entry, path)
+            return
         state = read_state_dict(path)
         for profile in PROFILES.values():
             if profile.dynamic_weights == entry.name:
