@@ -152,8 +152,8 @@ class BatchExtractor:
             segments_per_batch=self.options.segments_per_batch,
             frames_per_batch=self.options.frames_per_batch,
         )
-        if self.options.use_cache:
-            self.cache.save(key, features)
+        if self.options.use_cache and (note := self.cache.save_or_warn(key, features)):
+            features.warnings.append(note)
         return info.sha256, features
 
 
