@@ -21,18 +21,31 @@ import torch
 from judgeapp.analysis import AnalysisOptions
 from judgeapp.cli import main
 from judgeapp.core.errors import JudgeappError
-from judgeapp.training.cluster_extract import JobQueue, extract_on_cluster, plan_workers
+from judgeapp.training.cluster_extract import (
+    JobQueue,
+    WorkerInfo,
+    check_same_versions,
+    extract_on_cluster,
+    plan_workers,
+)
+from judgeapp.training.extract_set import package_versions
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 OPTIONS = ["--pretrained", "none", "--device", "cpu", "--detector", "hog", "--no-cache"]
-SMALL = ("juggle_720p24.mp4", "squats_portrait_5fps.mp4")
+# The two smallest real videos, the second twice: with 2 workers, a third video is always
+# in progress when the first is done.
+SMALL = {
+    "juggle_720p24.mp4": "juggle_720p24.mp4",
+    "squats_portrait_5fps.mp4": "squats_portrait_5fps.mp4",
+    "squats_again.mp4": "squats_portrait_5fps.mp4",
+}
 NAMES = sorted(Path(name).stem for name in SMALL)
 
 
 def _video_folder(root: Path, media_dir: Path, broken: bool = False) -> Path:
     root.mkdir()
-    for name in SMALL:
-        (root / name).symlink_to(media_dir / name)
+    for name, source in SMALL.items():
+        (root / name).symlink_to(media_dir / source)
     if broken:
         (root / "a_broken.mp4").write_bytes(b"this is not a video")
     return root
@@ -86,28 +99,6 @@ def _assert_same_features(out: Path, reference: Path, names: list[str]) -> None:
             assert got == (reference / stream / f"{name}.npy").read_bytes(), (stream, name)
 
 
-def test_ray_local_writes_what_serial_writes_and_a_rerun_skips_all(
-    videos: Path, serial: Path, cluster, tmp_path: Path, capsys
-) -> None:
-    capsys.readouterr()
-    out = tmp_path / "features"
-    assert main(["extract", str(videos), "--out", str(out), *OPTIONS, "--ray", "local"]) == 0
-    captured = capsys.readouterr()
-    assert "2 extracted, 0 already done, 0 failed" in captured.out
-    assert "2 Ray workers on 1 machine(s)" in captured.out
-    _assert_same_features(out, serial, NAMES)
-    assert _without_times(_manifest(out)) == _without_times(_manifest(serial))
-    assert sorted(_manifest(out)["videos"]) == NAMES
-
-    files = sorted(out.rglob("*"))
-    stamps = {p: p.stat().st_mtime_ns for p in files}
-    assert main(["extract", str(videos), "--out", str(out), *OPTIONS, "--ray"]) == 0
-    captured = capsys.readouterr()
-    assert "0 extracted, 2 already done, 0 failed" in captured.out
-    assert "Ray workers" not in captured.out  # nothing left to do: no worker started
-    assert {p: p.stat().st_mtime_ns for p in sorted(out.rglob("*"))} == stamps
-
-
 def test_a_killed_worker_loses_nothing_and_the_job_completes(
     media_dir: Path, serial: Path, cluster, tmp_path: Path
 ) -> None:
@@ -150,10 +141,12 @@ def test_a_killed_worker_loses_nothing_and_the_job_completes(
     assert [p.name for p in out.rglob(".*")] == []
 
 
-def test_ctrl_c_stops_cleanly_and_the_next_run_resumes(
+def test_ray_writes_what_serial_writes_stops_on_ctrl_c_resumes_and_skips(
     videos: Path, serial: Path, cluster, tmp_path: Path, capsys
 ) -> None:
-    """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) once a video is done."""
+    """`--ray` (a new local cluster) is interrupted once a video is done, as Ctrl-C in a
+    terminal does (SIGINT to the process group); `--ray local` finishes; a third run skips all.
+    """
     out = tmp_path / "features"
     command = [sys.executable, "-m", "judgeapp", "extract", str(videos), "--out", str(out)]
     process = subprocess.Popen(
@@ -181,7 +174,7 @@ def test_ctrl_c_stops_cleanly_and_the_next_run_resumes(
     assert err.strip().splitlines()[-1] == "error: interrupted", err
     assert "Traceback" not in err
     finished = sorted(_manifest(out)["videos"])
-    assert finished and set(finished) <= set(NAMES)
+    assert finished and set(finished) < set(NAMES)
     _assert_same_features(out, serial, finished)
     assert [p.name for p in out.rglob(".*")] == []
     time.sleep(1.0)
@@ -190,9 +183,19 @@ def test_ctrl_c_stops_cleanly_and_the_next_run_resumes(
 
     capsys.readouterr()
     assert main(["extract", str(videos), "--out", str(out), *OPTIONS, "--ray", "local"]) == 0
-    done = len(finished)
-    assert f"{2 - done} extracted, {done} already done, 0 failed" in capsys.readouterr().out
+    captured = capsys.readouterr()
+    done, left = len(finished), len(NAMES) - len(finished)
+    assert f"{left} extracted, {done} already done, 0 failed" in captured.out
+    assert f"Ray: {min(2, left)} worker(s) on 1 machine(s)" in captured.out
     _assert_same_features(out, serial, NAMES)
+    assert _without_times(_manifest(out)) == _without_times(_manifest(serial))
+
+    stamps = {p: p.stat().st_mtime_ns for p in sorted(out.rglob("*"))}
+    assert main(["extract", str(videos), "--out", str(out), *OPTIONS, "--ray", "local"]) == 0
+    captured = capsys.readouterr()
+    assert "0 extracted, 3 already done, 0 failed" in captured.out
+    assert "Ray:" not in captured.out  # nothing left to do: no worker started
+    assert {p: p.stat().st_mtime_ns for p in sorted(out.rglob("*"))} == stamps
 
 
 def test_without_ray_the_option_says_what_to_install(
@@ -224,8 +227,18 @@ def test_one_worker_per_gpu_else_per_cpus() -> None:
     assert (plan.count, plan.device, plan.num_gpus, plan.num_cpus) == (4, "cuda", 1, 2)
     plan = plan_workers(gpus, "cpu", 3, 100)
     assert (plan.count, plan.device, plan.num_gpus, plan.num_cpus) == (10, "cpu", 0, 3)
+    plan = plan_workers(gpus, "auto", 1, 100, gpus_per_worker=0.5)
+    assert (plan.count, plan.device, plan.num_gpus) == (8, "cuda", 0.5)  # two on each GPU
     assert plan_workers({"CPU": 2.0}, "auto", 1, 1).count == 1  # never more workers than videos
     with pytest.raises(JudgeappError, match="no GPUs"):
         plan_workers({"CPU": 2.0}, "cuda", 1, 5)
     with pytest.raises(JudgeappError, match="only 2 CPUs"):
         plan_workers({"CPU": 2.0}, "cpu", 4, 5)
+
+
+def test_a_worker_with_other_package_versions_is_refused() -> None:
+    here = package_versions()
+    check_same_versions(WorkerInfo("node-a", 1, "cpu", 1, dict(here)), here)
+    other = WorkerInfo("node-b", 2, "cpu", 1, {**here, "torch": "1.0.0"})
+    with pytest.raises(JudgeappError, match="node-b has torch 1.0.0"):
+        check_same_versions(other, here)

@@ -40,9 +40,27 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=_positive_int,
         default=1,
         metavar="N",
-        help="with --ray: CPUs (torch threads) per worker on clusters without GPUs (default 1)",
+        help="with --ray: CPUs (torch threads) per worker (default 1)",
+    )
+    parser.add_argument(
+        "--gpus-per-worker",
+        type=_gpu_share,
+        default=1.0,
+        metavar="F",
+        help="with --ray on GPUs: share of a GPU per worker, 0.5 for two per GPU (default 1)",
     )
     parser.set_defaults(func=run)
+
+
+def _gpu_share(text: str) -> float:
+    """argparse type: a share of one GPU, more than 0 and at most 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"{value}: give more than 0, at most 1")
+    return value
 
 
 def _positive_int(text: str) -> int:
@@ -192,6 +210,7 @@ def _run_on_cluster(args: argparse.Namespace, videos, options):
             options,
             address=args.ray,
             cpus_per_worker=args.cpus_per_worker,
+            gpus_per_worker=args.gpus_per_worker,
             on_video=bar.on_video,
             on_progress=bar.on_progress,
         )
@@ -199,5 +218,5 @@ def _run_on_cluster(args: argparse.Namespace, videos, options):
         bar.close()
     if summary.workers:
         nodes = len({w.node for w in summary.workers})
-        print(f"{len(summary.workers)} Ray workers on {nodes} machine(s)")
+        print(f"Ray: {len(summary.workers)} worker(s) on {nodes} machine(s)")
     return summary

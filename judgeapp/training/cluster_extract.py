@@ -20,7 +20,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import signal
 import socket
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -32,6 +34,7 @@ from judgeapp.analysis import AnalysisOptions
 from judgeapp.core.errors import JudgeappError
 from judgeapp.core.progress import CancelToken
 from judgeapp.training.extract_set import (
+    VERSIONED_PACKAGES,
     BatchExtractor,
     ExtractSummary,
     FeatureSetWriter,
@@ -39,6 +42,7 @@ from judgeapp.training.extract_set import (
     VideoOutcome,
     extract_one,
     open_feature_set,
+    package_versions,
     record_outcome,
 )
 
@@ -66,6 +70,7 @@ class WorkerInfo:
     pid: int
     device: str
     threads: int
+    versions: dict[str, str | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -121,20 +126,33 @@ class WorkerPlan:
     count: int
     device: str
     num_cpus: int
-    num_gpus: int
+    num_gpus: float
 
 
 def plan_workers(
-    resources: dict[str, float], device: str, cpus_per_worker: int, videos: int
+    resources: dict[str, float],
+    device: str,
+    cpus_per_worker: int,
+    videos: int,
+    gpus_per_worker: float = 1.0,
 ) -> WorkerPlan:
     """One worker per GPU where the cluster has GPUs (unless --device cpu), else one per
-    `cpus_per_worker` CPUs; never more workers than videos."""
+    `cpus_per_worker` CPUs; never more workers than videos.
+
+    `gpus_per_worker` below 1 puts several workers on a GPU (0.5: two), so that decoding, which
+    runs on the CPU, keeps a fast GPU busy.
+    """
     if cpus_per_worker < 1:
         raise JudgeappError(f"--cpus-per-worker {cpus_per_worker}: give 1 or more")
-    gpus = int(resources.get("GPU", 0))
+    if not 0 < gpus_per_worker <= 1:
+        raise JudgeappError(f"--gpus-per-worker {gpus_per_worker}: give more than 0, at most 1")
+    gpus = resources.get("GPU", 0.0)
     cpus = int(resources.get("CPU", 0))
-    if device != "cpu" and gpus > 0:
-        return WorkerPlan(max(1, min(gpus, videos)), "cuda", min(cpus_per_worker, cpus), 1)
+    if device != "cpu" and gpus >= gpus_per_worker:
+        count = int(gpus / gpus_per_worker + 1e-9)
+        return WorkerPlan(
+            max(1, min(count, videos)), "cuda", min(cpus_per_worker, cpus), gpus_per_worker
+        )
     if device == "cuda":
         raise JudgeappError("--device cuda: the Ray cluster has no GPUs")
     if cpus < cpus_per_worker:
@@ -170,13 +188,18 @@ class ExtractWorker:
     def __init__(self, options: AnalysisOptions, threads: int) -> None:
         import torch
 
+        with contextlib.suppress(ValueError):  # not the main thread: nothing to do
+            # A terminal sends Ctrl-C to all its processes, local workers too: the driver stops
+            # the job and kills the workers, so a worker does not die of it mid-video first.
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
         torch.set_num_threads(threads)
         self.extractor = BatchExtractor(options)
         self.node = socket.gethostname()
         self.threads = threads
 
     def info(self) -> WorkerInfo:
-        return WorkerInfo(self.node, os.getpid(), self.extractor.device, self.threads)
+        versions = package_versions()
+        return WorkerInfo(self.node, os.getpid(), self.extractor.device, self.threads, versions)
 
     def extract(self, video: str) -> VideoOutcome:
         path = Path(video)
@@ -189,6 +212,16 @@ class ExtractWorker:
         return extract_one(self.extractor, path)
 
 
+def check_same_versions(worker: WorkerInfo, driver: dict[str, str | None]) -> None:
+    """The manifest records the driver's package versions: every worker must have the same."""
+    for name in VERSIONED_PACKAGES:
+        if worker.versions.get(name) != driver.get(name):
+            raise JudgeappError(
+                f"Ray worker on {worker.node} has {name} {worker.versions.get(name)}, this "
+                f"machine {driver.get(name)}: install the same versions on every machine"
+            )
+
+
 @dataclass(eq=False)
 class _Worker:
     handle: Any
@@ -196,6 +229,24 @@ class _Worker:
     video: Path | None = None
     since: float = 0.0
     done: int = 0
+
+
+@contextlib.contextmanager
+def interrupt_flag() -> Iterator[threading.Event]:
+    """Ctrl-C sets a flag that the job's loop checks twice a second.
+
+    Ray's waits can swallow a KeyboardInterrupt raised inside them; a flag set by our own
+    handler cannot be lost. Outside the main thread there is no Ctrl-C to handle.
+    """
+    flag = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield flag
+        return
+    previous = signal.signal(signal.SIGINT, lambda _signum, _frame: flag.set())
+    try:
+        yield flag
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 @contextlib.contextmanager
@@ -256,11 +307,13 @@ class _ClusterJob:
         self.save_s = 0.0
         self.unsaved = False
 
-    def run(self, cancel: CancelToken | None) -> None:
+    def run(self, cancel: CancelToken | None, interrupted: threading.Event) -> None:
         try:
             for _ in range(self.plan.count):
                 self._start_worker()
             while self.queue.waiting or any(w.video for w in self.workers):
+                if interrupted.is_set():
+                    raise KeyboardInterrupt
                 if cancel is not None:
                     cancel.raise_if_cancelled()
                 self._dispatch()
@@ -301,6 +354,7 @@ class _ClusterJob:
             # Not the video's fault (missing weights) or a bug: stop, as the serial run does.
             raise (exc.cause if isinstance(exc.cause, Exception) else exc) from None
         if worker.video is None:
+            check_same_versions(answer, self.writer.manifest["versions"])
             worker.info = answer
             self.summary.workers.append(answer)
             return
@@ -373,6 +427,7 @@ def extract_on_cluster(
     options: AnalysisOptions,
     address: str | None = None,
     cpus_per_worker: int = 1,
+    gpus_per_worker: float = 1.0,
     retries: int = DEFAULT_RETRIES,
     on_video: VideoCallback | None = None,
     on_progress: ClusterCallback | None = None,
@@ -383,6 +438,7 @@ def extract_on_cluster(
     `address`: a running cluster (HOST:PORT, ray://HOST:PORT, auto) or None / "local" for a new
     one on this machine (an existing `ray.init` connection is used as it is). Workers run with
     `cpus_per_worker` torch threads: features are bit-identical to a serial run with as many.
+    On GPUs, each worker asks for `gpus_per_worker` of one (plan_workers).
     `on_video` gets (name, "skipped" | "start" | "done" | "failed" | "retry"); `on_progress`
     a ClusterProgress about twice a second. Raises core.Cancelled when `cancel` is set.
     """
@@ -402,8 +458,12 @@ def extract_on_cluster(
     if not todo:
         return summary
     with ray_session(ray, address):
-        plan = plan_workers(ray.cluster_resources(), options.device, cpus_per_worker, len(todo))
+        resources = ray.cluster_resources()
+        plan = plan_workers(
+            resources, options.device, cpus_per_worker, len(todo), gpus_per_worker
+        )
         queue = JobQueue(todo, retries)
         job = _ClusterJob(ray, writer, summary, options, plan, queue, notify, on_progress)
-        job.run(cancel)
+        with interrupt_flag() as interrupted:
+            job.run(cancel, interrupted)
     return summary
