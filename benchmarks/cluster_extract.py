@@ -1,6 +1,7 @@
 """Serial `judgeapp extract` against `extract --ray local`, side by side, on the same videos.
 
     python benchmarks/cluster_extract.py [VIDEO...] [--copies K] [--rounds R] [--cpus-per-worker N]
+                                         [--no-manifest]
 
 Each round runs both commands back to back as a user would (a fresh process, a fresh output
 folder, random backbone weights, HOG, no feature cache), alternating which goes first so that a
@@ -79,6 +80,7 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=1)
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--cpus-per-worker", type=int, default=1)
+    parser.add_argument("--no-manifest", action="store_true", help="skip the manifest figures")
     args = parser.parse_args()
     videos = args.videos or sorted(MEDIA.glob("*.mp4"))
     ray_options = ["--ray", "local", "--cpus-per-worker", str(args.cpus_per_worker)]
@@ -104,7 +106,7 @@ def main() -> None:
     pairs = [s[0] / r[0] for s, r in zip(results["serial"], results["ray local"], strict=True)]
     print(f"serial / ray local wall clock, per round: {', '.join(f'{p:.2f}' for p in pairs)}")
     print(f"load average after {os.getloadavg()[0]:.1f}")
-    for n in (1000, 50000):
+    for n in () if args.no_manifest else (1000, 50000):
         print(f"manifest of {n} routines: one save {manifest_save_s(n):.2f} s")
 
 

@@ -210,6 +210,22 @@ def test_without_ray_the_option_says_what_to_install(
     assert not out.exists()
 
 
+def test_an_address_where_no_cluster_answers_is_one_line(
+    videos: Path, tmp_path: Path, capsys
+) -> None:
+    import socket
+
+    with socket.socket() as free:  # a port nothing listens on
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    out = tmp_path / "features"
+    command = ["extract", str(videos), "--out", str(out), *OPTIONS, "--ray", f"127.0.0.1:{port}"]
+    assert main(command) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: --ray 127.0.0.1:{port}: no Ray cluster answers there")
+    assert len(err.splitlines()) == 1 and not (out / "manifest.json").exists()
+
+
 def test_retries_are_bounded() -> None:
     a, b = Path("a.mp4"), Path("b.mp4")
     queue = JobQueue([a, b], retries=2)

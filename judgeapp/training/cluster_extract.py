@@ -249,12 +249,27 @@ def interrupt_flag() -> Iterator[threading.Event]:
         signal.signal(signal.SIGINT, previous)
 
 
+def check_reachable(address: str | None, timeout_s: float = 10.0) -> None:
+    """A HOST:PORT address must answer within seconds: Ray itself retries for many minutes."""
+    if not address or address in (LOCAL, "auto") or "://" in address or ":" not in address:
+        return
+    host, _, port = address.rpartition(":")
+    try:
+        socket.create_connection((host, int(port)), timeout=timeout_s).close()
+    except (OSError, ValueError) as exc:
+        raise JudgeappError(
+            f"--ray {address}: no Ray cluster answers there ({exc}); start one with "
+            "`ray start --head` or check the address"
+        ) from None
+
+
 @contextlib.contextmanager
 def ray_session(ray, address: str | None) -> Iterator[None]:
     """Connected to the cluster at `address`, or to a new local one for None / "local".
 
     An existing connection (ray.init called by the caller) is used as it is and left open.
     """
+    check_reachable(address)
     if ray.is_initialized():
         yield
         return
