@@ -16,24 +16,37 @@ import numpy as np
 
 from judgeapp.core.files import atomic_path
 from judgeapp.core.paths import cache_dir
+from judgeapp.features.profiles import Profile
 from judgeapp.features.video_features import VideoFeatures
 
-CACHE_VERSION = 1
+# 2: keys carry the profile's recipe version (entries of version 1 predate it and are ignored).
+CACHE_VERSION = 2
 
 
 @dataclass(frozen=True)
 class CacheKey:
-    """What the features depend on: content, profile, backbone weights and detector."""
+    """What the features depend on: content, profile and its recipe version, backbone weights
+    and detector. Changing a profile's recipe (Profile.recipe) changes every key made with it,
+    so features of an old recipe are never read back."""
 
     sha256: str
     profile: str
     pretrained: bool
     detector: str
+    recipe: int = 1
+
+    @classmethod
+    def of(cls, sha256: str, profile: Profile, pretrained: bool, detector: str) -> CacheKey:
+        """The key of a video's features under `profile`'s current recipe."""
+        return cls(sha256, profile.name, pretrained, detector, profile.recipe)
 
     @property
     def filename(self) -> str:
         weights = "pretrained" if self.pretrained else "random"
-        return f"{self.sha256}.{self.profile}.{weights}.{self.detector}.v{CACHE_VERSION}.npz"
+        return (
+            f"{self.sha256}.{self.profile}-r{self.recipe}.{weights}.{self.detector}"
+            f".v{CACHE_VERSION}.npz"
+        )
 
 
 class FeatureCache:

@@ -37,6 +37,7 @@ from judgeapp.training.feature_set import (
     STATIC_DIR,
     feature_paths,
     manifest_profile,
+    manifest_recipe,
 )
 from judgeapp.video import DYNAMIC_FPS, SEGMENT_FRAMES, STATIC_FPS, probe
 
@@ -55,9 +56,10 @@ def package_versions() -> dict[str, str | None]:
     return versions
 
 
-def sampling_description() -> dict:
+def sampling_description(rule: str) -> dict:
     """How both streams sample a video (DESIGN.md), recorded in the manifest."""
     return {
+        "rule": rule,
         "dynamic_fps": DYNAMIC_FPS,
         "segment_frames": SEGMENT_FRAMES,
         "static_fps": STATIC_FPS,
@@ -132,7 +134,7 @@ class BatchExtractor:
         """The video's content hash and features."""
         info = probe(video)
         detector = self._detector_once()
-        key = CacheKey(info.sha256, self.profile.name, self.options.pretrained, detector.name)
+        key = CacheKey.of(info.sha256, self.profile, self.options.pretrained, detector.name)
         if self.options.use_cache and (cached := self.cache.load(key)) is not None:
             return info.sha256, cached
         if self._backbones is None:
@@ -171,9 +173,10 @@ class FeatureSetWriter:
             self.manifest = {
                 "schema": MANIFEST_SCHEMA,
                 "profile": profile,
+                "recipe": get_profile(profile).recipe,
                 "pretrained": pretrained,
                 "profile_description": get_profile(profile).description,
-                "sampling": sampling_description(),
+                "sampling": sampling_description(get_profile(profile).sampling),
                 "videos": {},
                 "failed": {},
             }
@@ -184,6 +187,14 @@ class FeatureSetWriter:
     def _check_same_recipe(self, path: Path, profile: str, pretrained: bool) -> None:
         old_profile = self.manifest.get("profile")
         old_pretrained = self.manifest.get("pretrained")
+        old_recipe = manifest_recipe(self.manifest)
+        recipe = get_profile(profile).recipe
+        if old_profile == profile and old_recipe != recipe:
+            raise JudgeappError(
+                f"{path}: this folder holds '{profile}' features of recipe version {old_recipe}; "
+                f"this judgeapp computes version {recipe} (docs/training.md says what changed), "
+                "and adding to the folder would mix the two: choose another --out folder"
+            )
         if old_profile != profile or old_pretrained != pretrained:
             weights = {True: "pretrained", False: "random (--pretrained none)"}
             raise JudgeappError(
