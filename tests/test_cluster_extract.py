@@ -73,7 +73,13 @@ def serial(videos: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 def cluster():
     """A local 2-CPU Ray cluster shared by the module's tests (started once: seconds)."""
     ray = pytest.importorskip("ray", reason="Ray is not installed: pip install 'judgeapp[cluster]'")
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, logging_level="warning")
+    ray.init(
+        address="local",  # a new cluster, never one already running on the machine
+        num_cpus=2,
+        include_dashboard=False,
+        log_to_driver=False,
+        logging_level="warning",
+    )
     yield ray
     ray.shutdown()
 
