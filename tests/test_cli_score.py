@@ -187,3 +187,19 @@ def test_batch_folder_with_a_corrupt_file(media_dir, tmp_path):
             assert row["error"] == "" and 0 <= float(row["score"]) <= 25
     docs = json.loads(out.read_text())
     assert len(docs) == 3
+
+
+def test_a_full_cache_disk_warns_and_keeps_the_result(media_dir, tmp_path, monkeypatch, capsys):
+    from report_helpers import full_tmpfs
+
+    with full_tmpfs(tmp_path) as full:
+        if full is None:
+            pytest.skip("mounting a tmpfs is not allowed here")
+        monkeypatch.setenv("JUDGEAPP_CACHE_DIR", str(full / "cache"))
+        out = tmp_path / "result.json"
+        video = media_dir / "squats_portrait_5fps.mp4"
+        code = main(["score", str(video), *OFFLINE, "--detector", "hog", "--json", str(out)])
+        assert code == 0, capsys.readouterr().err
+        result = json.loads(out.read_text())
+        assert any("feature cache was not written" in w for w in result["warnings"])
+        assert 0 <= result["score"] <= 25

@@ -108,8 +108,8 @@ def extract_features(
         frames_per_batch=options.frames_per_batch,
         clock=clock,
     )
-    if options.use_cache:
-        cache.save(key, features)
+    if options.use_cache and (note := cache.save_or_warn(key, features)) is not None:
+        features.warnings.append(note)
     return features
 
 

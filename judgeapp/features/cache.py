@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from judgeapp.core.errors import JudgeappError
 from judgeapp.core.files import atomic_path
 from judgeapp.core.paths import cache_dir
 from judgeapp.features.profiles import Profile
@@ -82,6 +83,15 @@ class FeatureCache:
         except (OSError, ValueError, KeyError, zipfile.BadZipFile):
             path.unlink(missing_ok=True)
             return None
+
+    def save_or_warn(self, key: CacheKey, features: VideoFeatures) -> str | None:
+        """Save, or return a warning when the entry cannot be written (a full or read-only
+        disk): the cache only saves time, so it never fails the work that made the features."""
+        try:
+            self.save(key, features)
+        except JudgeappError as exc:
+            return f"the feature cache was not written ({exc}); the result is complete"
+        return None
 
     def save(self, key: CacheKey, features: VideoFeatures) -> Path:
         path = self.path_for(key)

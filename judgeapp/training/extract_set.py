@@ -161,8 +161,8 @@ class BatchExtractor:
             segments_per_batch=self.options.segments_per_batch,
             frames_per_batch=self.options.frames_per_batch,
         )
-        if self.options.use_cache:
-            self.cache.save(key, features)
+        if self.options.use_cache and (note := self.cache.save_or_warn(key, features)):
+            features.warnings.append(note)
         return info.sha256, features
 
 
@@ -235,8 +235,13 @@ class FeatureSetWriter:
         paths = feature_paths(self.root, name)
         return paths if self.has_static else paths[:1]
 
-    def add(self, name: str, features: VideoFeatures, entry: dict) -> None:
-        """Write both feature files, then the manifest that lists them."""
+    def add(self, name: str, features: VideoFeatures, entry: dict, save: bool = True) -> None:
+        """Write the feature files (both streams', or the dynamic one of a dynamic-only
+        profile), then the manifest that lists them.
+
+        save=False leaves the manifest to a later `save()` (a cluster job saves it every few
+        seconds): until then the video is not finished, and a rerun extracts it again.
+        """
         arrays = (features.dynamic, features.static)
         for path, array in zip(self._paths(name), arrays, strict=False):
             with atomic_path(path, suffix=".npy") as tmp:
@@ -244,11 +249,13 @@ class FeatureSetWriter:
                     np.save(fh, np.ascontiguousarray(array, dtype=np.float32), allow_pickle=False)
         self.manifest["videos"][name] = entry
         self.manifest["failed"].pop(name, None)
-        self.save()
+        if save:
+            self.save()
 
-    def fail(self, name: str, video: Path, message: str) -> None:
+    def fail(self, name: str, video: Path, message: str, save: bool = True) -> None:
         self.manifest["failed"][name] = {"file": video.name, "error": message}
-        self.save()
+        if save:
+            self.save()
 
     def save(self) -> None:
         self.manifest["updated"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
@@ -267,6 +274,68 @@ def check_unique_names(videos: list[Path]) -> None:
         seen[video.stem] = video
 
 
+@dataclass
+class VideoOutcome:
+    """One video's extraction: its hash, features and time, or why it failed."""
+
+    video: Path
+    sha256: str = ""
+    features: VideoFeatures | None = None
+    seconds: float = 0.0
+    error: str | None = None
+
+
+def extract_one(
+    extractor: BatchExtractor,
+    video: Path,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+) -> VideoOutcome:
+    """Extract one video; a problem with the video becomes `error`, not an exception.
+
+    Raises core.Cancelled and WeightsError, which are not the video's fault and stop a batch.
+    """
+    started = time.perf_counter()
+    try:
+        sha256, features = extractor.extract(video, progress or _ignore, cancel)
+    except (Cancelled, WeightsError):
+        raise
+    except (JudgeappError, OSError) as exc:
+        message = str(exc) if isinstance(exc, JudgeappError) else f"{video}: {exc}"
+        return VideoOutcome(video, error=message)
+    return VideoOutcome(video, sha256, features, time.perf_counter() - started)
+
+
+def record_outcome(
+    writer: FeatureSetWriter, summary: ExtractSummary, outcome: VideoOutcome, save: bool = True
+) -> None:
+    """Write a finished video's files and manifest entry, or record its failure."""
+    video = outcome.video
+    name = video.stem
+    if outcome.error is not None or outcome.features is None:
+        message = outcome.error or f"{video}: no features"
+        summary.failed[name] = message
+        writer.fail(name, video, message, save=save)
+        return
+    entry = video_entry(video, outcome.sha256, outcome.features, outcome.seconds)
+    writer.add(name, outcome.features, entry, save=save)
+    summary.extracted.append(name)
+
+
+def open_feature_set(
+    videos: list[Path], out: str | Path, options: AnalysisOptions
+) -> tuple[AnalysisOptions, FeatureSetWriter]:
+    """The options with their profile settled, and the writer of `out`.
+
+    Without a profile in `options`, a folder with a manifest keeps its own profile.
+    """
+    out = Path(out)
+    check_unique_names(videos)
+    profile = options.profile or manifest_profile(out) or DEFAULT_PROFILE
+    options = AnalysisOptions(**{**options.__dict__, "profile": profile})
+    return options, FeatureSetWriter(out, profile, options.pretrained)
+
+
 def extract_feature_set(
     videos: list[Path],
     out: str | Path,
@@ -281,11 +350,7 @@ def extract_feature_set(
     `progress` receives each video's own extraction progress. Raises core.Cancelled when
     `cancel` is set (the video in progress is dropped; finished ones stay).
     """
-    out = Path(out)
-    check_unique_names(videos)
-    profile = options.profile or manifest_profile(out) or DEFAULT_PROFILE
-    options = AnalysisOptions(**{**options.__dict__, "profile": profile})
-    writer = FeatureSetWriter(out, profile, options.pretrained)
+    options, writer = open_feature_set(videos, out, options)
     extractor = BatchExtractor(options)
     summary = ExtractSummary()
     notify = on_video or (lambda _name, _state: None)
@@ -296,22 +361,9 @@ def extract_feature_set(
             notify(name, "skipped")
             continue
         notify(name, "start")
-        started = time.perf_counter()
-        try:
-            sha256, features = extractor.extract(video, progress or _ignore, cancel)
-        except (Cancelled, WeightsError):
-            raise  # not the video's fault: stop the batch
-        except (JudgeappError, OSError) as exc:
-            message = str(exc) if isinstance(exc, JudgeappError) else f"{video}: {exc}"
-            summary.failed[name] = message
-            writer.fail(name, video, message)
-            notify(name, "failed")
-            continue
-        writer.add(
-            name, features, video_entry(video, sha256, features, time.perf_counter() - started)
-        )
-        summary.extracted.append(name)
-        notify(name, "done")
+        outcome = extract_one(extractor, video, progress, cancel)
+        record_outcome(writer, summary, outcome)
+        notify(name, "failed" if outcome.error is not None else "done")
     if not videos:
         writer.save()
     return summary
