@@ -73,3 +73,29 @@ def test_features_compare_on_dynamic_only_folders(folder):
     assert result.summary["dynamic"].mean_cosine == 1.0
     assert result.summary["static"].instances_compared == 0
     assert any("static stream not compared" in w for w in result.warnings)
+
+
+def test_extract_writer_keeps_dynamic_only_files_and_they_load(tmp_path):
+    from judgeapp.analysis.clip_extraction import empty_static
+    from judgeapp.features.video_features import VideoFeatures
+    from judgeapp.training.extract_set import FeatureSetWriter
+    from judgeapp.training.labels import Label
+
+    writer = FeatureSetWriter(tmp_path, "vst", pretrained=False)
+    rows = np.random.default_rng(0).random((3, 1024), dtype=np.float32)
+    features = VideoFeatures(
+        profile="vst",
+        dynamic=rows,
+        segment_start_s=np.array([0.0, 1.28, 2.56]),
+        segment_end_s=np.array([1.28, 2.56, 3.84]),
+        detector="none",
+        **empty_static(),
+    )
+    writer.add("clip", features, {"file": "clip.mp4"})
+    assert (tmp_path / "dynamic_feat" / "clip.npy").is_file()
+    assert not (tmp_path / "static_feat").exists()
+    assert writer.is_done("clip")
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["sampling"]["segment_frames"] == 32 and "none" in manifest["sampling"]["static"]
+    data = load_feature_set(tmp_path, [Label("clip", "x", 10.0)])
+    assert np.array_equal(data.dynamic[0], rows) and data.static[0].shape == (0, 0)
