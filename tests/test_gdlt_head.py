@@ -124,6 +124,7 @@ def planted(tmp_path_factory):
 def test_learns_a_planted_signal_and_looks_at_the_carriers(planted, capsys):
     root, test_videos = planted
     out = root / "heads"
+    threads = torch.get_num_threads()
     code = main(
         [
             "train", "--features", str(root / "train"), "--labels", str(root / "train.csv"),
@@ -135,6 +136,7 @@ def test_learns_a_planted_signal_and_looks_at_the_carriers(planted, capsys):
             "--seeds", "3", "--device", "cpu", "--out", str(out / "g.safetensors"),
         ]
     )  # fmt: skip
+    torch.set_num_threads(threads)  # --threads 1 is process-wide: give the others theirs back
     assert code == 0
     summary = json.loads((out / "g.seeds.json").read_text())
     assert summary["test_spearman"]["mean"] >= 0.8
