@@ -68,6 +68,7 @@ def _csv_row(video: str, result=None, error: str = "") -> dict:
 
 def run(args: argparse.Namespace) -> int:
     from judgeapp.analysis import analyze
+    from judgeapp.analysis.backbone_pool import BackbonePool
     from judgeapp.core.errors import Cancelled, JudgeappError
     from judgeapp.core.files import write_text_atomic
 
@@ -76,10 +77,11 @@ def run(args: argparse.Namespace) -> int:
         raise JudgeappError(f"{' '.join(args.videos)}: no video files found")
     options = analysis_options(args, model=args.model)
     results, rows, failures = [], [], 0
+    pool = BackbonePool()  # the networks, built for the first video and kept for the others
     for video in videos:
         progress, close = terminal_progress(video.name)
         try:
-            result = analyze(video, options, progress=progress)
+            result = analyze(video, options, progress=progress, pool=pool)
         except Cancelled:
             raise
         except JudgeappError as exc:

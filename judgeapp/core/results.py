@@ -54,6 +54,20 @@ class FrameWeight:
     frame: int = -1
 
 
+@dataclass(frozen=True)
+class EngineInfo:
+    """Which inference engine computed the backbone features, in which precision."""
+
+    name: str  # "torch" or "openvino"
+    precision: str  # "fp32", "fp16" or "bf16"
+
+
+def _engine_info(data: Any) -> EngineInfo | None:
+    if not isinstance(data, dict) or not {"name", "precision"} <= data.keys():
+        return None
+    return EngineInfo(name=str(data["name"]), precision=str(data["precision"]))
+
+
 @dataclass
 class AnalysisResult:
     """Everything one analysis of one video produced."""
@@ -65,9 +79,10 @@ class AnalysisResult:
     static: list[FrameWeight]
     warnings: list[str] = field(default_factory=list)
     timings_s: dict[str, float] = field(default_factory=dict)
+    engine: EngineInfo | None = None  # None: not recorded (results written before engines)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        doc = {
             "schema": SCHEMA,
             "video": asdict(self.video),
             "model": asdict(self.model),
@@ -77,6 +92,9 @@ class AnalysisResult:
             "warnings": list(self.warnings),
             "timings_s": dict(self.timings_s),
         }
+        if self.engine is not None:  # an added field: readers of schema /1 ignore it
+            doc["engine"] = asdict(self.engine)
+        return doc
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2)
@@ -101,6 +119,7 @@ class AnalysisResult:
             ],
             warnings=list(data.get("warnings", [])),
             timings_s=dict(data.get("timings_s", {})),
+            engine=_engine_info(data.get("engine")),
         )
 
     @classmethod

@@ -23,17 +23,24 @@ CACHE_VERSION = 1
 
 @dataclass(frozen=True)
 class CacheKey:
-    """What the features depend on: content, profile, backbone weights and detector."""
+    """What the features depend on: content, profile, backbone weights, detector and the engine
+    and precision that computed them (bf16 features are not the fp32 ones)."""
 
     sha256: str
     profile: str
     pretrained: bool
     detector: str
+    engine: str = "torch"
+    precision: str = "fp32"
 
     @property
     def filename(self) -> str:
         weights = "pretrained" if self.pretrained else "random"
-        return f"{self.sha256}.{self.profile}.{weights}.{self.detector}.v{CACHE_VERSION}.npz"
+        engine = f"{self.engine}-{self.precision}"
+        return (
+            f"{self.sha256}.{self.profile}.{weights}.{self.detector}.{engine}"
+            f".v{CACHE_VERSION}.npz"
+        )
 
 
 class FeatureCache:
@@ -65,6 +72,8 @@ class FeatureCache:
                     detector=meta["detector"],
                     static_whole_frames=meta["static_whole_frames"],
                     warnings=list(meta["warnings"]),
+                    engine=meta.get("engine", key.engine),
+                    precision=meta.get("precision", key.precision),
                 )
         except (OSError, ValueError, KeyError, zipfile.BadZipFile):
             path.unlink(missing_ok=True)
@@ -77,6 +86,8 @@ class FeatureCache:
             "detector": features.detector,
             "static_whole_frames": features.static_whole_frames,
             "warnings": features.warnings,
+            "engine": features.engine,
+            "precision": features.precision,
         }
         with atomic_path(path, suffix=".npz") as tmp:
             with open(tmp, "wb") as fh:
