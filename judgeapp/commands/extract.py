@@ -59,6 +59,7 @@ class VideoBar:
 
 
 def run(args: argparse.Namespace) -> int:
+    from judgeapp.analysis.backbone_pool import engine_choice
     from judgeapp.core.errors import JudgeappError
     from judgeapp.training.extract_set import extract_feature_set
 
@@ -66,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
     if not videos:
         raise JudgeappError(f"{' '.join(args.videos)}: no video files found")
     options = analysis_options(args)
+    engine_choice(options)  # an engine this machine lacks fails before the first video
     bar = VideoBar(len(videos))
     try:
         summary = extract_feature_set(

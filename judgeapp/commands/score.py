@@ -68,7 +68,7 @@ def _csv_row(video: str, result=None, error: str = "") -> dict:
 
 def run(args: argparse.Namespace) -> int:
     from judgeapp.analysis import analyze
-    from judgeapp.analysis.backbone_pool import BackbonePool
+    from judgeapp.analysis.backbone_pool import BackbonePool, engine_choice
     from judgeapp.core.errors import Cancelled, JudgeappError
     from judgeapp.core.files import write_text_atomic
 
@@ -76,6 +76,7 @@ def run(args: argparse.Namespace) -> int:
     if not videos:
         raise JudgeappError(f"{' '.join(args.videos)}: no video files found")
     options = analysis_options(args, model=args.model)
+    engine_choice(options)  # an engine this machine lacks fails before the first video
     results, rows, failures = [], [], 0
     pool = BackbonePool()  # the networks, built for the first video and kept for the others
     for video in videos:

@@ -21,6 +21,7 @@ import re
 import shutil
 import tempfile
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -196,7 +197,11 @@ def model_cache_dir() -> Path:
 
 def _convert(ov, module: nn.Module, input_shape: tuple[int, ...]):
     example = torch.zeros((1, *input_shape), dtype=torch.uint8)
-    with torch.no_grad():
+    # Tracing warns about shape checks turned into constants and about its own deprecation:
+    # expected here (the input shape is fixed but for the batch), so kept off the user's screen.
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore", torch.jit.TracerWarning)
+        warnings.simplefilter("ignore", FutureWarning)
         return ov.convert_model(
             module, example_input=example, input=[ov.PartialShape([-1, *input_shape])]
         )
