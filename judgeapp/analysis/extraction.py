@@ -263,11 +263,14 @@ def extract_video_features(
                 crops.clear()
         return len(frames)
 
+    # Two events: a failing stage stops the other stages (not the decoder, whose frames the
+    # routing loop keeps taking until it notices); the end of the routing stops the decoder.
     stop = threading.Event()
+    stages_stop = threading.Event()
     lock = None if overlap_networks else threading.Lock()
-    dynamic_stage = _Stage("dynamic", embed_clips, clock, stop, lock)
-    static_stage = _Stage("static", embed_crops, clock, stop, lock)
-    detect_stage = _Stage("detect", detect, clock, stop)
+    dynamic_stage = _Stage("dynamic", embed_clips, clock, stages_stop, lock)
+    static_stage = _Stage("static", embed_crops, clock, stages_stop, lock)
+    detect_stage = _Stage("detect", detect, clock, stages_stop)
     stages = (dynamic_stage, detect_stage, static_stage)
     reported = [0, 0]  # dynamic segments, detected frames
 
