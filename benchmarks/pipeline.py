@@ -37,7 +37,7 @@ from judgeapp.analysis.options import DEFAULT_PROFILE
 from judgeapp.detect import largest_box
 from judgeapp.features.profiles import get_profile
 from judgeapp.features.video_features import VideoFeatures
-from judgeapp.video import SEGMENT_FRAMES, iter_samples, probe
+from judgeapp.video import SEGMENT_FRAMES, iter_samples, plan_sampling, probe
 
 STAGES = ("decode", "detect", "dynamic", "static", "head")
 
@@ -68,11 +68,12 @@ def stages_alone(video: str, options: AnalysisOptions, pool: BackbonePool) -> di
 
     start = time.perf_counter()
     dyn_frames, static_frames = [], []
-    for sampled in iter_samples(video, info):
+    plan = plan_sampling(info.duration_s, profile.sampling)
+    for sampled in iter_samples(video, info, plan):
         if sampled.stream == "dynamic":
             dyn_frames.append(dynamic_net.prepare_frame(sampled.frame.image))
         else:
-            static_frames.append(sampled.frame.image)
+            static_frames.append(profile.static_frame(sampled.frame.image))
     seconds["decode"] = time.perf_counter() - start
 
     n_seg = len(dyn_frames) // SEGMENT_FRAMES

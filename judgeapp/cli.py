@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "judgeapp.commands.gui",
     "judgeapp.commands.score",
     "judgeapp.commands.extract",
+    "judgeapp.commands.features",
     "judgeapp.commands.train",
     "judgeapp.commands.evaluate",
     "judgeapp.commands.ablate",

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from judgeapp.analysis import AnalysisOptions, analyze
 from judgeapp.core import Cancelled, CancelToken
 from judgeapp.features.cache import FeatureCache
+from judgeapp.features.profiles import PROFILES
 
 OPTIONS = AnalysisOptions(pretrained=False, model="random", detector="hog")
 
@@ -42,6 +45,13 @@ def test_progress_is_monotonic_and_reaches_the_end(media_dir, tmp_path, monkeypa
     assert again.score == pytest.approx(result.score, abs=1e-6)
     assert [s.weight for s in again.static] == pytest.approx([s.weight for s in result.static])
     assert len(list(FeatureCache().root.glob("*.npz"))) == 1
+    # a new version of the profile's recipe never reads the old entry
+    profile = PROFILES[result.model.profile]
+    monkeypatch.setitem(PROFILES, profile.name, dataclasses.replace(profile, recipe=99))
+    stages = []
+    newer = analyze(media_dir / "squats_portrait_5fps.mp4", OPTIONS, progress=stages.append)
+    assert "cache" not in {p.stage for p in stages} and newer.provenance.recipe == 99
+    assert len(list(FeatureCache().root.glob("*.npz"))) == 2
 
 
 def test_detector_none_scores_whole_frames_under_its_own_cache_entry(

@@ -13,9 +13,11 @@ from judgeapp.analysis.extraction import crop_box, extract_video_features
 from judgeapp.core.errors import Cancelled
 from judgeapp.core.progress import CancelToken
 from judgeapp.detect import HogDetector, largest_box
-from judgeapp.video import SEGMENT_FRAMES, iter_samples, probe
+from judgeapp.features.profiles import get_profile
+from judgeapp.video import SEGMENT_FRAMES, iter_samples, plan_sampling, probe
 
 VIDEO = "squats_portrait_5fps.mp4"
+PROFILE = "torchvision"  # its sampling rule and static-frame step; the networks are stand-ins
 
 
 def _shrink(image: np.ndarray) -> np.ndarray:
@@ -74,11 +76,12 @@ def one_after_another(video):
     path, info = video
     net, detector = PixelStats(), HogDetector()
     dynamic, static_frames = [], []
-    for sampled in iter_samples(path, info):
+    profile = get_profile(PROFILE)
+    for sampled in iter_samples(path, info, plan_sampling(info.duration_s, profile.sampling)):
         if sampled.stream == "dynamic":
             dynamic.append(net.prepare_frame(sampled.frame.image))
         else:
-            static_frames.append(sampled.frame.image)
+            static_frames.append(profile.static_frame(sampled.frame.image))
     segments = len(dynamic) // SEGMENT_FRAMES
     clips = np.stack(dynamic[: segments * SEGMENT_FRAMES]).reshape(
         segments, SEGMENT_FRAMES, 224, 224, 3
@@ -102,7 +105,7 @@ def test_overlapped_stages_give_the_features_of_one_stage_after_another(
     features = extract_video_features(
         path,
         info,
-        "stub",
+        PROFILE,
         PixelStats(slow_s=0.05),
         PixelStats(slow_s=0.05),
         HogDetector(),
@@ -122,7 +125,7 @@ def test_a_failing_stage_stops_the_pipeline_with_its_error(video):
     path, info = video
     with pytest.raises(RuntimeError, match="second batch"):
         extract_video_features(
-            path, info, "stub", PixelStats(), PixelStats(), FailingDetector(), frames_per_batch=2
+            path, info, PROFILE, PixelStats(), PixelStats(), FailingDetector(), frames_per_batch=2
         )
     assert _judgeapp_threads() == []
 
@@ -140,7 +143,7 @@ def test_cancel_stops_every_stage(video):
         extract_video_features(
             path,
             info,
-            "stub",
+            PROFILE,
             PixelStats(slow_s=0.05),
             PixelStats(),
             HogDetector(),

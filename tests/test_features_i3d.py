@@ -143,10 +143,10 @@ def test_max_pool_pads_after_and_keeps_the_ceil_window() -> None:
     assert out[0, 0, 0, 0].tolist() == [3.0, 5.0, 5.0]
 
 
-def test_batch_norm_uses_the_tensorflow_epsilon() -> None:
+def test_batch_norm_uses_pytorchs_epsilon_as_the_authors_port() -> None:
     norms = [m for m in InceptionI3d().modules() if isinstance(m, torch.nn.BatchNorm3d)]
     assert len(norms) == 57
-    assert all(norm.eps == 1e-3 for norm in norms)
+    assert all(norm.eps == 1e-5 for norm in norms)
 
 
 def test_pth_file_loads_strictly_and_round_trips(saved_weights) -> None:

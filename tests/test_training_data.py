@@ -9,6 +9,7 @@ import pytest
 import torch
 
 from judgeapp.core.errors import JudgeappError
+from judgeapp.model.windows import PackedSplit, WindowSize
 from judgeapp.training.feature_set import load_feature_set, manifest_profile
 from judgeapp.training.labels import (
     RG_ROUTINES,
@@ -17,7 +18,6 @@ from judgeapp.training.labels import (
     load_labels,
     load_rg_rows,
 )
-from judgeapp.training.windows import PackedSplit, WindowSize
 
 RG = Path(__file__).resolve().parents[2] / "shared" / "data" / "rg"
 

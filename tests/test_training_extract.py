@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 from judgeapp.cli import main
+from judgeapp.features.profiles import get_profile
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 OPTIONS = ["--pretrained", "none", "--device", "cpu", "--detector", "hog"]
@@ -60,9 +61,17 @@ def test_extract_media_twice_skips_everything_the_second_time(
     assert "0 extracted, 3 already done, 0 failed" in capsys.readouterr().out
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*.npy")} == stamps
 
-    # The same folder refuses features of another recipe.
+    # The same folder refuses features of another recipe ...
     assert main(["extract", str(media_dir), "--out", str(out), "--device", "cpu"]) == 1
     assert "would mix recipes" in capsys.readouterr().err
+    # ... and of another version of the same profile's recipe (an older judgeapp made it).
+    assert manifest["recipe"] == get_profile("torchvision").recipe
+    assert manifest["sampling"]["rule"] == "nearest"
+    older = {**manifest, "recipe": manifest["recipe"] - 1}
+    (out / "manifest.json").write_text(json.dumps(older))
+    assert main(["extract", str(media_dir), "--out", str(out), *OPTIONS]) == 1
+    assert "recipe version 0" in capsys.readouterr().err
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*.npy")} == stamps
 
 
 def test_killed_run_resumes_without_corrupt_files(media_dir: Path, tmp_path: Path, capsys) -> None:

@@ -19,16 +19,15 @@ from training_helpers import one_thread  # noqa: F401  (fixture)
 
 from judgeapp.cli import main
 from judgeapp.model import load_checkpoint
+from judgeapp.model.predict import score_videos
 from judgeapp.training.feature_set import load_feature_set
 from judgeapp.training.labels import load_labels
-from judgeapp.training.predict import predict
 from judgeapp.training.synthetic import (
     SyntheticSpec,
     make_videos,
     write_labels_csv,
     write_videos,
 )
-from judgeapp.training.windows import WindowSize
 
 SPEC = SyntheticSpec(dynamic_dim=128, static_dim=256, segments=(4, 16), frames=(8, 32))
 # A short run: higher learning rates than the paper's 400-epoch protocol, smaller batches.
@@ -96,7 +95,8 @@ def test_attention_falls_on_the_carrying_instances(trained: dict) -> None:
     root, test = trained["root"], trained["test"]
     model, card = load_checkpoint(root / "head.safetensors")
     data = load_feature_set(root / "features", load_labels(root / "test.csv", "total", "x"))
-    out = predict(model, data, card.score_max, WindowSize(16, 32))
+    out = score_videos(model, card, data.dynamic, data.static)
+    assert out.dynamic_attention.shape[1] == 16 and out.static_attention.shape[1] == 32
     for stream, attention in (("dynamic", out.dynamic_attention), ("static", out.static_attention)):
         ratios = []
         for video, weights in zip(test, attention, strict=True):

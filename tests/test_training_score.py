@@ -76,6 +76,29 @@ def test_trained_checkpoint_scores_a_real_video(
     assert 0.0 <= result["score"] <= 10.0
     assert len(result["dynamic"]) == manifest["videos"]["juggle_720p24"]["segments"]
 
+    # One prediction path: `evaluate` on the extracted features gives, per video, what
+    # `judgeapp score` prints for it, also with a window shorter than the videos.
+    windowed = tmp_path / "windowed.safetensors"
+    assert main([
+        "train", "--features", str(features), "--labels", str(labels), "--routine", "juggling",
+        "--score-max", "10", "--epochs", "2", "--batch-size", "2", "--device", "cpu",
+        "--segments", "2", "--frames", "6", "--out", str(windowed),
+    ]) == 0  # fmt: skip
+    for head in (model, windowed):
+        capsys.readouterr()
+        evaluate = ["evaluate", "--model", str(head), "--features", str(features)]
+        assert main([*evaluate, "--labels", str(labels), "--json", "-"]) == 0
+        evaluated = json.loads(capsys.readouterr().out)
+        predicted = {v["name"]: v["predicted"] for v in evaluated["videos"]}
+        for name in VIDEOS:
+            score = ["score", str(videos / name), "--model", str(head), *CPU_HOG]
+            assert main([*score, "--json", "-"]) == 0
+            scored = json.loads(capsys.readouterr().out)
+            assert scored["score"] == pytest.approx(predicted[Path(name).stem], abs=1e-4)
+            if head == windowed:
+                assert sum(s["weight"] > 0 for s in scored["dynamic"]) == 2
+                assert any("centred window" in w for w in scored["warnings"])
+
     # The same head on random backbones: scored, but not calibrated.
     command = ["score", video, "--model", str(model), *CPU_HOG, "--pretrained", "none"]
     assert main([*command, "--json", "-"]) == 0

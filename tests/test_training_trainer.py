@@ -48,14 +48,21 @@ def test_paper_protocol_defaults() -> None:
         0.9, 1e-4, 26, 80,
     )  # fmt: skip
     assert [paper_epochs(r) for r in ("ball", "clubs", "hoop", "ribbon")] == [400, 300, 500, 300]
-    assert default_lr_steps(400) == (300, 350) and default_lr_steps(500) == (400, 450)
+    # The authors' MultiStepLR.step(epoch) with 1-based epochs: the rate drops at 1-based epoch
+    # E - 100 and E - 50, i.e. 0-based E - 101 and E - 51.
+    assert default_lr_steps(400) == (299, 349) and default_lr_steps(500) == (399, 449)
     hoop = TrainConfig(epochs=500)
-    assert hoop.lr_factor(399) == 1.0
-    assert hoop.lr_factor(400) == pytest.approx(0.1) and hoop.lr_factor(499) == pytest.approx(0.01)
+    assert hoop.lr_factor(398) == 1.0 and hoop.lr_factor(399) == pytest.approx(0.1)
+    assert hoop.lr_factor(448) == pytest.approx(0.1) and hoop.lr_factor(449) == pytest.approx(0.01)
+    assert config.init == "xavier" and config.to_dict()["init"] == "xavier"
+    assert config.to_dict()["window"] == {"policy": "centred", "segments": 26, "frames": 80}
+    assert TrainConfig(segments=None, frames=None).to_dict()["window"] == {"policy": "whole"}
     assert TrainConfig(epochs=40).steps == (30, 35)
     assert TrainConfig(epochs=40, lr_steps=(5,)).lr_factor(5) == pytest.approx(0.1)
     with pytest.raises(ValueError):
         TrainConfig(val_fraction=1.0)
+    with pytest.raises(ValueError):
+        TrainConfig(init="zeros")
 
 
 def test_same_seed_gives_identical_weights_other_seed_does_not() -> None:
@@ -183,3 +190,36 @@ def test_card_test_score_uses_the_training_window(tiny_files: Path, capsys) -> N
     ])  # fmt: skip
     assert code == 0
     assert json.loads(capsys.readouterr().out)["spearman"] == pytest.approx(card.test_spearman)
+
+
+def test_lr_steps_match_the_authors_multisteplr() -> None:
+    # Their trainer: MultiStepLR(optim, [E-100, E-50], 0.1) and scheduler.step(epoch) before each
+    # 1-based epoch; PyTorch's closed form of that schedule is gamma ** bisect_right(steps, epoch).
+    import bisect
+
+    for epochs in (300, 400, 500):
+        config = TrainConfig(epochs=epochs)
+        for epoch in range(epochs):
+            theirs = 0.1 ** bisect.bisect_right([epochs - 100, epochs - 50], epoch + 1)
+            assert config.lr_factor(epoch) == pytest.approx(theirs), (epochs, epoch)
+
+
+def test_xavier_init_is_the_authors_and_pytorch_init_stays_available() -> None:
+    from torch import nn
+
+    from judgeapp.training.trainer import build_head
+
+    torch.manual_seed(0)
+    xavier = build_head(TrainConfig(), 1024, 2048)
+    linears = [m for m in xavier.modules() if isinstance(m, nn.Linear)]
+    assert len(linears) == 14  # per stream 2 embedding, 2 GCN, 2 attention; 2 regressor
+    for layer in linears:
+        assert torch.count_nonzero(layer.bias) == 0
+        fan_out, fan_in = layer.weight.shape
+        bound = (6 / (fan_in + fan_out)) ** 0.5
+        assert layer.weight.abs().max() <= bound
+        assert layer.weight.abs().max() > 0.9 * bound
+    torch.manual_seed(0)
+    default = build_head(TrainConfig(init="pytorch"), 1024, 2048)
+    biases = [m.bias for m in default.modules() if isinstance(m, nn.Linear)]
+    assert all(torch.count_nonzero(b) > 0 for b in biases)

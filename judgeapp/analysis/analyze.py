@@ -5,9 +5,6 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import numpy as np
-import torch
-
 from judgeapp.analysis.backbone_pool import (
     BackbonePool,
     build_backbones,
@@ -16,21 +13,25 @@ from judgeapp.analysis.backbone_pool import (
     feature_cache_key,
 )
 from judgeapp.analysis.extraction import StageClock, extract_video_features
-from judgeapp.analysis.heads import load_head
+from judgeapp.analysis.heads import head_path, load_head
 from judgeapp.analysis.options import DEFAULT_PROFILE, AnalysisOptions
+from judgeapp.core.files import sha256_file
 from judgeapp.core.progress import CancelToken, Progress, ProgressCallback, no_progress
 from judgeapp.core.results import (
     AnalysisResult,
     EngineInfo,
     FrameWeight,
     ModelInfo,
+    Provenance,
     SegmentWeight,
     VideoInfo,
 )
 from judgeapp.features.cache import FeatureCache
-from judgeapp.features.profiles import get_profile
+from judgeapp.features.profiles import Profile, get_profile
 from judgeapp.features.video_features import VideoFeatures
 from judgeapp.model import ActionNet, ModelCard, card_is_calibrated
+from judgeapp.model.card import card_recipe
+from judgeapp.model.predict import VideoScore, score_video
 from judgeapp.video import probe
 
 __all__ = [
@@ -91,17 +92,37 @@ def extract_features(
     return features
 
 
-def score_features(
-    features: VideoFeatures, head: ActionNet, card: ModelCard
-) -> tuple[float, np.ndarray, np.ndarray]:
-    """Run the head on one video's features: (score in the card's units, both attentions)."""
-    head.eval()
-    with torch.inference_mode():
-        dynamic = torch.from_numpy(features.dynamic).float().unsqueeze(0)
-        static = torch.from_numpy(features.static).float().unsqueeze(0)
-        out = head(dynamic, static)
-    score = float(out.score[0]) * card.score_max
-    return score, out.dynamic_attention[0].numpy(), out.static_attention[0].numpy()
+def score_features(features: VideoFeatures, head: ActionNet, card: ModelCard) -> VideoScore:
+    """Run the head on one video's features: `model.predict.score_video`, the path `evaluate`
+    takes too, through the window the head's card records."""
+    return score_video(head, card, features.dynamic, features.static)
+
+
+def recipe_warning(card: ModelCard, profile: Profile) -> str | None:
+    """A head trained on features of another version of its profile's recipe gets features it
+    never saw: its score cannot be trusted (not calibrated)."""
+    trained = card_recipe(card)
+    if trained is None or trained == profile.recipe:
+        return None
+    return (
+        f"the head was trained on '{profile.name}' features of recipe version {trained}, but "
+        f"this judgeapp computes version {profile.recipe}: score not calibrated (re-extract the "
+        "training videos and train again, see docs/training.md)"
+    )
+
+
+def window_warning(scored: VideoScore, features: VideoFeatures) -> str | None:
+    """Say so when the head saw only part of the video (its card's centred window)."""
+    segments, frames = len(features.dynamic), len(features.static)
+    if scored.window_segments >= segments and scored.window_frames >= frames:
+        return None
+    start_s = float(features.segment_start_s[scored.dynamic_start])
+    end_s = float(features.segment_end_s[scored.dynamic_start + scored.window_segments - 1])
+    return (
+        f"the model scores the centred window it was trained on: {scored.window_segments} of "
+        f"{segments} segments ({start_s:.1f}-{end_s:.1f} s) and {scored.window_frames} of "
+        f"{frames} athlete frames; moments outside it have no weight"
+    )
 
 
 def analyze(
@@ -123,6 +144,7 @@ def analyze(
     head, card, profile_name = load_head(
         options.model, options.profile, DEFAULT_PROFILE, _profile_dims
     )
+    checkpoint = head_path(options.model, options.profile)
     info = probe(video_path)
     clock = StageClock()
     opts = AnalysisOptions(**{**options.__dict__, "profile": profile_name})
@@ -131,11 +153,17 @@ def analyze(
     )
     cancel.raise_if_cancelled()
     head_start = time.perf_counter()
-    score, dyn_att, stat_att = score_features(features, head, card)
+    scored = score_features(features, head, card)
+    dyn_att, stat_att = scored.dynamic_attention, scored.static_attention
     head_s = time.perf_counter() - head_start
     progress(Progress("head", 1, 1))
     calibrated = card_is_calibrated(card, backbones_pretrained=options.pretrained)
     warnings = list(features.warnings)
+    if (note := recipe_warning(card, get_profile(profile_name))) is not None:
+        calibrated = False
+        warnings.append(note)
+    if (note := window_warning(scored, features)) is not None:
+        warnings.append(note)
     if not options.pretrained:
         warnings.append("backbones have random weights (--pretrained none): score not calibrated")
     if not card.trained:
@@ -153,7 +181,7 @@ def analyze(
             profile=profile_name,
             calibrated=calibrated,
         ),
-        score=min(max(score, 0.0), float(card.score_max)),
+        score=scored.score,
         dynamic=[
             SegmentWeight(float(s), float(e), float(w))
             for s, e, w in zip(
@@ -173,4 +201,11 @@ def analyze(
         warnings=warnings,
         timings_s=timings,
         engine=EngineInfo(features.engine, features.precision) if features.engine else None,
+        provenance=Provenance(
+            profile=profile_name,
+            recipe=get_profile(profile_name).recipe,
+            pretrained=options.pretrained,
+            detector=features.detector,
+            head_sha256=sha256_file(checkpoint) if checkpoint is not None else "",
+        ),
     )

@@ -39,9 +39,9 @@ def feature_cache_key(
     choice: EngineChoice,
 ) -> CacheKey:
     """The feature cache entry of one video under this recipe, engine and precision."""
-    return CacheKey(
+    return CacheKey.of(
         info.sha256,
-        profile.name,
+        profile,
         options.pretrained,
         detector.name,
         engine=choice.engine,

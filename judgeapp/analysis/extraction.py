@@ -28,8 +28,9 @@ from judgeapp.core.errors import Cancelled, VideoError
 from judgeapp.core.progress import CancelToken, Progress, ProgressCallback, no_progress
 from judgeapp.core.results import VideoInfo
 from judgeapp.detect import PersonDetector, detector_warning, largest_box
+from judgeapp.features.profiles import get_profile
 from judgeapp.features.video_features import VideoFeatures
-from judgeapp.video import SEGMENT_FRAMES, iter_samples, plan_sampling
+from judgeapp.video import SEGMENT_FRAMES, SamplingPlan, iter_samples, plan_sampling
 
 _QUEUE_ITEMS = 16
 _BATCHES_WAITING = 2  # batches queued ahead of each network / the detector
@@ -69,11 +70,14 @@ def _decode_into(
     out: queue.Queue,
     path: Path,
     info: VideoInfo,
+    plan: SamplingPlan,
     prepare_frame: Callable[[np.ndarray], np.ndarray],
+    static_frame: Callable[[np.ndarray], np.ndarray],
     stop: threading.Event,
     clock: StageClock,
 ) -> None:
-    """Producer: decode once, put prepared dynamic frames and full static frames on `out`."""
+    """Producer: decode once, put prepared dynamic frames and full static frames (after the
+    profile's `static_frame` step) on `out`."""
 
     def put(item: object) -> bool:
         while not stop.is_set():
@@ -85,7 +89,7 @@ def _decode_into(
         return False
 
     try:
-        samples = iter_samples(path, info)
+        samples = iter_samples(path, info, plan)
         while True:
             start = time.perf_counter()
             sampled = next(samples, None)
@@ -95,7 +99,8 @@ def _decode_into(
             if sampled.stream == "dynamic":
                 item: object = _DynamicFrame(sampled.sample, prepare_frame(sampled.frame.image))
             else:
-                item = _StaticFrame(sampled.frame.time_s, sampled.frame.index, sampled.frame.image)
+                image = static_frame(sampled.frame.image)
+                item = _StaticFrame(sampled.frame.time_s, sampled.frame.index, image)
             clock.seconds["decode"] += time.perf_counter() - start
             if not put(item):
                 return
@@ -216,7 +221,8 @@ def extract_video_features(
     path = Path(path)
     cancel = cancel or CancelToken()
     clock = clock or StageClock()
-    plan = plan_sampling(info.duration_s)
+    profile = get_profile(profile_name)
+    plan = plan_sampling(info.duration_s, profile.sampling)
     if plan.segments == 0:
         raise VideoError(
             f"{path}: too short ({info.duration_s:.1f} s): one 16-frame segment at 5 fps "
@@ -284,7 +290,16 @@ def extract_video_features(
     frames_q: queue.Queue = queue.Queue(maxsize=_QUEUE_ITEMS)
     decoder = threading.Thread(
         target=_decode_into,
-        args=(frames_q, path, info, dynamic_backbone.prepare_frame, stop, clock),
+        args=(
+            frames_q,
+            path,
+            info,
+            plan,
+            dynamic_backbone.prepare_frame,
+            profile.static_frame,
+            stop,
+            clock,
+        ),
         name="judgeapp-decode",
         daemon=True,
     )

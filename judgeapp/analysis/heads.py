@@ -36,6 +36,21 @@ def no_head_message(profile: str | None) -> str:
     )
 
 
+def head_path(model: str | None, profile: str | None) -> Path | None:
+    """The checkpoint file an analysis with `model` uses (None for the random head).
+
+    model: a checkpoint path, "random" or None (the newest installed head for `profile`).
+    """
+    if model == RANDOM:
+        return None
+    if model is None:
+        found = find_installed_head(profile)
+        if found is None:
+            raise CheckpointError(no_head_message(profile))
+        return found
+    return Path(model)
+
+
 def load_head(
     model: str | None, profile: str | None, default_profile: str, dims_for
 ) -> tuple[ActionNet, ModelCard, str]:
@@ -49,11 +64,7 @@ def load_head(
         dynamic_dim, static_dim = dims_for(name)
         head, card = random_head(name, dynamic_dim, static_dim, seed=0)
         return head, card, name
-    if model is None:
-        found = find_installed_head(profile)
-        if found is None:
-            raise CheckpointError(no_head_message(profile))
-        model = str(found)
+    model = str(head_path(model, profile))
     head, card = load_checkpoint(model)
     if profile is not None and card.profile != profile:
         raise ProfileMismatchError(

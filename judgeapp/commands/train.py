@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from judgeapp.commands.common import add_device_option
+from judgeapp.model.config import INIT_SCHEMES as INITS
 
 TARGETS = ("total", "difficulty", "execution")
 
@@ -101,8 +102,15 @@ def add_protocol_options(parser: argparse.ArgumentParser) -> None:
         type=_int_list,
         default=(),
         metavar="E1,E2",
-        help="epochs at which the learning rates are multiplied by --lr-gamma "
-        "(default: the last 100 and the last 50 epochs)",
+        help="0-based epochs from which the learning rates are multiplied by --lr-gamma "
+        "(default: the authors' trainer, from 1-based epochs E-100 and E-50)",
+    )
+    group.add_argument(
+        "--init",
+        choices=INITS,
+        default="xavier",
+        help="initial Linear weights: xavier (xavier_uniform, zero biases: the authors' "
+        "trainer, default) or pytorch (PyTorch's default)",
     )
     group.add_argument("--lr-gamma", type=float, default=0.1)
     group.add_argument(
@@ -205,6 +213,7 @@ def train_config(args: argparse.Namespace, routine: str, seed: int, head: dict):
             weight_decay=args.weight_decay,
             lr_steps=args.lr_steps,
             lr_gamma=args.lr_gamma,
+            init=args.init,
             segments=None if args.whole_videos else args.segments,
             frames=None if args.whole_videos else args.frames,
             val_fraction=args.val_fraction,

@@ -68,9 +68,32 @@ def _engine_info(data: Any) -> EngineInfo | None:
     return EngineInfo(name=str(data["name"]), precision=str(data["precision"]))
 
 
+@dataclass(frozen=True)
+class Provenance:
+    """How the score was computed, beyond the head: enough to tell whether another analysis
+    with the same settings today would give the same result.
+
+    recipe: the feature profile's recipe version; pretrained: whether the backbones had their
+    pretrained weights; detector: the person detector that ran ("yolo", "hog", "none");
+    head_sha256: the head checkpoint's content hash ("" for an untrained random head).
+    """
+
+    profile: str
+    recipe: int
+    pretrained: bool
+    detector: str
+    head_sha256: str = ""
+
+    def same_settings(self, other: Provenance) -> bool:
+        return self == other
+
+
 @dataclass
 class AnalysisResult:
-    """Everything one analysis of one video produced."""
+    """Everything one analysis of one video produced.
+
+    provenance: None for results written before judgeapp recorded it.
+    """
 
     video: VideoInfo
     model: ModelInfo
@@ -80,6 +103,7 @@ class AnalysisResult:
     warnings: list[str] = field(default_factory=list)
     timings_s: dict[str, float] = field(default_factory=dict)
     engine: EngineInfo | None = None  # None: not recorded (results written before engines)
+    provenance: Provenance | None = None
 
     def to_dict(self) -> dict[str, Any]:
         doc = {
@@ -91,6 +115,7 @@ class AnalysisResult:
             "static": [{**asdict(s), "box": list(s.box)} for s in self.static],
             "warnings": list(self.warnings),
             "timings_s": dict(self.timings_s),
+            **({"provenance": asdict(self.provenance)} if self.provenance is not None else {}),
         }
         if self.engine is not None:  # an added field: readers of schema /1 ignore it
             doc["engine"] = asdict(self.engine)
@@ -119,6 +144,7 @@ class AnalysisResult:
             ],
             warnings=list(data.get("warnings", [])),
             timings_s=dict(data.get("timings_s", {})),
+            provenance=Provenance(**data["provenance"]) if "provenance" in data else None,
             engine=_engine_info(data.get("engine")),
         )
 

@@ -16,29 +16,47 @@ import numpy as np
 
 from judgeapp.core.files import atomic_path
 from judgeapp.core.paths import cache_dir
+from judgeapp.features.profiles import Profile
 from judgeapp.features.video_features import VideoFeatures
 
-CACHE_VERSION = 1
+# 2: keys carry the profile's recipe version (entries of version 1 predate it and are ignored).
+CACHE_VERSION = 2
 
 
 @dataclass(frozen=True)
 class CacheKey:
-    """What the features depend on: content, profile, backbone weights, detector and the engine
-    and precision that computed them (bf16 features are not the fp32 ones)."""
+    """What the features depend on: content, profile and its recipe version, backbone weights,
+    detector, and the engine and precision that computed them (bf16 features are not the fp32
+    ones). Changing a profile's recipe (Profile.recipe) changes every key made with it, so
+    features of an old recipe are never read back."""
 
     sha256: str
     profile: str
     pretrained: bool
     detector: str
+    recipe: int = 1
     engine: str = "torch"
     precision: str = "fp32"
+
+    @classmethod
+    def of(
+        cls,
+        sha256: str,
+        profile: Profile,
+        pretrained: bool,
+        detector: str,
+        engine: str = "torch",
+        precision: str = "fp32",
+    ) -> CacheKey:
+        """The key of a video's features under `profile`'s current recipe."""
+        return cls(sha256, profile.name, pretrained, detector, profile.recipe, engine, precision)
 
     @property
     def filename(self) -> str:
         weights = "pretrained" if self.pretrained else "random"
         engine = f"{self.engine}-{self.precision}"
         return (
-            f"{self.sha256}.{self.profile}.{weights}.{self.detector}.{engine}"
+            f"{self.sha256}.{self.profile}-r{self.recipe}.{weights}.{self.detector}.{engine}"
             f".v{CACHE_VERSION}.npz"
         )
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+from PIL import Image
 
 SIZE = 224
+PAPER_JPEG_QUALITY = 95  # cv2.imwrite's default, which the authors' frame dump used
 
 
 def check_rgb_uint8(image: np.ndarray, what: str = "image") -> None:
@@ -77,24 +79,73 @@ def s3d_frame(frame: np.ndarray) -> np.ndarray:
     return center_crop_or_pad(resize_rgb(frame, 256, 256), SIZE, SIZE)
 
 
-def paper_frame(frame: np.ndarray) -> np.ndarray:
-    """The ACTION-NET authors' I3D geometry: height 224 keeping the aspect, centre 224x300, 224x224.
+def _pil_bilinear(image: np.ndarray, width: int, height: int) -> np.ndarray:
+    """PIL's bilinear resize (antialiased: its filter widens with the shrink factor), uint8."""
+    if image.shape[:2] == (height, width):
+        return image
+    resized = Image.fromarray(image).resize((width, height), Image.Resampling.BILINEAR)
+    return np.asarray(resized)
 
-    As in their extraction script: the first resize is OpenCV's bilinear (INTER_LINEAR) to
-    width round(w / h * 224); the 224x300 (h x w) centre window is padded with black on both
-    sides when the frame is narrower than 300 (torchvision's CenterCrop pads with zeros), so a
-    portrait video keeps its whole picture at the same horizontal squeeze as a landscape one;
-    the last 300 -> 224 squeeze averages areas (their PIL bilinear resize is antialiased too).
+
+def _pil_center_crop(image: np.ndarray, height: int, width: int) -> np.ndarray:
+    """The centred height x width window as torchvision 0.2's `center_crop` on a PIL image took
+    it: offsets int(round((size - window) / 2)) (round half to even, negative when the image is
+    smaller), pixels outside the image black (PIL's crop fills them with zeros)."""
+    h, w = image.shape[:2]
+    top = int(round((h - height) / 2.0))
+    left = int(round((w - width) / 2.0))
+    if 0 <= top <= h - height and 0 <= left <= w - width:
+        return np.ascontiguousarray(image[top : top + height, left : left + width])
+    window = np.zeros((height, width, 3), dtype=np.uint8)
+    src_y, src_x = max(top, 0), max(left, 0)
+    end_y, end_x = min(top + height, h), min(left + width, w)
+    window[src_y - top : end_y - top, src_x - left : end_x - left] = image[src_y:end_y, src_x:end_x]
+    return window
+
+
+def paper_frame(frame: np.ndarray) -> np.ndarray:
+    """The ACTION-NET authors' I3D geometry (extract_dynamic_feat.py), step by step.
+
+    1. OpenCV's bilinear resize (INTER_LINEAR, no antialiasing) to height 224 and width
+       int(w / h * 224 + 0.5), as their `cv2.resize(frame, (int(w/h*224+0.5), 224))`;
+    2. torchvision's CenterCrop((224, 300)) on the PIL image (PyTorch 1.0.1's torchvision 0.2:
+       a frame narrower than 300 gets black sides from PIL's crop);
+    3. torchvision's Resize((224, 224)): PIL's antialiased bilinear filter.
     """
     check_rgb_uint8(frame, "frame")
     h, w = frame.shape[:2]
     width = max(int(w / h * SIZE + 0.5), 1)
     scaled = resize_rgb(frame, width, SIZE, shrink_area=False)
-    window = center_crop_or_pad(scaled, SIZE, 300)
-    return resize_rgb(window, SIZE, SIZE)
+    return _pil_bilinear(_pil_center_crop(scaled, SIZE, 300), SIZE, SIZE)
+
+
+def paper_crop(crop: np.ndarray) -> np.ndarray:
+    """An athlete crop as the authors' extract_static_feat.py resizes it: torchvision's
+    Resize((224, 224)) on a PIL image, i.e. PIL's antialiased bilinear filter."""
+    check_rgb_uint8(crop, "crop")
+    return _pil_bilinear(np.ascontiguousarray(crop), SIZE, SIZE)
+
+
+def paper_static_frame(frame: np.ndarray) -> np.ndarray:
+    """A 1 fps frame after the authors' detour through disk: their `extract_frames` saves each
+    sampled frame with `cv2.imwrite(... .jpg)` (JPEG, OpenCV's default quality 95), and the
+    person detection and crops read those files. The same JPEG round trip, in memory."""
+    check_rgb_uint8(frame, "frame")
+    bgr = cv2.cvtColor(frame, cv2.COLOR_RGB2BGR)
+    ok, encoded = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, PAPER_JPEG_QUALITY])
+    if not ok:
+        raise ValueError("frame: JPEG encoding failed")
+    decoded = cv2.imdecode(encoded, cv2.IMREAD_COLOR)
+    return cv2.cvtColor(decoded, cv2.COLOR_BGR2RGB)
+
+
+def keep_frame(frame: np.ndarray) -> np.ndarray:
+    """The static stream's frame as decoded (the `torchvision` profile)."""
+    return frame
 
 
 def square_crop(crop: np.ndarray) -> np.ndarray:
-    """An athlete crop resized to 224x224 (aspect not kept), as both profiles' static streams do."""
+    """An athlete crop resized to 224x224 (aspect not kept), area-averaged when shrinking: the
+    `torchvision` profile."""
     check_rgb_uint8(crop, "crop")
     return np.ascontiguousarray(resize_rgb(crop, SIZE, SIZE))

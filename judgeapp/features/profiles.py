@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 from torch import nn
 
 from judgeapp.core.errors import JudgeappError
@@ -21,6 +22,8 @@ from judgeapp.features.backbones import (
     PrepareFn,
     StaticBackbone,
 )
+from judgeapp.features.recipes import RECIPE_VERSIONS
+from judgeapp.video.sampling import INTERVAL_END, NEAREST
 
 # torchvision's S3D_Weights.KINETICS400_V1.transforms(): VideoClassification's defaults.
 KINETICS_S3D = Normalization(mean=(0.43216, 0.394666, 0.37645), std=(0.22803, 0.22145, 0.216989))
@@ -34,6 +37,11 @@ class Profile:
     """A named feature recipe: both backbones, their preprocessing and their weights files.
 
     dynamic_weights / static_weights are names in the weights registry (judgeapp.weights).
+    recipe: the recipe's version, raised whenever what the profile computes changes (a
+    resize, a sampling position, a network detail), so that features of an older version are
+    never mixed with new ones (feature cache keys, extract manifests).
+    sampling: which frame stands for each sample (judgeapp.video.sampling's rules).
+    static_frame: what happens to a 1 fps frame before detection and cropping.
     """
 
     name: str
@@ -44,6 +52,14 @@ class Profile:
     description: str
     dynamic_builder: DynamicBuilder
     static_builder: StaticBuilder
+    recipe: int = 1
+    sampling: str = NEAREST
+    static_frame: Callable[[np.ndarray], np.ndarray] = preprocess.keep_frame
+
+    @property
+    def recipe_id(self) -> str:
+        """`name` and recipe version in one token, e.g. `paper-r2`."""
+        return f"{self.name}-r{self.recipe}"
 
     def build_dynamic(
         self, state_dict: dict | None, device: str = "cpu", half: bool = False
@@ -99,6 +115,7 @@ TORCHVISION = Profile(
         "frames with Kinetics mean/std; ResNet-50 (IMAGENET1K_V2) on 224x224 crops with "
         "ImageNet mean/std"
     ),
+    recipe=RECIPE_VERSIONS["torchvision"],
     dynamic_builder=dynamic_builder(
         networks.s3d_features, preprocess.s3d_frame, KINETICS_S3D, networks.S3D_DIM, "S3D"
     ),
@@ -118,16 +135,21 @@ PAPER = Profile(
     dynamic_weights="i3d_rgb_kinetics400",
     static_weights="resnet50_imagenet1k_v1",
     description=(
-        "the ACTION-NET authors' recipe: RGB I3D (Kinetics-400, i3d_rgb.pth) on frames resized "
-        "to height 224, centre 224x300 window squeezed to 224x224, scaled to [-1, 1]; "
-        "ResNet-50 (IMAGENET1K_V1) on 224x224 crops with mean = std = 0.5"
+        "the ACTION-NET authors' recipe: RGB I3D (Kinetics-400, i3d_rgb.pth, batch-norm eps "
+        "1e-5) on the last frame of every 0.2 s, resized to height 224 (OpenCV bilinear), "
+        "centre 224x300 window squeezed to 224x224 (PIL bilinear), scaled to [-1, 1]; "
+        "ResNet-50 (IMAGENET1K_V1) on the last frame of every second after a JPEG (quality 95) "
+        "round trip, crops resized to 224x224 (PIL bilinear), mean = std = 0.5"
     ),
+    recipe=RECIPE_VERSIONS["paper"],
+    sampling=INTERVAL_END,
+    static_frame=preprocess.paper_static_frame,
     dynamic_builder=dynamic_builder(
         networks.i3d_features, preprocess.paper_frame, HALF_RANGE, networks.I3D_DIM, "I3D"
     ),
     static_builder=static_builder(
         networks.resnet50_features,
-        preprocess.square_crop,
+        preprocess.paper_crop,
         HALF_RANGE,
         networks.RESNET50_DIM,
         "ResNet-50 (IMAGENET1K_V1)",

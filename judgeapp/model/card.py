@@ -129,6 +129,15 @@ def card_is_calibrated(card: ModelCard, backbones_pretrained: bool) -> bool:
     return bool(card.trained and backbones_pretrained and card.backbones_pretrained is not False)
 
 
+def card_recipe(card: ModelCard) -> int | None:
+    """The recipe version of the features the head was trained on, when its card records one
+    (features judgeapp extracted); None for the authors' released features or older cards."""
+    data = (card.protocol or {}).get("data")
+    train = data.get("train") if isinstance(data, dict) else None
+    recipe = train.get("recipe") if isinstance(train, dict) else None
+    return recipe if isinstance(recipe, int) and not isinstance(recipe, bool) else None
+
+
 def _check_type(name: str, value: Any, kind: type) -> None:
     """Raise ValueError unless value is of `kind` (int accepted for float, bool never for int)."""
     if kind is float:

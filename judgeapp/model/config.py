@@ -10,6 +10,10 @@ STREAMS = ("dynamic", "static")
 ADJACENCIES = ("feature", "temporal")
 POOLINGS = ("attention", "average", "sau")
 
+# How a head's Linear layers start: "xavier" is the authors' trainer (xavier_uniform weights,
+# zero biases; Table 1 was obtained with it), "pytorch" PyTorch's default initialisation.
+INIT_SCHEMES = ("xavier", "pytorch")
+
 
 @dataclass(frozen=True)
 class HeadConfig:

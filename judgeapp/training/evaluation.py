@@ -10,10 +10,9 @@ import numpy as np
 
 from judgeapp.core.errors import JudgeappError, ProfileMismatchError
 from judgeapp.model import ActionNet, ModelCard
+from judgeapp.model.predict import Predictions, score_videos
 from judgeapp.training.feature_set import FeatureSet
 from judgeapp.training.metrics import Metrics, compute_metrics, fisher_z_mean
-from judgeapp.training.predict import Predictions, predict
-from judgeapp.training.windows import RG_FRAMES, RG_SEGMENTS, WindowSize
 
 AVERAGE_ROW = "average (Fisher z)"
 
@@ -37,15 +36,6 @@ class Evaluation:
                 for n, t, p in zip(self.names, self.targets, self.predictions.scores, strict=True)
             ],
         }
-
-
-def card_window(card: ModelCard) -> WindowSize:
-    """The window a head was trained with (the paper's RG window when the card does not say)."""
-    protocol = card.protocol or {}
-    return WindowSize(
-        segments=protocol.get("segments", RG_SEGMENTS),
-        frames=protocol.get("frames", RG_FRAMES),
-    )
 
 
 def check_profile(card: ModelCard, features_profile: str | None, model_path: str | Path) -> None:
@@ -76,10 +66,11 @@ def evaluate(
     device: str = "cpu",
     routine: str | None = None,
 ) -> Evaluation:
-    """Score every video of `data` on its centred window and compare with its label."""
+    """Score every video of `data` through the head's window (`model.predict.score_videos`,
+    the path `judgeapp score` takes too) and compare with its label."""
     if len(data) == 0:
         raise JudgeappError("no labelled videos to evaluate")
-    predictions = predict(model.to(device), data, card.score_max, card_window(card), device)
+    predictions = score_videos(model, card, data.dynamic, data.static, device)
     targets = data.scores
     return Evaluation(
         routine=routine or card.routine,

@@ -36,6 +36,7 @@ from judgeapp.training.feature_set import (
     STATIC_DIR,
     feature_paths,
     manifest_profile,
+    manifest_recipe,
 )
 from judgeapp.video import DYNAMIC_FPS, SEGMENT_FRAMES, STATIC_FPS, probe
 
@@ -62,9 +63,10 @@ def package_versions() -> dict[str, str | None]:
     return versions
 
 
-def sampling_description() -> dict:
+def sampling_description(rule: str) -> dict:
     """How both streams sample a video (DESIGN.md), recorded in the manifest."""
     return {
+        "rule": rule,
         "dynamic_fps": DYNAMIC_FPS,
         "segment_frames": SEGMENT_FRAMES,
         "static_fps": STATIC_FPS,
@@ -170,9 +172,10 @@ class FeatureSetWriter:
             self.manifest = {
                 "schema": MANIFEST_SCHEMA,
                 "profile": profile,
+                "recipe": get_profile(profile).recipe,
                 "pretrained": pretrained,
                 "profile_description": get_profile(profile).description,
-                "sampling": sampling_description(),
+                "sampling": sampling_description(get_profile(profile).sampling),
                 "videos": {},
                 "failed": {},
             }
@@ -183,6 +186,14 @@ class FeatureSetWriter:
     def _check_same_recipe(self, path: Path, profile: str, pretrained: bool) -> None:
         old_profile = self.manifest.get("profile")
         old_pretrained = self.manifest.get("pretrained")
+        old_recipe = manifest_recipe(self.manifest)
+        recipe = get_profile(profile).recipe
+        if old_profile == profile and old_recipe != recipe:
+            raise JudgeappError(
+                f"{path}: this folder holds '{profile}' features of recipe version {old_recipe}; "
+                f"this judgeapp computes version {recipe} (docs/training.md says what changed), "
+                "and adding to the folder would mix the two: choose another --out folder"
+            )
         if old_profile != profile or old_pretrained != pretrained:
             weights = {True: "pretrained", False: "random (--pretrained none)"}
             raise JudgeappError(

@@ -69,7 +69,7 @@ def feature_paths(root: str | Path, name: str) -> tuple[Path, Path]:
     return root / DYNAMIC_DIR / f"{name}.npy", root / STATIC_DIR / f"{name}.npy"
 
 
-def _load_matrix(path: Path, expected_dim: int | None) -> np.ndarray:
+def load_matrix(path: Path, expected_dim: int | None) -> np.ndarray:
     try:
         array = np.load(path, allow_pickle=False)
     except (OSError, ValueError, EOFError) as exc:
@@ -116,8 +116,8 @@ def load_feature_set(root: str | Path, labels: list[Label]) -> FeatureSet:
     static: list[np.ndarray] = []
     for label in labels:
         dyn_path, stat_path = feature_paths(root, label.name)
-        dynamic.append(_load_matrix(dyn_path, dynamic[0].shape[1] if dynamic else None))
-        static.append(_load_matrix(stat_path, static[0].shape[1] if static else None))
+        dynamic.append(load_matrix(dyn_path, dynamic[0].shape[1] if dynamic else None))
+        static.append(load_matrix(stat_path, static[0].shape[1] if static else None))
     return FeatureSet(list(labels), dynamic, static)
 
 
@@ -133,6 +133,12 @@ def read_manifest(root: str | Path) -> dict | None:
     if not isinstance(manifest, dict):
         raise JudgeappError(f"{path}: the manifest is not a JSON object")
     return manifest
+
+
+def manifest_recipe(manifest: dict) -> int:
+    """The recipe version a manifest records; manifests from before versions existed are 1."""
+    recipe = manifest.get("recipe", 1)
+    return recipe if isinstance(recipe, int) and not isinstance(recipe, bool) else -1
 
 
 def manifest_profile(root: str | Path) -> str | None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from judgeapp.training.windows import RG_FRAMES, RG_SEGMENTS
+from judgeapp.model.config import INIT_SCHEMES
+from judgeapp.model.predict import window_record
+from judgeapp.model.windows import RG_FRAMES, RG_SEGMENTS, WindowSize
 
 # Epochs per RG apparatus in the paper; any other routine (or all four together) gets the
 # largest count that is not an outlier, the ball's.
@@ -12,6 +14,9 @@ PAPER_EPOCHS = {"ball": 400, "clubs": 300, "hoop": 500, "ribbon": 300}
 DEFAULT_EPOCHS = 400
 # The paper multiplies the learning rate by 0.1 at the last 100 and the last 50 epochs.
 PAPER_STEPS_FROM_END = (100, 50)
+# The authors' trainer calls MultiStepLR.step(epoch) with 1-based epochs before each epoch, so
+# the rate drops from 1-based epoch E - 100 (0-based E - 101) on, one epoch before "the last 100".
+AUTHORS_STEP_OFFSET = 1
 # Runs too short for that rule step at the same fractions as the ball's 400 epochs (300, 350).
 SHORT_RUN_STEP_FRACTIONS = (0.75, 0.875)
 
@@ -24,11 +29,12 @@ def paper_epochs(routine: str) -> int:
 def default_lr_steps(epochs: int) -> tuple[int, ...]:
     """The epochs (0-based) from which the learning rate is multiplied by the step factor.
 
-    The paper's rule, the last 100 and the last 50 epochs, when the run has at least 200 epochs;
-    at 75 % and 87.5 % of the run otherwise.
+    The authors' trainer when the run has at least 200 epochs: from 1-based epochs E - 100 and
+    E - 50 (0-based E - 101 and E - 51: 101 and 51 epochs at the lower rates); at 75 % and
+    87.5 % of the run otherwise.
     """
     if epochs >= 2 * PAPER_STEPS_FROM_END[0]:
-        return tuple(epochs - k for k in PAPER_STEPS_FROM_END)
+        return tuple(epochs - k - AUTHORS_STEP_OFFSET for k in PAPER_STEPS_FROM_END)
     return tuple(sorted({max(1, round(epochs * f)) for f in SHORT_RUN_STEP_FRACTIONS}))
 
 
@@ -40,7 +46,8 @@ class TrainConfig:
     to the score regressor. lr_steps: epochs at which the rate is multiplied by lr_gamma (empty:
     `default_lr_steps(epochs)`). segments/frames: the window per video (None: the whole
     longest video). val_fraction: share of the training videos held out to pick the epoch
-    (0: keep the last epoch, as the paper does). head: ActionNet options (HeadConfig fields
+    (0: keep the last epoch, as the paper does). init: the head's initial Linear weights
+    (INIT_SCHEMES; the authors' xavier by default). head: ActionNet options (HeadConfig fields
     other than the feature sizes).
     """
 
@@ -56,6 +63,7 @@ class TrainConfig:
     frames: int | None = RG_FRAMES
     val_fraction: float = 0.0
     seed: int = 0
+    init: str = "xavier"
     head: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -69,6 +77,8 @@ class TrainConfig:
             value = getattr(self, name)
             if value is not None and value < 1:
                 raise ValueError(f"{name} per window must be at least 1, not {value}")
+        if self.init not in INIT_SCHEMES:
+            raise ValueError(f"init must be one of {', '.join(INIT_SCHEMES)}, not {self.init!r}")
         if any(s < 0 for s in self.lr_steps):
             raise ValueError(f"learning-rate steps must be epochs >= 0, not {self.lr_steps}")
         object.__setattr__(self, "lr_steps", tuple(sorted(int(s) for s in self.lr_steps)))
@@ -86,6 +96,7 @@ class TrainConfig:
         """The protocol as the model card records it (with the step epochs resolved)."""
         data = asdict(self)
         data["lr_steps"] = list(self.steps)
+        data["window"] = window_record(WindowSize(self.segments, self.frames))
         data["optimizer"] = "SGD"
         data["loss"] = "MSE(sigmoid, score / score_max)"
         return data

@@ -15,7 +15,12 @@ from judgeapp.core.files import sha256_file
 from judgeapp.core.progress import CancelToken
 from judgeapp.model import ModelCard
 from judgeapp.training.evaluation import Evaluation, evaluate
-from judgeapp.training.feature_set import FeatureSet, load_feature_set, read_manifest
+from judgeapp.training.feature_set import (
+    FeatureSet,
+    load_feature_set,
+    manifest_recipe,
+    read_manifest,
+)
 from judgeapp.training.labels import load_labels
 from judgeapp.training.metrics import mean_std
 from judgeapp.training.protocol import TrainConfig
@@ -34,6 +39,7 @@ class FeatureSource:
     profile: str
     backbones_pretrained: bool | None
     from_manifest: bool
+    recipe: int | None = None  # the manifest's recipe version; None: the authors' features
 
     def describe(self) -> dict:
         return {
@@ -42,6 +48,7 @@ class FeatureSource:
             "labels_sha256": sha256_file(self.labels),
             "profile": self.profile,
             "profile_from_manifest": self.from_manifest,
+            "recipe": self.recipe if self.from_manifest else "released by the authors",
         }
 
 
@@ -60,7 +67,12 @@ def feature_source(features: str | Path, labels: str | Path, profile: str | None
             )
         pretrained = manifest.get("pretrained")
         return FeatureSource(
-            features, labels, str(found), pretrained if isinstance(pretrained, bool) else None, True
+            features,
+            labels,
+            str(found),
+            pretrained if isinstance(pretrained, bool) else None,
+            True,
+            manifest_recipe(manifest),
         )
     return FeatureSource(features, labels, profile or AUTHORS_PROFILE, None, False)
 

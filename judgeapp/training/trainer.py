@@ -20,11 +20,11 @@ from torch import nn
 from judgeapp.core.errors import JudgeappError
 from judgeapp.core.progress import CancelToken
 from judgeapp.model import ActionNet
+from judgeapp.model.predict import predict_packed
+from judgeapp.model.windows import PackedSplit, WindowSize
 from judgeapp.training.feature_set import FeatureSet
 from judgeapp.training.metrics import spearman
-from judgeapp.training.predict import predict_packed
 from judgeapp.training.protocol import TrainConfig
-from judgeapp.training.windows import PackedSplit, WindowSize
 
 
 @dataclass(frozen=True)
@@ -87,8 +87,15 @@ def check_scores(data: FeatureSet, score_max: float) -> None:
 
 
 def build_head(config: TrainConfig, dynamic_dim: int, static_dim: int) -> ActionNet:
-    """The head to train, initialised from the global torch seed."""
-    return ActionNet(dynamic_dim=dynamic_dim, static_dim=static_dim, **config.head)
+    """The head to train, initialised from the global torch seed as `config.init` says."""
+    model = ActionNet(dynamic_dim=dynamic_dim, static_dim=static_dim, **config.head)
+    if config.init == "xavier":
+        for module in model.modules():
+            if isinstance(module, nn.Linear):
+                nn.init.xavier_uniform_(module.weight)
+                if module.bias is not None:
+                    nn.init.zeros_(module.bias)
+    return model
 
 
 def make_optimizer(model: ActionNet, config: TrainConfig) -> torch.optim.SGD:

@@ -25,7 +25,7 @@ from judgeapp.ui.library_window import LibraryWindow
 from judgeapp.ui.mark_lines import MarkLines
 from judgeapp.ui.marks_panel import MarksPanel
 from judgeapp.ui.undo_actions import undo_actions
-from judgeapp.ui.view_models import CardFacts
+from judgeapp.ui.view_models import CardFacts, stored_result_reusable
 from judgeapp.ui.workers import TaskThread
 
 NO_MODEL_FOR_BATCH = (
@@ -135,7 +135,15 @@ class Review(QObject):
         known = self.library.find_video(self.path)
         if known is not None:
             self._set_video(known)
-            self.stored = self.library.latest_analysis(known.sha256)
+            stored = self.library.latest_analysis(known.sha256)
+            if stored is not None and stored_result_reusable(stored, self.window.settings):
+                self.stored = stored
+            elif stored is not None:
+                self.window.statusBar().showMessage(
+                    "The library's result for this video was made with other settings or an "
+                    "older version of the recipe: it is analysed again",
+                    10_000,
+                )
         self._start_hash(self.path, info)
         if self.stored is not None:
             self.window.show_outcome(AnalysisOutcome(self.stored, CardFacts()))

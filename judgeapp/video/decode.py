@@ -17,7 +17,14 @@ import numpy as np
 from judgeapp.core.errors import VideoError
 from judgeapp.core.results import VideoInfo
 from judgeapp.video.probe import open_capture, probe
-from judgeapp.video.sampling import NearestFrameSelector, SamplingPlan, plan_sampling
+from judgeapp.video.sampling import (
+    DYNAMIC_FPS,
+    INTERVAL_END,
+    STATIC_FPS,
+    SamplingPlan,
+    make_selector,
+    plan_sampling,
+)
 
 # A file that decodes to fewer frames than its header promises is truncated or corrupt.
 _MIN_DECODED_FRACTION = 0.95
@@ -112,31 +119,44 @@ def read_frames(path: str | Path, indices: Iterable[int]) -> dict[int, np.ndarra
     return found
 
 
+def _pick(
+    use_prev: bool,
+    previous: DecodedFrame | None,
+    current: DecodedFrame | None,
+    last_retrieved: DecodedFrame | None,
+    rule: str,
+) -> DecodedFrame | None:
+    """The frame a selector chose, or the best retrieved stand-in when it was not retrieved.
+
+    `interval_end` never takes a frame of the next interval; `nearest` takes the other
+    neighbour first.
+    """
+    if use_prev:
+        fallback = last_retrieved if rule == INTERVAL_END else current or last_retrieved
+        return previous or fallback
+    return current or previous or last_retrieved
+
+
 def iter_samples(
     path: str | Path, info: VideoInfo, plan: SamplingPlan | None = None
 ) -> Iterator[SampledFrame]:
     """The frames both streams sample, in time order, from one decoding pass.
 
-    Each target time gets the decoded frame nearest to it (real timestamps), so the result is
-    right for 25, 24, 29.97, 5 fps and variable-rate files alike.
+    The plan's rule picks the frame for each sample from real timestamps (the nearest frame, or
+    the last of its interval), so the result is right for 25, 24, 29.97, 5 fps and
+    variable-rate files alike.
     """
     path = Path(path)
     plan = plan or plan_sampling(info.duration_s)
     streams = {"dynamic": plan.dynamic_times_s, "static": plan.static_times_s}
-    selectors = {name: NearestFrameSelector(times) for name, times in streams.items()}
-    pending = {name: 0 for name in streams}
-    # A frame can win a target only if it lies within one frame interval of it.
-    window_s = 1.0 / info.fps + 1e-6
+    rates = {"dynamic": DYNAMIC_FPS, "static": STATIC_FPS}
+    selectors = {
+        name: make_selector(plan.rule, times, rates[name], info.fps)
+        for name, times in streams.items()
+    }
 
     def wanted(_index: int, time_s: float) -> bool:
-        for name, times in streams.items():
-            k = pending[name]
-            if k < len(times) and abs(times[k] - time_s) <= window_s:
-                return True
-            if k < len(times) and times[k] < time_s and k + 1 < len(times):
-                if abs(times[k + 1] - time_s) <= window_s:
-                    return True
-        return False
+        return any(selector.wants(time_s) for selector in selectors.values())
 
     previous: DecodedFrame | None = None  # the frame just before this one, if retrieved
     last_retrieved: DecodedFrame | None = None
@@ -145,9 +165,7 @@ def iter_samples(
         time_s = item.time_s if current is not None else item[1]
         for name in streams:
             for sample, use_prev in selectors[name].push(time_s):
-                first, second = (previous, current) if use_prev else (current, previous)
-                chosen = first or second or last_retrieved
-                pending[name] = sample + 1
+                chosen = _pick(use_prev, previous, current, last_retrieved, plan.rule)
                 if chosen is not None:
                     yield SampledFrame(name, sample, streams[name][sample], chosen)
         previous = current

@@ -1,8 +1,13 @@
 """Which decoded frames the two streams sample, from real timestamps (pure functions).
 
 The dynamic stream samples 5 frames per second, cut into 16-frame segments; the static stream
-1 frame per second. Each target time takes the decoded frame nearest to it, so constant,
-fractional (29.97) and variable frame rates all land within half a frame of the target.
+1 frame per second. Two rules say which frame stands for each sample:
+- `nearest` (the `torchvision` profile): sample k is the decoded frame nearest to k / rate, so
+  constant, fractional (29.97) and variable frame rates all land within half a frame of it;
+- `interval_end` (the `paper` profile, as the ACTION-NET authors' scripts): sample k is the last
+  frame of the interval [k / rate, (k + 1) / rate). At 25 fps that is frames 4, 9, 14, ... at
+  5 fps and 24, 49, ... at 1 fps, exactly their `cnt % stride == 0` rule; at other rates it keeps
+  the same positions in time (their integer stride would give 6 fps on a 24 fps video).
 """
 
 from __future__ import annotations
@@ -14,39 +19,60 @@ DYNAMIC_FPS = 5.0
 STATIC_FPS = 1.0
 SEGMENT_FRAMES = 16
 
+NEAREST = "nearest"
+INTERVAL_END = "interval_end"
+SAMPLING_RULES = (NEAREST, INTERVAL_END)
+
+# A frame this close before an interval's end counts as lying on it: it opens the next interval.
+# Absorbs the millisecond rounding of container timestamps (at 24 fps the nearest frame is
+# still 8 ms from a 0.2 s boundary); at most a quarter frame for very high frame rates.
+_BOUNDARY_S = 1e-3
+
 
 @dataclass(frozen=True)
 class SamplingPlan:
-    """Target times of both streams for a video of a given duration."""
+    """Sample times of both streams for a video of a given duration, and the rule that picks
+    a frame for each: the target time itself (`nearest`) or the interval starting there
+    (`interval_end`)."""
 
     dynamic_times_s: tuple[float, ...]
     static_times_s: tuple[float, ...]
+    rule: str = NEAREST
 
     @property
     def segments(self) -> int:
         return len(self.dynamic_times_s) // SEGMENT_FRAMES
 
 
-def target_times(duration_s: float, rate_hz: float, whole_segments: bool = False) -> list[float]:
-    """Times k / rate inside [0, duration); trimmed to whole 16-frame segments if asked.
+def target_times(
+    duration_s: float, rate_hz: float, whole_segments: bool = False, rule: str = NEAREST
+) -> list[float]:
+    """Sample times k / rate of a video of `duration_s`; trimmed to whole 16-frame segments if
+    asked.
 
-    The dynamic stream keeps floor(duration * rate) samples, so its segment count is
-    floor(duration * 5 / 16) exactly.
+    `nearest` keeps every time inside [0, duration); `interval_end` only intervals that end by
+    the video's end (the authors keep floor(frames / stride) samples). The dynamic stream keeps
+    floor(duration * rate) samples either way, so its segment count is floor(duration * 5 / 16).
     """
-    if duration_s <= 0:
+    if rule not in SAMPLING_RULES:
+        raise ValueError(f"unknown sampling rule {rule!r}; choose one of {SAMPLING_RULES}")
+    if not duration_s > 0:
         return []
-    if whole_segments:
+    if whole_segments or rule == INTERVAL_END:
         count = math.floor(duration_s * rate_hz + 1e-9)
-        count -= count % SEGMENT_FRAMES
+        if whole_segments:
+            count -= count % SEGMENT_FRAMES
     else:
         count = math.ceil(duration_s * rate_hz - 1e-9)
     return [k / rate_hz for k in range(count)]
 
 
-def plan_sampling(duration_s: float) -> SamplingPlan:
+def plan_sampling(duration_s: float, rule: str = NEAREST) -> SamplingPlan:
+    """Both streams' samples for a video of `duration_s` under `rule`."""
     return SamplingPlan(
-        dynamic_times_s=tuple(target_times(duration_s, DYNAMIC_FPS, whole_segments=True)),
-        static_times_s=tuple(target_times(duration_s, STATIC_FPS)),
+        dynamic_times_s=tuple(target_times(duration_s, DYNAMIC_FPS, True, rule)),
+        static_times_s=tuple(target_times(duration_s, STATIC_FPS, False, rule)),
+        rule=rule,
     )
 
 
@@ -55,25 +81,34 @@ class NearestFrameSelector:
 
     Feed frames in decoding order with `push(time_s)`; it returns the target indices that the
     *previous* or the current frame wins, as (target_index, use_previous) pairs. `finish()`
-    assigns what remains to the last frame.
+    assigns what remains to the last frame. `wants(time_s)` says, before a frame is pushed,
+    whether it can win a target (so that only those frames are converted to RGB).
     """
 
-    def __init__(self, targets_s: tuple[float, ...] | list[float]) -> None:
+    def __init__(self, targets_s: tuple[float, ...] | list[float], fps: float) -> None:
         self._targets = list(targets_s)
         self._next = 0
         self._prev_time_s: float | None = None
+        # A frame can win a target only if it lies within one frame interval of it.
+        self._window_s = 1.0 / fps + 1e-6
 
     @property
     def done(self) -> bool:
         return self._next >= len(self._targets)
 
+    def wants(self, time_s: float) -> bool:
+        k, targets = self._next, self._targets
+        for j in (k, k + 1):
+            if j < len(targets) and abs(targets[j] - time_s) <= self._window_s:
+                return True
+        return False
+
     def push(self, time_s: float) -> list[tuple[int, bool]]:
         chosen: list[tuple[int, bool]] = []
         while self._next < len(self._targets) and self._targets[self._next] <= time_s:
             target = self._targets[self._next]
-            use_prev = (
-                self._prev_time_s is not None
-                and abs(target - self._prev_time_s) < abs(time_s - target)
+            use_prev = self._prev_time_s is not None and abs(target - self._prev_time_s) < abs(
+                time_s - target
             )
             chosen.append((self._next, use_prev))
             self._next += 1
@@ -87,3 +122,59 @@ class NearestFrameSelector:
         rest = list(range(self._next, len(self._targets)))
         self._next = len(self._targets)
         return rest
+
+
+class IntervalEndSelector:
+    """Streams decoded frame times; sample k is the last frame before (k + 1) / rate.
+
+    Same interface as NearestFrameSelector. `starts_s` are the intervals' starts k / rate, each
+    `step_s` = 1 / rate long. A frame that arrives at or after an interval's end closes
+    it, so the previous frame wins it (use_previous = True); an interval with no frame of its
+    own (a gap in a variable-rate file) takes the last frame before it.
+    """
+
+    def __init__(
+        self, starts_s: tuple[float, ...] | list[float], step_s: float, fps: float
+    ) -> None:
+        tolerance_s = min(_BOUNDARY_S, 0.25 / fps)
+        self._ends = [s + step_s - tolerance_s for s in starts_s]
+        self._frame_s = 1.0 / fps + 1e-6
+        self._next = 0
+        self._prev_time_s: float | None = None
+
+    @property
+    def done(self) -> bool:
+        return self._next >= len(self._ends)
+
+    def wants(self, time_s: float) -> bool:
+        """Is this frame within one frame interval before the end of the interval it lies in?"""
+        k = self._next
+        while k < len(self._ends) and time_s >= self._ends[k]:
+            k += 1  # intervals this frame closes
+        return k < len(self._ends) and self._ends[k] - time_s <= self._frame_s
+
+    def push(self, time_s: float) -> list[tuple[int, bool]]:
+        chosen: list[tuple[int, bool]] = []
+        while self._next < len(self._ends) and time_s >= self._ends[self._next]:
+            chosen.append((self._next, self._prev_time_s is not None))
+            self._next += 1
+        self._prev_time_s = time_s
+        return chosen
+
+    def finish(self) -> list[int]:
+        """Intervals still open when the video ends: the last frame is theirs."""
+        if self._prev_time_s is None:
+            return []
+        rest = list(range(self._next, len(self._ends)))
+        self._next = len(self._ends)
+        return rest
+
+
+def make_selector(
+    rule: str, times_s: tuple[float, ...] | list[float], rate_hz: float, fps: float
+) -> NearestFrameSelector | IntervalEndSelector:
+    """The streaming frame selector of `rule` over one stream's sample times (`rate_hz` apart)
+    in a video of nominal `fps`."""
+    if rule == INTERVAL_END:
+        return IntervalEndSelector(times_s, 1.0 / rate_hz, fps)
+    return NearestFrameSelector(times_s, fps)

@@ -1,0 +1,22 @@
+"""The current version of every feature profile's recipe, without importing PyTorch.
+
+A recipe version changes whenever what a profile computes changes (a resize, a sampling
+position, a network detail): features, cached entries and stored results of another version
+are never mixed with the current one. `profiles.Profile.recipe` reads this table; the GUI reads
+it to decide whether a stored result is still what an analysis would give today.
+"""
+
+from __future__ import annotations
+
+RECIPE_VERSIONS: dict[str, int] = {
+    "torchvision": 1,
+    # 1: OpenCV resizing, samples from t = 0, I3D batch-norm eps 1e-3.
+    # 2: the authors' code (docs/training.md): eps 1e-5, PIL bilinear resizing, last frame of
+    #    each 0.2 s / 1 s interval, JPEG round trip of the 1 fps frames.
+    "paper": 2,
+}
+
+
+def current_recipe(profile: str) -> int | None:
+    """The recipe version this judgeapp computes for `profile` (None: an unknown profile)."""
+    return RECIPE_VERSIONS.get(profile)
