@@ -1,35 +1,45 @@
-"""Time each stage of the scoring path alone, then end to end, for one video.
+"""Time each stage of the scoring path alone, then end to end, for each engine, side by side.
 
-    python benchmarks/pipeline.py VIDEO [--device auto|cpu|cuda] [--pretrained none|default]
+    python benchmarks/pipeline.py VIDEO [--engines torch,auto] [--device auto|cpu|cuda]
+        [--precision fp32|fp16|bf16] [--pretrained none|default] [--json PATH]
 
-Prints decode, detect, dynamic, static and head times run one after another (each stage alone,
-fed from memory), the end-to-end time of `analyze()` with the feature cache off, the real-time
-factor (end-to-end / video duration), end-to-end over the sum of the stages alone, and
-end-to-end over decoding alone (the target on a GPU, where the networks should hide behind
-decoding).
+For every engine in turn (same process, same video, one after another so that both see the
+same machine load): decode, detect, dynamic, static and head times run one after another (each
+stage alone, fed from memory), then the end-to-end time of `analyze()` with the feature cache
+off, and the ratios: end to end over the largest stage alone (1.0 = the pipeline is bound by its
+slowest stage), over the sum of the stages, over decoding alone (the target on a GPU), and the
+real-time factor. Last, each engine's end to end against the first one's.
+
+OpenVINO engines also report the cost of preparing the networks: a first build into an empty
+model cache (conversion) against a second one (read from the cache).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 import torch
 
 from judgeapp.analysis import AnalysisOptions, analyze
-from judgeapp.analysis.analyze import build_backbones, build_detector, score_features
-from judgeapp.analysis.device import resolve_device
+from judgeapp.analysis.analyze import score_features
+from judgeapp.analysis.backbone_pool import BackbonePool, build_backbones, engine_choice
 from judgeapp.analysis.extraction import crop_box
 from judgeapp.analysis.heads import load_head
 from judgeapp.analysis.options import DEFAULT_PROFILE
 from judgeapp.detect import largest_box
 from judgeapp.features.profiles import get_profile
 from judgeapp.features.video_features import VideoFeatures
-from judgeapp.video import SEGMENT_FRAMES, iter_samples, probe
+from judgeapp.video import SEGMENT_FRAMES, iter_samples, plan_sampling, probe
+
+STAGES = ("decode", "detect", "dynamic", "static", "head")
 
 
 def _sync(device: str) -> None:
@@ -37,24 +47,33 @@ def _sync(device: str) -> None:
         torch.cuda.synchronize()
 
 
-def stages_alone(video: str, options: AnalysisOptions) -> dict[str, float]:
+def _timed(fn, *args):
+    start = time.perf_counter()
+    out = fn(*args)
+    return out, time.perf_counter() - start
+
+
+def stages_alone(video: str, options: AnalysisOptions, pool: BackbonePool) -> dict[str, float]:
     """Seconds of each stage run on its own, inputs held in memory."""
     profile = get_profile(options.profile or DEFAULT_PROFILE)
-    device = resolve_device(options.device)
-    dynamic_net, static_net = build_backbones(profile, options, device)
-    detector = build_detector(options, device)
-    head, card, _ = load_head(options.model, profile.name, DEFAULT_PROFILE, lambda _n: (
-        profile.dynamic_dim, profile.static_dim))
+    choice = engine_choice(options)
+    dynamic_net, static_net = pool.backbones(profile, options, choice)
+    detector = pool.detector(options)
+    head, card, _ = load_head(
+        options.model, profile.name, DEFAULT_PROFILE,
+        lambda _n: (profile.dynamic_dim, profile.static_dim),
+    )
     info = probe(video)
     seconds: dict[str, float] = {}
 
     start = time.perf_counter()
     dyn_frames, static_frames = [], []
-    for sampled in iter_samples(video, info):
+    plan = plan_sampling(info.duration_s, profile.sampling)
+    for sampled in iter_samples(video, info, plan):
         if sampled.stream == "dynamic":
             dyn_frames.append(dynamic_net.prepare_frame(sampled.frame.image))
         else:
-            static_frames.append(sampled.frame.image)
+            static_frames.append(profile.static_frame(sampled.frame.image))
     seconds["decode"] = time.perf_counter() - start
 
     n_seg = len(dyn_frames) // SEGMENT_FRAMES
@@ -66,7 +85,7 @@ def stages_alone(video: str, options: AnalysisOptions) -> dict[str, float]:
     dynamic_net.embed(clips[:1])
     static_net.embed(np.zeros((1, 224, 224, 3), np.uint8))
     detector.detect(static_frames[:1])
-    _sync(device)
+    _sync(choice.device)
 
     start = time.perf_counter()
     boxes = []
@@ -79,7 +98,7 @@ def stages_alone(video: str, options: AnalysisOptions) -> dict[str, float]:
         dynamic_net.embed(clips[i : i + options.segments_per_batch])
         for i in range(0, n_seg, options.segments_per_batch)
     ]
-    _sync(device)
+    _sync(choice.device)
     seconds["dynamic"] = time.perf_counter() - start
     dynamic = np.concatenate(rows)
 
@@ -87,14 +106,16 @@ def stages_alone(video: str, options: AnalysisOptions) -> dict[str, float]:
     crops = []
     for image, frame_boxes in zip(static_frames, boxes, strict=True):
         best = largest_box(frame_boxes)
-        region = image if best is None else crop_box(image, (best.x1, best.y1, best.x2, best.y2))
-        crops.append(static_net.prepare_crop(region))
+        if best is not None:  # as the pipeline: frames without a person are dropped
+            crops.append(
+                static_net.prepare_crop(crop_box(image, (best.x1, best.y1, best.x2, best.y2)))
+            )
     crops_arr = np.stack(crops)
     static = np.concatenate([
         static_net.embed(crops_arr[i : i + options.frames_per_batch])
         for i in range(0, len(crops_arr), options.frames_per_batch)
     ])
-    _sync(device)
+    _sync(choice.device)
     seconds["static"] = time.perf_counter() - start
 
     features = VideoFeatures(
@@ -107,60 +128,115 @@ def stages_alone(video: str, options: AnalysisOptions) -> dict[str, float]:
     return seconds
 
 
+def preparation_s(options: AnalysisOptions) -> dict[str, float]:
+    """Building both backbones into an empty OpenVINO model cache, then again from it."""
+    profile = get_profile(options.profile or DEFAULT_PROFILE)
+    choice = engine_choice(options)
+    saved = os.environ.get("JUDGEAPP_CACHE_DIR")
+    with tempfile.TemporaryDirectory() as cache:
+        os.environ["JUDGEAPP_CACHE_DIR"] = cache
+        try:
+            _, first_s = _timed(build_backbones, profile, options, choice)
+            _, second_s = _timed(build_backbones, profile, options, choice)
+        finally:
+            if saved is None:
+                os.environ.pop("JUDGEAPP_CACHE_DIR", None)
+            else:
+                os.environ["JUDGEAPP_CACHE_DIR"] = saved
+    return {"first_build_s": round(first_s, 2), "second_build_s": round(second_s, 2)}
+
+
+def measure(video: str, options: AnalysisOptions, duration_s: float) -> dict:
+    """One engine: stages alone, end to end, and their ratios."""
+    choice = engine_choice(options)
+    figures: dict = {"engine": choice.engine, "precision": choice.precision,
+                     "device": choice.device}
+    if choice.engine == "openvino":
+        figures["preparation"] = preparation_s(options)
+    pool = BackbonePool()
+    alone = stages_alone(video, options, pool)
+    # end to end: analyze() with the networks already built (as for the 2nd video of a run)
+    result, end_to_end_s = _timed(lambda: analyze(video, options, pool=pool))
+    largest = max(alone, key=alone.get)
+    figures.update({
+        "segments": len(result.dynamic),
+        "static_frames": len(result.static),
+        "score": result.score,
+        "stages_alone_s": {k: round(v, 3) for k, v in alone.items()},
+        "largest_stage": largest,
+        "sum_of_stages_s": round(sum(alone.values()), 3),
+        "end_to_end_s": round(end_to_end_s, 3),
+        "in_pipeline_s": result.timings_s,
+        "end_to_end_over_largest_stage": round(end_to_end_s / alone[largest], 3),
+        "end_to_end_over_stages": round(end_to_end_s / sum(alone.values()), 3),
+        "end_to_end_over_decode": round(end_to_end_s / alone["decode"], 3),
+        "real_time_factor": round(end_to_end_s / duration_s, 3),
+    })
+    return figures
+
+
+def _print(figures: dict) -> None:
+    print(f"engine {figures['engine']} {figures['precision']} on {figures['device']}")
+    if "preparation" in figures:
+        prep = figures["preparation"]
+        print(f"  build networks, empty model cache  {prep['first_build_s']:8.2f} s")
+        print(f"  build networks, from the cache     {prep['second_build_s']:8.2f} s")
+    for stage, secs in figures["stages_alone_s"].items():
+        print(f"  {stage:<12} {secs:8.2f} s  (alone)")
+    print(f"  {'sum':<12} {figures['sum_of_stages_s']:8.2f} s")
+    print(f"  end-to-end   {figures['end_to_end_s']:8.2f} s   (in the pipeline: " + ", ".join(
+        f"{k} {v:.2f}" for k, v in figures["in_pipeline_s"].items()) + ")")
+    print(f"  end-to-end / largest stage ({figures['largest_stage']})  "
+          f"{figures['end_to_end_over_largest_stage']:.3f}")
+    print(f"  end-to-end / stages alone       {figures['end_to_end_over_stages']:.3f}")
+    print(f"  end-to-end / decode alone       {figures['end_to_end_over_decode']:.3f}")
+    print(f"  real-time factor                {figures['real_time_factor']:.3f}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("video")
+    parser.add_argument("--engines", default="torch,auto", help="comma-separated, run in turn")
+    parser.add_argument("--precision", default=None, choices=["fp32", "fp16", "bf16"])
     parser.add_argument("--device", default="auto")
     parser.add_argument("--pretrained", choices=["default", "none"], default="none")
     parser.add_argument("--profile", default=None)
     parser.add_argument("--detector", default="auto")
     parser.add_argument("--json", help="also write the figures here")
     args = parser.parse_args(argv)
-    options = AnalysisOptions(
+    info = probe(args.video, with_hash=False)
+    base = AnalysisOptions(
         profile=args.profile,
         pretrained=args.pretrained != "none",
         model="random",
         device=args.device,
         detector=args.detector,
         use_cache=False,
+        precision=args.precision,
     )
-    info = probe(args.video, with_hash=False)
-    alone = stages_alone(args.video, options)
-    # end to end: a fresh analyze(), cache off, after the warm-up above
-    start = time.perf_counter()
-    result = analyze(args.video, options)
-    end_to_end_s = time.perf_counter() - start
-    device = resolve_device(args.device)
-    card = torch.cuda.get_device_name(0) if device == "cuda" else platform.processor() or "cpu"
-    sum_alone = sum(alone.values())
-    figures = {
-        "video": args.video,
-        "duration_s": round(info.duration_s, 2),
-        "device": device,
-        "device_name": card,
-        "cpu_threads": torch.get_num_threads(),
-        "segments": len(result.dynamic),
-        "static_frames": len(result.static),
-        "stages_alone_s": {k: round(v, 3) for k, v in alone.items()},
-        "sum_of_stages_s": round(sum_alone, 3),
-        "end_to_end_s": round(end_to_end_s, 3),
-        "in_pipeline_s": result.timings_s,
-        "real_time_factor": round(end_to_end_s / info.duration_s, 3),
-        "end_to_end_over_stages": round(end_to_end_s / sum_alone, 3),
-        "end_to_end_over_decode": round(end_to_end_s / alone["decode"], 3),
-    }
-    print(f"video          {args.video} ({info.duration_s:.1f} s, {info.width}x{info.height})")
-    print(f"device         {device} ({card}), torch threads {torch.get_num_threads()}")
-    for stage, secs in alone.items():
-        print(f"  {stage:<12} {secs:8.2f} s  (alone)")
-    print(f"  {'sum':<12} {sum_alone:8.2f} s")
-    print(f"end-to-end     {end_to_end_s:8.2f} s")
-    print(f"real-time factor           {figures['real_time_factor']:.3f}")
-    print(f"end-to-end / stages alone  {figures['end_to_end_over_stages']:.3f}")
-    print(f"end-to-end / decode alone  {figures['end_to_end_over_decode']:.3f}")
+    card = (
+        torch.cuda.get_device_name(0) if torch.cuda.is_available() and args.device != "cpu"
+        else platform.processor() or platform.machine()
+    )
+    print(f"video   {args.video} ({info.duration_s:.1f} s, {info.width}x{info.height})")
+    print(f"machine {card}, {os.cpu_count()} CPUs, torch threads {torch.get_num_threads()}, "
+          f"load average {os.getloadavg()[0]:.1f}")
+    runs = []
+    for engine in args.engines.split(","):
+        options = AnalysisOptions(**{**base.__dict__, "engine": engine})
+        figures = measure(args.video, options, info.duration_s)
+        figures["asked"] = engine
+        runs.append(figures)
+        _print(figures)
+    first = runs[0]
+    for other in runs[1:]:
+        speedup = first["end_to_end_s"] / other["end_to_end_s"]
+        print(f"end to end: {first['asked']} / {other['asked']} = {speedup:.2f}x, score "
+              f"difference {abs(first['score'] - other['score']):.2e}")
     if args.json:
-        with open(args.json, "w", encoding="utf-8") as fh:
-            json.dump(figures, fh, indent=2)
+        doc = {"video": args.video, "duration_s": info.duration_s, "machine": card,
+               "cpus": os.cpu_count(), "runs": runs}
+        Path(args.json).write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
     return 0
 
 

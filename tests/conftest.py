@@ -20,6 +20,8 @@ def _private_folders(tmp_path_factory: pytest.TempPathFactory) -> None:
     root = tmp_path_factory.mktemp("judgeapp-home")
     os.environ["JUDGEAPP_CACHE_DIR"] = str(root / "cache")
     os.environ["JUDGEAPP_DATA_DIR"] = str(root / "data")
+    # Converted OpenVINO models are keyed by the weights' hash: one conversion per session.
+    os.environ["JUDGEAPP_OPENVINO_CACHE_DIR"] = str(root / "openvino")
     os.environ["YOLO_CONFIG_DIR"] = str(root / "ultralytics")
 
 

@@ -5,8 +5,13 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import torch
-
+from judgeapp.analysis.backbone_pool import (
+    BackbonePool,
+    build_backbones,
+    build_detector,
+    engine_choice,
+    feature_cache_key,
+)
 from judgeapp.analysis.device import resolve_device
 from judgeapp.analysis.extraction import StageClock, extract_video_features
 from judgeapp.analysis.heads import head_path, load_head
@@ -15,65 +20,35 @@ from judgeapp.core.files import sha256_file
 from judgeapp.core.progress import CancelToken, Progress, ProgressCallback, no_progress
 from judgeapp.core.results import (
     AnalysisResult,
+    EngineInfo,
     FrameWeight,
     ModelInfo,
     Provenance,
     SegmentWeight,
     VideoInfo,
 )
-from judgeapp.detect import make_detector
-from judgeapp.features.cache import CacheKey, FeatureCache
+from judgeapp.features.cache import FeatureCache
 from judgeapp.features.profiles import Profile, get_profile
 from judgeapp.features.video_features import VideoFeatures
 from judgeapp.model import ActionNet, ModelCard, card_is_calibrated
 from judgeapp.model.card import card_recipe
 from judgeapp.model.predict import VideoScore, score_video
 from judgeapp.video import probe
-from judgeapp.weights import load_state_dict, resolve
 
-# Random backbones are seeded so that `--pretrained none` results are reproducible.
-_RANDOM_SEED = 0
+__all__ = [
+    "BackbonePool",
+    "analyze",
+    "build_backbones",
+    "build_detector",
+    "extract_features",
+    "score_features",
+]
 DEFAULT_OPTIONS = AnalysisOptions()
 
 
 def _profile_dims(name: str) -> tuple[int, int]:
     profile = get_profile(name)
     return profile.dynamic_dim, profile.static_dim
-
-
-def build_backbones(profile: Profile, options: AnalysisOptions, device: str):
-    """Both backbones of a profile on `device`, pretrained or seeded random."""
-    half = device == "cuda"
-    if options.pretrained:
-        dynamic_sd = load_state_dict(profile.dynamic_weights, allow_download=options.allow_download)
-        static_sd = (
-            load_state_dict(profile.static_weights, allow_download=options.allow_download)
-            if profile.static_weights
-            else None
-        )
-    else:
-        dynamic_sd = static_sd = None
-    torch.manual_seed(_RANDOM_SEED)
-    dynamic = profile.build_dynamic(dynamic_sd, device=device, half=half)
-    torch.manual_seed(_RANDOM_SEED + 1)
-    static = profile.build_static(static_sd, device=device, half=half)
-    return dynamic, static
-
-
-def build_detector(options: AnalysisOptions, device: str):
-    """YOLO when its weights are installed (or asked for), else OpenCV's HOG; or none (and
-    always none for a profile without a static stream: nothing would use the boxes)."""
-    if not get_profile(options.profile or DEFAULT_PROFILE).has_static:
-        return make_detector("none")
-    if options.detector in ("hog", "none"):
-        return make_detector(options.detector)
-    try:
-        weights = resolve("yolo", allow_download=options.allow_download)
-    except Exception:
-        if options.detector == "yolo":
-            raise
-        weights = None
-    return make_detector(options.detector, yolo_weights=weights, device=device)
 
 
 def extract_features(
@@ -83,18 +58,23 @@ def extract_features(
     cancel: CancelToken | None = None,
     info: VideoInfo | None = None,
     clock: StageClock | None = None,
+    pool: BackbonePool | None = None,
 ) -> VideoFeatures:
-    """The features of both streams for one video, from the feature cache when present."""
+    """The features of both streams for one video, from the feature cache when present.
+
+    `pool` keeps the networks for the next video (a new one is built per call without it).
+    """
     profile = get_profile(options.profile or DEFAULT_PROFILE)
     info = info or probe(video_path)
-    device = resolve_device(options.device)
-    detector = build_detector(options, device)
+    pool = pool or BackbonePool()
+    detector = pool.detector(options)
+    choice = engine_choice(options)
     cache = FeatureCache()
-    key = CacheKey.of(info.sha256, profile, options.pretrained, detector.name)
+    key = feature_cache_key(info, profile, options, detector, choice)
     if options.use_cache and (cached := cache.load(key)) is not None:
         progress(Progress("cache", 1, 1))
         return cached
-    dynamic, static = build_backbones(profile, options, device)
+    dynamic, static = pool.backbones(profile, options, choice)
     features = extract_video_features(
         video_path,
         info,
@@ -166,8 +146,11 @@ def analyze(
     options: AnalysisOptions = DEFAULT_OPTIONS,
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
+    pool: BackbonePool | None = None,
 ) -> AnalysisResult:
     """Score one video and say which moments the model relied on.
+
+    Pass one `pool` for many videos so that the networks are built once.
 
     Raises JudgeappError subclasses with one-line messages (bad video, missing weights, wrong
     checkpoint) and core.Cancelled when `cancel` is set; a cancelled run caches nothing.
@@ -181,7 +164,9 @@ def analyze(
     info = probe(video_path)
     clock = StageClock()
     opts = AnalysisOptions(**{**options.__dict__, "profile": profile_name})
-    features = extract_features(video_path, opts, progress, cancel, info=info, clock=clock)
+    features = extract_features(
+        video_path, opts, progress, cancel, info=info, clock=clock, pool=pool
+    )
     cancel.raise_if_cancelled()
     head_start = time.perf_counter()
     scored = score_features(features, head, card)
@@ -233,6 +218,7 @@ def analyze(
         ],
         warnings=warnings,
         timings_s=timings,
+        engine=EngineInfo(features.engine, features.precision) if features.engine else None,
         provenance=Provenance(
             profile=profile_name,
             recipe=get_profile(profile_name).recipe,

@@ -1,14 +1,20 @@
-"""From a video to the features of both streams, in one decoding pass.
+"""From a video to the features of both streams, in one decoding pass, stages overlapped.
 
-A decoding thread walks the file once and hands the sampled frames over a bounded queue (the
-dynamic stream's frames already shrunk to the network's input size); this thread batches them
-through the person detector and the two backbones. Decoding (FFmpeg, OpenCV) and the networks
-(PyTorch) release the GIL, so the two overlap; the queue bound keeps memory flat however long
-the video is.
+Four stages run at once, each in its own thread, linked by bounded queues:
+
+    decode --> (dynamic frames, batched into clips) --> dynamic network
+           `-> (1 fps frames) --> person detection --> (athlete crops) --> static network
+
+This thread only routes: it takes the decoded samples, batches them and hands the batches on.
+Decoding (FFmpeg), detection (OpenCV) and the networks (PyTorch, OpenVINO) release the GIL, so
+an analysis takes about as long as its slowest stage rather than the sum of all of them. The
+queue bounds keep memory flat however long the video is. `StageClock` counts each stage's own
+busy time (in its thread).
 """
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 import time
@@ -27,6 +33,7 @@ from judgeapp.features.video_features import VideoFeatures
 from judgeapp.video import SEGMENT_FRAMES, SamplingPlan, iter_samples, plan_sampling
 
 _QUEUE_ITEMS = 16
+_BATCHES_WAITING = 2  # batches queued ahead of each network / the detector
 _DONE = object()
 
 
@@ -113,6 +120,75 @@ def _consume(out: queue.Queue) -> Iterator[object]:
         yield item
 
 
+class _Stage:
+    """A worker thread that runs `work` on each submitted batch, in order.
+
+    Its queue holds `_BATCHES_WAITING` batches, so a slow stage holds back the ones feeding it
+    instead of letting work pile up. The first exception stops every stage (`stop`) and is
+    raised in the routing thread by `submit` or `close`.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        work: Callable[[object], int],
+        clock: StageClock,
+        stop: threading.Event,
+        lock: contextlib.AbstractContextManager | None = None,
+    ) -> None:
+        self.name = name
+        self.units = 0  # what `work` reports done (segments, frames), for progress
+        self.error: BaseException | None = None
+        self._work = work
+        self._clock = clock
+        self._stop = stop
+        self._lock = lock or contextlib.nullcontext()
+        self._queue: queue.Queue = queue.Queue(maxsize=_BATCHES_WAITING)
+        self._thread = threading.Thread(target=self._loop, name=f"judgeapp-{name}", daemon=True)
+        self._thread.start()
+
+    def _loop(self) -> None:
+        while (item := self._queue.get()) is not _DONE:
+            if self._stop.is_set():
+                continue  # drain without working
+            try:
+                with self._lock:
+                    self.units += self._clock.timed(self.name, self._work, item)
+            except BaseException as exc:
+                self.error = exc
+                self._stop.set()
+
+    def _put(self, item: object) -> None:
+        while self._thread.is_alive():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def submit(self, item: object) -> None:
+        """Queue a batch (waits while the stage is `_BATCHES_WAITING` behind)."""
+        self.raise_error()
+        self._put(item)
+        self.raise_error()
+
+    def close(self) -> None:
+        """Wait until every queued batch is done; raise the stage's exception, if any."""
+        self._put(_DONE)
+        self._thread.join()
+        self.raise_error()
+
+    def abort(self) -> None:
+        """Stop without finishing the queued batches (cancel, or another stage failed)."""
+        self._stop.set()
+        self._put(_DONE)
+        self._thread.join()
+
+    def raise_error(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+
 def crop_box(image: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarray:
     """The pixels inside `box` (x1, y1, x2, y2), at least one pixel wide and high."""
     x1, y1, x2, y2 = (int(round(v)) for v in box)
@@ -131,11 +207,16 @@ def extract_video_features(
     segments_per_batch: int = 4,
     frames_per_batch: int = 8,
     clock: StageClock | None = None,
+    overlap_networks: bool | None = None,
 ) -> VideoFeatures:
     """Decode `path` once and return the features of both streams.
 
+    overlap_networks: run the two networks at the same time (None: when both run through
+    OpenVINO, whose thread pools share the cores well; PyTorch's would fight over them, so they
+    take turns and overlap with decoding and detection only).
+
     Raises VideoError for a video too short for one segment or that fails mid-way, and
-    Cancelled when `cancel` is set (checked between batches).
+    Cancelled when `cancel` is set (checked between samples).
     """
     path = Path(path)
     cancel = cancel or CancelToken()
@@ -153,64 +234,66 @@ def extract_video_features(
             f"{path}: too short ({info.duration_s:.1f} s): one 16-frame segment at 5 fps "
             "needs at least 3.2 s"
         )
+    if overlap_networks is None:
+        overlap_networks = all(
+            getattr(b, "engine", "torch") == "openvino" for b in (dynamic_backbone, static_backbone)
+        )
     seg_times = np.asarray(plan.dynamic_times_s, dtype=np.float64)
     total_units = plan.segments + len(plan.static_times_s)
-    done_units = 0
 
     dyn_rows: list[np.ndarray] = []
-    clip: list[np.ndarray] = []
-    clips: list[np.ndarray] = []
-    pending_static: list[_StaticFrame] = []
-    crops: list[np.ndarray] = []
     static_rows: list[np.ndarray] = []
     static_time_s: list[float] = []
     static_frame: list[int] = []
     static_box: list[tuple[float, float, float, float]] = []
+    crops: list[np.ndarray] = []  # filled by the detection stage, drained into the static one
     # Whole frames, already shrunk, in case no frame at all shows a person.
     whole: list[tuple[float, int, np.ndarray]] = []
 
-    def report(stage: str, units: int) -> None:
-        nonlocal done_units
-        done_units += units
-        progress(Progress(stage, done_units, total_units))
+    def embed_clips(batch: np.ndarray) -> int:
+        dyn_rows.append(dynamic_backbone.embed(batch))
+        return len(batch)
 
-    def flush_clips() -> None:
-        if clips:
-            batch = np.stack(clips)
-            dyn_rows.append(clock.timed("dynamic", dynamic_backbone.embed, batch))
-            report("dynamic", len(clips))
-            clips.clear()
+    def embed_crops(batch: np.ndarray) -> int:
+        static_rows.append(static_backbone.embed(batch))
+        return 0
 
-    def flush_crops() -> None:
-        if crops:
-            static_rows.append(clock.timed("static", static_backbone.embed, np.stack(crops)))
-            crops.clear()
-
-    def flush_static() -> None:
-        if not pending_static:
-            return
-        images = [f.image for f in pending_static]
-        boxes = clock.timed("detect", detector.detect, images)
-        for frame, frame_boxes in zip(pending_static, boxes, strict=True):
-            height, width = frame.image.shape[:2]
+    def detect(frames: list[_StaticFrame]) -> int:
+        boxes = detector.detect([f.image for f in frames])
+        for frame, frame_boxes in zip(frames, boxes, strict=True):
             whole.append((frame.time_s, frame.index, static_backbone.prepare_crop(frame.image)))
             best = largest_box(frame_boxes)
             if best is None:
                 continue
             box = (best.x1, best.y1, best.x2, best.y2)
-            crops.append(
-                clock.timed("static", static_backbone.prepare_crop, crop_box(frame.image, box))
-            )
+            crops.append(static_backbone.prepare_crop(crop_box(frame.image, box)))
             static_time_s.append(frame.time_s)
             static_frame.append(frame.index)
             static_box.append(box)
-        report("detect", len(pending_static))
-        pending_static.clear()
-        if len(crops) >= frames_per_batch:
-            flush_crops()
+            if len(crops) >= frames_per_batch:
+                static_stage.submit(np.stack(crops))
+                crops.clear()
+        return len(frames)
+
+    # Two events: a failing stage stops the other stages (not the decoder, whose frames the
+    # routing loop keeps taking until it notices); the end of the routing stops the decoder.
+    stop = threading.Event()
+    stages_stop = threading.Event()
+    lock = None if overlap_networks else threading.Lock()
+    dynamic_stage = _Stage("dynamic", embed_clips, clock, stages_stop, lock)
+    static_stage = _Stage("static", embed_crops, clock, stages_stop, lock)
+    detect_stage = _Stage("detect", detect, clock, stages_stop)
+    stages = (dynamic_stage, detect_stage, static_stage)
+    reported = [0, 0]  # dynamic segments, detected frames
+
+    def report() -> None:
+        now = [dynamic_stage.units, detect_stage.units]
+        if now != reported:
+            stage = "dynamic" if now[0] != reported[0] else "detect"
+            reported[:] = now
+            progress(Progress(stage, sum(now), total_units))
 
     frames_q: queue.Queue = queue.Queue(maxsize=_QUEUE_ITEMS)
-    stop = threading.Event()
     decoder = threading.Thread(
         target=_decode_into,
         args=(
@@ -227,6 +310,10 @@ def extract_video_features(
         daemon=True,
     )
     decoder.start()
+    clip: list[np.ndarray] = []
+    clips: list[np.ndarray] = []
+    pending_static: list[_StaticFrame] = []
+    finished = False
     try:
         for item in _consume(frames_q):
             cancel.raise_if_cancelled()
@@ -236,15 +323,27 @@ def extract_video_features(
                     clips.append(np.stack(clip))
                     clip.clear()
                     if len(clips) >= segments_per_batch:
-                        flush_clips()
+                        dynamic_stage.submit(np.stack(clips))
+                        clips.clear()
             else:
                 pending_static.append(item)
                 if len(pending_static) >= frames_per_batch:
-                    flush_static()
+                    detect_stage.submit(list(pending_static))
+                    pending_static.clear()
+            report()
         cancel.raise_if_cancelled()
-        flush_clips()
-        flush_static()
-        flush_crops()
+        if clips:
+            dynamic_stage.submit(np.stack(clips))
+        if pending_static:
+            detect_stage.submit(list(pending_static))
+        detect_stage.close()
+        if crops:
+            static_stage.submit(np.stack(crops))
+            crops.clear()
+        static_stage.close()
+        dynamic_stage.close()
+        report()
+        finished = True
     finally:
         stop.set()
         while decoder.is_alive():
@@ -253,6 +352,9 @@ def extract_video_features(
             except queue.Empty:
                 pass
         decoder.join()
+        if not finished:
+            for stage in stages:
+                stage.abort()
 
     warnings: list[str] = []
     if (note := detector_warning(detector)) is not None:
@@ -267,9 +369,8 @@ def extract_video_features(
             static_time_s.append(time_s)
             static_frame.append(index)
             static_box.append((0.0, 0.0, float(info.width), float(info.height)))
-            if len(crops) >= frames_per_batch:
-                flush_crops()
-        flush_crops()
+        for i in range(0, len(crops), frames_per_batch):
+            clock.timed("static", embed_crops, np.stack(crops[i : i + frames_per_batch]))
     if not static_rows:
         raise VideoError(f"{path}: no frame could be sampled for the static stream")
 
@@ -291,6 +392,8 @@ def extract_video_features(
         detector=detector.name,
         static_whole_frames=whole_frames,
         warnings=warnings,
+        engine=getattr(dynamic_backbone, "engine", ""),
+        precision=getattr(dynamic_backbone, "precision", ""),
     )
 
 

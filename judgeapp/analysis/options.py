@@ -1,4 +1,4 @@
-"""What an analysis is asked to do: profile, weights, head, device."""
+"""What an analysis is asked to do: profile, weights, head, device, engine."""
 
 from __future__ import annotations
 
@@ -18,6 +18,10 @@ class AnalysisOptions:
     detector: "auto" (YOLO when its weights are installed, else HOG), "yolo" or "hog".
     allow_download: fetch missing pretrained files (with a progress bar) when a network exists.
     use_cache: read and write the feature cache.
+    engine: how the backbones run: "auto" (CUDA, else OpenVINO, else PyTorch), "torch" or
+        "openvino" (features.engines.choose_engine).
+    precision: "fp32", "fp16" (CUDA) or "bf16" (OpenVINO on CPUs with bf16); None = the
+        engine's default (fp16 on CUDA, fp32 on a CPU).
     """
 
     profile: str | None = None
@@ -29,3 +33,5 @@ class AnalysisOptions:
     use_cache: bool = True
     segments_per_batch: int = 4
     frames_per_batch: int = 8
+    engine: str = "auto"
+    precision: str | None = None

@@ -15,7 +15,8 @@ def add_device_option(parser: argparse.ArgumentParser) -> None:
 
 
 def add_backbone_options(parser: argparse.ArgumentParser) -> None:
-    """--pretrained, --profile, --device, --detector, --download, --no-cache."""
+    """--pretrained, --profile, --device, --engine, --precision, --detector, --download,
+    --no-cache."""
     parser.add_argument(
         "--pretrained",
         choices=["default", "none"],
@@ -24,6 +25,20 @@ def add_backbone_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--profile", default=None, help="feature profile (torchvision, paper, vst)")
     add_device_option(parser)
+    parser.add_argument(
+        "--engine",
+        choices=["auto", "torch", "openvino"],  # features.engines.ENGINES, without torch
+        default="auto",
+        help="how the backbones run; auto: PyTorch on a CUDA GPU, else OpenVINO where it is "
+        "installed, else PyTorch (default: auto)",
+    )
+    parser.add_argument(
+        "--precision",
+        choices=["fp32", "fp16", "bf16"],
+        default=None,
+        help="backbone arithmetic; default: fp16 on a CUDA GPU, fp32 on a CPU; bf16: OpenVINO "
+        "on CPUs with native bf16 (faster, about 0.5%% off)",
+    )
     parser.add_argument(
         "--detector",
         choices=["auto", "yolo", "hog", "none"],  # detect.DETECTOR_KINDS, without importing cv2
@@ -48,6 +63,8 @@ def analysis_options(args: argparse.Namespace, model: str | None = None):
         detector=args.detector,
         allow_download=args.download,
         use_cache=not args.no_cache,
+        engine=args.engine,
+        precision=args.precision,
     )
 
 

@@ -161,12 +161,14 @@ class ClusterBar:
 
 
 def run(args: argparse.Namespace) -> int:
+    from judgeapp.analysis.backbone_pool import engine_choice
     from judgeapp.core.errors import JudgeappError
 
     videos = expand_videos(args.videos)
     if not videos:
         raise JudgeappError(f"{' '.join(args.videos)}: no video files found")
     options = analysis_options(args)
+    engine_choice(options)  # an engine this machine lacks fails before the first video
     if args.ray is not None:
         summary = _run_on_cluster(args, videos, options)
     else:

@@ -77,6 +77,7 @@ def _check_head(path: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from judgeapp.analysis import analyze
+    from judgeapp.analysis.backbone_pool import BackbonePool, engine_choice
     from judgeapp.core.errors import Cancelled, JudgeappError
     from judgeapp.core.files import write_text_atomic
 
@@ -90,11 +91,13 @@ def run(args: argparse.Namespace) -> int:
 
     if options.profile and (note := slow_device_note(options.profile, options.device)):
         print(f"note: {note}", file=sys.stderr)
+    engine_choice(options)  # an engine this machine lacks fails before the first video
     results, rows, failures = [], [], 0
+    pool = BackbonePool()  # the networks, built for the first video and kept for the others
     for video in videos:
         progress, close = terminal_progress(video.name)
         try:
-            result = analyze(video, options, progress=progress)
+            result = analyze(video, options, progress=progress, pool=pool)
         except Cancelled:
             raise
         except JudgeappError as exc:

@@ -56,6 +56,21 @@ class FrameWeight:
 
 
 @dataclass(frozen=True)
+class EngineInfo:
+    """Which inference engine computed the backbone features, in which precision."""
+
+    name: str  # "torch" or "openvino"
+    precision: str  # "fp32", "fp16" or "bf16"
+
+
+def _engine_info(data: Any) -> EngineInfo:
+    return EngineInfo(
+        name=_text(_field(data, "name", "engine"), "engine.name"),
+        precision=_text(_field(data, "precision", "engine"), "engine.precision"),
+    )
+
+
+@dataclass(frozen=True)
 class Provenance:
     """How the score was computed, beyond the head: enough to tell whether another analysis
     with the same settings today would give the same result.
@@ -89,10 +104,11 @@ class AnalysisResult:
     static: list[FrameWeight]
     warnings: list[str] = field(default_factory=list)
     timings_s: dict[str, float] = field(default_factory=dict)
+    engine: EngineInfo | None = None  # None: not recorded (results written before engines)
     provenance: Provenance | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        doc = {
             "schema": SCHEMA,
             "video": asdict(self.video),
             "model": asdict(self.model),
@@ -103,6 +119,9 @@ class AnalysisResult:
             "timings_s": dict(self.timings_s),
             **({"provenance": asdict(self.provenance)} if self.provenance is not None else {}),
         }
+        if self.engine is not None:  # an added field: readers of schema /1 ignore it
+            doc["engine"] = asdict(self.engine)
+        return doc
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2)
@@ -295,4 +314,5 @@ def _result_from_dict(data: Any) -> AnalysisResult:
             _text(k, "timings_s key"): _number(v, f"timings_s.{k}") for k, v in timings.items()
         },
         provenance=_provenance(data["provenance"]) if "provenance" in data else None,
+        engine=_engine_info(data["engine"]) if "engine" in data else None,
     )

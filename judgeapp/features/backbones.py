@@ -1,15 +1,17 @@
 """Backbone wrappers: numpy uint8 in, float32 features out, with the profile's preprocessing.
 
 A backbone owns a network that maps a normalised batch to [B, dim] features, the geometric
-preparation run on the CPU after decoding, and the normalisation run on the device. Networks are
-in eval mode (batch norm uses its running statistics), so a clip's feature does not depend on
-the other clips in its batch.
+preparation run on the CPU after decoding, and the normalisation run with the network (one
+PixelNet module). A runner computes it: PyTorch by default, or another engine (features.engines).
+Networks are in eval mode (batch norm uses its running statistics), so a clip's feature does not
+depend on the other clips in its batch.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import torch
@@ -17,6 +19,10 @@ from torch import nn
 
 from judgeapp.core.errors import WeightsError
 from judgeapp.features.preprocess import SIZE
+
+# Frames per dynamic clip: the 16-frame segments of DESIGN.md (an engine that fixes the clip
+# length, as OpenVINO does here, converts for this length).
+CLIP_FRAMES = 16
 
 PrepareFn = Callable[[np.ndarray], np.ndarray]
 
@@ -44,50 +50,68 @@ def load_weights_strict(net: nn.Module, state_dict: dict, what: str) -> None:
         raise WeightsError(f"{what} weights do not fit the network: {detail[:300]}") from None
 
 
-class _DeviceNet:
-    """A network on a device, and the on-device scaling of uint8 pixels to its input range."""
+class PixelNet(nn.Module):
+    """uint8 channels-last pixels -> [B, dim] float32 features in one module.
+
+    The layout change, the scaling to the network's input range and the network itself: what
+    the torch engine runs and what the OpenVINO engine converts, so both compute the same thing.
+    """
 
     def __init__(
-        self,
-        net: nn.Module,
-        norm: Normalization,
-        dim: int,
-        device: str,
-        half: bool,
-        channel_axis_shape: tuple[int, ...],
+        self, net: nn.Module, norm: Normalization, permutation: tuple[int, ...]
     ) -> None:
-        self.device = torch.device(device)
-        self.half = bool(half) and self.device.type == "cuda"
-        self.dtype = torch.float16 if self.half else torch.float32
-        self.dim = dim
-        self.norm = norm
-        net = net.eval()
-        for param in net.parameters():
-            param.requires_grad_(False)
-        self.net = net.to(self.device, dtype=self.dtype)
+        super().__init__()
+        self.net = net
+        self.permutation = permutation
+        self.compute_dtype = torch.float32
+        shape = (1, 3) + (1,) * (len(permutation) - 2)
         std = torch.tensor(norm.std, dtype=torch.float32)
         mean = torch.tensor(norm.mean, dtype=torch.float32)
         # x_norm = x_uint8 * scale - shift, with scale = 1 / (255 std) and shift = mean / std.
-        self._scale = (1.0 / (255.0 * std)).reshape(channel_axis_shape).to(self.device)
-        self._shift = (mean / std).reshape(channel_axis_shape).to(self.device)
+        self.register_buffer("scale", (1.0 / (255.0 * std)).reshape(shape), persistent=False)
+        self.register_buffer("shift", (mean / std).reshape(shape), persistent=False)
 
-    def run(self, pixels: np.ndarray, permutation: tuple[int, ...]) -> np.ndarray:
+    def forward(self, pixels: torch.Tensor) -> torch.Tensor:
+        x = pixels.permute(*self.permutation).float()
+        x = (x * self.scale - self.shift).to(self.compute_dtype)
+        return self.net(x).float()
+
+
+class TorchRunner:
+    """Runs a PixelNet with PyTorch on a device (float16 on CUDA when asked)."""
+
+    engine = "torch"
+
+    def __init__(self, pixel_net: PixelNet, device: str, half: bool) -> None:
+        self.device = torch.device(device)
+        self.half = bool(half) and self.device.type == "cuda"
+        self.precision = "fp16" if self.half else "fp32"
+        pixel_net.compute_dtype = torch.float16 if self.half else torch.float32
+        pixel_net.net.to(self.device, dtype=pixel_net.compute_dtype)
+        self.pixel_net = pixel_net.to(self.device)
+
+    def run(self, pixels: np.ndarray) -> np.ndarray:
         """uint8 channels-last pixels -> [B, dim] float32 features."""
-        if len(pixels) == 0:
-            return np.zeros((0, self.dim), dtype=np.float32)
         with torch.inference_mode():
             x = torch.from_numpy(np.ascontiguousarray(pixels)).to(self.device, non_blocking=True)
-            x = x.permute(*permutation).float()
-            x = (x * self._scale - self._shift).to(self.dtype)
-            out = self.net(x)
-            return out.float().cpu().numpy()
+            return self.pixel_net(x).cpu().numpy()
+
+
+class Runner(Protocol):
+    """How an engine runs a backbone's PixelNet: uint8 channels-last in, [B, dim] float32 out."""
+
+    engine: str
+    precision: str
+
+    def run(self, pixels: np.ndarray) -> np.ndarray: ...
 
 
 class _Backbone:
-    """What both streams' backbones share: the device network and the CPU preparation."""
+    """What both streams' backbones share: the network, its runner and the CPU preparation."""
 
     layout = ""  # the uint8 input batch, channels last
     permutation: tuple[int, ...] = ()  # channels-last batch -> the network's layout
+    example_shape: tuple[int, ...] = ()  # one input of the batch, channels last
 
     def __init__(
         self,
@@ -100,31 +124,43 @@ class _Backbone:
         name: str = "",
     ) -> None:
         self.name = name
+        self.dim = dim
+        self.normalization = norm
         self._prepare = prepare
-        channel_shape = (1, 3) + (1,) * (len(self.permutation) - 2)
-        self._net = _DeviceNet(net, norm, dim, device, half, channel_shape)
+        net = net.eval()
+        for param in net.parameters():
+            param.requires_grad_(False)
+        self.pixel_net = PixelNet(net, norm, self.permutation).eval()
+        self._torch = TorchRunner(self.pixel_net, device, half)
+        self.runner: Runner = self._torch
+
+    def use_runner(self, runner: Runner) -> None:
+        """Run the network through another engine from now on (see features.engines)."""
+        self.runner = runner
 
     @property
-    def dim(self) -> int:
-        return self._net.dim
+    def engine(self) -> str:
+        """Which engine computes the features: "torch" or "openvino"."""
+        return self.runner.engine
+
+    @property
+    def precision(self) -> str:
+        """The arithmetic the engine computes in: "fp32", "fp16" (CUDA) or "bf16"."""
+        return self.runner.precision
 
     @property
     def device(self) -> str:
-        return str(self._net.device)
+        return str(self._torch.device)
 
     @property
     def half(self) -> bool:
         """Whether the network runs in float16 (only ever on CUDA)."""
-        return self._net.half
-
-    @property
-    def normalization(self) -> Normalization:
-        return self._net.norm
+        return self.runner.precision == "fp16"
 
     @property
     def network(self) -> nn.Module:
         """The feature network (eval mode, on the device): normalised batch -> [B, dim]."""
-        return self._net.net
+        return self.pixel_net.net
 
     def _embed(self, pixels: np.ndarray) -> np.ndarray:
         if (
@@ -138,7 +174,9 @@ class _Backbone:
                 f"{getattr(pixels, 'dtype', type(pixels).__name__)} "
                 f"{list(getattr(pixels, 'shape', []))}"
             )
-        return self._net.run(pixels, self.permutation)
+        if len(pixels) == 0:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return self.runner.run(pixels)
 
 
 class DynamicBackbone(_Backbone):
@@ -146,6 +184,7 @@ class DynamicBackbone(_Backbone):
 
     layout = "clips [B, T, 224, 224, 3]"
     permutation = (0, 4, 1, 2, 3)  # [B, T, H, W, C] -> [B, C, T, H, W]
+    example_shape = (CLIP_FRAMES, SIZE, SIZE, 3)
 
     def prepare_frame(self, frame_rgb: np.ndarray) -> np.ndarray:
         """A decoded RGB frame [H, W, 3] uint8 -> [224, 224, 3] uint8 (CPU, after decoding)."""
@@ -161,6 +200,7 @@ class StaticBackbone(_Backbone):
 
     layout = "crops [B, 224, 224, 3]"
     permutation = (0, 3, 1, 2)  # [B, H, W, C] -> [B, C, H, W]
+    example_shape = (SIZE, SIZE, 3)
 
     def prepare_crop(self, crop_rgb: np.ndarray) -> np.ndarray:
         """An RGB crop [h, w, 3] uint8 -> [224, 224, 3] uint8."""

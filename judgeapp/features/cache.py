@@ -26,26 +26,38 @@ CACHE_VERSION = 2
 
 @dataclass(frozen=True)
 class CacheKey:
-    """What the features depend on: content, profile and its recipe version, backbone weights
-    and detector. Changing a profile's recipe (Profile.recipe) changes every key made with it,
-    so features of an old recipe are never read back."""
+    """What the features depend on: content, profile and its recipe version, backbone weights,
+    detector, and the engine and precision that computed them (bf16 features are not the fp32
+    ones). Changing a profile's recipe (Profile.recipe) changes every key made with it, so
+    features of an old recipe are never read back."""
 
     sha256: str
     profile: str
     pretrained: bool
     detector: str
     recipe: int = 1
+    engine: str = "torch"
+    precision: str = "fp32"
 
     @classmethod
-    def of(cls, sha256: str, profile: Profile, pretrained: bool, detector: str) -> CacheKey:
+    def of(
+        cls,
+        sha256: str,
+        profile: Profile,
+        pretrained: bool,
+        detector: str,
+        engine: str = "torch",
+        precision: str = "fp32",
+    ) -> CacheKey:
         """The key of a video's features under `profile`'s current recipe."""
-        return cls(sha256, profile.name, pretrained, detector, profile.recipe)
+        return cls(sha256, profile.name, pretrained, detector, profile.recipe, engine, precision)
 
     @property
     def filename(self) -> str:
         weights = "pretrained" if self.pretrained else "random"
+        engine = f"{self.engine}-{self.precision}"
         return (
-            f"{self.sha256}.{self.profile}-r{self.recipe}.{weights}.{self.detector}"
+            f"{self.sha256}.{self.profile}-r{self.recipe}.{weights}.{self.detector}.{engine}"
             f".v{CACHE_VERSION}.npz"
         )
 
@@ -79,6 +91,8 @@ class FeatureCache:
                     detector=meta["detector"],
                     static_whole_frames=meta["static_whole_frames"],
                     warnings=list(meta["warnings"]),
+                    engine=meta.get("engine", key.engine),
+                    precision=meta.get("precision", key.precision),
                 )
         except (OSError, ValueError, KeyError, zipfile.BadZipFile):
             path.unlink(missing_ok=True)
@@ -100,6 +114,8 @@ class FeatureCache:
             "detector": features.detector,
             "static_whole_frames": features.static_whole_frames,
             "warnings": features.warnings,
+            "engine": features.engine,
+            "precision": features.precision,
         }
         with atomic_path(path, suffix=".npz") as tmp:
             with open(tmp, "wb") as fh:

@@ -27,6 +27,8 @@ class VideoFeatures:
     detector: str = ""
     static_whole_frames: bool = False
     warnings: list[str] = field(default_factory=list)
+    engine: str = ""  # which engine computed them ("torch", "openvino"); "" = not recorded
+    precision: str = ""  # "fp32", "fp16", "bf16"
 
     def arrays(self) -> dict[str, np.ndarray]:
         """All arrays by name, for saving."""

@@ -21,14 +21,13 @@ from pathlib import Path
 import numpy as np
 
 from judgeapp.analysis import AnalysisOptions
-from judgeapp.analysis.analyze import build_backbones, build_detector
-from judgeapp.analysis.device import resolve_device
+from judgeapp.analysis.backbone_pool import BackbonePool, engine_choice, feature_cache_key
 from judgeapp.analysis.extraction import extract_video_features
 from judgeapp.analysis.options import DEFAULT_PROFILE
 from judgeapp.core.errors import Cancelled, JudgeappError, WeightsError
 from judgeapp.core.files import atomic_path, write_text_atomic
 from judgeapp.core.progress import CancelToken, Progress, ProgressCallback
-from judgeapp.features.cache import CacheKey, FeatureCache
+from judgeapp.features.cache import FeatureCache
 from judgeapp.features.profiles import get_profile
 from judgeapp.features.swin import CLIP_FPS, CLIP_FRAMES
 from judgeapp.features.video_features import VideoFeatures
@@ -43,7 +42,15 @@ from judgeapp.training.feature_set import (
 from judgeapp.video import DYNAMIC_FPS, SEGMENT_FRAMES, STATIC_FPS, probe
 
 MANIFEST_SCHEMA = "judgeapp.features/1"
-VERSIONED_PACKAGES = ("judgeapp", "torch", "torchvision", "numpy", "opencv-python", "ultralytics")
+VERSIONED_PACKAGES = (
+    "judgeapp",
+    "torch",
+    "torchvision",
+    "numpy",
+    "opencv-python",
+    "ultralytics",
+    "openvino",
+)
 
 
 def package_versions() -> dict[str, str | None]:
@@ -124,31 +131,23 @@ class BatchExtractor:
     networks for every video.
     """
 
-    def __init__(self, options: AnalysisOptions) -> None:
+    def __init__(self, options: AnalysisOptions, pool: BackbonePool | None = None) -> None:
         self.options = options
         self.profile = get_profile(options.profile or DEFAULT_PROFILE)
-        self.device = resolve_device(options.device)
+        self.choice = engine_choice(options)
         self.cache = FeatureCache()
-        self._detector = None
-        self._backbones = None
-
-    def _detector_once(self):
-        if self._detector is None:
-            self._detector = build_detector(self.options, self.device)
-        return self._detector
+        self.pool = pool or BackbonePool()
 
     def extract(
         self, video: Path, progress: ProgressCallback, cancel: CancelToken | None
     ) -> tuple[str, VideoFeatures]:
         """The video's content hash and features."""
         info = probe(video)
-        detector = self._detector_once()
-        key = CacheKey.of(info.sha256, self.profile, self.options.pretrained, detector.name)
+        detector = self.pool.detector(self.options)
+        key = feature_cache_key(info, self.profile, self.options, detector, self.choice)
         if self.options.use_cache and (cached := self.cache.load(key)) is not None:
             return info.sha256, cached
-        if self._backbones is None:
-            self._backbones = build_backbones(self.profile, self.options, self.device)
-        dynamic, static = self._backbones
+        dynamic, static = self.pool.backbones(self.profile, self.options, self.choice)
         features = extract_video_features(
             video,
             info,

@@ -1,0 +1,156 @@
+"""The overlapped extraction pipeline on a real video: the same features as one stage after
+another, in order; a failing stage or a cancel stops every thread and surfaces as one error."""
+
+from __future__ import annotations
+
+import threading
+
+import cv2
+import numpy as np
+import pytest
+
+from judgeapp.analysis.extraction import crop_box, extract_video_features
+from judgeapp.core.errors import Cancelled
+from judgeapp.core.progress import CancelToken
+from judgeapp.detect import HogDetector, largest_box
+from judgeapp.features.profiles import get_profile
+from judgeapp.video import SEGMENT_FRAMES, iter_samples, plan_sampling, probe
+
+VIDEO = "squats_portrait_5fps.mp4"
+PROFILE = "torchvision"  # its sampling rule and static-frame step; the networks are stand-ins
+
+
+def _shrink(image: np.ndarray) -> np.ndarray:
+    return cv2.resize(image, (224, 224), interpolation=cv2.INTER_AREA)
+
+
+class PixelStats:
+    """A stand-in backbone: a feature is the per-channel mean and max of its input, so every
+    row tells which clip or crop it came from (cheap, unlike a real network)."""
+
+    engine = "stub"
+    precision = "fp32"
+
+    def __init__(self, slow_s: float = 0.0) -> None:
+        self.slow_s = slow_s
+
+    def prepare_frame(self, image: np.ndarray) -> np.ndarray:
+        return _shrink(image)
+
+    prepare_crop = prepare_frame
+
+    def embed(self, batch: np.ndarray) -> np.ndarray:
+        if self.slow_s:
+            threading.Event().wait(self.slow_s)  # a slow network: other stages run meanwhile
+        axes = tuple(range(1, batch.ndim - 1))
+        return np.concatenate([batch.mean(axis=axes), batch.max(axis=axes)], axis=1).astype(
+            np.float32
+        )
+
+
+class FailingDetector(HogDetector):
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls = 0
+
+    def detect(self, frames):
+        self.calls += 1
+        if self.calls == 2:
+            raise RuntimeError("detector broke on its second batch")
+        return super().detect(frames)
+
+
+def _judgeapp_threads() -> list[str]:
+    return [t.name for t in threading.enumerate() if t.name.startswith("judgeapp-")]
+
+
+@pytest.fixture(scope="module")
+def video(media_dir):
+    path = media_dir / VIDEO
+    return path, probe(path)
+
+
+@pytest.fixture(scope="module")
+def one_after_another(video):
+    """The features computed stage after stage, without threads."""
+    path, info = video
+    net, detector = PixelStats(), HogDetector()
+    dynamic, static_frames = [], []
+    profile = get_profile(PROFILE)
+    for sampled in iter_samples(path, info, plan_sampling(info.duration_s, profile.sampling)):
+        if sampled.stream == "dynamic":
+            dynamic.append(net.prepare_frame(sampled.frame.image))
+        else:
+            static_frames.append(profile.static_frame(sampled.frame.image))
+    segments = len(dynamic) // SEGMENT_FRAMES
+    clips = np.stack(dynamic[: segments * SEGMENT_FRAMES]).reshape(
+        segments, SEGMENT_FRAMES, 224, 224, 3
+    )
+    crops, boxes = [], []
+    for image, found in zip(static_frames, detector.detect(static_frames), strict=True):
+        best = largest_box(found)
+        if best is not None:
+            box = (best.x1, best.y1, best.x2, best.y2)
+            crops.append(net.prepare_crop(crop_box(image, box)))
+            boxes.append(box)
+    return net.embed(clips), net.embed(np.stack(crops)), np.array(boxes)
+
+
+@pytest.mark.parametrize("overlap_networks", [True, False])
+def test_overlapped_stages_give_the_features_of_one_stage_after_another(
+    video, one_after_another, overlap_networks
+):
+    path, info = video
+    dynamic, static, boxes = one_after_another
+    features = extract_video_features(
+        path,
+        info,
+        PROFILE,
+        PixelStats(slow_s=0.05),
+        PixelStats(slow_s=0.05),
+        HogDetector(),
+        segments_per_batch=1,
+        frames_per_batch=2,
+        overlap_networks=overlap_networks,
+    )
+    assert len(dynamic) >= 3 and len(static) >= 10  # several batches through every stage
+    np.testing.assert_array_equal(features.dynamic, dynamic)
+    np.testing.assert_array_equal(features.static, static)
+    np.testing.assert_allclose(features.static_box, boxes)
+    assert (features.engine, features.precision) == ("stub", "fp32")
+    assert _judgeapp_threads() == []
+
+
+def test_a_failing_stage_stops_the_pipeline_with_its_error(video):
+    path, info = video
+    with pytest.raises(RuntimeError, match="second batch"):
+        extract_video_features(
+            path, info, PROFILE, PixelStats(), PixelStats(), FailingDetector(), frames_per_batch=2
+        )
+    assert _judgeapp_threads() == []
+
+
+def test_cancel_stops_every_stage(video):
+    path, info = video
+    cancel = CancelToken()
+    seen = []
+
+    def progress(p):
+        seen.append(p.done)
+        cancel.cancel()
+
+    with pytest.raises(Cancelled):
+        extract_video_features(
+            path,
+            info,
+            PROFILE,
+            PixelStats(slow_s=0.05),
+            PixelStats(),
+            HogDetector(),
+            progress=progress,
+            cancel=cancel,
+            segments_per_batch=1,
+            frames_per_batch=2,
+        )
+    assert seen and seen[-1] < info.frames
+    assert _judgeapp_threads() == []
