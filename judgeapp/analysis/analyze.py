@@ -88,6 +88,8 @@ def extract_features(
         frames_per_batch=options.frames_per_batch,
         clock=clock,
     )
+    if cancel is not None:
+        cancel.raise_if_cancelled()  # a cancelled run caches nothing, however far it got
     if options.use_cache and (note := cache.save_or_warn(key, features)) is not None:
         features.warnings.append(note)
     return features

@@ -288,10 +288,11 @@ def extract_video_features(
 
     def report() -> None:
         now = [dynamic_stage.units, detect_stage.units]
-        if now != reported:
-            stage = "dynamic" if now[0] != reported[0] else "detect"
-            reported[:] = now
-            progress(Progress(stage, sum(now), total_units))
+        if now[1] != reported[1]:  # each stage that moved is reported, the total rising
+            progress(Progress("detect", reported[0] + now[1], total_units))
+        if now[0] != reported[0]:
+            progress(Progress("dynamic", sum(now), total_units))
+        reported[:] = now
 
     frames_q: queue.Queue = queue.Queue(maxsize=_QUEUE_ITEMS)
     decoder = threading.Thread(
