@@ -97,11 +97,16 @@ def dynamic_builder(
     norm: Normalization,
     dim: int,
     name: str,
+    clip_frames: int | None = None,
 ) -> DynamicBuilder:
-    """A Profile.dynamic_builder from a network builder and the preprocessing around it."""
+    """A Profile.dynamic_builder from a network builder and the preprocessing around it;
+    `clip_frames`: frames per clip when not the 16 of a segment (engines compile for it)."""
 
     def build(state_dict: dict | None, device: str, half: bool) -> DynamicBackbone:
-        return DynamicBackbone(network(state_dict), prepare, norm, dim, device, half, name)
+        backbone = DynamicBackbone(network(state_dict), prepare, norm, dim, device, half, name)
+        if clip_frames is not None:
+            backbone.example_shape = (clip_frames, *backbone.example_shape[1:])
+        return backbone
 
     return build
 
@@ -189,7 +194,12 @@ VST = Profile(
     recipe=RECIPE_VERSIONS["vst"],
     clips=GDLT_CLIPS,
     dynamic_builder=dynamic_builder(
-        swin.swin3d_b_features, swin.vst_frame, IMAGENET, swin.SWIN_DIM, "Video Swin-B"
+        swin.swin3d_b_features,
+        swin.vst_frame,
+        IMAGENET,
+        swin.SWIN_DIM,
+        "Video Swin-B",
+        clip_frames=swin.CLIP_FRAMES,
     ),
     static_builder=None,
 )

@@ -135,6 +135,7 @@ class BatchExtractor:
         self.options = options
         self.profile = get_profile(options.profile or DEFAULT_PROFILE)
         self.choice = engine_choice(options)
+        self.device = self.choice.device
         self.cache = FeatureCache()
         self.pool = pool or BackbonePool()
 
