@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from report_helpers import fake_video_info, make_result
 from video_helpers import write_video
@@ -69,6 +69,7 @@ mark_texts = st.text(max_size=300) | st.sampled_from(HOSTILE_TEXTS)
 
 @settings(max_examples=30, deadline=None, suppress_health_check=FIXTURES)
 @given(text=mark_texts)
+@example(text="\r0")  # a lone carriage return went unquoted into the CSV (found by hypothesis)
 def test_any_mark_text_is_drawn_in_every_export(result, text):
     mark = Mark(1, result.video.sha256, 2.0, "deduction", text, 0.3)
     rows = list(csv.DictReader(io.StringIO(weights_csv(result, [mark]))))

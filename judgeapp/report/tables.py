@@ -39,6 +39,9 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell_text(text: str) -> str:
+    """Line ends as "\n" (a lone carriage return would go unquoted and break the row), and a
+    leading apostrophe where a spreadsheet would run the text as a formula."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
