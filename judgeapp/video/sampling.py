@@ -76,7 +76,29 @@ def plan_sampling(duration_s: float, rule: str = NEAREST) -> SamplingPlan:
     )
 
 
-class NearestFrameSelector:
+class _Selector:
+    """What both selectors share: the next pending sample, the previous frame's time, and
+    the end of the stream (`finish`: the last frame takes every sample still pending)."""
+
+    def __init__(self, count: int) -> None:
+        self._count = count
+        self._next = 0
+        self._prev_time_s: float | None = None
+
+    @property
+    def done(self) -> bool:
+        return self._next >= self._count
+
+    def finish(self) -> list[int]:
+        """Samples still pending when the video ends: the last frame is theirs."""
+        if self._prev_time_s is None:
+            return []
+        rest = list(range(self._next, self._count))
+        self._next = self._count
+        return rest
+
+
+class NearestFrameSelector(_Selector):
     """Streams decoded frame times and says which targets each frame is nearest to.
 
     Feed frames in decoding order with `push(time_s)`; it returns the target indices that the
@@ -86,15 +108,10 @@ class NearestFrameSelector:
     """
 
     def __init__(self, targets_s: tuple[float, ...] | list[float], fps: float) -> None:
+        super().__init__(len(targets_s))
         self._targets = list(targets_s)
-        self._next = 0
-        self._prev_time_s: float | None = None
         # A frame can win a target only if it lies within one frame interval of it.
         self._window_s = 1.0 / fps + 1e-6
-
-    @property
-    def done(self) -> bool:
-        return self._next >= len(self._targets)
 
     def wants(self, time_s: float) -> bool:
         k, targets = self._next, self._targets
@@ -115,16 +132,8 @@ class NearestFrameSelector:
         self._prev_time_s = time_s
         return chosen
 
-    def finish(self) -> list[int]:
-        """Targets after the last frame's time: the last frame is nearest to all of them."""
-        if self._prev_time_s is None:
-            return []
-        rest = list(range(self._next, len(self._targets)))
-        self._next = len(self._targets)
-        return rest
 
-
-class IntervalEndSelector:
+class IntervalEndSelector(_Selector):
     """Streams decoded frame times; sample k is the last frame before (k + 1) / rate.
 
     Same interface as NearestFrameSelector. `starts_s` are the intervals' starts k / rate, each
@@ -136,15 +145,10 @@ class IntervalEndSelector:
     def __init__(
         self, starts_s: tuple[float, ...] | list[float], step_s: float, fps: float
     ) -> None:
+        super().__init__(len(starts_s))
         tolerance_s = min(_BOUNDARY_S, 0.25 / fps)
         self._ends = [s + step_s - tolerance_s for s in starts_s]
         self._frame_s = 1.0 / fps + 1e-6
-        self._next = 0
-        self._prev_time_s: float | None = None
-
-    @property
-    def done(self) -> bool:
-        return self._next >= len(self._ends)
 
     def wants(self, time_s: float) -> bool:
         """Is this frame within one frame interval before the end of the interval it lies in?"""
@@ -160,14 +164,6 @@ class IntervalEndSelector:
             self._next += 1
         self._prev_time_s = time_s
         return chosen
-
-    def finish(self) -> list[int]:
-        """Intervals still open when the video ends: the last frame is theirs."""
-        if self._prev_time_s is None:
-            return []
-        rest = list(range(self._next, len(self._ends)))
-        self._next = len(self._ends)
-        return rest
 
 
 def make_selector(
