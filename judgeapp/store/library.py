@@ -18,7 +18,9 @@ import functools
 import inspect
 import json
 import os
+import random
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -98,6 +100,10 @@ def _named_errors(cls: type) -> type:
     return cls
 
 
+class _LockedAtOpen(Exception):
+    """Opening met a lock SQLite reports at once instead of waiting for."""
+
+
 @_named_errors
 class Library:
     """The SQLite library. Create with `Library.open(path)`; close with `close()` or `with`.
@@ -123,6 +129,22 @@ class Library:
         why = _read_only_reason(path)
         if why and path.is_file():
             return cls._open_read_only(path, why)
+        deadline_s = time.monotonic() + _BUSY_TIMEOUT_S
+        while True:
+            try:
+                return cls(cls._connect_and_migrate(path), path)
+            except _LockedAtOpen as exc:
+                # Setting WAL and the first migration take locks for which SQLite does not
+                # wait (it reports "locked" at once to avoid a deadlock): a new library that
+                # several processes create together needs a retry, not an error.
+                if time.monotonic() > deadline_s:
+                    raise JudgeappError(f"{path}: cannot open the library ({exc})") from None
+                time.sleep(0.02 + 0.08 * random.random())
+
+    @staticmethod
+    def _connect_and_migrate(path: Path) -> sqlite3.Connection:
+        """One attempt at connecting, setting WAL and migrating; _LockedAtOpen if another
+        process holds a lock SQLite would not wait for."""
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(path, timeout=_BUSY_TIMEOUT_S, isolation_level=None)
@@ -137,6 +159,8 @@ class Library:
             migrate(conn, str(path))
         except sqlite3.OperationalError as exc:
             conn.close()
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise _LockedAtOpen(str(exc)) from None
             raise JudgeappError(f"{path}: cannot open the library ({exc})") from None
         except sqlite3.DatabaseError as exc:
             conn.close()
@@ -144,7 +168,7 @@ class Library:
         except BaseException:
             conn.close()
             raise
-        return cls(conn, path)
+        return conn
 
     @classmethod
     def _open_read_only(cls, path: Path, why: str) -> Library:
