@@ -16,7 +16,7 @@ from judgeapp.ui.analysis_job import AnalysisOutcome
 from judgeapp.ui.main_window import MainWindow
 from judgeapp.ui.review import Review
 from judgeapp.ui.settings import SettingsStore
-from judgeapp.ui.view_models import AppSettings, CardFacts
+from judgeapp.app.view_models import AppSettings, CardFacts
 from judgeapp.ui.workers import live_threads
 from judgeapp.video import probe
 

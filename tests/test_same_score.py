@@ -22,7 +22,7 @@ from judgeapp.core.progress import CancelToken
 from judgeapp.core.results import AnalysisResult, Provenance
 from judgeapp.features.recipes import current_recipe
 from judgeapp.ui.engine_process import analyse_in_child
-from judgeapp.ui.view_models import AppSettings, stored_result_reusable
+from judgeapp.app.view_models import AppSettings, stored_result_reusable
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 VIDEO = "juggle_720p24.mp4"

@@ -18,7 +18,7 @@ from weights_helpers import save_head
 
 from judgeapp.ui.main_window import MainWindow
 from judgeapp.ui.settings import SettingsStore
-from judgeapp.ui.view_models import AppSettings
+from judgeapp.app.view_models import AppSettings
 from judgeapp.ui.workers import live_threads
 from judgeapp.weights import pack
 

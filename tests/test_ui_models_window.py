@@ -37,7 +37,7 @@ from judgeapp.ui import models_window
 from judgeapp.ui.main_window import MainWindow
 from judgeapp.ui.models_window import ModelsWindow
 from judgeapp.ui.settings import SettingsStore
-from judgeapp.ui.view_models import (
+from judgeapp.app.view_models import (
     HEAD_COLUMNS,
     MODEL_COLUMNS,
     head_uses,

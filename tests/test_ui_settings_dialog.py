@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from judgeapp.detect import DETECTOR_KINDS
 from judgeapp.ui.settings_dialog import SettingsDialog
-from judgeapp.ui.view_models import AppSettings
+from judgeapp.app.view_models import AppSettings
 
 
 def test_every_detector_is_offered_and_edits_round_trip(qtbot) -> None:

@@ -11,7 +11,7 @@ from ui_helpers import hand_result
 
 from judgeapp.core.results import VideoInfo
 from judgeapp.ui.timeline import AttentionTimeline
-from judgeapp.ui.view_models import timeline_model
+from judgeapp.app.view_models import timeline_model
 
 INFO = VideoInfo("/v/r.mp4", "", 30.0, 25.0, 750, 640, 360)
 

@@ -7,7 +7,7 @@ import math
 from ui_helpers import hand_result
 
 from judgeapp.core.results import SegmentWeight, VideoInfo
-from judgeapp.ui.view_models import (
+from judgeapp.app.view_models import (
     NO_MODEL_BANNER,
     AppSettings,
     athlete_thumbs,

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from judgeapp.core.errors import CheckpointError
 from judgeapp.core.progress import CancelToken, ProgressCallback
 from judgeapp.core.results import AnalysisResult
-from judgeapp.ui.view_models import AppSettings, CardFacts
+from judgeapp.app.view_models import AppSettings, CardFacts
 
 if TYPE_CHECKING:
     from judgeapp.analysis import AnalysisOptions

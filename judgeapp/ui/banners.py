@@ -11,7 +11,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout
 
-from judgeapp.ui.view_models import Banner
+from judgeapp.app.view_models import Banner
 
 
 class MessageBanner(QFrame):

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from judgeapp.ui.view_models import Thumb
+from judgeapp.app.view_models import Thumb
 
 COLUMNS = 4
 ICON_SIZE = QSize(84, 96)

@@ -29,7 +29,7 @@ from judgeapp.core.progress import CancelToken, Progress, ProgressCallback
 from judgeapp.core.results import AnalysisResult
 from judgeapp.model import ModelCard
 from judgeapp.ui.analysis_job import AnalysisOutcome, NoModel, run_analysis
-from judgeapp.ui.view_models import AppSettings, CardFacts
+from judgeapp.app.view_models import AppSettings, CardFacts
 from judgeapp.weights import packs
 from judgeapp.weights.heads import validate_head
 

@@ -39,7 +39,7 @@ from judgeapp.ui.session import VideoSession
 from judgeapp.ui.settings import SettingsStore
 from judgeapp.ui.settings_dialog import SettingsDialog, choose_checkpoint
 from judgeapp.ui.timeline import AttentionTimeline
-from judgeapp.ui.view_models import (
+from judgeapp.app.view_models import (
     NO_MODEL_BANNER,
     AppSettings,
     Banner,

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from judgeapp.core.progress import CancelToken, Progress, ProgressCallback
 from judgeapp.ui.engine_process import install_pack
-from judgeapp.ui.view_models import (
+from judgeapp.app.view_models import (
     HEAD_COLUMNS,
     MODEL_COLUMNS,
     head_cells,

@@ -25,7 +25,7 @@ from judgeapp.ui.library_window import LibraryWindow
 from judgeapp.ui.mark_lines import MarkLines
 from judgeapp.ui.marks_panel import MarksPanel
 from judgeapp.ui.undo_actions import undo_actions
-from judgeapp.ui.view_models import CardFacts, stored_result_reusable
+from judgeapp.app.view_models import CardFacts, stored_result_reusable
 from judgeapp.ui.workers import TaskThread
 
 NO_MODEL_FOR_BATCH = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
-from judgeapp.ui.view_models import ScoreView
+from judgeapp.app.view_models import ScoreView
 
 
 class ScorePanel(QWidget):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from judgeapp.ui.view_models import DEFAULT_K, AppSettings
+from judgeapp.app.view_models import DEFAULT_K, AppSettings
 
 
 def _as_list(value) -> list[str]:

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from judgeapp.ui.view_models import MAX_K, AppSettings
+from judgeapp.app.view_models import MAX_K, AppSettings
 
 MODEL_CHOICES = (
     ("installed", "Installed model"),

@@ -14,7 +14,7 @@ import numpy as np
 from judgeapp.core.errors import JudgeappError
 from judgeapp.core.progress import CancelToken, Progress, ProgressCallback, no_progress
 from judgeapp.report.crops import crop_box
-from judgeapp.ui.view_models import Thumb
+from judgeapp.app.view_models import Thumb
 from judgeapp.video.frame_cache import FrameSource
 
 THUMB_HEIGHT_PX = 120

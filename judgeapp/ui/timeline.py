@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from judgeapp.ui.view_models import TimelineModel, polyline_steps
+from judgeapp.app.view_models import TimelineModel, polyline_steps
 
 DYNAMIC_COLOR = QColor(74, 163, 255)
 STATIC_COLOR = QColor(255, 159, 64)

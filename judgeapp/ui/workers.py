@@ -20,9 +20,10 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QThread, Signal
+from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtGui import QImage
 
+from judgeapp.app.jobs import Deliver, JobRunner
 from judgeapp.core.errors import Cancelled, JudgeappError
 from judgeapp.core.progress import CancelToken, Progress
 from judgeapp.video.frame_cache import FrameSource, VideoFrame
@@ -175,3 +176,34 @@ class FrameLoader(QThread):
                 self.failed.emit(index, error_text(exc))
                 continue
             self.frameReady.emit(frame, image)
+
+
+class _Deliverer(QObject):
+    """Runs callables on the thread it lives in (the GUI thread), queued behind its events."""
+
+    call = Signal(object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.call.connect(self._run, Qt.ConnectionType.QueuedConnection)
+
+    def _run(self, fn) -> None:
+        fn()
+
+
+_DELIVERER: _Deliverer | None = None
+
+
+def gui_deliver() -> Deliver:
+    """The `deliver` of app.jobs for the GUI: outcomes run on the Qt main thread.
+
+    Call it first from the GUI thread (the window constructors do)."""
+    global _DELIVERER
+    if _DELIVERER is None:
+        _DELIVERER = _Deliverer()
+    return _DELIVERER.call.emit
+
+
+def gui_job_runner(name: str) -> JobRunner:
+    """A JobRunner whose outcomes and progress arrive on the GUI thread."""
+    return JobRunner(gui_deliver(), name)
