@@ -10,13 +10,13 @@ from PySide6.QtCore import QSettings
 from report_helpers import make_result
 from video_helpers import write_video
 
+from judgeapp.app.view_models import AppSettings, CardFacts
 from judgeapp.core.files import sha256_file
 from judgeapp.store import Library
 from judgeapp.ui.analysis_job import AnalysisOutcome
 from judgeapp.ui.main_window import MainWindow
 from judgeapp.ui.review import Review
 from judgeapp.ui.settings import SettingsStore
-from judgeapp.app.view_models import AppSettings, CardFacts
 from judgeapp.ui.workers import live_threads
 from judgeapp.video import probe
 

@@ -17,12 +17,13 @@ from pathlib import Path
 
 import pytest
 
+from judgeapp.app.requests import AnalysisRequest, stored_result_reusable
+from judgeapp.app.view_models import AppSettings
 from judgeapp.core.errors import JudgeappError
 from judgeapp.core.progress import CancelToken
 from judgeapp.core.results import AnalysisResult, Provenance
 from judgeapp.features.recipes import current_recipe
 from judgeapp.ui.engine_process import analyse_in_child
-from judgeapp.app.view_models import AppSettings, stored_result_reusable
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 VIDEO = "juggle_720p24.mp4"
@@ -86,13 +87,14 @@ def test_gui_session_after_a_failed_attempt_gives_the_same_json(
 
 def test_a_stored_result_is_reused_only_for_the_same_settings_and_recipe(cli_results) -> None:
     stored = AnalysisResult.from_dict(cli_results[0])
-    settings = AppSettings(model="random", profile="paper", pretrained=False, detector="hog")
+    settings = AnalysisRequest(model="random", profile="paper", pretrained=False, detector="hog")
     assert stored_result_reusable(stored, settings)
     assert stored_result_reusable(stored, dataclasses.replace(settings, detector="auto"))
     assert not stored_result_reusable(stored, dataclasses.replace(settings, pretrained=True))
     assert not stored_result_reusable(stored, dataclasses.replace(settings, model=""))
     assert not stored_result_reusable(stored, dataclasses.replace(settings, profile="torchvision"))
     assert not stored_result_reusable(stored, dataclasses.replace(settings, detector="none"))
+    assert not stored_result_reusable(stored, dataclasses.replace(settings, precision="bf16"))
     older = dataclasses.replace(stored.provenance, recipe=current_recipe("paper") - 1)
     assert not stored_result_reusable(dataclasses.replace(stored, provenance=older), settings)
     unknown = dataclasses.replace(stored, provenance=None)  # stored before provenance existed

@@ -16,9 +16,9 @@ from PySide6.QtGui import QDropEvent
 from ui_helpers import judgeapp_python_threads
 from weights_helpers import save_head
 
+from judgeapp.app.view_models import AppSettings
 from judgeapp.ui.main_window import MainWindow
 from judgeapp.ui.settings import SettingsStore
-from judgeapp.app.view_models import AppSettings
 from judgeapp.ui.workers import live_threads
 from judgeapp.weights import pack
 

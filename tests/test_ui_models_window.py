@@ -32,11 +32,6 @@ from weights_helpers import (
     write_i3d_file,
 )
 
-from judgeapp.core.progress import Progress
-from judgeapp.ui import models_window
-from judgeapp.ui.main_window import MainWindow
-from judgeapp.ui.models_window import ModelsWindow
-from judgeapp.ui.settings import SettingsStore
 from judgeapp.app.view_models import (
     HEAD_COLUMNS,
     MODEL_COLUMNS,
@@ -47,6 +42,11 @@ from judgeapp.app.view_models import (
     pack_installed_text,
     short_path,
 )
+from judgeapp.core.progress import Progress
+from judgeapp.ui import models_window
+from judgeapp.ui.main_window import MainWindow
+from judgeapp.ui.models_window import ModelsWindow
+from judgeapp.ui.settings import SettingsStore
 from judgeapp.ui.workers import live_threads
 from judgeapp.weights import REGISTRY, pack, packs, target_path, weights_dir
 from judgeapp.weights.heads import heads_dir, install_head, installed_heads

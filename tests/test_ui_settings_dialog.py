@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from judgeapp.app.view_models import AppSettings
 from judgeapp.detect import DETECTOR_KINDS
 from judgeapp.ui.settings_dialog import SettingsDialog
-from judgeapp.app.view_models import AppSettings
 
 
 def test_every_detector_is_offered_and_edits_round_trip(qtbot) -> None:

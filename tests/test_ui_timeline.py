@@ -9,9 +9,9 @@ from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 from ui_helpers import hand_result
 
+from judgeapp.app.view_models import timeline_model
 from judgeapp.core.results import VideoInfo
 from judgeapp.ui.timeline import AttentionTimeline
-from judgeapp.app.view_models import timeline_model
 
 INFO = VideoInfo("/v/r.mp4", "", 30.0, 25.0, 750, 640, 360)
 

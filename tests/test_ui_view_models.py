@@ -6,7 +6,6 @@ import math
 
 from ui_helpers import hand_result
 
-from judgeapp.core.results import SegmentWeight, VideoInfo
 from judgeapp.app.view_models import (
     NO_MODEL_BANNER,
     AppSettings,
@@ -26,6 +25,7 @@ from judgeapp.app.view_models import (
     step_polyline,
     timeline_model,
 )
+from judgeapp.core.results import SegmentWeight, VideoInfo
 
 INFO = VideoInfo("/v/r.mp4", "", 30.0, 25.0, 750, 640, 360)
 DYNAMIC = [0.1, 0.3, 0.1, 0.05, 0.2, 0.05, 0.1, 0.1]

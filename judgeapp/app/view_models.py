@@ -11,10 +11,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from judgeapp.app.requests import AnalysisRequest
 from judgeapp.core.progress import Progress
 from judgeapp.core.results import AnalysisResult, FrameWeight, ModelInfo, SegmentWeight
 from judgeapp.detect import DETECTOR_KINDS
-from judgeapp.features.recipes import current_recipe
 from judgeapp.weights.heads import InstalledHead
 from judgeapp.weights.status import MISSING, FileStatus
 
@@ -399,25 +399,16 @@ class AppSettings:
             object.__setattr__(self, "detector", "auto")
         object.__setattr__(self, "k", int(min(max(self.k, 1), MAX_K)))
 
-
-def stored_result_reusable(result: AnalysisResult, settings: AppSettings) -> bool:
-    """Whether a result kept in the library is what analysing with `settings` would give today.
-
-    Only a result that records its provenance, made by the current recipe of its profile, with
-    the same backbone weights, the same kind of head (untrained or a checkpoint) and, where the
-    settings name them, the same profile and detector. Anything else is analysed again: the
-    number shown must not depend on what an earlier session happened to store.
-    """
-    made = result.provenance
-    if made is None or made.recipe != current_recipe(made.profile):
-        return False
-    if made.pretrained != settings.pretrained:
-        return False
-    if settings.profile and made.profile != settings.profile:
-        return False
-    if (settings.model == "random") != (made.head_sha256 == ""):
-        return False
-    return settings.detector in ("auto", made.detector)
+    @property
+    def request(self) -> AnalysisRequest:
+        """The part of the settings that changes the number (not the window's preferences)."""
+        return AnalysisRequest(
+            device=self.device,
+            model=self.model,
+            profile=self.profile,
+            pretrained=self.pretrained,
+            detector=self.detector,
+        )
 
 
 def push_recent(recent: Sequence[str], path: str, limit: int = MAX_RECENT) -> tuple[str, ...]:

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from judgeapp.app.view_models import AppSettings, CardFacts
 from judgeapp.core.errors import CheckpointError
 from judgeapp.core.progress import CancelToken, ProgressCallback
 from judgeapp.core.results import AnalysisResult
-from judgeapp.app.view_models import AppSettings, CardFacts
 
 if TYPE_CHECKING:
     from judgeapp.analysis import AnalysisOptions

@@ -23,13 +23,13 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 
+from judgeapp.app.view_models import AppSettings, CardFacts
 from judgeapp.core import errors
 from judgeapp.core.errors import Cancelled, JudgeappError
 from judgeapp.core.progress import CancelToken, Progress, ProgressCallback
 from judgeapp.core.results import AnalysisResult
 from judgeapp.model import ModelCard
 from judgeapp.ui.analysis_job import AnalysisOutcome, NoModel, run_analysis
-from judgeapp.app.view_models import AppSettings, CardFacts
 from judgeapp.weights import packs
 from judgeapp.weights.heads import validate_head
 

@@ -27,18 +27,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from judgeapp.core.progress import Progress
-from judgeapp.ui.analysis_job import AnalysisOutcome
-from judgeapp.ui.banners import MessageBanner
-from judgeapp.ui.crops_panel import CropsPanel
-from judgeapp.ui.models_window import ModelsWindow
-from judgeapp.ui.player import Player
-from judgeapp.ui.resources import resource
-from judgeapp.ui.score_panel import ScorePanel
-from judgeapp.ui.session import VideoSession
-from judgeapp.ui.settings import SettingsStore
-from judgeapp.ui.settings_dialog import SettingsDialog, choose_checkpoint
-from judgeapp.ui.timeline import AttentionTimeline
 from judgeapp.app.view_models import (
     NO_MODEL_BANNER,
     AppSettings,
@@ -55,6 +43,18 @@ from judgeapp.app.view_models import (
     stage_text,
     timeline_model,
 )
+from judgeapp.core.progress import Progress
+from judgeapp.ui.analysis_job import AnalysisOutcome
+from judgeapp.ui.banners import MessageBanner
+from judgeapp.ui.crops_panel import CropsPanel
+from judgeapp.ui.models_window import ModelsWindow
+from judgeapp.ui.player import Player
+from judgeapp.ui.resources import resource
+from judgeapp.ui.score_panel import ScorePanel
+from judgeapp.ui.session import VideoSession
+from judgeapp.ui.settings import SettingsStore
+from judgeapp.ui.settings_dialog import SettingsDialog, choose_checkpoint
+from judgeapp.ui.timeline import AttentionTimeline
 from judgeapp.video.frame_cache import FrameSource
 
 VIDEO_FILTER = "Videos (*.mp4 *.mov *.m4v *.mkv *.avi *.webm *.mpg *.mpeg *.wmv);;All files (*)"

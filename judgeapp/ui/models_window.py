@@ -31,8 +31,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from judgeapp.core.progress import CancelToken, Progress, ProgressCallback
-from judgeapp.ui.engine_process import install_pack
 from judgeapp.app.view_models import (
     HEAD_COLUMNS,
     MODEL_COLUMNS,
@@ -45,6 +43,8 @@ from judgeapp.app.view_models import (
     pack_installed_text,
     short_path,
 )
+from judgeapp.core.progress import CancelToken, Progress, ProgressCallback
+from judgeapp.ui.engine_process import install_pack
 from judgeapp.ui.workers import TaskThread
 from judgeapp.weights import download_many, offline, weights_dir
 from judgeapp.weights.heads import InstalledHead, heads_dir, scan_heads

@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from judgeapp.app.view_models import SPEEDS, box_at, format_position, playback_index, shuttle
 from judgeapp.core.results import FrameWeight
 from judgeapp.ui.frame_view import FrameView
-from judgeapp.app.view_models import SPEEDS, box_at, format_position, playback_index, shuttle
 from judgeapp.ui.workers import FrameLoader
 from judgeapp.video.frame_cache import FrameSource, VideoFrame
 

@@ -13,6 +13,8 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMenu
 
+from judgeapp.app.requests import stored_result_reusable
+from judgeapp.app.view_models import CardFacts
 from judgeapp.core.errors import CheckpointError, JudgeappError
 from judgeapp.core.files import sha256_file
 from judgeapp.core.results import AnalysisResult, VideoInfo
@@ -25,7 +27,6 @@ from judgeapp.ui.library_window import LibraryWindow
 from judgeapp.ui.mark_lines import MarkLines
 from judgeapp.ui.marks_panel import MarksPanel
 from judgeapp.ui.undo_actions import undo_actions
-from judgeapp.app.view_models import CardFacts, stored_result_reusable
 from judgeapp.ui.workers import TaskThread
 
 NO_MODEL_FOR_BATCH = (
@@ -136,7 +137,7 @@ class Review(QObject):
         if known is not None:
             self._set_video(known)
             stored = self.library.latest_analysis(known.sha256)
-            if stored is not None and stored_result_reusable(stored, self.window.settings):
+            if stored is not None and stored_result_reusable(stored, self.window.settings.request):
                 self.stored = stored
             elif stored is not None:
                 self.window.statusBar().showMessage(

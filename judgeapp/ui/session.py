@@ -13,11 +13,11 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from judgeapp.app.view_models import AppSettings, Thumb
 from judgeapp.core.results import VideoInfo
 from judgeapp.ui.analysis_job import NoModel
 from judgeapp.ui.engine_process import analyse_in_child
 from judgeapp.ui.thumbnails import load_thumbnails
-from judgeapp.app.view_models import AppSettings, Thumb
 from judgeapp.ui.workers import TaskThread, rgb_to_qimage
 from judgeapp.video import probe
 from judgeapp.video.frame_cache import DEFAULT_BUDGET_BYTES, FrameCache, FrameSource, fill_cache

@@ -11,10 +11,10 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
+from judgeapp.app.view_models import Thumb
 from judgeapp.core.errors import JudgeappError
 from judgeapp.core.progress import CancelToken, Progress, ProgressCallback, no_progress
 from judgeapp.report.crops import crop_box
-from judgeapp.app.view_models import Thumb
 from judgeapp.video.frame_cache import FrameSource
 
 THUMB_HEIGHT_PX = 120
