@@ -9,6 +9,7 @@ The marks panel, the timeline's mark lines and the Undo/Redo actions are drawn f
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Protocol
 
@@ -20,6 +21,7 @@ from judgeapp.core.marks import (
     check_mark_fields,
     check_panel_range,
     panel_score,
+    parse_time,
 )
 from judgeapp.core.results import AnalysisResult, VideoInfo
 from judgeapp.store import (
@@ -32,6 +34,8 @@ from judgeapp.store import (
     UndoStack,
 )
 from judgeapp.video.frame_cache import frame_at_time
+
+_FRAME_TEXT = re.compile(r"^(?:f|frame)\s*(\d+)$", re.IGNORECASE)
 
 
 class UndoHistory(Protocol):
@@ -139,6 +143,18 @@ class MarksService:
         if self.video is None or self.video.fps <= 0:
             return 0
         return frame_at_time([], time_s, self.video.fps, max(self.video.frames, 1))
+
+    def time_of_typed(self, text: str) -> float:
+        """A mark time a judge typed: m:ss.s, seconds, or a frame as "f120" / "frame 120"."""
+        raw = text.strip()
+        match = _FRAME_TEXT.match(raw)
+        if match is None:
+            return parse_time(raw)
+        video = self._video()
+        frame = int(match.group(1))
+        if frame >= max(video.frames, 1) or video.fps <= 0:
+            raise JudgeappError(f"frame {frame} is past the last frame ({video.frames - 1})")
+        return frame / video.fps
 
     def score_max(self) -> dict[str, float]:
         """The known top of each score scale: the model's target's, when a result is shown."""

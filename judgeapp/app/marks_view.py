@@ -62,8 +62,8 @@ def mark_rows(marks: Sequence[Mark], frame_at: Callable[[float], int]) -> list[M
 
 
 def add_button_text(time_s: float, frame: int) -> str:
-    """The entry button names where the mark goes: "Add at 0:12.5 (frame 312)"."""
-    return f"Add at {format_time(time_s)} (frame {frame})"
+    """The entry button names where the mark goes: "Add at 0:12.5 · f312"."""
+    return f"Add at {format_time(time_s)} · f{frame}"
 
 
 def panel_fields(panel: PanelScore | None) -> tuple[str, str, str, str]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from judgeapp.app.view_models import format_clock
 from judgeapp.core.errors import JudgeappError
+from judgeapp.core.marks import format_time
 from judgeapp.video.frame_cache import frame_at_time
 
 _FRAME = re.compile(r"^(?:f|frame)?\s*(\d+)$", re.IGNORECASE)
@@ -115,13 +116,25 @@ def loop_playback_index(
     return first + (start_index - first + steps) % (last - first + 1)
 
 
-def loop_text(loop: LoopRange, fps: float) -> str:
-    """The loop's read-out, e.g. "A-B 0:01.00-0:03.00", or where A alone is set."""
+def loop_label(loop: LoopRange) -> str:
+    """The loop's short read-out in frames: "⟲ f120–168", "A f120" while one end is set."""
     if loop.active:
         first, last = loop.span
-        return f"A-B {format_clock(first / fps)}–{format_clock(last / fps)}"
+        return f"⟲ f{first}–{last}"
+    if loop.a is not None:
+        return f"A f{loop.a}"
+    if loop.b is not None:
+        return f"B f{loop.b}"
+    return ""
+
+
+def loop_text(loop: LoopRange, fps: float) -> str:
+    """The loop in words, e.g. "A-B loop 0:01.0–0:03.0", or "A 0:01.0" while one end is set."""
+    if loop.active:
+        first, last = loop.span
+        return f"A-B loop {format_time(first / fps)}–{format_time(last / fps)}"
     if loop.a is not None or loop.b is not None:
         end = loop.a if loop.a is not None else loop.b
         name = "A" if loop.a is not None else "B"
-        return f"{name} {format_clock(end / fps)}"
+        return f"{name} {format_time(end / fps)}"
     return ""

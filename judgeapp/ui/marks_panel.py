@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QStyledItemDelegate,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -36,12 +37,25 @@ from judgeapp.app.marks_view import (
     panel_fields,
 )
 from judgeapp.core.errors import JudgeappError
-from judgeapp.core.marks import MARK_KINDS, Mark, PanelScore, parse_time
+from judgeapp.core.marks import MARK_KINDS, Mark, PanelScore
 from judgeapp.core.results import AnalysisResult, VideoInfo
 
-COLUMNS = ("#", "Time", "Frame", "Kind", "Deduction", "Text")
-COL_NUMBER, COL_TIME, COL_FRAME, COL_KIND, COL_DEDUCTION, COL_TEXT = range(len(COLUMNS))
+COLUMNS = ("#", "Time · frame", "Kind", "Ded.", "Text")
+COL_NUMBER, COL_TIME, COL_KIND, COL_DEDUCTION, COL_TEXT = range(len(COLUMNS))
 _MARK_ID = Qt.ItemDataRole.UserRole
+_EDIT_TEXT = Qt.ItemDataRole.UserRole + 1  # what an editor starts from, if not the display
+
+
+class _EditTextDelegate(QStyledItemDelegate):
+    """Edits a cell from its plain value: the time cell shows "0:04.0 · f96" but is edited
+    as "0:04.0" (typing "f120" moves the mark to frame 120)."""
+
+    def setEditorData(self, editor, index) -> None:  # noqa: N802 - Qt override
+        text = index.data(_EDIT_TEXT)
+        if text is None:
+            super().setEditorData(editor, index)
+        else:
+            editor.setText(text)
 
 
 class MarksPanel(QWidget):
@@ -154,7 +168,9 @@ class MarksPanel(QWidget):
         self.deduction_edit = QLineEdit()
         self.deduction_edit.setPlaceholderText("deduction")
         self.deduction_edit.setValidator(QDoubleValidator(0.0, 100.0, 3, self.deduction_edit))
-        self.deduction_edit.setMaximumWidth(90)
+        self.deduction_edit.setMaximumWidth(
+            self.deduction_edit.fontMetrics().horizontalAdvance("deduction") + 16
+        )
         self.deduction_edit.returnPressed.connect(self.add_mark_now)
         self.deduction_edit.installEventFilter(self)
         self.add_button = QPushButton(add_button_text(0.0, 0))
@@ -166,7 +182,7 @@ class MarksPanel(QWidget):
         column.addLayout(entry)
         self.text_edit = QLineEdit()
         self.text_edit.setObjectName("markNote")
-        self.text_edit.setPlaceholderText("Note at the current frame (Enter adds it, Esc leaves)")
+        self.text_edit.setPlaceholderText("Note (Enter adds it, Esc leaves)")
         self.text_edit.returnPressed.connect(self.add_mark_now)
         self.text_edit.installEventFilter(self)
         column.addWidget(self.text_edit)
@@ -183,9 +199,13 @@ class MarksPanel(QWidget):
         self.table.setToolTip(
             "Double-click a mark to go there; click a selected cell (or F2) to edit it"
         )
+        self.table.setItemDelegateForColumn(COL_TIME, _EditTextDelegate(self.table))
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeaderItem(COL_DEDUCTION).setToolTip("Deduction (score points)")
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(COL_TEXT, QHeaderView.ResizeMode.Stretch)
-        for col in (COL_NUMBER, COL_TIME, COL_FRAME, COL_KIND, COL_DEDUCTION):
+        for col in (COL_NUMBER, COL_TIME, COL_KIND, COL_DEDUCTION):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.table.itemChanged.connect(self._item_edited)
         self.table.cellDoubleClicked.connect(lambda row, _col: self._seek_row(row))
@@ -373,8 +393,7 @@ class MarksPanel(QWidget):
             for row, cells in enumerate(rows):
                 texts = {
                     COL_NUMBER: cells.number,
-                    COL_TIME: cells.time,
-                    COL_FRAME: cells.frame,
+                    COL_TIME: f"{cells.time} · f{cells.frame}",
                     COL_KIND: cells.kind,
                     COL_DEDUCTION: cells.deduction,
                     COL_TEXT: cells.text,
@@ -389,9 +408,13 @@ class MarksPanel(QWidget):
                         item.setForeground(QColor(*mark_rgb(cells.kind)))
                         item.setToolTip("Type deduction, highlight or comment")
                     if col == COL_TIME:
-                        item.setToolTip("m:ss.s or seconds; double-click the row to go there")
-                    if col == COL_FRAME:
-                        item.setToolTip("The frame the mark is on; type another to move it")
+                        item.setData(_EDIT_TEXT, cells.time)
+                        item.setToolTip(
+                            "Time and frame of the mark; type m:ss.s, seconds or f<frame> to "
+                            "move it; double-click the row to go there"
+                        )
+                    if col == COL_TEXT:
+                        item.setToolTip(cells.text)
                     self.table.setItem(row, col, item)
         finally:
             self._refreshing = False
@@ -438,9 +461,7 @@ class MarksPanel(QWidget):
 
         def apply() -> None:
             if column == COL_TIME:
-                self.service.move(mark.id, parse_time(text))
-            elif column == COL_FRAME:
-                self.service.move(mark.id, self._frame_time(text))
+                self.service.move(mark.id, self._typed_time(text))
             elif column == COL_KIND:
                 self.service.edit(mark.id, text, mark.text, mark.deduction)
             elif column == COL_DEDUCTION:
@@ -452,15 +473,9 @@ class MarksPanel(QWidget):
         # Show what the library holds (a refused edit reverts the cell).
         self.refresh()
 
-    def _frame_time(self, text: str) -> float:
-        video = self.video
-        try:
-            frame = int(text.strip())
-        except ValueError:
-            raise JudgeappError(f"frame {text.strip()!r} is not a whole number") from None
-        if video is None or video.fps <= 0 or frame < 0:
-            raise JudgeappError(f"frame {frame} is not a frame of this video")
-        return frame / video.fps
+    def _typed_time(self, text: str) -> float:
+        """A time typed in the time cell: m:ss.s, seconds, or f<frame>."""
+        return self.service.time_of_typed(text)
 
     # ------------------------------------------------------------------------- helpers
 

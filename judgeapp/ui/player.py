@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from judgeapp.app.playback import (
     GOTO_HELP,
     LoopRange,
+    loop_label,
     loop_playback_index,
     loop_start,
     loop_text,
@@ -120,7 +121,10 @@ class Player(QWidget):
         )
         self.fit_button = QToolButton(self)
         self.fit_button.setText("Fit")
-        self.fit_button.setToolTip("Zoom to fit the window (F; or double-click the picture)")
+        self.fit_button.setToolTip(
+            "Zoom to fit the window (F, or double-click the picture); it reads the zoom. "
+            "The wheel over the picture zooms, dragging pans"
+        )
         self.one_button = QToolButton(self)
         self.one_button.setText("1:1")
         self.one_button.setToolTip("One video pixel per screen pixel (1)")
@@ -130,9 +134,6 @@ class Player(QWidget):
         self.fit_button.setChecked(True)
         self.fit_button.clicked.connect(self.zoom_fit)
         self.one_button.clicked.connect(self.zoom_one_to_one)
-        self.zoom_label = QLabel("Fit", self)
-        self.zoom_label.setObjectName("zoomLabel")
-        self.zoom_label.setToolTip("Wheel over the picture zooms, drag pans, double-click fits")
         self.box_check = QCheckBox("Athlete box", self)
         self.box_check.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.box_check.setChecked(True)
@@ -140,9 +141,11 @@ class Player(QWidget):
 
         self.goto_edit = QLineEdit(self)
         self.goto_edit.setObjectName("gotoEdit")
-        self.goto_edit.setPlaceholderText("go to…")
+        self.goto_edit.setPlaceholderText("go to")
         self.goto_edit.setToolTip(f"Go to {GOTO_HELP}; Enter goes there, Esc gives the keys back")
-        self.goto_edit.setMaximumWidth(96)
+        self.goto_edit.setFixedWidth(
+            self.goto_edit.fontMetrics().horizontalAdvance("00:00.00") + 12
+        )
         self.goto_edit.returnPressed.connect(lambda: self.go_to(self.goto_edit.text()))
         self.goto_edit.textEdited.connect(lambda _t: self._show_message(""))
         self.goto_edit.installEventFilter(self)
@@ -178,7 +181,6 @@ class Player(QWidget):
             self.box_check,
             self.fit_button,
             self.one_button,
-            self.zoom_label,
         ):
             controls.addWidget(widget)
         layout = QVBoxLayout(self)
@@ -529,7 +531,8 @@ class Player(QWidget):
         self._loop = loop
         fps = self._source.info.fps if self._source is not None else 1.0
         text = loop_text(loop, fps)
-        self.loop_button.setText(f"{text}  ✕" if text else "")
+        self.loop_button.setText(f"{loop_label(loop)} ✕" if text else "")
+        self.loop_button.setToolTip(f"{text}: click (or \\) to clear the loop" if text else "")
         self.loop_button.setVisible(bool(text))
         if self.playing and loop.active:
             self._restart_clock(loop_start(loop, max(self._requested, 0), self._velocity))
@@ -587,7 +590,7 @@ class Player(QWidget):
     def _zoom_changed(self, scale: float, fit: bool) -> None:
         self.fit_button.setChecked(fit)
         self.one_button.setChecked(not fit and abs(scale - 1.0) < 1e-6)
-        self.zoom_label.setText(zoom_text(scale, fit))
+        self.fit_button.setText(zoom_text(scale, fit))
         image = self.view.current_image()
         reduced = image is not None and image.width() < self._source_width()
         if not fit and reduced and self._loader is not None:
