@@ -31,9 +31,7 @@ def hand_result(info):
     seg_s = 16 / 5
     count = max(1, int(info.duration_s // seg_s))
     raw = [1.2 + math.sin(i * 1.3) for i in range(count)]
-    dynamic = [
-        SegmentWeight(i * seg_s, (i + 1) * seg_s, w / sum(raw)) for i, w in enumerate(raw)
-    ]
+    dynamic = [SegmentWeight(i * seg_s, (i + 1) * seg_s, w / sum(raw)) for i, w in enumerate(raw)]
     times = [float(t) for t in range(int(info.duration_s))]
     raw_static = [1.1 + math.cos(t * 0.9) for t in times]
     box = (0.35 * info.width, 0.08 * info.height, 0.65 * info.width, 0.95 * info.height)
@@ -102,8 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     panel.set_result(result)
     wait(lambda: window.session.source.cache.complete, 60)
     player = window.player
-    if hasattr(window.timeline, "set_loop"):  # until the main window wires the loop shading
-        player.loopChanged.connect(window.timeline.set_loop)
+    player.loopChanged.connect(window.timeline.set_loop)  # (the main window does not yet)
 
     def at(frame: int) -> None:
         player.seek(frame)
@@ -139,15 +136,6 @@ def main(argv: list[str] | None = None) -> int:
     panel.text_edit.setFocus()
     panel.text_edit.setText("bent knee in the pivot")
     wait(lambda: False, 0.4)  # let the last paint settle
-    if os.environ.get("JUDGEAPP_SHOT_DEBUG"):
-        for name, w in (("window", window), ("central", window.centralWidget()),
-                        ("marks", review.marks_dock), ("crops", window.crops_dock),
-                        ("score", window.score_dock), ("panel", panel),
-                        ("player", player), ("goto", player.goto_edit),
-                        ("pos", player.position_label), ("msg", player.message),
-                        ("addbtn", panel.add_button), ("entry-combo", panel.kind_combo),
-                        ("table", panel.table), ("panelbox", panel.total_edit.parentWidget())):
-            print(name, w.width(), w.minimumSizeHint().width(), w.minimumWidth())
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     ok = window.grab().save(str(out))
@@ -159,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
         wait(lambda: all(b.has_image() for b in window.crops.buttons()), 30)
         wait(lambda: False, 0.3)
         ok = window.grab().save(args.segments)
-        print(f"{args.segments}: {SIZE[0]}x{SIZE[1]}" if ok else f"error: cannot write it")
+        print(f"{args.segments}: {SIZE[0]}x{SIZE[1]}" if ok else "error: cannot write it")
     window.close()
     review.library.close()
     return 0 if ok else 1
