@@ -144,6 +144,12 @@ class MarksService:
             return 0
         return frame_at_time([], time_s, self.video.fps, max(self.video.frames, 1))
 
+    def snap_to_frame(self, time_s: float) -> float:
+        """The start of the frame on screen at `time_s` (a dragged mark lands on a frame)."""
+        if self.video is None or self.video.fps <= 0:
+            return time_s
+        return self.frame_at(time_s) / self.video.fps
+
     def time_of_typed(self, text: str) -> float:
         """A mark time a judge typed: m:ss.s, seconds, or a frame as "f120" / "frame 120"."""
         raw = text.strip()

@@ -2,7 +2,8 @@
 
 Marks are dashed in the colour of their kind and labelled with their stable number ("#12");
 the playhead is solid, in the plot's foreground colour, and drawn above them, so a mark at the
-playhead never hides it. Dragging a line moves its mark (undoable).
+playhead never hides it. Dragging a line moves its mark to the frame where it is dropped
+(undoable).
 """
 
 from __future__ import annotations
@@ -56,7 +57,11 @@ class MarkLines(QObject):
             line.setToolTip(mark_tooltip(mark, self.panel.service.frame_at(mark.time_s)))
             line.setZValue(MARK_Z)
             line.sigPositionChangeFinished.connect(
-                lambda item, mark_id=mark.id: self.panel.move_mark(mark_id, float(item.value()))
+                lambda item, mark_id=mark.id: self._dragged(mark_id, float(item.value()))
             )
             self.plot.addItem(line, ignoreBounds=True)
             self.lines[mark.id] = line
+
+    def _dragged(self, mark_id: int, time_s: float) -> None:
+        """A line was dropped: its mark moves to the start of the frame there."""
+        self.panel.move_mark(mark_id, self.panel.service.snap_to_frame(time_s))

@@ -97,6 +97,7 @@ class AttentionTimeline(QWidget):
         self.uniform_static.hide()
         self.legend = QLabel(_legend_html(), self)
         self.legend.setObjectName("timelineLegend")
+        self.legend.setWordWrap(True)  # a narrow window wraps it instead of growing
         self.legend.hide()
 
         self.playhead.sigDragged.connect(self._playhead_dragged)
@@ -165,9 +166,12 @@ class AttentionTimeline(QWidget):
         """Shade the player's A-B loop (start_s, end_s); None hides it."""
         if span is None:
             self.loop_region.hide()
-            return
-        self.loop_region.setRegion(span)
-        self.loop_region.show()
+        else:
+            self.loop_region.setRegion(span)
+            self.loop_region.show()
+        self.loop_region.setToolTip(
+            "" if span is None else "The player's A-B loop ([ and ] set it, \\ clears it)"
+        )
 
     def reset_view(self) -> None:
         """Show the whole video and all weights."""
