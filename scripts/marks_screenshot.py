@@ -64,9 +64,8 @@ def main(argv: list[str] | None = None) -> int:
 
     import judgeapp.ui  # noqa: F401  (undoes OpenCV's Qt variables before Qt starts)
     from judgeapp.app.view_models import AppSettings, CardFacts
-    from judgeapp.ui.analysis_job import AnalysisOutcome
     from judgeapp.ui.app import application
-    from judgeapp.ui.main_window import MainWindow
+    from judgeapp.ui.main_window import AnalysisOutcome, MainWindow  # (wherever it is defined)
     from judgeapp.ui.review import Review
     from judgeapp.ui.settings import SettingsStore
     from judgeapp.ui.theme import apply_theme

@@ -11,8 +11,7 @@ from ui_helpers import hand_result
 from video_helpers import write_video
 
 from judgeapp.app.view_models import AppSettings, CardFacts
-from judgeapp.ui.analysis_job import AnalysisOutcome
-from judgeapp.ui.main_window import MainWindow
+from judgeapp.ui.main_window import AnalysisOutcome, MainWindow  # (wherever it is defined)
 from judgeapp.ui.review import Review
 from judgeapp.ui.settings import SettingsStore
 from judgeapp.ui.workers import live_threads
