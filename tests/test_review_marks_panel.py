@@ -133,6 +133,10 @@ def test_selecting_a_mark_does_not_seek_so_it_can_be_moved_here(qtbot, env) -> N
     with qtbot.waitSignal(panel.seekRequested) as by_button:
         panel.goto_button.click()
     assert by_button.args == [11.0]
+    panel.table.setFocus()
+    with qtbot.waitSignal(panel.seekRequested) as by_enter:
+        qtbot.keyClick(panel.table, Qt.Key.Key_Return)
+    assert by_enter.args == [11.0]
     with qtbot.waitSignal(panel.seekRequested) as by_double_click:
         qtbot.mouseDClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert by_double_click.args == [11.0]

@@ -213,7 +213,7 @@ class MarksPanel(QWidget):
 
         buttons = QHBoxLayout()
         self.goto_button = QPushButton("Go to")
-        self.goto_button.setToolTip("Show the selected mark's frame (or double-click it)")
+        self.goto_button.setToolTip("Show the selected mark's frame (Enter, or double-click it)")
         self.goto_button.clicked.connect(self.go_to_selected)
         self.move_here_button = QPushButton("Move to current time")
         self.move_here_button.setToolTip("Move the selected mark to the player's frame")
@@ -228,6 +228,7 @@ class MarksPanel(QWidget):
         delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table)
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)
         delete.activated.connect(self.delete_selected)
+        self.table.installEventFilter(self)  # Enter goes to the selected mark
         self._kind_changed(self.kind_combo.currentText())
         return box
 
@@ -431,8 +432,17 @@ class MarksPanel(QWidget):
     # -------------------------------------------------------------------------- events
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        """Esc in an entry field gives the keyboard back to the player."""
-        if event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Escape:
+        """Esc in an entry field gives the keyboard back to the player; Enter in the table
+        (not editing a cell) goes to the selected mark."""
+        if event.type() != QEvent.Type.KeyPress:
+            return super().eventFilter(watched, event)
+        if watched is self.table:
+            editing = self.table.state() == QAbstractItemView.State.EditingState
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not editing:
+                self.go_to_selected()
+                return True
+            return super().eventFilter(watched, event)
+        if event.key() == Qt.Key.Key_Escape:
             self.release_focus()
             return True
         return super().eventFilter(watched, event)
