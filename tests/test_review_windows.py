@@ -1,4 +1,4 @@
-"""Library and batch windows (pytest-qt, offscreen)."""
+"""Library and batch windows, export (pytest-qt, offscreen; hand-made results, real SQLite)."""
 
 from __future__ import annotations
 
@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 from report_helpers import fake_video_info, make_result
 
+from judgeapp.app.jobs import live_job_threads
+from judgeapp.app.library_service import LibraryService
 from judgeapp.core.errors import VideoError
 from judgeapp.core.marks import PanelScore
 from judgeapp.core.progress import Progress
 from judgeapp.store import Library
 from judgeapp.ui.batch_window import BatchWindow
 from judgeapp.ui.library_window import LibraryWindow
-from judgeapp.ui.workers import live_threads
 
 
 @pytest.fixture
@@ -26,6 +27,19 @@ def library(tmp_path: Path):
     lib.close()
 
 
+@pytest.fixture
+def service(library: Library) -> LibraryService:
+    return LibraryService(library)
+
+
+def _loaded(qtbot, window: LibraryWindow, change=None) -> None:
+    """Run `change` (or nothing) and wait until the library window shows the new list."""
+    with qtbot.waitSignal(window.refreshed, timeout=10_000):
+        if change is not None:
+            change()
+    qtbot.waitUntil(lambda: not window.is_loading())
+
+
 def _cells(table) -> list[list[str]]:
     return [
         [table.item(r, c).text() if table.item(r, c) else "" for c in range(table.columnCount())]
@@ -33,7 +47,9 @@ def _cells(table) -> list[list[str]]:
     ]
 
 
-def test_library_window_searches_sorts_opens_and_deletes(qtbot, library, tmp_path) -> None:
+def test_library_window_searches_sorts_opens_and_deletes(
+    qtbot, library, service, tmp_path
+) -> None:
     video = tmp_path / "hoop_anna.mp4"
     video.write_bytes(b"stand-in")  # opening only needs the file to exist
     infos = {
@@ -47,31 +63,35 @@ def test_library_window_searches_sorts_opens_and_deletes(qtbot, library, tmp_pat
     library.save_analysis(make_result(infos["ball_bea.mp4"], score=19.0))
     library.set_panel_score(infos["ball_bea.mp4"].sha256, PanelScore(18.0))
     asked = []
-    window = LibraryWindow(library, confirm=lambda _w, q: asked.append(q) or True)
+    window = LibraryWindow(service, confirm=lambda _w, q: asked.append(q) or True)
     qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.table.rowCount() == 2, timeout=10_000)
     assert [row[0] for row in _cells(window.table)] == ["ball_bea.mp4", "hoop_anna.mp4"]
     assert _cells(window.table)[0][4:7] == ["19.00 / 25", "18.00", "+1.00"]
 
-    window.table.horizontalHeader().sectionClicked.emit(4)  # Predicted: highest first
+    header = window.table.horizontalHeader()
+    _loaded(qtbot, window, lambda: header.sectionClicked.emit(4))  # Predicted: highest first
     assert window.sort == "-score"
-    window.table.horizontalHeader().sectionClicked.emit(4)  # again: lowest first
+    _loaded(qtbot, window, lambda: header.sectionClicked.emit(4))  # again: lowest first
     assert [row[0] for row in _cells(window.table)] == ["hoop_anna.mp4", "ball_bea.mp4"]
 
-    window.search.setText("anna")
+    _loaded(qtbot, window, lambda: window.search.setText("anna"))
     assert [row[0] for row in _cells(window.table)] == ["hoop_anna.mp4"]
     with qtbot.waitSignal(window.openRequested) as opened:
         window.table.cellDoubleClicked.emit(0, 0)
     assert opened.args == [str(video), infos["hoop_anna.mp4"].sha256]
 
-    window.search.setText("bea")
+    _loaded(qtbot, window, lambda: window.search.setText("bea"))
     window.open_row(0)  # its file does not exist: a message, no signal
     assert "no longer there" in window.status.text()
     window.table.selectRow(0)
-    window.delete_button.click()
+    _loaded(qtbot, window, window.delete_button.click)
     assert "ball_bea.mp4" in asked[0]
     assert window.table.rowCount() == 0
     assert library.latest_analysis(infos["ball_bea.mp4"].sha256) is None
     assert library.get_panel_score(infos["ball_bea.mp4"].sha256) == PanelScore(18.0)
+    window.close()
+    assert live_job_threads() == []
 
 
 def _fake_analyze(path: Path, progress, cancel):
@@ -87,14 +107,16 @@ def _fake_analyze(path: Path, progress, cancel):
     return make_result(info, score=10.0 + len(path.stem))
 
 
-def test_batch_window_scores_a_folder_and_goes_on_after_a_failure(qtbot, library, tmp_path):
+def test_batch_window_scores_a_folder_and_goes_on_after_a_failure(
+    qtbot, library, service, tmp_path
+):
     folder = tmp_path / "competition"
     folder.mkdir()
     for name in ("a.mp4", "bbb.mp4", "corrupt.mp4", "cc.mov", "notes.txt"):
         (folder / name).write_bytes(b"x")
     library.remember_video(fake_video_info("bbb.mp4", duration_s=20.0))
     library.set_panel_score(fake_video_info("bbb.mp4").sha256, PanelScore(14.0))
-    window = BatchWindow(library, _fake_analyze)
+    window = BatchWindow(service, _fake_analyze)
     qtbot.addWidget(window)
     assert window.add_videos([folder]) == 4
     assert window.add_videos([folder / "a.mp4"]) == 0
@@ -117,8 +139,8 @@ def test_batch_window_scores_a_folder_and_goes_on_after_a_failure(qtbot, library
         ["3", "a.mp4", "11.00"],
         ["", "corrupt.mp4", ""],
     ]
-    assert ranking[0][3:] == ["14.00", "-1.00"]  # the panel score judges had entered
-    window.ranking_table.horizontalHeader().sectionClicked.emit(4)  # by difference
+    assert ranking[0][3:] == ["no", "14.00", "-1.00"]  # the panel score judges had entered
+    window.ranking_table.horizontalHeader().sectionClicked.emit(5)  # by difference
     assert _cells(window.ranking_table)[0][1] == "bbb.mp4"
     assert "3 scored, 1 failed" in window.status.text()
     # Saved in the library: the main window and the library window show them.
@@ -127,10 +149,10 @@ def test_batch_window_scores_a_folder_and_goes_on_after_a_failure(qtbot, library
     window.export_csv(out)
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
     assert len(rows) == 4 and rows[-1]["status"] == "failed" and rows[-1]["error"]
-    assert live_threads() == []
+    assert live_job_threads() == []
 
 
-def test_batch_cancel_stops_the_worker_and_keeps_what_finished(qtbot, library, tmp_path):
+def test_batch_cancel_stops_the_job_and_keeps_what_finished(qtbot, service, tmp_path):
     paths = []
     for name in ("a.mp4", "b.mp4", "c.mp4"):
         (tmp_path / name).write_bytes(b"x")
@@ -143,7 +165,7 @@ def test_batch_cancel_stops_the_worker_and_keeps_what_finished(qtbot, library, t
                 time.sleep(0.01)
         return _fake_analyze(path, progress, cancel)
 
-    window = BatchWindow(library, slow)
+    window = BatchWindow(service, slow)
     qtbot.addWidget(window)
     window.add_videos(paths)
     window.start()
@@ -151,28 +173,28 @@ def test_batch_cancel_stops_the_worker_and_keeps_what_finished(qtbot, library, t
     window.cancel()
     qtbot.waitUntil(lambda: not window.is_running(), timeout=10_000)
     assert [i.status for i in window.queue.items] == ["done", "cancelled", "cancelled"]
-    assert live_threads() == []
+    assert live_job_threads() == []
 
 
-def test_batch_cancel_between_two_videos_cancels_the_rest(qtbot, library, tmp_path):
-    # Cancel lands after the first video succeeded but before its thread has finished: nothing
-    # runs then, and the videos still queued must end cancelled, not left queued.
+def test_batch_cancel_between_two_videos_cancels_the_rest(qtbot, service, tmp_path):
+    # Cancel lands after the first video's outcome was recorded but before the next starts:
+    # nothing runs then, and the videos still queued must end cancelled, not left queued.
     paths = []
     for name in ("a.mp4", "b.mp4", "c.mp4"):
         (tmp_path / name).write_bytes(b"x")
         paths.append(tmp_path / name)
-    window = BatchWindow(library, _fake_analyze)
+    window = BatchWindow(service, _fake_analyze)
     qtbot.addWidget(window)
     window.add_videos(paths)
     window.start()
-    window.worker.succeeded.connect(lambda _result: window.cancel())
+    window.videoFinished.connect(lambda _index: window.cancel())
     qtbot.waitUntil(lambda: not window.is_running(), timeout=10_000)
     assert [i.status for i in window.queue.items] == ["done", "cancelled", "cancelled"]
     assert "1 scored, 0 failed, 2 cancelled" in window.status.text()
-    assert live_threads() == []
+    assert live_job_threads() == []
 
 
-def test_closing_the_batch_window_leaves_no_thread(qtbot, library, tmp_path):
+def test_closing_the_batch_window_leaves_no_thread(qtbot, service, tmp_path):
     (tmp_path / "a.mp4").write_bytes(b"x")
 
     def endless(path, progress, cancel):
@@ -180,13 +202,13 @@ def test_closing_the_batch_window_leaves_no_thread(qtbot, library, tmp_path):
             cancel.raise_if_cancelled()
             time.sleep(0.01)
 
-    window = BatchWindow(library, endless)
+    window = BatchWindow(service, endless)
     qtbot.addWidget(window)
     window.add_videos([tmp_path / "a.mp4"])
     window.start()
     qtbot.waitUntil(lambda: window.queue.items[0].status == "running", timeout=5_000)
     window.close()
-    assert live_threads() == []
+    assert live_job_threads() == []
 
 
 def test_export_writes_a_report_in_a_worker_and_reports_failures(qtbot, tmp_path):
@@ -207,19 +229,20 @@ def test_export_writes_a_report_in_a_worker_and_reports_failures(qtbot, tmp_path
         exporter.export(tmp_path / "r.html", result, marks, PanelScore(14.0), video)
     assert done.args == [str(tmp_path / "r.html")]
     assert "&lt;script&gt;" in (tmp_path / "r.html").read_text(encoding="utf-8")
-    qtbot.waitUntil(lambda: exporter.worker is None)
+    qtbot.waitUntil(lambda: not exporter.busy)
     (tmp_path / "file").write_text("x")
     with qtbot.waitSignal(exporter.failed, timeout=20_000) as failed:
         exporter.export(tmp_path / "file" / "r.mp4", result, marks, None, video)
     assert "cannot write" in failed.args[0]
-    qtbot.waitUntil(lambda: exporter.worker is None)
-    assert live_threads() == []
+    qtbot.waitUntil(lambda: not exporter.busy)
+    exporter.wait()
+    assert live_job_threads() == []
     assert with_suffix_for("/x/report", "Annotated video (*.mp4)") == Path("/x/report.mp4")
     assert with_suffix_for("/x/r.html", "PDF report (*.pdf)") == Path("/x/r.html")
 
 
 @pytest.mark.slow
-def test_batch_window_with_the_real_analysis(qtbot, library, tmp_path, media_dir):
+def test_batch_window_with_the_real_analysis(qtbot, library, service, tmp_path, media_dir):
     """Random backbones and head on a real clip, plus a corrupt file: one result, one failure."""
     from judgeapp.analysis import AnalysisOptions, analyze
 
@@ -227,7 +250,7 @@ def test_batch_window_with_the_real_analysis(qtbot, library, tmp_path, media_dir
     corrupt = tmp_path / "corrupt.mp4"
     corrupt.write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 40)
     window = BatchWindow(
-        library, lambda path, progress, cancel: analyze(path, options, progress, cancel)
+        service, lambda path, progress, cancel: analyze(path, options, progress, cancel)
     )
     qtbot.addWidget(window)
     window.add_videos([media_dir / "juggle_720p24.mp4", corrupt])
@@ -238,4 +261,4 @@ def test_batch_window_with_the_real_analysis(qtbot, library, tmp_path, media_dir
     rows = list(csv.DictReader(io.StringIO(window.queue.to_csv())))
     assert [r["status"] for r in rows] == ["done", "failed"] and rows[0]["sha256"]
     assert len(library.list_analyses()) == 1
-    assert live_threads() == []
+    assert live_job_threads() == []

@@ -90,6 +90,14 @@ class LibraryService:
         self._owner = threading.get_ident()
 
     @classmethod
+    def wrap(cls, library: Library | LibraryService | None) -> LibraryService | None:
+        """The service for a store.Library (or the service itself, or None), for callers that
+        still hold the bare library while the windows move to the service."""
+        if library is None or isinstance(library, LibraryService):
+            return library
+        return cls(library)
+
+    @classmethod
     def open(cls, path: str | Path | None = None) -> LibraryService:
         """Open the library file (default: the user's data folder).
 
