@@ -47,9 +47,7 @@ def _cells(table) -> list[list[str]]:
     ]
 
 
-def test_library_window_searches_sorts_opens_and_deletes(
-    qtbot, library, service, tmp_path
-) -> None:
+def test_library_window_searches_sorts_opens_and_deletes(qtbot, library, service, tmp_path) -> None:
     video = tmp_path / "hoop_anna.mp4"
     video.write_bytes(b"stand-in")  # opening only needs the file to exist
     infos = {
@@ -261,4 +259,238 @@ def test_batch_window_with_the_real_analysis(qtbot, library, service, tmp_path, 
     rows = list(csv.DictReader(io.StringIO(window.queue.to_csv())))
     assert [r["status"] for r in rows] == ["done", "failed"] and rows[0]["sha256"]
     assert len(library.list_analyses()) == 1
+    assert live_job_threads() == []
+
+
+# --- issue 14, items 10-12: what coaches and judges hit -------------------------------------
+
+LONG_NAME = "2025-regional-senior-ribbon-eva-novak-final-round-camera-2.mp4"
+LONG_MODEL = "rg-ribbon-total-vst-gdlt-2025-11-27-seed3"
+
+
+def _long_result(tmp_path: Path, name: str = LONG_NAME, calibrated: bool = False, score=12.5):
+    import dataclasses
+
+    path = tmp_path / name
+    path.write_bytes(b"stand-in")
+    info = dataclasses.replace(fake_video_info(name), path=str(path))
+    result = make_result(info, score=score, calibrated=calibrated)
+    model = dataclasses.replace(result.model, name=LONG_MODEL)
+    return path, dataclasses.replace(result, model=model)
+
+
+def _name_shows_whole(table, column: int, name: str) -> bool:
+    needed = table.fontMetrics().horizontalAdvance(name)
+    return table.columnWidth(column) >= needed + 6  # the cell's margins
+
+
+def test_at_1280x800_the_library_shows_the_whole_video_name(qtbot, library, service, tmp_path):
+    """Item 10: the name column gets its room; a wide model name is elided instead."""
+    _, result = _long_result(tmp_path)
+    library.save_analysis(result)
+    window = LibraryWindow(service)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    table = window.table
+    qtbot.waitUntil(lambda: table.rowCount() == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: _name_shows_whole(table, 0, LONG_NAME), timeout=5_000)
+    widths = [table.columnWidth(c) for c in range(table.columnCount())]
+    assert sum(widths) <= table.viewport().width()  # no sideways scrolling
+    model_column = 2
+    assert widths[model_column] < table.sizeHintForColumn(model_column)  # elided, not the name
+    assert LONG_MODEL in table.item(0, model_column).text()  # whole in the cell's text
+    header = table.horizontalHeader()
+    assert all(widths[c] >= header.sectionSizeHint(c) for c in range(1, len(widths)))
+    window.close()
+
+
+def test_at_1280x800_the_batch_tables_show_the_whole_video_name(qtbot, service, tmp_path):
+    path, result = _long_result(tmp_path)
+    window = BatchWindow(service, lambda *_args: result)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    window.add_videos([path])
+    window.start()
+    qtbot.waitUntil(lambda: not window.is_running(), timeout=10_000)
+    for table, column in ((window.queue_table, 0), (window.ranking_table, 1)):
+        qtbot.waitUntil(lambda t=table, c=column: _name_shows_whole(t, c, LONG_NAME), timeout=5000)
+        assert sum(table.columnWidth(c) for c in range(table.columnCount())) <= (
+            table.viewport().width()
+        )
+    window.close()
+    assert live_job_threads() == []
+
+
+def test_column_widths_give_way_to_the_name_without_qt() -> None:
+    from judgeapp.app.list_views import column_widths
+
+    assert column_widths(1000, 300, [100, 200], [50, 50]) == [100, 200]  # all fits
+    # 100 px short: the widest column gives way first, down to the next one's width.
+    assert column_widths(900, 400, [100, 300, 200], [50, 50, 50]) == [100, 200, 200]
+    assert sum(column_widths(800, 400, [100, 300, 200], [50, 50, 50])) <= 400
+    assert column_widths(500, 480, [100, 300], [60, 80]) == [60, 80]  # never below a header
+
+
+def test_export_opens_in_the_last_export_folder_across_sessions(qtbot, tmp_path, monkeypatch):
+    """Item 11: the first dialog opens beside the video, later ones where the last export went,
+    also after a restart (QSettings on disk); then "Show File" opens the file's folder."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtGui import QDesktopServices
+    from PySide6.QtWidgets import QFileDialog, QWidget
+
+    from judgeapp.app.report_service import ExportFolders
+    from judgeapp.ui.export_report import QSettingsValues, ReportExporter, folder_url
+
+    videos, exports = tmp_path / "videos", tmp_path / "exports"
+    videos.mkdir(), exports.mkdir()
+    video = videos / "hoop.mp4"
+    video.write_bytes(b"stand-in")
+    result = make_result(fake_video_info("hoop.mp4"))
+    ini = str(tmp_path / "judgeapp.ini")
+    asked: list[str] = []
+
+    def save_as(target: Path):
+        def dialog(_parent, _title, start, _filters):
+            asked.append(start)
+            return str(target), "JSON of the analysis and marks (*.json)"
+
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", dialog)
+
+    host = QWidget()
+    qtbot.addWidget(host)
+    first = ReportExporter(
+        host, ExportFolders(QSettingsValues(QSettings(ini, QSettings.Format.IniFormat)))
+    )
+    save_as(exports / "hoop")
+    with qtbot.waitSignal(first.done, timeout=20_000) as done:
+        first.choose_and_export(result, None, video)
+    assert asked == [str(videos.resolve() / "hoop.pdf")]  # beside the video, not the cwd
+    assert done.args == [str(exports / "hoop.json")] and (exports / "hoop.json").is_file()
+
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    qtbot.waitUntil(lambda: first.notice is not None and first.notice.isVisible())
+    first.notice.show_file_button.click()
+    assert opened == [folder_url(exports / "hoop.json")]
+    assert opened[0].toLocalFile() == str(exports.resolve())
+    first.wait()
+
+    # A new session: a new QSettings on the same file.
+    later = ReportExporter(
+        host, ExportFolders(QSettingsValues(QSettings(ini, QSettings.Format.IniFormat)))
+    )
+    save_as(exports / "again.json")
+    with qtbot.waitSignal(later.done, timeout=20_000):
+        later.choose_and_export(result, None, video)
+    assert asked[1] == str(exports.resolve() / "hoop.pdf")
+    later.wait()
+    assert live_job_threads() == []
+
+
+def test_the_batch_export_opens_beside_the_videos_and_offers_show_file(
+    qtbot, service, tmp_path, monkeypatch
+):
+    from PySide6.QtGui import QDesktopServices
+    from PySide6.QtWidgets import QFileDialog
+
+    from judgeapp.app.report_service import DictValues, ExportFolders
+
+    path, result = _long_result(tmp_path, "a.mp4", calibrated=True)
+    folders = ExportFolders(DictValues())
+    window = BatchWindow(service, lambda *_args: result, folders=folders)
+    qtbot.addWidget(window)
+    window.add_videos([path])
+    asked = []
+    target = tmp_path / "out" / "ranking.csv"
+    target.parent.mkdir()
+    monkeypatch.setattr(
+        QFileDialog,
+        "getSaveFileName",
+        lambda _p, _t, start, _f: asked.append(start) or (str(target), ""),
+    )
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    window.export_button.click()
+    assert asked == [str(tmp_path.resolve() / "ranking.csv")]
+    assert target.read_text().startswith("rank,video")
+    assert folders.start_folder(None) == target.parent.resolve()
+    window.notice.show_file_button.click()
+    assert [u.toLocalFile() for u in opened] == [str(target.parent.resolve())]
+    window.close()
+
+
+def test_the_ranking_flags_uncalibrated_scores(qtbot, service, tmp_path) -> None:
+    """Item 12: an untrained head's score is marked "no" with a tooltip saying what it means."""
+    trained_path, trained = _long_result(tmp_path, "trained.mp4", calibrated=True, score=20.0)
+    random_path, untrained = _long_result(tmp_path, "random.mp4", calibrated=False, score=15.0)
+    results = {trained_path.name: trained, random_path.name: untrained}
+    window = BatchWindow(service, lambda path, *_: results[path.name])
+    qtbot.addWidget(window)
+    window.show()
+    window.add_videos([trained_path, random_path])
+    window.start()
+    qtbot.waitUntil(lambda: not window.is_running(), timeout=10_000)
+    rows = _cells(window.ranking_table)
+    headers = [window.ranking_table.horizontalHeaderItem(c).text() for c in range(len(rows[0]))]
+    column = headers.index("Calibrated")
+    assert [(r[1], r[column]) for r in rows] == [("trained.mp4", "yes"), ("random.mp4", "no")]
+    flagged = window.ranking_table.item(1, column)
+    assert "Not calibrated" in flagged.toolTip() and "do not compare" in flagged.toolTip()
+    assert window.ranking_table.item(1, 2).foreground().color() != (
+        window.ranking_table.item(0, 2).foreground().color()
+    )
+    assert window.calibration_note.isVisible()
+    assert window.calibration_note.text().startswith("1 of 2 scores is not calibrated")
+    window.close()
+
+
+def test_double_clicking_a_row_asks_to_open_that_video(qtbot, service, tmp_path) -> None:
+    """Item 12: a double-click on a ranking or queue row emits openRequested(path)."""
+    a_path, a = _long_result(tmp_path, "a.mp4", calibrated=True, score=11.0)
+    b_path, b = _long_result(tmp_path, "b.mp4", calibrated=True, score=19.0)
+    results = {"a.mp4": a, "b.mp4": b}
+    window = BatchWindow(service, lambda path, *_: results[path.name])
+    qtbot.addWidget(window)
+    window.add_videos([a_path, b_path])
+    window.start()
+    qtbot.waitUntil(lambda: not window.is_running(), timeout=10_000)
+    with qtbot.waitSignal(window.openRequested) as ranked:
+        window.ranking_table.cellDoubleClicked.emit(0, 1)  # the highest score: b
+    assert ranked.args == [str(b_path)]
+    with qtbot.waitSignal(window.openRequested) as queued:
+        window.queue_table.cellDoubleClicked.emit(0, 0)  # the first queued: a
+    assert queued.args == [str(a_path)]
+    window.close()
+
+
+def test_review_opens_a_batch_video_in_the_main_window(qtbot, tmp_path, monkeypatch) -> None:
+    """show_batch() connects the batch window's openRequested to the main window's open_video,
+    and passes the export folder kept in the window's settings."""
+    from PySide6.QtCore import QSettings
+
+    from judgeapp.ui.main_window import MainWindow
+    from judgeapp.ui.review import Review
+    from judgeapp.ui.settings import SettingsStore
+
+    monkeypatch.setenv("JUDGEAPP_DATA_DIR", str(tmp_path / "data"))
+    ini = str(tmp_path / "judgeapp.ini")
+    window = MainWindow(SettingsStore(QSettings(ini, QSettings.Format.IniFormat)))
+    qtbot.addWidget(window)
+    opened = []
+    monkeypatch.setattr(window, "open_video", lambda path: opened.append(path) or True)
+    review = Review(window)
+    window.add_extension(review)
+    try:
+        review.show_batch()
+        review.batch_window.openRequested.emit(str(tmp_path / "a.mp4"))
+        assert opened == [str(tmp_path / "a.mp4")]
+        review.batch_window.folders.remember(tmp_path / "x.csv")
+        assert QSettings(ini, QSettings.Format.IniFormat).value("export/last_folder") == str(
+            tmp_path.resolve()
+        )
+    finally:
+        window.close()
+        review.library.close()
     assert live_job_threads() == []

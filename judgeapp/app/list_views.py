@@ -114,10 +114,17 @@ def ranking_status(done: int, uncalibrated: int) -> str:
             f"None of the {done} scores is calibrated (random weights or an untrained head): "
             "the ranking does not rank routines."
         )
+    verb = "is" if uncalibrated == 1 else "are"
     return (
-        f"{uncalibrated} of {done} scores are not calibrated (marked “no”): they do not "
-        "compare with the others."
+        f"{uncalibrated} of {done} scores {verb} not calibrated (marked “no”): "
+        f"{'it does' if uncalibrated == 1 else 'they do'} not compare with the others."
     )
+
+
+def short_error(error: str, path: str) -> str:
+    """An error for a row that already names the video: without the leading "PATH: "."""
+    prefix = f"{path}: "
+    return error[len(prefix) :] if error.startswith(prefix) else error
 
 
 def column_widths(

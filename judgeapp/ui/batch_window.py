@@ -39,6 +39,7 @@ from judgeapp.app.list_views import (
     calibration,
     number,
     ranking_status,
+    short_error,
 )
 from judgeapp.app.report_service import DictValues, ExportFolders, write_text
 from judgeapp.core.errors import JudgeappError
@@ -302,12 +303,13 @@ class BatchWindow(QWidget):
     def _update_queue_row(self, index: int) -> None:
         item = self.queue.items[index]
         status = item.status if item.status != RUNNING else f"running: {item.stage}"
-        for col, text in ((0, item.name), (1, status), (3, item.error)):
+        error = short_error(item.error, str(item.path))
+        for col, text in ((0, item.name), (1, status), (3, error)):
             cell = QTableWidgetItem(text)
             if col == 0:
                 cell.setToolTip(str(item.path))
             if col == 3 and text:
-                cell.setToolTip(text)
+                cell.setToolTip(item.error)
             self.queue_table.setItem(index, col, cell)
         bar = self.queue_table.cellWidget(index, 2)
         if not isinstance(bar, QProgressBar):

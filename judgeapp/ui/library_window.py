@@ -111,6 +111,7 @@ class LibraryWindow(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addLayout(bottom)
+        self._show_sort_indicator()
         self.refresh()
 
     # ------------------------------------------------------------------------ loading
@@ -122,13 +123,16 @@ class LibraryWindow(QWidget):
     def set_sort(self, sort: str) -> None:
         """Sort by a library sort key ("-score": highest first)."""
         self.sort = sort
-        key = sort.lstrip("-")
+        self._show_sort_indicator()
+        self.refresh()
+
+    def _show_sort_indicator(self) -> None:
+        key = self.sort.lstrip("-")
         for col, (_, col_key) in enumerate(COLUMNS):
             if col_key == key:
-                descending = sort.startswith("-")
+                descending = self.sort.startswith("-")
                 order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
                 self.table.horizontalHeader().setSortIndicator(col, order)
-        self.refresh()
 
     def _header_clicked(self, column: int) -> None:
         key = COLUMNS[column][1]
