@@ -133,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     library.resize(*SIZE)
     library.show()
     _wait(app, lambda: not library.is_loading() and library.table.rowCount() == len(ROWS))
-    library.table.selectRow(1)
+    library.table.selectRow(3)
     _settle(app)
     library.grab().save(str(out / "library-window.png"))
 

@@ -300,6 +300,10 @@ def test_at_1280x800_the_library_shows_the_whole_video_name(qtbot, library, serv
     model_column = 2
     assert widths[model_column] < table.sizeHintForColumn(model_column)  # elided, not the name
     assert LONG_MODEL in table.item(0, model_column).text()  # whole in the cell's text
+    from judgeapp.app.list_views import FLAG_COLOUR
+
+    assert table.item(0, model_column).foreground().color().name() == FLAG_COLOUR  # uncalibrated
+    assert "Not calibrated" in table.item(0, 0).toolTip()
     header = table.horizontalHeader()
     assert all(widths[c] >= header.sectionSizeHint(c) for c in range(1, len(widths)))
     window.close()

@@ -13,6 +13,7 @@ from judgeapp.core.results import AnalysisResult
 from judgeapp.store import AnalysisRow
 
 NOT_CALIBRATED = "not calibrated"
+FLAG_COLOUR = "#be5a00"  # how tables mark a score that is not calibrated: dark orange
 
 # The library window: (header, sort key of LibraryService.analyses or None: does not sort)
 LIBRARY_COLUMNS: tuple[tuple[str, str | None], ...] = (
@@ -27,6 +28,7 @@ LIBRARY_COLUMNS: tuple[tuple[str, str | None], ...] = (
     ("Analysed", "date"),
 )
 LIBRARY_NUMBER_COLUMNS = (4, 5, 6, 7)  # right-aligned
+LIBRARY_FLAGGED_COLUMNS = (2, 4)  # model and score: coloured when not calibrated
 
 # The batch window's tables: (header, ranking sort key or None)
 QUEUE_COLUMNS = ("Video", "Status", "Progress", "Error")

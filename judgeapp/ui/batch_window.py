@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from judgeapp.app.library_service import LibraryService
+from judgeapp.app.list_views import FLAG_COLOUR as FLAG_HEX
 from judgeapp.app.list_views import (
     QUEUE_COLUMNS,
     RANKING_CALIBRATED_COLUMN,
@@ -55,7 +56,7 @@ from judgeapp.video import VIDEO_SUFFIXES, videos_in
 AnalyzeFn = Callable[[Path, ProgressCallback, CancelToken], AnalysisResult]
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-FLAG_COLOUR = QColor(190, 90, 0)  # an uncalibrated score: dark orange, readable on white
+FLAG_COLOUR = QColor(FLAG_HEX)  # an uncalibrated score: dark orange, readable on white
 
 
 class BatchWindow(QWidget):

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -28,7 +28,9 @@ from PySide6.QtWidgets import (
 
 from judgeapp.app.library_service import AnalysisRow, LibraryService
 from judgeapp.app.list_views import (
+    FLAG_COLOUR,
     LIBRARY_COLUMNS,
+    LIBRARY_FLAGGED_COLUMNS,
     LIBRARY_NUMBER_COLUMNS,
     library_cells,
     library_tooltip,
@@ -169,6 +171,8 @@ class LibraryWindow(QWidget):
                 item.setToolTip(tooltip)
                 if c in LIBRARY_NUMBER_COLUMNS:
                     item.setTextAlignment(_RIGHT)
+                if not row.calibrated and c in LIBRARY_FLAGGED_COLUMNS:
+                    item.setForeground(QColor(FLAG_COLOUR))
                 self.table.setItem(r, c, item)
         count = len(rows)
         self.status.setText(f"{count} analys{'is' if count == 1 else 'es'}")
