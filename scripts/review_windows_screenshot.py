@@ -95,6 +95,7 @@ def _result(path: Path, sha: str, row) -> object:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
+    parser.add_argument("--dark", action="store_true", help="the dark theme")
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -104,15 +105,17 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["JUDGEAPP_DATA_DIR"] = str(scratch / "data")
     sys.path.insert(0, str(ROOT))
 
-    from PySide6.QtWidgets import QApplication
-
+    import judgeapp.ui  # noqa: F401  (undoes OpenCV's Qt variables before Qt starts)
     from judgeapp.app.library_service import LibraryService
     from judgeapp.core.errors import VideoError
     from judgeapp.core.marks import PanelScore
+    from judgeapp.ui.app import application
     from judgeapp.ui.batch_window import BatchWindow
     from judgeapp.ui.library_window import LibraryWindow
+    from judgeapp.ui.theme import apply_theme
 
-    app = QApplication.instance() or QApplication([])
+    app = application()
+    apply_theme(app, dark=args.dark)
     videos = scratch / "competition"
     videos.mkdir()
     results = {}
