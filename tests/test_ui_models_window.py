@@ -32,6 +32,8 @@ from weights_helpers import (
     write_i3d_file,
 )
 
+from judgeapp.app import models_service
+from judgeapp.app.jobs import live_job_threads
 from judgeapp.app.view_models import (
     HEAD_COLUMNS,
     MODEL_COLUMNS,
@@ -42,8 +44,6 @@ from judgeapp.app.view_models import (
     pack_installed_text,
     short_path,
 )
-from judgeapp.app import models_service
-from judgeapp.app.jobs import live_job_threads
 from judgeapp.core.progress import Progress
 from judgeapp.ui.main_window import MainWindow
 from judgeapp.ui.models_window import ModelsWindow
