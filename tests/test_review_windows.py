@@ -498,3 +498,44 @@ def test_review_opens_a_batch_video_in_the_main_window(qtbot, tmp_path, monkeypa
         window.close()
         review.library.close()
     assert live_job_threads() == []
+
+
+def test_file_export_opens_beside_the_video_then_in_the_last_export_folder(
+    qtbot, tmp_path, monkeypatch
+) -> None:
+    """Review.export(): the folder comes from the main window's settings file."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QFileDialog
+
+    from judgeapp.app.report_service import LAST_EXPORT_KEY
+    from judgeapp.app.view_models import CardFacts
+    from judgeapp.ui.analysis_job import AnalysisOutcome
+    from judgeapp.ui.main_window import MainWindow
+    from judgeapp.ui.review import Review
+    from judgeapp.ui.settings import SettingsStore
+
+    monkeypatch.setenv("JUDGEAPP_DATA_DIR", str(tmp_path / "data"))
+    ini = str(tmp_path / "judgeapp.ini")
+    window = MainWindow(SettingsStore(QSettings(ini, QSettings.Format.IniFormat)))
+    qtbot.addWidget(window)
+    review = Review(window)
+    window.add_extension(review)
+    videos = tmp_path / "videos"
+    videos.mkdir()
+    path, result = _long_result(videos, "floor.mp4")
+    asked = []
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda _p, _t, start, _f: asked.append(start) or ("", "")
+    )
+    try:
+        window.outcome = AnalysisOutcome(result, CardFacts())  # as if shown; no video is open
+        review.export()  # cancelled in the dialog: nothing is written
+        assert asked == [str(videos.resolve() / "floor.pdf")]
+        exports = tmp_path / "exports"
+        exports.mkdir()
+        window.store.qsettings.setValue(LAST_EXPORT_KEY, str(exports))  # an earlier session's
+        review.export()
+        assert asked[1] == str(exports / "floor.pdf")
+    finally:
+        window.close()
+        review.library.close()
