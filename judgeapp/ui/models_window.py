@@ -174,7 +174,7 @@ class ModelsWindow(QWidget):
         self.use_button.clicked.connect(self.use_selected_head)
         self.newest_button = QPushButton("Use Newest")
         self.newest_button.setToolTip(
-            "Score with the newest installed head of the analysis' feature profile (the default)"
+            "Score with the newest installed head that fits the analysis' features (the default)"
         )
         self.newest_button.clicked.connect(lambda: self.head_chosen.emit(""))
         self.heads_folder_button = QPushButton("Open Heads Folder")
@@ -450,15 +450,17 @@ class ModelsWindow(QWidget):
         folder = short_path(self.service.heads_folder())
         if self.heads:
             text = (
-                f"Trained heads in {folder}, newest first; model packs put "
-                "theirs here. Analyses use the chosen one, or the newest one of their feature "
-                "profile. Hover over a row for its details."
+                f"Trained heads in {folder}, newest first: the scoring models, trained on "
+                "judged routines; model packs put theirs here. Analyses use the one chosen "
+                "with Use for Analysis, else the newest that fits the analysis' features. "
+                "Hover over a row for its details."
             )
         else:
             text = (
-                f"No trained head in {folder} yet: install a model pack that "
-                "holds one (judgeapp models pack --heads CKPT), or choose a checkpoint file "
-                "with Analysis ▸ Choose Model…."
+                f"No trained head (a scoring model trained on judged routines) in {folder} "
+                "yet: Install Model Pack… adds the ones a pack holds, or choose a model file "
+                "with Analysis ▸ Choose Model…. Without one, only uncalibrated demo scores "
+                "can be made."
             )
         if self.head_problems:
             text += f" Skipped: {'; '.join(self.head_problems)}"
@@ -498,10 +500,11 @@ class ModelsWindow(QWidget):
 
     def _update_intro(self) -> None:
         text = (
-            "The pretrained backbone and detector files. Downloads and model packs go to "
-            f"{short_path(self.service.weights_folder())}. "
-            "An offline computer installs a model pack made on a connected one "
-            "(judgeapp models pack). Hover over a row for its source and hash."
+            "The pretrained files the analysis sees with: the networks that recognise "
+            "movement and appearance, and the person detector. Download and Install Model "
+            f"Pack… put them in {short_path(self.service.weights_folder())}; a computer "
+            "without internet installs a model pack made on one with it. Hover over a row "
+            "for its source and hash."
         )
         if self.service.offline():
             text += " Downloads are switched off here (JUDGEAPP_OFFLINE=1)."
