@@ -1,8 +1,9 @@
 """The library window: every analysed video, searchable and sortable; double-click opens one.
 
-The list comes from app.library_service, loaded as a job of one JobRunner (app.jobs): typing
-in the search field retires the load in progress, so only the newest list is shown and the GUI
-thread never waits on the database. Closing the window retires the load and waits for it.
+The list comes from app.library_service, loaded as a job of one JobRunner (app.jobs), so the
+GUI thread never waits on the database. Typing in the search field reads the list once the
+user pauses; a new load retires the one in progress, so only the newest list is shown.
+Closing the window retires the load and waits for it.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -41,6 +42,7 @@ from judgeapp.ui.workers import gui_job_runner
 
 COLUMNS = LIBRARY_COLUMNS
 _ROW_ID = Qt.ItemDataRole.UserRole
+SEARCH_PAUSE_MS = 150  # typing: the list is read once the user pauses this long
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
@@ -75,7 +77,11 @@ class LibraryWindow(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search video, path, model or routine")
         self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self.refresh)
+        self._search_pause = QTimer(self)
+        self._search_pause.setSingleShot(True)
+        self._search_pause.setInterval(SEARCH_PAUSE_MS)
+        self._search_pause.timeout.connect(self.refresh)
+        self.search.textChanged.connect(self._search_pause.start)
         self.all_analyses = QCheckBox("Every analysis (not only the newest per video)")
         self.all_analyses.toggled.connect(self.refresh)
         top = QHBoxLayout()
@@ -119,8 +125,8 @@ class LibraryWindow(QWidget):
     # ------------------------------------------------------------------------ loading
 
     def is_loading(self) -> bool:
-        """True while a list is being read from the library."""
-        return self.jobs.busy
+        """True while a list is being read from the library, or is about to be (typing)."""
+        return self.jobs.busy or self._search_pause.isActive()
 
     def set_sort(self, sort: str) -> None:
         """Sort by a library sort key ("-score": highest first)."""
@@ -147,6 +153,7 @@ class LibraryWindow(QWidget):
 
     def refresh(self) -> None:
         """Read the list again (in a job; the one in progress is retired)."""
+        self._search_pause.stop()
         search, sort = self.search.text(), self.sort
         latest_only = not self.all_analyses.isChecked()
         self.jobs.start(
@@ -212,6 +219,7 @@ class LibraryWindow(QWidget):
 
     def shutdown(self) -> None:
         """Retire the load in progress and wait for its thread."""
+        self._search_pause.stop()
         self.jobs.shutdown()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt name
