@@ -504,12 +504,12 @@ def test_file_export_opens_beside_the_video_then_in_the_last_export_folder(
     qtbot, tmp_path, monkeypatch
 ) -> None:
     """Review.export(): the folder comes from the main window's settings file."""
+    from types import SimpleNamespace
+
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QFileDialog
 
     from judgeapp.app.report_service import LAST_EXPORT_KEY
-    from judgeapp.app.view_models import CardFacts
-    from judgeapp.ui.analysis_job import AnalysisOutcome
     from judgeapp.ui.main_window import MainWindow
     from judgeapp.ui.review import Review
     from judgeapp.ui.settings import SettingsStore
@@ -528,7 +528,12 @@ def test_file_export_opens_beside_the_video_then_in_the_last_export_folder(
         QFileDialog, "getSaveFileName", lambda _p, _t, start, _f: asked.append(start) or ("", "")
     )
     try:
-        window.outcome = AnalysisOutcome(result, CardFacts())  # as if shown; no video is open
+        # As if the result were shown (export only reads it); no video needs to be open.
+        shown = SimpleNamespace(result=result)
+        try:
+            monkeypatch.setattr(window, "outcome", shown)  # a plain attribute of the window
+        except AttributeError:  # a read-only property over the window's state
+            monkeypatch.setattr(type(window), "outcome", property(lambda _self: shown))
         review.export()  # cancelled in the dialog: nothing is written
         assert asked == [str(videos.resolve() / "floor.pdf")]
         exports = tmp_path / "exports"
