@@ -422,6 +422,13 @@ def test_the_batch_export_opens_beside_the_videos_and_offers_show_file(
     assert folders.start_folder(None) == target.parent.resolve()
     window.notice.show_file_button.click()
     assert [u.toLocalFile() for u in opened] == [str(target.parent.resolve())]
+    # Adding more videos starts beside the last one queued, not in the working directory.
+    starts = []
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileNames", lambda _p, _t, start, _f: starts.append(start) or ([], "")
+    )
+    window.add_files_button.click()
+    assert starts == [str(tmp_path.resolve())]
     window.close()
 
 

@@ -344,15 +344,27 @@ class BatchWindow(QWidget):
         self.notice = ExportedNotice(target, self)
         self.notice.show()
 
+    def browse_folder(self) -> Path:
+        """Where the add dialogs open: the folder of the last video queued, else the home
+        folder (never the working directory)."""
+        if self.queue.items:
+            return self.queue.items[-1].path.expanduser().resolve().parent
+        return Path.home()
+
     def _choose_files(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(
-            self, "Add videos", "", "Videos (" + " ".join(f"*{s}" for s in VIDEO_SUFFIXES) + ")"
+            self,
+            "Add videos",
+            str(self.browse_folder()),
+            "Videos (" + " ".join(f"*{s}" for s in VIDEO_SUFFIXES) + ")",
         )
         if names:
             self.add_videos([Path(n) for n in names])
 
     def _choose_folder(self) -> None:
-        name = QFileDialog.getExistingDirectory(self, "Add the videos of a folder")
+        name = QFileDialog.getExistingDirectory(
+            self, "Add the videos of a folder", str(self.browse_folder())
+        )
         if name:
             self.add_videos([Path(name)])
 
