@@ -7,10 +7,10 @@ thread only waits for its own work. The child runs at a lower priority; progress
 and errors come back over a pipe as plain data (the result's JSON form); a cancel is a message
 the child turns into its CancelToken, and a child that does not stop in time is terminated.
 
-Installing a model pack checks each trained head by loading it completely, which needs
-PyTorch too: `install_pack` runs those checks in a child process of their own.
+Installing a model pack (its heads checked in a child process too) moved to
+app/models_service.py.
 
-No Qt here: `analyse_in_child` and `install_pack` block; the GUI calls them from worker threads.
+No Qt here: `analyse_in_child` blocks; the GUI calls it from worker threads.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ import multiprocessing
 import os
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 
@@ -28,10 +27,7 @@ from judgeapp.core import errors
 from judgeapp.core.errors import Cancelled, JudgeappError
 from judgeapp.core.progress import CancelToken, Progress, ProgressCallback
 from judgeapp.core.results import AnalysisResult
-from judgeapp.model import ModelCard
 from judgeapp.ui.analysis_job import AnalysisOutcome, NoModel, run_analysis
-from judgeapp.weights import packs
-from judgeapp.weights.heads import validate_head
 
 # "spawn": a fresh interpreter (fork is unsafe with threads, Qt and CUDA).
 _CONTEXT = multiprocessing.get_context("spawn")
@@ -152,30 +148,3 @@ def _child_main(connection, video_path: str, settings: dict) -> None:
         send(("error", "JudgeappError", f"unexpected {type(exc).__name__}: {exc}"))
     finally:
         connection.close()
-
-
-def install_pack(pack_path: str | Path) -> list[Path]:
-    """`judgeapp.weights.packs.install`, with each head's full load in one child process.
-
-    The child starts only when the pack holds a head; it gets a path and sends back the model
-    card's JSON or the error's type and message (plain data), so no PyTorch enters the GUI.
-    """
-    with ProcessPoolExecutor(max_workers=1, mp_context=_CONTEXT) as pool:
-
-        def validate(path: Path) -> ModelCard:
-            kind, text = pool.submit(_validate_in_child, str(path)).result()
-            if kind == "card":
-                return ModelCard.from_json(text)
-            raise _rebuild_error(kind, text)
-
-        return packs.install(pack_path, validate=validate)
-
-
-def _validate_in_child(path: str) -> tuple[str, str]:
-    """In the child: ("card", the card's JSON) or (error type name, message)."""
-    try:
-        return "card", validate_head(path).to_json()
-    except JudgeappError as exc:
-        return type(exc).__name__, str(exc)
-    except BaseException as exc:  # one line for the GUI, never a traceback
-        return "JudgeappError", f"{path}: unexpected {type(exc).__name__}: {exc}"

@@ -13,6 +13,8 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMenu
 
+from judgeapp.app.library_service import LibraryService
+from judgeapp.app.report_service import ExportFolders
 from judgeapp.app.requests import stored_result_reusable
 from judgeapp.app.view_models import CardFacts
 from judgeapp.core.errors import CheckpointError, JudgeappError
@@ -22,7 +24,7 @@ from judgeapp.store import Library, UndoStack
 from judgeapp.ui.analysis_job import AnalysisOutcome, NoModel
 from judgeapp.ui.batch_window import BatchWindow
 from judgeapp.ui.engine_process import analyse_in_child
-from judgeapp.ui.export_report import ReportExporter
+from judgeapp.ui.export_report import QSettingsValues, ReportExporter
 from judgeapp.ui.library_window import LibraryWindow
 from judgeapp.ui.mark_lines import MarkLines
 from judgeapp.ui.marks_panel import MarksPanel
@@ -225,22 +227,30 @@ class Review(QObject):
     # --------------------------------------------------------------------------- windows
 
     def export(self) -> None:
+        """File > Export: the dialog opens in the last export folder (kept with the window's
+        settings), else beside the video; marks and panel score come from the library."""
         outcome = self.window.outcome
         if outcome is None:
             return
-        self.exporter.choose_and_export(outcome.result, self.library, self.path)
+        self.exporter.folders = ExportFolders(QSettingsValues(self.window.store.qsettings))
+        library = LibraryService.wrap(self.library)
+        self.exporter.choose_and_export(outcome.result, library, self.path)
 
     def show_library(self) -> None:
+        """File > Library: one window, reused; a double-click opens the video here."""
         if self.library_window is None:
-            self.library_window = LibraryWindow(self.library, self.window)
+            self.library_window = LibraryWindow(LibraryService.wrap(self.library), self.window)
             self.library_window.openRequested.connect(
                 lambda path, _sha: self.window.open_video(path)
             )
-        self.library_window.refresh()
+        else:
+            self.library_window.refresh()
         self.library_window.show()
         self.library_window.raise_()
 
     def show_batch(self) -> None:
+        """File > Batch Scoring: one window, reused; its ranking's export dialog opens where
+        File > Export does, and a double-click on a row opens that video here."""
         if self.batch_window is None:
             window = self.window
 
@@ -251,7 +261,13 @@ class Review(QObject):
                     raise CheckpointError(NO_MODEL_FOR_BATCH)
                 return outcome.result
 
-            self.batch_window = BatchWindow(self.library, analyze_one, self.window)
+            self.batch_window = BatchWindow(
+                LibraryService.wrap(self.library),
+                analyze_one,
+                self.window,
+                folders=ExportFolders(QSettingsValues(window.store.qsettings)),
+            )
+            self.batch_window.openRequested.connect(window.open_video)
         self.batch_window.show()
         self.batch_window.raise_()
 
