@@ -19,7 +19,12 @@ from judgeapp.analysis.options import DEFAULT_PROFILE, AnalysisOptions
 from judgeapp.core.files import sha256_file
 from judgeapp.core.progress import CancelToken, Progress, ProgressCallback, no_progress
 from judgeapp.core.results import (
+    HEAD_ON_RANDOM_FEATURES,
+    RANDOM_BACKBONES,
+    RECIPE_MISMATCH,
+    UNTRAINED_HEAD,
     AnalysisResult,
+    CalibrationReason,
     EngineInfo,
     FrameWeight,
     ModelInfo,
@@ -129,6 +134,32 @@ def recipe_warning(card: ModelCard, profile: Profile) -> str | None:
     )
 
 
+def calibration_reasons(card: ModelCard, pretrained: bool) -> list[CalibrationReason]:
+    """Why scores of this head on these backbones are not calibrated (empty: they are)."""
+    reasons = []
+    if not pretrained:
+        reasons.append(
+            CalibrationReason(
+                RANDOM_BACKBONES,
+                "backbones have random weights (--pretrained none): score not calibrated",
+            )
+        )
+    if not card.trained:
+        reasons.append(
+            CalibrationReason(
+                UNTRAINED_HEAD, "the head is untrained (--model random): score not calibrated"
+            )
+        )
+    elif card.backbones_pretrained is False:
+        reasons.append(
+            CalibrationReason(
+                HEAD_ON_RANDOM_FEATURES,
+                "the head was trained on features of random backbones: score not calibrated",
+            )
+        )
+    return reasons
+
+
 def window_warning(scored: VideoScore, features: VideoFeatures) -> str | None:
     """Say so when the head saw only part of the video (its card's centred window)."""
     segments, frames = len(features.dynamic), len(features.static)
@@ -175,19 +206,16 @@ def analyze(
     dyn_att, stat_att = scored.dynamic_attention, scored.static_attention
     head_s = time.perf_counter() - head_start
     progress(Progress("head", 1, 1))
-    calibrated = card_is_calibrated(card, backbones_pretrained=options.pretrained)
     warnings = list(features.warnings)
+    reasons = calibration_reasons(card, options.pretrained)
     if (note := recipe_warning(card, get_profile(profile_name))) is not None:
-        calibrated = False
-        warnings.append(note)
+        reasons.append(CalibrationReason(RECIPE_MISMATCH, note))
     if (note := window_warning(scored, features)) is not None:
         warnings.append(note)
     if (note := slow_device_note(profile_name, options.device)) is not None:
         warnings.append(note)
-    if not options.pretrained:
-        warnings.append("backbones have random weights (--pretrained none): score not calibrated")
-    if not card.trained:
-        warnings.append("the head is untrained (--model random): score not calibrated")
+    warnings += [reason.text for reason in reasons]  # readers of warnings only still see them
+    calibrated = not reasons and card_is_calibrated(card, backbones_pretrained=options.pretrained)
     timings = {k: round(v, 4) for k, v in clock.seconds.items()}
     timings["head"] = round(head_s, 4)
     timings["total"] = round(time.perf_counter() - started, 4)
@@ -200,6 +228,7 @@ def analyze(
             score_max=float(card.score_max),
             profile=profile_name,
             calibrated=calibrated,
+            uncalibrated=tuple(reasons),
         ),
         score=scored.score,
         dynamic=[

@@ -13,7 +13,16 @@ from pathlib import Path
 
 from judgeapp.app.requests import AnalysisRequest
 from judgeapp.core.progress import Progress
-from judgeapp.core.results import AnalysisResult, FrameWeight, ModelInfo, SegmentWeight
+from judgeapp.core.results import (
+    HEAD_ON_RANDOM_FEATURES,
+    RANDOM_BACKBONES,
+    RECIPE_MISMATCH,
+    UNTRAINED_HEAD,
+    AnalysisResult,
+    FrameWeight,
+    ModelInfo,
+    SegmentWeight,
+)
 from judgeapp.detect import DETECTOR_KINDS
 from judgeapp.weights.heads import InstalledHead
 from judgeapp.weights.status import MISSING, FileStatus
@@ -306,14 +315,12 @@ class Banner:
 
 NO_MODEL_BANNER = Banner(
     kind="no-model",
-    title="No trained model",
+    title="No scoring model installed yet",
     text=(
-        "No trained head is installed for the feature profile in the settings, so judgeapp "
-        "cannot score yet. Install a model pack that holds one (Install Model "
-        "Pack… here, or Analysis ▸ Models…; in a terminal: judgeapp models "
-        "install PACK), choose a checkpoint file (Analysis ▸ Choose Model…), or train one "
-        "(judgeapp train). Until then you can review the video, or analyse with an untrained "
-        "head to see how the tool works (score not calibrated)."
+        "judgeapp needs a trained scoring model to give a real score. Install one from a "
+        "model pack (Analysis ▸ Models…) or choose a model file (Analysis ▸ Choose Model…). "
+        "Meanwhile you can watch and mark the video, or try a demo analysis: it works offline "
+        "with nothing installed, but its number is not a real judgement."
     ),
 )
 
@@ -338,23 +345,42 @@ class ScoreView:
     warnings: tuple[str, ...] = field(default_factory=tuple)
 
 
-def calibration_banner(model: ModelInfo, warnings: Sequence[str]) -> Banner | None:
+# What each calibration reason means to a coach, and which menu does something about it.
+CALIBRATION_WORDS = {
+    RANDOM_BACKBONES: "the video networks have random weights instead of their trained ones",
+    UNTRAINED_HEAD: "the scoring model is untrained (it has never seen a scored routine)",
+    RECIPE_MISMATCH: (
+        "the scoring model learned from videos prepared by an older version of judgeapp"
+    ),
+    HEAD_ON_RANDOM_FEATURES: "the scoring model learned from networks with random weights",
+}
+
+
+def calibration_banner(model: ModelInfo, warnings: Sequence[str] = ()) -> Banner | None:
+    """The "not calibrated" message, from the result's structured reasons.
+
+    Results written before reasons were recorded still say that the score is not calibrated,
+    without guessing why from the warning text.
+    """
     if model.calibrated:
         return None
-    reasons = [w.split(":")[0] for w in warnings if "not calibrated" in w]
-    why = "; ".join(reasons) if reasons else "random backbones or an untrained head"
+    why = [CALIBRATION_WORDS.get(r.code, r.text) for r in model.uncalibrated]
+    if not why:  # a result from before reasons were recorded
+        why = ["random video networks or an untrained scoring model"]
     return Banner(
         kind="warning",
         title="Not calibrated",
         text=(
-            f"Why: {why}. This score shows how the tool works, not how good the routine is. "
-            "Choose a trained model (Analysis ▸ Choose Model…) for a real score."
+            f"A demo score: {'; '.join(why)}. The number shows how the tool works, not how good the routine is. "
+            "For a real score install trained models (Analysis ▸ Models…) or choose a trained "
+            "model file (Analysis ▸ Choose Model…)."
         ),
     )
 
 
 def score_view(result: AnalysisResult, facts: CardFacts | None = None) -> ScoreView:
     model = result.model
+    reason_texts = {r.text for r in model.uncalibrated}
     facts = facts or CardFacts()
     spearman = "—" if facts.test_spearman is None else f"{facts.test_spearman:.3f}"
     rows = (
@@ -369,8 +395,8 @@ def score_view(result: AnalysisResult, facts: CardFacts | None = None) -> ScoreV
         score_text=f"{result.score:.2f}",
         range_text=f"of {model.score_max:g} ({model.target})",
         rows=rows,
-        banner=calibration_banner(model, result.warnings),
-        warnings=tuple(w for w in result.warnings if "not calibrated" not in w),
+        banner=calibration_banner(model),
+        warnings=tuple(w for w in result.warnings if w not in reason_texts),
     )
 
 
