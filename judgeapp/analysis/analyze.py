@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from judgeapp.analysis.backbone_pool import (
@@ -39,6 +40,7 @@ from judgeapp.model import ActionNet, ModelCard, card_is_calibrated
 from judgeapp.model.card import card_recipe
 from judgeapp.model.predict import VideoScore, score_video
 from judgeapp.video import probe
+from judgeapp.video.decode import FrameSink
 
 __all__ = [
     "BackbonePool",
@@ -64,10 +66,12 @@ def extract_features(
     info: VideoInfo | None = None,
     clock: StageClock | None = None,
     pool: BackbonePool | None = None,
+    on_frame: FrameSink | None = None,
 ) -> VideoFeatures:
     """The features of both streams for one video, from the feature cache when present.
 
     `pool` keeps the networks for the next video (a new one is built per call without it).
+    `on_frame` receives every frame the extraction decodes (none when the cache answers).
     """
     profile = get_profile(options.profile or DEFAULT_PROFILE)
     info = info or probe(video_path)
@@ -92,6 +96,7 @@ def extract_features(
         segments_per_batch=options.segments_per_batch,
         frames_per_batch=options.frames_per_batch,
         clock=clock,
+        on_frame=on_frame,
     )
     if cancel is not None:
         cancel.raise_if_cancelled()  # a cancelled run caches nothing, however far it got
@@ -180,10 +185,14 @@ def analyze(
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
     pool: BackbonePool | None = None,
+    sha256: str | None = None,
+    on_frame: FrameSink | None = None,
 ) -> AnalysisResult:
     """Score one video and say which moments the model relied on.
 
-    Pass one `pool` for many videos so that the networks are built once.
+    Pass one `pool` for many videos so that the networks are built once. `sha256`: the file's
+    content hash when the caller already has it (the GUI), so the file is not hashed again.
+    `on_frame` receives every decoded frame (see `extract_features`).
 
     Raises JudgeappError subclasses with one-line messages (bad video, missing weights, wrong
     checkpoint) and core.Cancelled when `cancel` is set; a cancelled run caches nothing.
@@ -194,11 +203,13 @@ def analyze(
         options.model, options.profile, DEFAULT_PROFILE, _profile_dims
     )
     checkpoint = head_path(options.model, options.profile)
-    info = probe(video_path)
+    info = probe(video_path, with_hash=not sha256)
+    if sha256:
+        info = replace(info, sha256=sha256)
     clock = StageClock()
     opts = AnalysisOptions(**{**options.__dict__, "profile": profile_name})
     features = extract_features(
-        video_path, opts, progress, cancel, info=info, clock=clock, pool=pool
+        video_path, opts, progress, cancel, info=info, clock=clock, pool=pool, on_frame=on_frame
     )
     cancel.raise_if_cancelled()
     head_start = time.perf_counter()
