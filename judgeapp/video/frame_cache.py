@@ -93,6 +93,7 @@ class FrameCache:
         self.height = int(height)
         self.budget_bytes = int(budget_bytes)
         self.quality = int(quality)
+        self.max_side_px = int(max_side_px)
         longest = max(self.width, self.height, 1)
         self._scale = min(1.0, max_side_px / longest)
         self._min_scale = min(1.0, MIN_SIDE_PX / longest)

@@ -1,0 +1,107 @@
+"""What one analysis for the GUI runs, in the analysis process: options, the analysis, card facts.
+
+Qt-free and imported by the analysis child (app/analysis_service.py); PyTorch is imported only
+inside the functions, so importing this module stays cheap for the GUI.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from judgeapp.app.requests import RANDOM_HEAD, AnalysisRequest
+from judgeapp.app.view_models import CardFacts
+from judgeapp.core.errors import CheckpointError
+from judgeapp.core.progress import CancelToken, ProgressCallback
+from judgeapp.core.results import AnalysisResult
+
+if TYPE_CHECKING:
+    from judgeapp.analysis import AnalysisOptions
+    from judgeapp.analysis.backbone_pool import BackbonePool
+    from judgeapp.video.decode import FrameSink
+
+# Small batches keep a cancel quick on a CPU (it is checked between batches).
+SEGMENTS_PER_BATCH = 1
+FRAMES_PER_BATCH = 4
+
+
+@dataclass(frozen=True)
+class AnalysisOutcome:
+    """A finished analysis and what its model card says beyond the result."""
+
+    result: AnalysisResult
+    facts: CardFacts
+
+
+@dataclass(frozen=True)
+class NoModel:
+    """The request relies on an installed head and none is installed: nothing was analysed."""
+
+
+def options_for(request: AnalysisRequest) -> AnalysisOptions:
+    """The analysis options a request asks for."""
+    from judgeapp.analysis import AnalysisOptions
+
+    return AnalysisOptions(
+        profile=request.profile or None,
+        pretrained=request.pretrained,
+        model=request.model or None,
+        device=request.device,
+        detector=request.detector,
+        engine=request.engine,
+        precision=request.precision or None,
+        segments_per_batch=SEGMENTS_PER_BATCH,
+        frames_per_batch=FRAMES_PER_BATCH,
+    )
+
+
+def card_facts(options: AnalysisOptions) -> CardFacts:
+    """Training facts from the checkpoint the analysis used (empty for an untrained head)."""
+    from judgeapp.analysis.heads import find_installed_head
+    from judgeapp.model import load_checkpoint
+
+    if options.model == RANDOM_HEAD:
+        return CardFacts(trained=False)
+    path = options.model or find_installed_head(options.profile)
+    if path is None:
+        return CardFacts()
+    try:
+        _, card = load_checkpoint(Path(path))
+    except CheckpointError:
+        return CardFacts()
+    return CardFacts(
+        trained_on=card.trained_on, test_spearman=card.test_spearman, trained=card.trained
+    )
+
+
+def run_analysis(
+    video_path: str | Path,
+    request: AnalysisRequest,
+    progress: ProgressCallback,
+    cancel: CancelToken,
+    pool: BackbonePool | None = None,
+    sha256: str | None = None,
+    on_frame: FrameSink | None = None,
+) -> AnalysisOutcome | NoModel:
+    """Analyse one video as the request says (blocking; imports PyTorch).
+
+    `pool` keeps the networks between analyses, `sha256` is the hash the caller computed,
+    `on_frame` receives every decoded frame (analysis.analyze).
+    """
+    from judgeapp.analysis import analyze
+    from judgeapp.analysis.heads import find_installed_head
+
+    options = options_for(request)
+    if options.model is None and find_installed_head(options.profile) is None:
+        return NoModel()
+    result = analyze(
+        video_path,
+        options,
+        progress=progress,
+        cancel=cancel,
+        pool=pool,
+        sha256=sha256,
+        on_frame=on_frame,
+    )
+    return AnalysisOutcome(result, card_facts(options))
