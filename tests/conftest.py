@@ -1,8 +1,22 @@
-"""Shared test set-up: offscreen Qt, offline, a private cache and data folder per session."""
+"""Shared test set-up: offscreen Qt, offline, a private cache and data folder per session, the
+two test tiers, and a check that no test leaves a worker thread or child process running.
+
+Tiers (JUDGEAPP_TEST_TIER, scripts/test.sh runs both):
+- "core": every test outside tests/test_ui_*.py and tests/test_review_*.py, with PySide6,
+  shiboken6 and pyqtgraph made unimportable: the command line, the application layer and
+  everything below them must work without Qt. Tests elsewhere that need Qt are marked `qt`.
+- "gui": the GUI files and the tests marked `qt`.
+- unset ("all"): everything in one process.
+"""
 
 from __future__ import annotations
 
+import importlib.abc
+import multiprocessing
 import os
+import re
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -12,6 +26,42 @@ os.environ["JUDGEAPP_OFFLINE"] = "1"
 os.environ["YOLO_OFFLINE"] = "1"
 
 MEDIA = Path(__file__).resolve().parents[2] / "shared" / "media"
+TIER = os.environ.get("JUDGEAPP_TEST_TIER", "all")
+GUI_FILE = re.compile(r"test_(ui|review)_\w*\.py$")
+QT_MODULES = ("PySide6", "shiboken6", "pyqtgraph", "pytestqt")
+LEFTOVER_GRACE_S = 10.0
+
+
+class QtBlocker(importlib.abc.MetaPathFinder):
+    """Makes the Qt packages unimportable, as if they were not installed."""
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname.split(".")[0] in QT_MODULES:
+            raise ModuleNotFoundError(f"No module named {fullname!r} (core test tier)")
+        return None
+
+
+if TIER == "core":
+    assert not [m for m in sys.modules if m.split(".")[0] in QT_MODULES], "Qt already imported"
+    sys.meta_path.insert(0, QtBlocker())
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    if TIER == "core" and GUI_FILE.match(collection_path.name):
+        return True
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if TIER not in ("core", "gui"):
+        return
+    keep, drop = [], []
+    for item in items:
+        gui = bool(GUI_FILE.match(item.path.name)) or item.get_closest_marker("qt") is not None
+        (keep if gui == (TIER == "gui") else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -23,6 +73,30 @@ def _private_folders(tmp_path_factory: pytest.TempPathFactory) -> None:
     # Converted OpenVINO models are keyed by the weights' hash: one conversion per session.
     os.environ["JUDGEAPP_OPENVINO_CACHE_DIR"] = str(root / "openvino")
     os.environ["YOLO_CONFIG_DIR"] = str(root / "ultralytics")
+
+
+def _leftovers() -> list[str]:
+    """judgeapp's job threads, Qt worker threads and child processes still running."""
+    from judgeapp.app.jobs import live_job_threads
+
+    left = [f"job thread {t.name}" for t in live_job_threads()]
+    workers = sys.modules.get("judgeapp.ui.workers")
+    if workers is not None:
+        left += [f"Qt thread {t.objectName()}" for t in workers.live_threads()]
+    left += [f"child process {p.name} (pid {p.pid})" for p in multiprocessing.active_children()]
+    return left
+
+
+@pytest.fixture(autouse=True)
+def _no_worker_left_running():
+    """Fail a test that leaves a worker thread or a child process running after it ends
+    (waiting a little: a cancelled job may need a moment to notice)."""
+    yield
+    deadline = time.monotonic() + LEFTOVER_GRACE_S
+    while (left := _leftovers()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if left:
+        pytest.fail(f"the test left running: {', '.join(left)}", pytrace=False)
 
 
 @pytest.fixture(scope="session")

@@ -124,6 +124,7 @@ def test_odd_file_names_get_a_usable_one(tmp_path) -> None:
     assert path == heads_dir() / "RG_ribbon.safetensors" and card.routine == "ribbon"
 
 
+@pytest.mark.qt  # imports the main window: the GUI must not need torch either
 def test_reading_a_card_needs_no_torch(tmp_path) -> None:
     path = tmp_path / "ball.safetensors"
     card = save_head(path, dims=SMALL)

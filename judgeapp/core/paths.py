@@ -1,31 +1,31 @@
-"""Per-user folders (cache, data, config), overridable by environment variables for tests."""
+"""Per-user folders (cache, data), from platformdirs, overridable by environment variables.
+
+platformdirs knows each platform's convention (XDG on Linux, ~/Library on macOS, %LOCALAPPDATA%
+on Windows) better than a hand-written table; the environment variables keep tests and
+portable installs away from the user's own folders.
+"""
 
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
+import platformdirs
 
-def _base(env: str, xdg: str, fallback: str, kind: str) -> Path:
-    """The folder from `env`, else the platform's convention; `kind` is "cache" or "data"."""
-    if os.environ.get(env):
-        return Path(os.environ[env])
-    if sys.platform == "win32":
-        root = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
-        return root / "judgeapp" / kind
-    if sys.platform == "darwin":
-        if kind == "cache":
-            return Path.home() / "Library" / "Caches" / "judgeapp"
-        return Path.home() / "Library" / "Application Support" / "judgeapp"
-    return Path(os.environ.get(xdg) or Path.home() / fallback) / "judgeapp"
+APP_NAME = "judgeapp"
 
 
 def cache_dir() -> Path:
-    """Downloaded weights and the feature cache: `$JUDGEAPP_CACHE_DIR` or the XDG cache."""
-    return _base("JUDGEAPP_CACHE_DIR", "XDG_CACHE_HOME", ".cache", "cache")
+    """Downloaded weights and the feature cache: `$JUDGEAPP_CACHE_DIR`, else the user cache
+    folder (Linux: `$XDG_CACHE_HOME/judgeapp`, default ~/.cache/judgeapp)."""
+    if os.environ.get("JUDGEAPP_CACHE_DIR"):
+        return Path(os.environ["JUDGEAPP_CACHE_DIR"])
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
 
 
 def data_dir() -> Path:
-    """The analysis library: `$JUDGEAPP_DATA_DIR` or the XDG data folder."""
-    return _base("JUDGEAPP_DATA_DIR", "XDG_DATA_HOME", ".local/share", "data")
+    """The analysis library: `$JUDGEAPP_DATA_DIR`, else the user data folder (Linux:
+    `$XDG_DATA_HOME/judgeapp`, default ~/.local/share/judgeapp)."""
+    if os.environ.get("JUDGEAPP_DATA_DIR"):
+        return Path(os.environ["JUDGEAPP_DATA_DIR"])
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
