@@ -13,7 +13,7 @@ from video_helpers import write_video
 from judgeapp.app.view_models import AppSettings, CardFacts
 from judgeapp.core.files import sha256_file
 from judgeapp.store import Library
-from judgeapp.ui.analysis_job import AnalysisOutcome
+from judgeapp.app.analysis_run import AnalysisOutcome
 from judgeapp.ui.main_window import MainWindow
 from judgeapp.ui.review import Review
 from judgeapp.ui.settings import SettingsStore
@@ -85,7 +85,9 @@ def test_a_result_is_saved_and_shown_at_once_when_the_video_opens_again(qtbot, s
     with Library.open() as other:
         assert other.latest_analysis(result.video.sha256) == result
 
-    window.open_video(video)  # again: no analysis needed, the result is there at once
+    window.error_banner.hide()
+    with qtbot.waitSignal(window.session.opened, timeout=10_000):
+        window.open_video(video)  # again: no analysis needed, the result is there at once
     assert window.outcome is not None and window.outcome.result == result
     assert not window.session.analysing
     assert window.score_panel.score.text() == "16.00"
@@ -142,6 +144,8 @@ def test_batch_scoring_from_the_window_runs_in_a_child_process(qtbot, setup, mon
     assert item.result.model.calibrated is False  # random backbones, untrained head
     with Library.open() as other:
         assert other.latest_analysis(item.result.video.sha256) == item.result
+    # The session's one analysis process did it, and is kept for the next analysis.
+    assert window.session.service.spawned == 1 and window.session.service.alive
 
     # No model installed and none chosen: each video fails with the one-line reason.
     window.settings = AppSettings(model="", pretrained=False, auto_analyze=False)

@@ -182,7 +182,8 @@ def test_opening_another_video_cancels_the_running_analysis(
     monkeypatch.undo()  # the juggle features are in the session's cache by now, or will be
     open_and_analyse(qtbot, window, juggle)
     assert Path(window.outcome.result.video.path).name == "juggle_720p24.mp4"
-    qtbot.waitUntil(lambda: len(window.session.running_threads()) <= 1, timeout=120_000)
+    qtbot.waitUntil(lambda: not window.session.analysing, timeout=120_000)
+    assert window.session.service.spawned == 1  # one analysis process for both videos
 
 
 def test_bad_inputs_show_a_message_and_the_window_stays_usable(
@@ -229,7 +230,8 @@ def test_no_model_banner_says_what_to_do(qtbot, window, juggle, tmp_path, monkey
     assert window.outcome is None and window.error_banner.isHidden()
     assert not window.model_banner.isHidden()
     message = window.model_banner.message()
-    assert "judgeapp models install" in message and "judgeapp train" in message
+    assert "Analysis ▸ Models" in message and "demo analysis" in message
+    assert "judgeapp " not in message and "--" not in message  # no terminal commands
     qtbot.waitUntil(lambda: window.player.current_index == 0, timeout=10_000)
 
 

@@ -2,7 +2,9 @@
 
 `Review(window)` adds its dock, menus and actions to the main window and listens to its
 session; the main window calls `video_opened` when a video opens. The library keeps every
-result: a video analysed before shows its result at once when it is opened again.
+result: a video analysed before shows its result at once when it is opened again. The open
+video and its hash come from the window's ReviewState (the session hashes the file once, for
+the marks and the analysis alike).
 """
 
 from __future__ import annotations
@@ -13,21 +15,18 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMenu
 
+from judgeapp.app.analysis_run import AnalysisOutcome, NoModel
 from judgeapp.app.requests import stored_result_reusable
 from judgeapp.app.view_models import CardFacts
 from judgeapp.core.errors import CheckpointError, JudgeappError
-from judgeapp.core.files import sha256_file
 from judgeapp.core.results import AnalysisResult, VideoInfo
 from judgeapp.store import Library, UndoStack
-from judgeapp.ui.analysis_job import AnalysisOutcome, NoModel
 from judgeapp.ui.batch_window import BatchWindow
-from judgeapp.ui.engine_process import analyse_in_child
 from judgeapp.ui.export_report import ReportExporter
 from judgeapp.ui.library_window import LibraryWindow
 from judgeapp.ui.mark_lines import MarkLines
 from judgeapp.ui.marks_panel import MarksPanel
 from judgeapp.ui.undo_actions import undo_actions
-from judgeapp.ui.workers import TaskThread
 
 NO_MODEL_FOR_BATCH = (
     "no trained head is installed: install a model pack or choose a checkpoint "
@@ -42,11 +41,9 @@ class Review(QObject):
         super().__init__(window)
         self.window = window
         self.library = library
-        self.info: VideoInfo | None = None  # the open video, with its content hash
-        self.path: Path | None = None
+        self.state = window.state
+        self.info: VideoInfo | None = None  # the open video as the marks know it (with a hash)
         self.stored: AnalysisResult | None = None  # shown from the library
-        self.hasher: TaskThread | None = None
-        self._retired: TaskThread | None = None
         self.library_window: LibraryWindow | None = None
         self.batch_window: BatchWindow | None = None
         if self.library is None:
@@ -107,6 +104,7 @@ class Review(QObject):
         window.player.positionChanged.connect(self._position_changed)
         self.marks_panel.seekRequested.connect(window.player.seek_time)
         window.session.analysisFinished.connect(self._analysis_finished)
+        window.session.hashed.connect(self._hashed)
         self.update_actions()
 
     def _action(self, text: str, slot, keys: str) -> QAction:
@@ -120,10 +118,15 @@ class Review(QObject):
 
     # ----------------------------------------------------------------------------- video
 
+    @property
+    def path(self) -> Path | None:
+        """The open video's path (the window's state)."""
+        return self.state.path
+
     def video_opened(self, path: str | Path, info: VideoInfo) -> AnalysisResult | None:
         """A video was opened: show its marks, and its newest stored result if the library
         recognises the file (returned; then there is no need to analyse it again)."""
-        self.path = Path(path)
+        path = Path(path)
         self.info = None
         self.stored = None
         if self.undo is not None:
@@ -133,7 +136,7 @@ class Review(QObject):
         self.update_actions()
         if self.library is None:
             return None
-        known = self.library.find_video(self.path)
+        known = self.library.find_video(path)
         if known is not None:
             self._set_video(known)
             stored = self.library.latest_analysis(known.sha256)
@@ -145,7 +148,6 @@ class Review(QObject):
                     "older version of the recipe: it is analysed again",
                     10_000,
                 )
-        self._start_hash(self.path, info)
         if self.stored is not None:
             self.window.show_outcome(AnalysisOutcome(self.stored, CardFacts()))
             self.marks_panel.set_result(self.stored)
@@ -162,43 +164,18 @@ class Review(QObject):
             if self.window.outcome is not None:
                 self.marks_panel.set_result(self.window.outcome.result)
 
-    def _start_hash(self, path: Path, info: VideoInfo) -> None:
-        """Hash the file in the background: the key of its marks (a file is recognised by
+    def _hashed(self, full: VideoInfo) -> None:
+        """The session hashed the open video: the key of its marks (a file is recognised by
         name, size and date first; the hash makes sure)."""
-        thread = TaskThread(lambda _progress, _cancel: sha256_file(path), "judgeapp-hash")
-        thread.succeeded.connect(self._hashed)
-        thread.failed.connect(lambda m: self.window.show_error("Cannot read the video", m))
-        thread.finished.connect(self._hash_done)
-        if self.hasher is not None:
-            self.hasher.cancel()
-        self.hasher = thread
-        self._pending_info = (path, info)
-        thread.start()
-
-    def _hashed(self, sha256: str) -> None:
-        if self.sender() is not self.hasher:
-            return  # a video opened before this one
-        path, info = self._pending_info
-        if self.info is not None and self.info.sha256 == sha256:
+        if self.info is not None and self.info.sha256 == full.sha256:
             return
-        full = VideoInfo(
-            str(path), sha256, info.duration_s, info.fps, info.frames, info.width, info.height
-        )
-        if self.stored is not None and self.stored.video.sha256 != sha256:
+        if self.stored is not None and self.stored.video.sha256 != full.sha256:
             self.window.show_error(
                 "The file changed since its stored analysis",
-                f"{path}: its content differs from the analysed file; analyse it again",
+                f"{full.path}: its content differs from the analysed file; analyse it again",
             )
             self.stored = None
         self._set_video(full)
-
-    def _hash_done(self) -> None:
-        thread = self.sender()
-        if isinstance(thread, TaskThread):
-            thread.wait()
-            self._retired = thread  # deleted when the next one retires, not in its own signal
-        if thread is self.hasher:
-            self.hasher = None
 
     def _analysis_finished(self, outcome: AnalysisOutcome) -> None:
         result = outcome.result
@@ -245,8 +222,9 @@ class Review(QObject):
             window = self.window
 
             def analyze_one(path, progress, cancel):
-                # A child process, as for the main window: PyTorch never holds the GUI's GIL.
-                outcome = analyse_in_child(path, window.settings, progress, cancel)
+                # The session's analysis process, as for the main window (networks built once).
+                service = window.session.service
+                outcome = service.analyse(path, window.settings.request, progress, cancel)
                 if isinstance(outcome, NoModel):
                     raise CheckpointError(NO_MODEL_FOR_BATCH)
                 return outcome.result
@@ -263,14 +241,10 @@ class Review(QObject):
         return False
 
     def shutdown(self) -> None:
-        """Stop exports, the batch and hashing, and wait for their threads."""
+        """Stop exports and the batch, and wait for their threads."""
         self.exporter.wait()
         if self.batch_window is not None:
             self.batch_window.close()
-        if self.hasher is not None:
-            self.hasher.wait()
-        if self._retired is not None:
-            self._retired.wait()
 
 
 def _with_path(result: AnalysisResult, path: Path | None) -> AnalysisResult:
