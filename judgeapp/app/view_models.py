@@ -371,7 +371,8 @@ def calibration_banner(model: ModelInfo, warnings: Sequence[str] = ()) -> Banner
         kind="warning",
         title="Not calibrated",
         text=(
-            f"A demo score: {'; '.join(why)}. The number shows how the tool works, not how good the routine is. "
+            f"A demo score: {'; '.join(why)}. "
+            "The number shows how the tool works, not how good the routine is. "
             "For a real score install trained models (Analysis ▸ Models…) or choose a trained "
             "model file (Analysis ▸ Choose Model…)."
         ),
