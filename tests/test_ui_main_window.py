@@ -358,9 +358,7 @@ def test_b_and_view_athlete_box_toggle_the_box(qtbot, quiet, juggle):
     assert not quiet.box_action.isChecked()
 
 
-def test_the_start_screen_offers_a_demo_that_needs_nothing_installed(
-    qtbot, quiet, monkeypatch
-):
+def test_the_start_screen_offers_a_demo_that_needs_nothing_installed(qtbot, quiet, monkeypatch):
     from judgeapp.app.analysis_service import demo_request
     from judgeapp.ui.main_window import SAMPLE_CLIP
 
@@ -403,14 +401,15 @@ def test_saving_settings_analyses_the_open_video_again(qtbot, quiet, juggle, mon
     assert started == []
     quiet.settings_saved(replace(quiet.settings, detector="none"))
     assert [r.detector for r in started] == ["none"]
-    assert QSettings(quiet.store.qsettings.fileName(), QSettings.Format.IniFormat).value(
-        "analysis/detector"
-    ) == "none"
+    assert (
+        QSettings(quiet.store.qsettings.fileName(), QSettings.Format.IniFormat).value(
+            "analysis/detector"
+        )
+        == "none"
+    )
 
 
-def test_recent_files_are_listed_on_the_start_screen_and_a_click_opens_one(
-    qtbot, quiet, juggle
-):
+def test_recent_files_are_listed_on_the_start_screen_and_a_click_opens_one(qtbot, quiet, juggle):
     quiet.settings = replace(quiet.settings, recent=(str(juggle),))
     quiet._refresh_recent_menu()
     assert quiet.start_screen.recent_paths() == [str(juggle)]

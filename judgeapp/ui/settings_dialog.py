@@ -86,8 +86,7 @@ class SettingsDialog(QDialog):
         self.profile.setCurrentIndex(index)
 
         self.random_backbones = QCheckBox(
-            "Untrained video networks (demo without downloads; the score is not a real "
-            "judgement)",
+            "Untrained video networks (demo without downloads; the score is not a real judgement)",
             self,
         )
         self.profile.setToolTip(
