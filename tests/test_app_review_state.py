@@ -99,5 +99,9 @@ def test_the_banner_reads_the_codes_not_the_warning_text():
     assert "Analysis ▸ Models" in banner.text and "--" not in banner.text
     from dataclasses import replace
 
-    noted = replace(result, warnings=["whatever the text says", "the centred window"])
-    assert score_view(noted).warnings == ("the centred window",)  # reasons are not repeated
+    from judgeapp.detect.factory import HOG_WARNING
+
+    noted = replace(result, warnings=["whatever the text says", "the centred window", HOG_WARNING])
+    shown = score_view(noted).warnings
+    assert shown[0] == "the centred window" and len(shown) == 2  # reasons are not repeated
+    assert "Analysis ▸ Models" in shown[1] and "judgeapp models" not in shown[1]

@@ -24,6 +24,7 @@ from judgeapp.core.results import (
     SegmentWeight,
 )
 from judgeapp.detect import DETECTOR_KINDS
+from judgeapp.detect.factory import HOG_WARNING
 from judgeapp.weights.heads import InstalledHead
 from judgeapp.weights.status import MISSING, FileStatus
 
@@ -356,6 +357,15 @@ CALIBRATION_WORDS = {
 }
 
 
+# Analysis warnings written for the command line, as the window says them (which menu does it).
+GUI_WARNINGS = {
+    HOG_WARNING: (
+        "The athlete was found with the built-in finder (OpenCV HOG), which misses large or "
+        "unusual poses; the better finder (YOLO) installs from Analysis ▸ Models…"
+    ),
+}
+
+
 def calibration_banner(model: ModelInfo, warnings: Sequence[str] = ()) -> Banner | None:
     """The "not calibrated" message, from the result's structured reasons.
 
@@ -397,7 +407,7 @@ def score_view(result: AnalysisResult, facts: CardFacts | None = None) -> ScoreV
         range_text=f"of {model.score_max:g} ({model.target})",
         rows=rows,
         banner=calibration_banner(model),
-        warnings=tuple(w for w in result.warnings if w not in reason_texts),
+        warnings=tuple(GUI_WARNINGS.get(w, w) for w in result.warnings if w not in reason_texts),
     )
 
 

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHeaderView,
+    QLabel,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -24,6 +25,8 @@ class ShortcutsWindow(QDialog):
         self.table = QTableWidget(len(rows), 3, self)
         self.table.setHorizontalHeaderLabels(["Action", "Keys", "Menu"])
         self.table.verticalHeader().setVisible(False)
+        rows_height = self.table.fontMetrics().height() + 8
+        self.table.verticalHeader().setDefaultSectionSize(rows_height)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setAlternatingRowColors(True)
@@ -36,10 +39,17 @@ class ShortcutsWindow(QDialog):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
+        heading = QLabel("Keyboard Shortcuts", self)
+        font = heading.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        heading.setFont(font)
         layout = QVBoxLayout(self)
+        layout.addWidget(heading)
         layout.addWidget(self.table)
         layout.addWidget(buttons)
-        self.resize(560, 620)
+        visible_rows = min(len(rows), 30)
+        self.resize(560, 150 + rows_height * visible_rows)
 
     def rows(self) -> list[tuple[str, str, str]]:
         return [

@@ -66,13 +66,15 @@ class StartScreen(QWidget):
         self.recent_list.itemClicked.connect(self._chosen)
         column = QVBoxLayout()
         column.setSpacing(10)
+        column.addStretch(1)
         column.addWidget(title)
         column.addWidget(hint)
         column.addLayout(buttons)
         column.addWidget(demo_note)
         column.addSpacing(12)
         column.addWidget(self.recent_label)
-        column.addWidget(self.recent_list, 1)
+        column.addWidget(self.recent_list)
+        column.addStretch(1)
         outer = QHBoxLayout(self)
         outer.setContentsMargins(24, 24, 24, 24)
         outer.addStretch(1)
@@ -91,6 +93,8 @@ class StartScreen(QWidget):
         has = bool(paths)
         self.recent_label.setText("Recent videos" if has else "Recent videos: none yet")
         self.recent_list.setVisible(has)
+        row_px = self.recent_list.sizeHintForRow(0) if has else 0
+        self.recent_list.setFixedHeight(row_px * min(len(paths), 10) + 8)
 
     def recent_paths(self) -> list[str]:
         return [
