@@ -258,8 +258,9 @@ class _FrameSender:
         while (frame := self._queue.get()) is not None:
             entry = self.mirror.encode(frame.image)
             data, scale = entry if entry is not None else (None, 1.0)
-            if not self.mirror.count_encoded(frame.index, frame.time_s, data, scale):
-                data = None
+            # Sent even when the budget refuses it: the GUI's cache then refuses it too, and
+            # knows it is full, exactly as the mirror does.
+            self.mirror.count_encoded(frame.index, frame.time_s, data, scale)
             self._batch.append((frame.index, frame.time_s, data, scale))
             self.frames += 1
             if len(self._batch) >= _FRAMES_PER_MESSAGE:
