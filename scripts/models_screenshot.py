@@ -4,8 +4,9 @@
 
 A scratch home folder stands in for the user's, so the paths read ~/.cache/judgeapp/weights.
 The window shows a fresh offline laptop right after installing a model pack that holds the
-paper profile's I3D file (random bytes here: that entry has no published size or hash, so the
-window rightly says "installed (no published hash)") and two trained heads (random weights
+paper profile's I3D file (random weights in the authors' format here: that entry has no
+published size or hash, so the pack proves it loads and the window rightly says "installed
+(no published hash)") and two trained heads (random weights
 saved by the real checkpoint code; their cards say they are demos, so the picture claims no
 accuracy);
 the other pretrained files are missing.
@@ -46,6 +47,16 @@ def _make_heads(folder: Path) -> list[Path]:
     return paths
 
 
+def _write_random_i3d(path: Path) -> None:
+    """The authors' i3d_rgb.pth format (a torch state dict) with random weights."""
+    import torch
+
+    from judgeapp.features.i3d import InceptionI3d
+
+    torch.manual_seed(0)
+    torch.save(InceptionI3d(num_classes=400).state_dict(), path)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "docs" / "models-window.png"))
@@ -70,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     apply_theme(app, dark=False)
     i3d = REGISTRY["i3d_rgb_kinetics400"]
     target_path(i3d).parent.mkdir(parents=True)
-    target_path(i3d).write_bytes(os.urandom(1 << 20))
+    _write_random_i3d(target_path(i3d))
     made = pack(home / "pack.zip", names=[i3d.name], heads=_make_heads(home))
     target_path(i3d).unlink()
 

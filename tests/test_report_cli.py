@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -12,8 +13,13 @@ from video_helpers import write_video
 
 from judgeapp.cli import main
 from judgeapp.core.marks import PanelScore
+from judgeapp.core.results import Provenance
+from judgeapp.features.recipes import current_recipe
 from judgeapp.store import Library
 from judgeapp.video import probe
+
+# How the command's default options analyse: pretrained backbones, an installed head, YOLO.
+DEFAULT_WAY = Provenance("torchvision", current_recipe("torchvision"), True, "yolo", "ab" * 32)
 
 
 @pytest.fixture
@@ -21,7 +27,9 @@ def setup(tmp_path: Path, monkeypatch):
     """A private library holding one analysed video with a mark and a panel score."""
     monkeypatch.setenv("JUDGEAPP_DATA_DIR", str(tmp_path / "data"))
     video = write_video(tmp_path / "clip.mp4", fps=8.0, frames=48)
-    result = make_result(probe(video), seed=1, score=20.0)
+    result = dataclasses.replace(
+        make_result(probe(video), seed=1, score=20.0), provenance=DEFAULT_WAY
+    )
     with Library.open() as lib:
         lib.save_analysis(result)
         lib.add_mark(result.video.sha256, 2.0, "comment", "<script>alert(1)</script>")
@@ -52,6 +60,42 @@ def test_report_of_a_video_in_the_library_needs_no_analysis(setup, monkeypatch) 
     assert doc["analysis"]["score"] == result.score
     assert [m["text"] for m in doc["marks"]] == ["<script>alert(1)</script>"]
     assert doc["panel"]["total"] == 19.0
+
+
+def _fake_analysis(monkeypatch, score: float) -> list:
+    """judgeapp.analysis.analyze replaced by one that records its options and scores `score`."""
+    import judgeapp.analysis
+
+    calls = []
+
+    def fake(path, options, progress=None, cancel=None, pool=None):
+        calls.append(options)
+        made = Provenance(
+            "torchvision", current_recipe("torchvision"), options.pretrained, "hog", "cd" * 32
+        )
+        return dataclasses.replace(make_result(probe(path), seed=2, score=score), provenance=made)
+
+    monkeypatch.setattr(judgeapp.analysis, "analyze", fake)
+    return calls
+
+
+def test_a_result_made_another_way_is_analysed_again_and_saved(setup, monkeypatch, capsys):
+    tmp_path, video, _, result = setup
+    calls = _fake_analysis(monkeypatch, score=9.0)
+    out = tmp_path / "r.json"
+    # The stored result had pretrained backbones; random ones give another number.
+    assert main(["report", str(video), "--out", str(out), "--pretrained", "none"]) == 0
+    assert len(calls) == 1 and calls[0].pretrained is False
+    assert json.loads(out.read_text())["analysis"]["score"] == 9.0
+    assert "analysed again" in capsys.readouterr().err
+    with Library.open() as lib:
+        assert lib.latest_analysis(result.video.sha256).score == 9.0  # saved
+
+    # The same request again: the result just saved is used, nothing is analysed.
+    assert main(["report", str(video), "--out", str(out), "--pretrained", "none"]) == 0
+    assert len(calls) == 1
+    assert main(["report", str(video), "--out", str(out), "--reanalyze"]) == 0
+    assert len(calls) == 2
 
 
 def test_no_library_means_no_marks(setup) -> None:

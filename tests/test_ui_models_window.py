@@ -32,6 +32,8 @@ from weights_helpers import (
     write_i3d_file,
 )
 
+from judgeapp.app import models_service
+from judgeapp.app.jobs import live_job_threads
 from judgeapp.app.view_models import (
     HEAD_COLUMNS,
     MODEL_COLUMNS,
@@ -43,7 +45,6 @@ from judgeapp.app.view_models import (
     short_path,
 )
 from judgeapp.core.progress import Progress
-from judgeapp.ui import models_window
 from judgeapp.ui.main_window import MainWindow
 from judgeapp.ui.models_window import ModelsWindow
 from judgeapp.ui.settings import SettingsStore
@@ -56,6 +57,11 @@ JOB_TIMEOUT_MS = 30_000
 INSTALL_TIMEOUT_MS = 120_000  # a pack with heads checks them in a child process (PyTorch)
 PACKED = ["alpha", "beta", "i3d_rgb_kinetics400"]  # two test entries and a real one
 SMALL = (1024, 2048)  # a head must fit its profile (torchvision and paper: 1024-d, 2048-d)
+
+
+def threads_left() -> list[str]:
+    """The names of the judgeapp threads still running (job threads and QThreads)."""
+    return [t.name for t in live_job_threads()] + [t.objectName() for t in live_threads()]
 
 
 def _use_cache(monkeypatch, folder: Path) -> None:
@@ -87,7 +93,7 @@ def models(qtbot):
     wait_idle(qtbot, window)
     yield window
     window.close()
-    assert live_threads() == [], [t.objectName() for t in live_threads()]
+    assert threads_left() == []
 
 
 def wait_idle(qtbot, window: ModelsWindow) -> None:
@@ -149,7 +155,7 @@ def test_installing_a_pack_turns_missing_into_installed(
         threads.append(threading.current_thread())
         return packs.install(path)
 
-    monkeypatch.setattr(models_window, "install_pack", install_in)
+    monkeypatch.setattr(models_service, "install_pack", install_in)
     with qtbot.waitSignal(models.installed, timeout=JOB_TIMEOUT_MS) as installed:
         action.trigger()
     assert threads and threads[0] is not threading.main_thread()  # never in the GUI thread
@@ -221,7 +227,7 @@ def test_download_shows_bytes_and_installs(qtbot, tmp_path, monkeypatch) -> None
             window.download_button.click()
         wait_idle(qtbot, window)
         window.close()
-    assert live_threads() == []
+    assert threads_left() == []
     downloads = [s for s in seen if s[2].startswith("Download")]  # then a refresh checks files
     assert downloads == [
         (round(1000 * (1 << 20) / 2_500_000), 1000, "Download big.bin: 1.0 MB / 2.5 MB"),
@@ -289,7 +295,7 @@ def _slow_install(monkeypatch) -> threading.Event:
         release.wait(10)
         return packs.install(path)
 
-    monkeypatch.setattr(models_window, "install_pack", slow_install)
+    monkeypatch.setattr(models_service, "install_pack", slow_install)
     return release
 
 
@@ -307,7 +313,7 @@ def test_closing_waits_for_the_running_job(qtbot, tmp_path, monkeypatch) -> None
     start = time.monotonic()
     window.close()
     assert time.monotonic() - start >= 0.25  # close waited for the worker
-    assert live_threads() == [] and not window.is_busy()
+    assert threads_left() == [] and not window.is_busy()
 
 
 def test_rows_and_progress_words_without_qt(monkeypatch) -> None:
@@ -352,7 +358,7 @@ def main_window(qtbot, tmp_path):
     window.show()
     yield window
     window.close()
-    assert live_threads() == [], [t.objectName() for t in live_threads()]
+    assert threads_left() == []
 
 
 def test_menu_action_opens_one_models_window(qtbot, main_window) -> None:
@@ -369,13 +375,10 @@ def test_menu_action_opens_one_models_window(qtbot, main_window) -> None:
 def test_no_model_banner_offers_the_models_window_and_clears_on_install(qtbot, main_window) -> None:
     main_window._needs_model()
     assert "Analysis ▸ Models…" in main_window.model_banner.message()
-    buttons = {b.text(): b for b in main_window.model_banner.findChildren(QPushButton)}
-    assert list(buttons)[:3] == [
-        "Install Model Pack…",
-        "Choose Checkpoint…",
-        "Analyse With Untrained Head",
-    ]
-    buttons["Install Model Pack…"].click()
+    buttons = main_window.model_banner.findChildren(QPushButton)
+    install = [b for b in buttons if b.text().startswith("Install")]  # its words: main window
+    assert len(install) == 1, [b.text() for b in buttons]
+    install[0].click()
     models = main_window.models_window
     assert models is not None and models.isVisible()
 
@@ -412,7 +415,7 @@ def test_closing_the_main_window_stops_the_models_job(qtbot, main_window, tmp_pa
     assert models.install_pack(out) and models.is_busy()
     threading.Timer(0.3, release.set).start()
     main_window.close()
-    assert live_threads() == [] and not models.is_busy()
+    assert threads_left() == [] and not models.is_busy()
 
 
 # --- trained heads ----------------------------------------------------------------------------

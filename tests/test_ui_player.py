@@ -7,7 +7,9 @@ import time
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QAction, QKeySequence, QMouseEvent, QWheelEvent
+from PySide6.QtWidgets import QApplication
 from ui_helpers import judgeapp_python_threads, mse, qimage_to_rgb
 
 from judgeapp.ui.player import Player
@@ -130,3 +132,123 @@ def test_zoom_and_box_overlay(qtbot, player, juggle):
     assert player.view.transform().m11() == pytest.approx(1.0)
     player.zoom_fit()
     assert player.view.transform().m11() < 1.0  # 1280 px wide video in a 960 px widget
+
+
+def _cached_player(qtbot, player: Player, juggle, cached: bool = True) -> None:
+    path, info, _ = juggle
+    source = FrameSource(path, info)
+    if cached:
+        fill_cache(source.cache, path, info)
+    player.set_source(source)
+    qtbot.waitUntil(lambda: player.current_index == 0)
+
+
+def test_go_to_field_takes_frames_and_times_and_explains_bad_text(qtbot, player, juggle):
+    _cached_player(qtbot, player, juggle, cached=False)
+    player.goto_edit.setFocus()
+    qtbot.keyClicks(player.goto_edit, "120")
+    qtbot.keyClick(player.goto_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: player.current_index == 120)
+    assert player.goto_edit.text() == "" and not player.message.isVisibleTo(player)
+    qtbot.keyClicks(player.goto_edit, "0:05.00")  # 5 s at 24 fps
+    qtbot.keyClick(player.goto_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: player.current_index == 120)
+    assert player.go_to("0:03.50")
+    qtbot.waitUntil(lambda: player.current_index == 84)
+    assert not player.go_to("twelve")
+    assert player.message.isVisibleTo(player)
+    assert "'twelve' is not a frame number" in player.message.text()
+    assert not player.go_to("300")
+    assert "past the last frame (246)" in player.message.text()
+    assert player.target_index == 84  # a bad text goes nowhere
+
+
+def test_a_b_loop_plays_between_its_ends(qtbot, player, juggle):
+    _cached_player(qtbot, player, juggle)
+    loops = []
+    player.loopChanged.connect(loops.append)
+    seek_and_wait(qtbot, player, 100)
+    player.set_loop_a()
+    seek_and_wait(qtbot, player, 112)
+    player.set_loop_b()
+    assert player.loop.span == (100, 112) and player.loop_button.isVisibleTo(player)
+    assert loops[-1] == pytest.approx((100 / 24, 112 / 24), abs=0.05)
+    seek_and_wait(qtbot, player, 30)  # outside: playing starts at A
+    shown = []
+    player.positionChanged.connect(lambda index, _t: shown.append(index))
+    player.set_speed(2.0)
+    player.play()
+    qtbot.wait(900)  # 43 frames at 2x: more than three times round the 13-frame loop
+    assert player.playing  # a loop plays until paused
+    player.pause()
+    shown = [i for i in shown if i != 30]
+    assert shown and all(100 <= i <= 112 for i in shown), shown
+    assert any(b < a for a, b in zip(shown, shown[1:], strict=False)), "never wrapped"
+    player.clear_loop()
+    assert loops[-1] is None and not player.loop_button.isVisibleTo(player)
+
+
+def _wheel(widget, pos: QPointF, delta: int) -> None:
+    event = QWheelEvent(
+        pos,
+        QPointF(widget.mapToGlobal(pos.toPoint())),
+        QPoint(0, 0),
+        QPoint(0, delta),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(widget, event)
+
+
+def _mouse(widget, kind, pos: QPointF, buttons) -> None:
+    button = Qt.MouseButton.LeftButton if kind != QEvent.Type.MouseMove else Qt.MouseButton.NoButton
+    event = QMouseEvent(
+        kind, pos, widget.mapToGlobal(pos), button, buttons, Qt.KeyboardModifier.NoModifier
+    )
+    QApplication.sendEvent(widget, event)
+
+
+def test_wheel_zooms_around_the_cursor_drag_pans_double_click_fits(qtbot, player, juggle):
+    _cached_player(qtbot, player, juggle, cached=False)
+    view = player.view
+    viewport = view.viewport()
+    fit = view.scale_factor
+    cursor = QPointF(200, 150)
+    under = view.mapToScene(cursor.toPoint())
+    _wheel(viewport, cursor, 240)  # two notches in
+    assert view.scale_factor == pytest.approx(fit * 1.25**2) and not view.fit
+    after = view.mapToScene(cursor.toPoint())
+    assert abs(after.x() - under.x()) < 2 and abs(after.y() - under.y()) < 2  # still under it
+    assert player.fit_button.text() == f"{view.scale_factor * 100:.0f}%"
+    center = view.mapToScene(viewport.rect().center())
+    held = Qt.MouseButton.LeftButton
+    _mouse(viewport, QEvent.Type.MouseButtonPress, QPointF(400, 300), held)
+    _mouse(viewport, QEvent.Type.MouseMove, QPointF(340, 260), held)
+    _mouse(viewport, QEvent.Type.MouseButtonRelease, QPointF(340, 260), Qt.MouseButton.NoButton)
+    moved = view.mapToScene(viewport.rect().center())
+    scale = view.scale_factor
+    assert moved.x() - center.x() == pytest.approx(60 / scale, abs=2)  # dragged left: pans right
+    assert moved.y() - center.y() == pytest.approx(40 / scale, abs=2)
+    _wheel(viewport, cursor, -2400)  # far out: stops at fit
+    assert view.fit and view.scale_factor == pytest.approx(fit)
+    _wheel(viewport, cursor, 120)
+    qtbot.mouseDClick(viewport, Qt.MouseButton.LeftButton, pos=QPoint(300, 200))
+    assert view.fit and player.fit_button.isChecked() and player.fit_button.text() == "Fit"
+
+
+def test_zero_shows_the_whole_frame_when_the_player_has_the_keys(qtbot, player, juggle):
+    _cached_player(qtbot, player, juggle, cached=False)
+    window_zero = []  # the main window's 0 (Show Whole Timeline)
+    action = QAction("whole timeline", player)
+    action.setShortcut(QKeySequence("0"))
+    action.triggered.connect(lambda: window_zero.append(True))
+    player.addAction(action)
+    player.zoom_one_to_one()
+    assert player.one_button.isChecked() and not player.fit_button.isChecked()
+    player.setFocus()
+    qtbot.keyClick(player, Qt.Key.Key_0)
+    assert player.view.fit and player.fit_button.isChecked() and window_zero == []
+    qtbot.keyClick(player, Qt.Key.Key_0)  # not zoomed: 0 is the window's again
+    assert window_zero == [True]

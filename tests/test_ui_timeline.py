@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QWheelEvent
+from PySide6.QtGui import QColor, QWheelEvent
 from PySide6.QtWidgets import QApplication
 from ui_helpers import hand_result
 
@@ -86,3 +86,58 @@ def test_layers_can_be_added_and_clearing_keeps_the_playhead(timeline):
     timeline.set_model(None)
     assert timeline.drawn_steps() == [] and timeline.drawn_points() == []
     assert timeline.playhead in timeline.plot_item.items
+
+
+def _pixel(timeline: AttentionTimeline, time_s: float, height_fraction: float):
+    """The colour drawn at `time_s`, `height_fraction` of the way down the plot area."""
+    image = timeline.plot.grab().toImage()
+    rect = timeline.view_box.sceneBoundingRect()
+    y = rect.top() + height_fraction * rect.height()
+    point = timeline.plot.mapFromScene(QPointF(timeline.scene_x_for_time(time_s), y))
+    ratio = image.devicePixelRatio()
+    return image.pixelColor(round(point.x() * ratio), round(point.y() * ratio))
+
+
+def _distance(a, b) -> float:
+    return (
+        (a.red() - b.red()) ** 2 + (a.green() - b.green()) ** 2 + (a.blue() - b.blue()) ** 2
+    ) ** 0.5
+
+
+def test_a_mark_at_the_playhead_does_not_hide_it(qtbot, timeline, tmp_path):
+    """Issue 14.4: the playhead is drawn above the marks and no mark has its colour."""
+    from report_helpers import fake_video_info
+
+    from judgeapp.store import Library, UndoStack
+    from judgeapp.ui.mark_lines import MarkLines
+    from judgeapp.ui.marks_panel import MarksPanel
+
+    timeline.apply_colors(QColor("white"), QColor(20, 20, 20))
+    with Library.open(tmp_path / "lib.sqlite3") as library:
+        panel = MarksPanel(library, UndoStack(library))
+        qtbot.addWidget(panel)
+        lines = MarkLines(timeline.plot_item, panel)
+        panel.set_video(fake_video_info("r.mp4", duration_s=30.0))
+        for time_s, kind in ((10.0, "deduction"), (20.0, "highlight"), (25.0, "comment")):
+            panel.set_time(time_s)
+            panel.kind_combo.setCurrentText(kind)
+            panel.add_mark_now()
+        timeline.set_playhead(10.0)
+        playhead = timeline.playhead.pen.color()
+        for line in lines.lines.values():
+            assert _distance(line.pen.color(), playhead) > 120  # told apart at a glance
+            assert line.pen.style() == Qt.PenStyle.DashLine  # and by style
+            assert line.zValue() < timeline.playhead.zValue()
+        qtbot.wait(50)
+        deduction = lines.lines[panel.marks()[0].id].pen.color()
+        for fraction in (0.3, 0.5, 0.7):  # where the dashes of the mark are, too
+            drawn = _pixel(timeline, 10.0, fraction)
+            assert _distance(drawn, playhead) < _distance(drawn, deduction), fraction
+
+
+def test_the_loop_is_shaded(timeline):
+    timeline.set_loop((4.0, 9.0))
+    assert timeline.loop_region.isVisible()
+    assert timeline.loop_region.getRegion() == pytest.approx((4.0, 9.0))
+    timeline.set_loop(None)
+    assert not timeline.loop_region.isVisible()

@@ -1,12 +1,15 @@
 """`judgeapp report VIDEO|ANALYSIS.json --out FILE`: PDF, HTML, CSV, JSON or annotated video.
 
-A video is looked up in the library first (by content hash) and analysed only when the library
-has no result for it; the judges' marks and the panel score come from the library.
+A video's result comes from app.library_service's `result_or_analyse`, as in the GUI: the
+library's result when it was made the way this command would analyse now (same backbone
+weights, kind of head, profile, detector, precision and recipe), else a new analysis, saved.
+The judges' marks and the panel score come from the library.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from judgeapp.commands.common import add_backbone_options, analysis_options, terminal_progress
@@ -63,12 +66,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from judgeapp.app.library_service import LibraryService
     from judgeapp.core.results import AnalysisResult
     from judgeapp.report import write_report
-    from judgeapp.store import Library
 
     source = Path(args.input)
-    library = None if args.no_library else Library.open(args.library)
+    library = None if args.no_library else LibraryService.open(args.library)
     try:
         if source.suffix.lower() == ".json":
             result = AnalysisResult.load(source)
@@ -76,8 +79,8 @@ def run(args: argparse.Namespace) -> int:
         else:
             result = _analysis_of_video(source, args, library)
             video_path, check_hash = (source, False)  # just hashed: it is the analysed file
-        marks = library.marks_for(result.video.sha256) if library else []
-        panel = library.get_panel_score(result.video.sha256) if library else None
+        marks = library.marks(result.video.sha256) if library else []
+        panel = library.panel_score(result.video.sha256) if library else None
         progress, close = terminal_progress(args.out.name)
         try:
             write_report(
@@ -98,23 +101,55 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def request_of(args: argparse.Namespace):
+    """The AnalysisRequest this command's options ask for (what a stored result must match)."""
+    from judgeapp.app.requests import AnalysisRequest
+
+    return AnalysisRequest(
+        device=args.device,
+        model=args.model or "",
+        profile=args.profile or "",
+        pretrained=args.pretrained != "none",
+        detector=args.detector,
+        engine=args.engine,
+        precision=args.precision or "",
+    )
+
+
 def _analysis_of_video(video: Path, args: argparse.Namespace, library):
-    """The library's newest result for this video's content, or a new analysis (then saved)."""
-    from judgeapp.video import probe
+    """The library's result for this video and these options, or a new analysis (saved)."""
+    from judgeapp.core.errors import JudgeappError
 
-    info = probe(video)
-    if library is not None and args.model is None and not args.reanalyze:
-        stored = library.latest_analysis(info.sha256)
-        if stored is not None:
-            return stored
-    from judgeapp.analysis import analyze
+    def analyse(path: Path, _progress, cancel):
+        from judgeapp.analysis import analyze
 
-    options = analysis_options(args, model=args.model)
-    progress, close = terminal_progress(video.name)
-    try:
-        result = analyze(video, options, progress=progress)
-    finally:
-        close()
-    if library is not None:
-        library.save_analysis(result)
-    return result
+        progress, close = terminal_progress(path.name)
+        try:
+            return analyze(path, analysis_options(args, model=args.model), progress, cancel)
+        finally:
+            close()
+
+    if not video.is_file():
+        from judgeapp.video import probe
+
+        probe(video)  # raises its one-line reason: no such file, a link to nothing, a folder
+        raise JudgeappError(f"{video}: not a video file")
+    if library is None:
+        return analyse(video, None, None)
+    # A named checkpoint always analyses: a stored result is not matched to a head file.
+    named_checkpoint = args.model not in (None, "random")
+    answer = library.result_or_analyse(
+        video, request_of(args), analyse, reanalyse=args.reanalyze or named_checkpoint
+    )
+    if answer.outdated:
+        print(
+            f"{video.name}: the library's result was made with other settings or an older "
+            "recipe; analysed again",
+            file=sys.stderr,
+        )
+    if answer.save_error:
+        print(
+            f"warning: the result was not saved in the library: {answer.save_error}",
+            file=sys.stderr,
+        )
+    return answer.result

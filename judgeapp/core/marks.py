@@ -12,6 +12,10 @@ from datetime import UTC, datetime
 from judgeapp.core.errors import JudgeappError
 
 MARK_KINDS = ("deduction", "highlight", "comment")
+# The colour of each kind of mark, in the GUI as in the exports.
+KIND_RGB = {"deduction": (200, 40, 40), "highlight": (30, 140, 60), "comment": (90, 90, 90)}
+# Two scores closer than this are the same (panel scores are given to 3 decimals at most).
+SCORE_TOLERANCE = 0.0005
 
 
 def now_iso() -> str:
@@ -77,6 +81,73 @@ class PanelScore:
             "difficulty": self.difficulty,
             "execution": self.execution,
         }.get(target)
+
+    @property
+    def penalty(self) -> float | None:
+        """The penalty the panel took off: difficulty + execution - total, when both parts
+        are known (total = D + E - penalty)."""
+        if self.difficulty is None or self.execution is None:
+            return None
+        return max(0.0, self.difficulty + self.execution - self.total)
+
+
+def panel_score(
+    total: float | None,
+    difficulty: float | None = None,
+    execution: float | None = None,
+    penalty: float | None = None,
+) -> PanelScore:
+    """The panel's score from what a judge typed: the total, or D + E - penalty when the total
+    is left empty. Raises JudgeappError (one line) when the parts do not add up."""
+    for name, value in (("difficulty", difficulty), ("execution", execution), ("penalty", penalty)):
+        if value is not None and (not math.isfinite(value) or value < 0):
+            raise JudgeappError(f"panel {name} {value:g} must be a number >= 0")
+    if total is None:
+        if difficulty is None or execution is None:
+            raise JudgeappError(
+                "enter the panel's total score, or its difficulty and execution "
+                "(and penalty) to add them up"
+            )
+        total = difficulty + execution - (penalty or 0.0)
+        if total < -SCORE_TOLERANCE:
+            raise JudgeappError(
+                f"the penalty {penalty:g} is more than difficulty + execution "
+                f"({difficulty:g} + {execution:g})"
+            )
+        total = round(max(total, 0.0), 3)
+    panel = PanelScore(total, difficulty, execution)
+    if difficulty is not None and execution is not None:
+        parts = difficulty + execution
+        if total > parts + SCORE_TOLERANCE:
+            raise JudgeappError(
+                f"the total {total:g} is more than difficulty + execution "
+                f"({difficulty:g} + {execution:g} = {parts:g}); total = D + E - penalty"
+            )
+        if penalty is not None and abs(parts - penalty - total) > SCORE_TOLERANCE:
+            raise JudgeappError(
+                f"the total {total:g} is not difficulty + execution - penalty "
+                f"({difficulty:g} + {execution:g} - {penalty:g} = {parts - penalty:g})"
+            )
+    elif penalty is not None:
+        raise JudgeappError(
+            "a penalty needs both difficulty and execution (total = D + E - penalty)"
+        )
+    return panel
+
+
+def check_panel_range(panel: PanelScore, score_max: dict[str, float]) -> None:
+    """Raise JudgeappError when a part of the panel's score is outside its scale.
+
+    `score_max` gives the known top of each scale ("total", "difficulty", "execution"); a part
+    whose scale is not known is not checked (skating totals go far beyond gymnastics').
+    """
+    for name in ("total", "difficulty", "execution"):
+        value, top = panel.value(name), score_max.get(name)
+        if value is not None and top is not None and value > top + SCORE_TOLERANCE:
+            raise JudgeappError(
+                f"the panel {name} {value:g} is outside the score range 0-{top:g}"
+                " of this model; check the number"
+            )
 
 
 def format_time(time_s: float) -> str:

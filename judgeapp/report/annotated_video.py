@@ -18,12 +18,12 @@ from PIL import Image, ImageDraw
 
 from judgeapp.core.errors import JudgeappError, VideoError
 from judgeapp.core.files import atomic_path
-from judgeapp.core.marks import Mark, format_time
+from judgeapp.core.marks import KIND_RGB, Mark, format_time
 from judgeapp.core.progress import CancelToken, Progress, ProgressCallback, no_progress
 from judgeapp.core.results import AnalysisResult, FrameWeight
 from judgeapp.report.fonts import image_font
 from judgeapp.report.output import REPORT_MODE, check_folder
-from judgeapp.report.timeline import DYNAMIC_RGB, KIND_RGB, STATIC_RGB
+from judgeapp.report.timeline import DYNAMIC_RGB, STATIC_RGB
 from judgeapp.video import iter_frames
 
 MARK_SHOW_S = 3.0  # how long a mark's text stays on screen after its time

@@ -10,12 +10,11 @@ from fpdf.enums import TableBordersLayout, XPos, YPos
 from fpdf.fonts import FontFace
 from PIL import Image
 
-from judgeapp.core.marks import format_time
+from judgeapp.core.marks import KIND_RGB, format_time
 from judgeapp.report.content import CALIBRATION_WARNING, ReportContent
 from judgeapp.report.crops import Crop
 from judgeapp.report.fonts import unicode_font
 from judgeapp.report.output import write_report_bytes
-from judgeapp.report.timeline import KIND_RGB
 
 _MARGIN_MM = 15.0
 _CROP_H_MM = 52.0

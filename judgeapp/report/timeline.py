@@ -11,13 +11,12 @@ from collections.abc import Sequence
 
 from PIL import Image, ImageDraw
 
-from judgeapp.core.marks import Mark, format_time
+from judgeapp.core.marks import KIND_RGB, Mark, format_time
 from judgeapp.core.results import AnalysisResult, FrameWeight
 from judgeapp.report.fonts import image_font
 
 DYNAMIC_RGB = (59, 111, 182)
 STATIC_RGB = (224, 123, 26)
-KIND_RGB = {"deduction": (200, 40, 40), "highlight": (30, 140, 60), "comment": (90, 90, 90)}
 _GRID_RGB = (225, 225, 225)
 _TEXT_RGB = (40, 40, 40)
 

@@ -1,10 +1,12 @@
 """The batch window: a queue of videos analysed one after another, and their ranking.
 
-Each video runs in a worker thread (TaskThread) that calls the given analyse function; the main
-window's passes the work on to a child process (engine_process), as for its own analyses. A
-failing video is reported in its row and the queue goes on. Finished results are saved in the
-library, so the main window and the library window show them at once, with the panel scores
-judges entered.
+Each video runs as a job of one JobRunner (app.jobs) that calls the given analyse function;
+the main window passes one that uses its analysis service, as for its own analyses. A failing
+video is reported in its row and the queue goes on. Finished results are saved in the library
+(app.library_service), so the main window and the library window show them at once, with the
+panel scores judges entered. Scores that are not calibrated (random weights, untrained head)
+are flagged in the ranking: they do not rank routines. Double-clicking a row asks for the video
+to be opened in the main window (`openRequested`).
 """
 
 from __future__ import annotations
@@ -12,13 +14,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -29,48 +30,64 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from judgeapp.app.library_service import LibraryService
+from judgeapp.app.list_views import FLAG_COLOUR as FLAG_HEX
+from judgeapp.app.list_views import (
+    QUEUE_COLUMNS,
+    RANKING_CALIBRATED_COLUMN,
+    RANKING_COLUMNS,
+    RANKING_NUMBER_COLUMNS,
+    calibration,
+    number,
+    ranking_status,
+    short_error,
+)
+from judgeapp.app.report_service import DictValues, ExportFolders, write_text
 from judgeapp.core.errors import JudgeappError
-from judgeapp.core.progress import CancelToken, ProgressCallback
+from judgeapp.core.progress import CancelToken, Progress, ProgressCallback
 from judgeapp.core.results import AnalysisResult
-from judgeapp.report.output import write_report_text
-from judgeapp.store import Library
-from judgeapp.ui.batch_model import DONE, QUEUED, RUNNING, BatchQueue
-from judgeapp.ui.workers import TaskThread
+from judgeapp.ui.batch_model import DONE, QUEUED, RUNNING, BatchItem, BatchQueue
+from judgeapp.ui.export_report import ExportedNotice, ask_save_path
+from judgeapp.ui.table_layout import fit_columns_to_name
+from judgeapp.ui.workers import gui_job_runner
 from judgeapp.video import VIDEO_SUFFIXES, videos_in
 
 # analyze(path, progress, cancel) -> AnalysisResult
 AnalyzeFn = Callable[[Path, ProgressCallback, CancelToken], AnalysisResult]
 
-QUEUE_COLUMNS = ("Video", "Status", "Progress", "Error")
-RANKING_COLUMNS = (
-    ("#", None),
-    ("Video", "name"),
-    ("Predicted", "predicted"),
-    ("Panel", "panel"),
-    ("Difference", "difference"),
-)
-
-
-def _num(value: float | None, signed: bool = False) -> str:
-    if value is None:
-        return ""
-    return f"{value:+.2f}" if signed else f"{value:.2f}"
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+FLAG_COLOUR = QColor(FLAG_HEX)  # an uncalibrated score: dark orange, readable on white
 
 
 class BatchWindow(QWidget):
-    """Queue, per-video progress, sortable ranking and CSV export."""
+    """Queue, per-video progress, sortable ranking and CSV export.
+
+    library: where results are saved and panel scores come from. analyze_fn: analyses one
+    video. folders: where the export dialog opens (default: remembered for this window only).
+    `openRequested(path)`: the user double-clicked a video to open it in the main window.
+    `videoFinished(index)`: a video's outcome was recorded (before the next one starts).
+    """
+
+    openRequested = Signal(str)
+    videoFinished = Signal(int)
 
     def __init__(
-        self, library: Library, analyze_fn: AnalyzeFn, parent: QWidget | None = None
+        self,
+        library: LibraryService,
+        analyze_fn: AnalyzeFn,
+        parent: QWidget | None = None,
+        folders: ExportFolders | None = None,
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle("judgeapp batch scoring")
-        self.resize(900, 620)
+        self.resize(1000, 640)
         self.library = library
         self.analyze_fn = analyze_fn
+        self.folders = folders or ExportFolders(DictValues())
         self.queue = BatchQueue()
-        self.worker: TaskThread | None = None
-        self._retired: TaskThread | None = None
+        self.jobs = gui_job_runner("judgeapp-batch")
+        self.ranked: list[BatchItem] = []
+        self.notice: ExportedNotice | None = None
         self._next_scheduled = False
         self.running_index: int | None = None
         self.stopping = False
@@ -105,10 +122,13 @@ class BatchWindow(QWidget):
             table.verticalHeader().setVisible(False)
             table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
             table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.queue_table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.ranking_table.horizontalHeader().setSectionResizeMode(
-            1, QHeaderView.ResizeMode.Stretch
+            table.setToolTip("Double-click a video to open it in the main window")
+        self.queue_columns = fit_columns_to_name(self.queue_table, name_column=0)
+        self.ranking_columns = fit_columns_to_name(self.ranking_table, name_column=1)
+        self.queue_table.cellDoubleClicked.connect(
+            lambda row, _col: self._open(self.queue.items, row)
         )
+        self.ranking_table.cellDoubleClicked.connect(lambda row, _col: self._open(self.ranked, row))
         ranking_header = self.ranking_table.horizontalHeader()
         ranking_header.setSortIndicatorShown(True)
         ranking_header.sectionClicked.connect(self._ranking_header_clicked)
@@ -117,6 +137,10 @@ class BatchWindow(QWidget):
         self.overall.setRange(0, 1000)
         self.status = QLabel("Add videos or a folder, then Start.")
         self.status.setWordWrap(True)
+        self.calibration_note = QLabel("")
+        self.calibration_note.setWordWrap(True)
+        self.calibration_note.setStyleSheet(f"color: {FLAG_COLOUR.name()};")
+        self.calibration_note.hide()
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         for title, table in (("Queue", self.queue_table), ("Ranking", self.ranking_table)):
@@ -125,6 +149,8 @@ class BatchWindow(QWidget):
             column.setContentsMargins(0, 0, 0, 0)
             column.addWidget(QLabel(f"<b>{title}</b>"))
             column.addWidget(table)
+            if table is self.ranking_table:
+                column.addWidget(self.calibration_note)
             splitter.addWidget(box)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
@@ -146,7 +172,7 @@ class BatchWindow(QWidget):
 
     def start(self) -> None:
         """Run the queued videos one after another."""
-        if self.worker is not None:
+        if self.jobs.busy:
             return
         self.stopping = False
         self._next()
@@ -154,20 +180,19 @@ class BatchWindow(QWidget):
     def cancel(self) -> None:
         """Stop the running video and leave the rest queued as cancelled."""
         self.stopping = True
-        if self.worker is not None:
-            self.worker.cancel()
+        if self.jobs.busy:
+            self.jobs.cancel()
         else:
             self.queue.cancel_pending()
             self._update_views()
 
     def is_running(self) -> bool:
         """True while a video runs or the next one is about to start."""
-        return self.worker is not None or self._next_scheduled
+        return self.jobs.busy or self._next_scheduled
 
     def _next(self) -> None:
-        self._retired = None
         self._next_scheduled = False
-        if self.worker is not None:
+        if self.jobs.busy:
             return
         if self.stopping:
             # A cancel can arrive after the running video finished but before the next starts.
@@ -186,57 +211,42 @@ class BatchWindow(QWidget):
         self.running_index = index
         self.queue.start(index)
         path = self.queue.items[index].path
-        self.worker = TaskThread(
+        self.jobs.start(
             lambda progress, cancel: self.analyze_fn(path, progress, cancel),
-            f"judgeapp-batch-{index}",
+            name=f"judgeapp-batch-{index}",
+            on_done=lambda result: self._ended(index, lambda: self._finished(index, result)),
+            on_failed=lambda message: self._ended(index, lambda: self.queue.fail(index, message)),
+            on_cancelled=lambda: self._ended(index, self.queue.cancel_pending),
+            on_progress=lambda progress: self._progress(index, progress),
         )
-        # Bound methods of this window (a QObject of the GUI thread): the worker's signals are
-        # queued to the GUI thread; the running video is self.running_index.
-        self.worker.progressed.connect(self._progress)
-        self.worker.succeeded.connect(self._finished)
-        self.worker.failed.connect(self._failed)
-        self.worker.cancelled.connect(self._cancelled)
-        self.worker.finished.connect(self._worker_done)
         self.status.setText(f"Scoring {path.name}…")
-        self.worker.start()
         self._update_views()
 
-    def _progress(self, progress) -> None:
-        index = self.running_index
-        if index is None:
-            return
+    def _progress(self, index: int, progress: Progress) -> None:
         self.queue.progress(index, progress)
         self._update_queue_row(index)
         self.overall.setValue(round(1000 * self.queue.overall_fraction))
 
-    def _finished(self, result: AnalysisResult) -> None:
-        index = self.running_index
-        if index is None:
-            return
+    def _finished(self, index: int, result: AnalysisResult) -> None:
         panel = None
         try:
-            self.library.save_analysis(result)
-            panel = self.library.get_panel_score(result.video.sha256)
+            self.library.save_result(result)
+            panel = self.library.panel_score(result.video.sha256)
         except JudgeappError as exc:
             self.status.setText(str(exc))
         self.queue.finish(index, result, panel)
 
-    def _failed(self, message: str) -> None:
-        if self.running_index is not None:
-            self.queue.fail(self.running_index, message)
-
-    def _cancelled(self) -> None:
-        self.queue.cancel_pending()
-
-    def _worker_done(self) -> None:
-        # Keep the finished thread object until the next video starts: it is not deleted
-        # inside its own signal's handler.
-        self._retired, self.worker = self.worker, None
-        if self._retired is not None:
-            self._retired.wait()
+    def _ended(self, index: int, record) -> None:
+        """A video's job ended (on the GUI thread): record its outcome, start the next soon."""
+        record()
         self._update_views()
+        self.videoFinished.emit(index)
         self._next_scheduled = True
         QTimer.singleShot(0, self._next)
+
+    def _open(self, items: list[BatchItem], row: int) -> None:
+        if 0 <= row < len(items):
+            self.openRequested.emit(str(items[row].path))
 
     # ------------------------------------------------------------------------ views
 
@@ -253,29 +263,39 @@ class BatchWindow(QWidget):
         for index in range(len(self.queue.items)):
             self._update_queue_row(index)
         key, descending = self.sort
-        ranked = self.queue.ranking(key, descending)
+        self.ranked = ranked = self.queue.ranking(key, descending)
         self.ranking_table.setRowCount(len(ranked))
         rank = 0
         for row, item in enumerate(ranked):
             rank += item.status == DONE
+            flag = calibration(item.result)
             cells = [
                 str(rank) if item.status == DONE else "",
                 item.name,
-                _num(item.predicted),
-                _num(item.panel_value),
-                _num(item.difference, signed=True),
+                number(item.predicted),
+                flag.text,
+                number(item.panel_value),
+                number(item.difference, signed=True),
             ]
             for col, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
-                if col != 1:
-                    cell.setTextAlignment(
-                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-                    )
+                cell.setToolTip(str(item.path) if col == 1 else flag.tooltip)
+                if col in RANKING_NUMBER_COLUMNS:
+                    cell.setTextAlignment(_RIGHT)
+                if flag.flagged and col in (2, RANKING_CALIBRATED_COLUMN):
+                    cell.setForeground(FLAG_COLOUR)
+                    font = cell.font()
+                    font.setBold(col == RANKING_CALIBRATED_COLUMN)
+                    cell.setFont(font)
                 self.ranking_table.setItem(row, col, cell)
+        done = [i for i in ranked if i.status == DONE and i.result is not None]
+        note = ranking_status(len(done), sum(not i.result.model.calibrated for i in done))
+        self.calibration_note.setText(note)
+        self.calibration_note.setVisible(bool(note))
         column = next(i for i, c in enumerate(RANKING_COLUMNS) if c[1] == key)
         order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
         self.ranking_table.horizontalHeader().setSortIndicator(column, order)
-        running = self.worker is not None
+        running = self.jobs.busy
         self.start_button.setEnabled(not running and self.queue.next_queued() is not None)
         self.cancel_button.setEnabled(running or self.queue.next_queued() is not None)
         self.export_button.setEnabled(bool(self.queue.items))
@@ -284,12 +304,13 @@ class BatchWindow(QWidget):
     def _update_queue_row(self, index: int) -> None:
         item = self.queue.items[index]
         status = item.status if item.status != RUNNING else f"running: {item.stage}"
-        for col, text in ((0, item.name), (1, status), (3, item.error)):
+        error = short_error(item.error, str(item.path))
+        for col, text in ((0, item.name), (1, status), (3, error)):
             cell = QTableWidgetItem(text)
             if col == 0:
                 cell.setToolTip(str(item.path))
             if col == 3 and text:
-                cell.setToolTip(text)
+                cell.setToolTip(item.error)
             self.queue_table.setItem(index, col, cell)
         bar = self.queue_table.cellWidget(index, 2)
         if not isinstance(bar, QProgressBar):
@@ -304,33 +325,59 @@ class BatchWindow(QWidget):
     def export_csv(self, path: Path) -> None:
         """Write the ranking (every video, failures included) as CSV, atomically."""
         key, descending = self.sort
-        write_report_text(path, self.queue.to_csv(key, descending))
+        write_text(path, self.queue.to_csv(key, descending))
+        self.folders.remember(path)
         self.status.setText(f"Wrote {path}")
 
     def _choose_csv(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, "Export ranking", "ranking.csv", "CSV (*.csv)")
-        if name:
-            try:
-                self.export_csv(Path(name))
-            except JudgeappError as exc:
-                self.status.setText(str(exc))
+        first = self.queue.items[0].path if self.queue.items else None
+        target, _ = ask_save_path(
+            self, "Export ranking", self.folders, first, "ranking.csv", "CSV (*.csv)"
+        )
+        if target is None:
+            return
+        try:
+            self.export_csv(target)
+        except JudgeappError as exc:
+            self.status.setText(str(exc))
+            return
+        self.notice = ExportedNotice(target, self)
+        self.notice.show()
+
+    def browse_folder(self) -> Path:
+        """Where the add dialogs open: the folder of the last video queued, else the home
+        folder (never the working directory)."""
+        if self.queue.items:
+            return self.queue.items[-1].path.expanduser().resolve().parent
+        return Path.home()
 
     def _choose_files(self) -> None:
         names, _ = QFileDialog.getOpenFileNames(
-            self, "Add videos", "", "Videos (" + " ".join(f"*{s}" for s in VIDEO_SUFFIXES) + ")"
+            self,
+            "Add videos",
+            str(self.browse_folder()),
+            "Videos (" + " ".join(f"*{s}" for s in VIDEO_SUFFIXES) + ")",
         )
         if names:
             self.add_videos([Path(n) for n in names])
 
     def _choose_folder(self) -> None:
-        name = QFileDialog.getExistingDirectory(self, "Add the videos of a folder")
+        name = QFileDialog.getExistingDirectory(
+            self, "Add the videos of a folder", str(self.browse_folder())
+        )
         if name:
             self.add_videos([Path(name)])
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt name
-        """Closing stops the batch and waits for the worker: no thread outlives the window."""
+    def shutdown(self) -> None:
+        """Stop the batch and wait for the running video's thread; what is still queued is
+        marked cancelled (Start runs nothing more until videos are queued again)."""
         self.stopping = True
-        if self.worker is not None:
-            self.worker.cancel()
-            self.worker.wait()
+        if self.jobs.busy:
+            self.queue.cancel_pending()
+        self.jobs.shutdown()
+        self._update_views()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt name
+        """Closing stops the batch and waits for the job: no thread outlives the window."""
+        self.shutdown()
         super().closeEvent(event)

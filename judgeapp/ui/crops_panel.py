@@ -1,10 +1,14 @@
-"""Thumbnails of the most and least attended athlete crops and segments; a click seeks there."""
+"""Thumbnails of the most and least attended athlete crops and segments; a click seeks there.
+
+The grids lay out as many columns as the dock's width holds (never a clipped caption or a
+sideways scroll bar); athlete crops are tall pictures, segment keyframes wide ones.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -18,8 +22,8 @@ from PySide6.QtWidgets import (
 
 from judgeapp.app.view_models import Thumb
 
-COLUMNS = 4
-ICON_SIZE = QSize(84, 96)
+ICON_SIZES = {"athlete": QSize(64, 96), "segment": QSize(112, 63)}
+ICON_SIZE = ICON_SIZES["athlete"]
 
 
 class ThumbButton(QToolButton):
@@ -29,11 +33,11 @@ class ThumbButton(QToolButton):
         super().__init__(parent)
         self.thumb = thumb
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
-        self.setIconSize(ICON_SIZE)
+        self.setIconSize(ICON_SIZES.get(thumb.kind, ICON_SIZE))
         self.setAutoRaise(True)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         time_text, weight_text = thumb.caption.rsplit("  ", 1)
-        self.setText(f"{thumb.label}  {time_text}\n{weight_text}")
+        self.setText(f"{thumb.label}  {weight_text}\n{time_text}")
         self.setToolTip(f"{thumb.label}: {thumb.caption} — click to go there")
 
     def set_image(self, image: QImage) -> None:
@@ -59,18 +63,34 @@ class ThumbGrid(QWidget):
         layout.addWidget(self.title)
         layout.addLayout(self.grid)
         self.buttons: list[ThumbButton] = []
+        self.columns = 1
 
     def set_thumbs(self, thumbs: Sequence[Thumb], on_click) -> None:
         for button in self.buttons:
             self.grid.removeWidget(button)
             button.deleteLater()
         self.buttons = []
-        for i, thumb in enumerate(thumbs):
+        for thumb in thumbs:
             button = ThumbButton(thumb, self)
             button.clicked.connect(lambda _=False, t=thumb: on_click(t))
-            self.grid.addWidget(button, i // COLUMNS, i % COLUMNS, Qt.AlignmentFlag.AlignLeft)
             self.buttons.append(button)
+        self._place()
         self.setVisible(bool(thumbs))
+
+    def fit_width(self, width_px: int) -> None:
+        """Lay the thumbnails out in as many columns as `width_px` holds (at least one)."""
+        widest = max((b.sizeHint().width() for b in self.buttons), default=1)
+        columns = max(1, (width_px + self.grid.spacing()) // (widest + self.grid.spacing()))
+        if columns != self.columns:
+            self.columns = columns
+            self._place()
+
+    def _place(self) -> None:
+        for button in self.buttons:
+            self.grid.removeWidget(button)
+        for i, button in enumerate(self.buttons):
+            row, column = divmod(i, self.columns)
+            self.grid.addWidget(button, row, column, Qt.AlignmentFlag.AlignLeft)
 
 
 class CropsPanel(QWidget):
@@ -82,6 +102,7 @@ class CropsPanel(QWidget):
         super().__init__(parent)
         self.tabs = QTabWidget(self)
         self.grids: dict[str, ThumbGrid] = {}
+        self.scrolls: dict[str, QScrollArea] = {}
         for tab_name, key in (("Athlete crops", "athlete"), ("Segments", "segment")):
             page = QWidget()
             column = QVBoxLayout(page)
@@ -95,7 +116,10 @@ class CropsPanel(QWidget):
             scroll = QScrollArea()
             scroll.setWidgetResizable(True)
             scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+            scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
             scroll.setWidget(page)
+            scroll.viewport().installEventFilter(self)
+            self.scrolls[key] = scroll
             self.tabs.addTab(scroll, tab_name)
         self.empty = QLabel("Crops appear here after the analysis.", self)
         self.empty.setObjectName("emptyHint")
@@ -121,6 +145,7 @@ class CropsPanel(QWidget):
         for key, (top, bottom) in (("athlete", athlete), ("segment", segments)):
             self.grids[f"{key}-top"].set_thumbs(top, self.thumbClicked.emit)
             self.grids[f"{key}-bottom"].set_thumbs(bottom, self.thumbClicked.emit)
+        self._fit_columns()
         has_any = any(athlete) or any(segments)
         self.empty.setVisible(not has_any)
         self.empty.setText("No athlete was detected in any frame." if not has_any else "")
@@ -131,6 +156,20 @@ class CropsPanel(QWidget):
             image = images.get(button.thumb)
             if image is not None:
                 button.set_image(image)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.Resize:
+            self._fit_columns()
+        return super().eventFilter(watched, event)
+
+    def _fit_columns(self) -> None:
+        """Each grid takes as many columns as its tab's visible width holds."""
+        for key, scroll in self.scrolls.items():
+            margins = scroll.widget().layout().contentsMargins()
+            width = scroll.viewport().width() - margins.left() - margins.right()
+            width -= scroll.verticalScrollBar().sizeHint().width()  # room if it appears
+            for side in ("top", "bottom"):
+                self.grids[f"{key}-{side}"].fit_width(width)
 
     def buttons(self) -> list[ThumbButton]:
         return [b for grid in self.grids.values() for b in grid.buttons]

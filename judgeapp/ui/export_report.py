@@ -1,17 +1,25 @@
-"""File > Export: a report or the annotated video, written in a worker with progress/cancel."""
+"""File > Export: a report or the annotated video, written as a job with progress and cancel.
+
+The save dialog opens in the folder of the last export (remembered across sessions by
+app.report_service.ExportFolders, kept in the application's QSettings), or in the video's folder
+before the first one. After an export a small notice offers "Show File", which opens the
+folder holding the file in the desktop's file manager.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QFileDialog, QProgressDialog, QWidget
+from PySide6.QtCore import QObject, QSettings, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
-from judgeapp.core.marks import PanelScore
+from judgeapp.app.library_service import LibraryService
+from judgeapp.app.report_service import DictValues, ExportFolders, write_export
+from judgeapp.core.marks import Mark, PanelScore
+from judgeapp.core.progress import Progress
 from judgeapp.core.results import AnalysisResult
-from judgeapp.report import write_report
-from judgeapp.store import Library
-from judgeapp.ui.workers import TaskThread
+from judgeapp.ui.workers import gui_job_runner
 
 FILTERS = {
     "PDF report (*.pdf)": ".pdf",
@@ -31,103 +39,169 @@ def with_suffix_for(name: str, chosen_filter: str) -> Path:
     return path
 
 
+class QSettingsValues:
+    """app.report_service.Values kept in a QSettings (on disk, across sessions)."""
+
+    def __init__(self, qsettings: QSettings) -> None:
+        self.qsettings = qsettings
+
+    def get(self, key: str) -> str | None:
+        value = self.qsettings.value(key)
+        return None if value is None else str(value)
+
+    def set(self, key: str, value: str) -> None:
+        self.qsettings.setValue(key, value)
+        self.qsettings.sync()
+
+
+def folder_url(path: str | Path) -> QUrl:
+    """The URL "Show File" opens: the folder that holds `path`."""
+    return QUrl.fromLocalFile(str(Path(path).resolve().parent))
+
+
+def show_in_folder(path: str | Path) -> bool:
+    """Open the folder holding `path` in the desktop's file manager."""
+    return QDesktopServices.openUrl(folder_url(path))
+
+
+class ExportedNotice(QMessageBox):
+    """ "Wrote FILE", with a Show File button; not modal, so work goes on behind it."""
+
+    def __init__(self, path: str | Path, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.path = Path(path)
+        self.setWindowTitle("Export")
+        self.setIcon(QMessageBox.Icon.Information)
+        self.setText(f"Wrote {self.path.name}")
+        self.setInformativeText(str(self.path.parent))
+        self.show_file_button = self.addButton("Show File", QMessageBox.ButtonRole.ActionRole)
+        self.show_file_button.setToolTip("Open the folder holding the file")
+        self.addButton(QMessageBox.StandardButton.Close)
+        self.setDefaultButton(self.show_file_button)
+        self.setWindowModality(Qt.WindowModality.NonModal)
+        self.buttonClicked.connect(self._clicked)
+
+    def _clicked(self, button) -> None:
+        if button is self.show_file_button:
+            show_in_folder(self.path)
+
+
+def ask_save_path(
+    parent: QWidget,
+    title: str,
+    folders: ExportFolders,
+    video_path: str | Path | None,
+    file_name: str,
+    filters: str,
+) -> tuple[Path | None, str]:
+    """A save dialog opening where the last export went (else beside the video); returns
+    (the path chosen or None, the filter chosen). The folder is remembered once written."""
+    start = folders.suggested_path(video_path, file_name)
+    name, chosen = QFileDialog.getSaveFileName(parent, title, str(start), filters)
+    return (Path(name) if name else None), chosen
+
+
 class ReportExporter(QObject):
-    """Writes one export at a time; `done(path)` or `failed(message)` at the end."""
+    """Writes one export at a time; `done(path)` or `failed(message)` at the end.
+
+    `folders` says where the dialog opens; the default remembers the last folder for this
+    exporter only (the main window passes one kept in its settings: Review.export)."""
 
     done = Signal(str)
     failed = Signal(str)
 
-    def __init__(self, parent: QWidget) -> None:
+    def __init__(self, parent: QWidget, folders: ExportFolders | None = None) -> None:
         super().__init__(parent)
         self.window = parent
-        self.worker: TaskThread | None = None
+        self.folders = folders or ExportFolders(DictValues())
+        self.jobs = gui_job_runner("judgeapp-export")
         self.dialog: QProgressDialog | None = None
+        self.notice: ExportedNotice | None = None
         self._target: Path | None = None
-        self._retired: TaskThread | None = None
+
+    @property
+    def busy(self) -> bool:
+        """True while an export is being written."""
+        return self.jobs.busy
 
     def choose_and_export(
-        self, result: AnalysisResult, library: Library | None, video_path: str | Path | None
+        self,
+        result: AnalysisResult,
+        library: LibraryService | None,
+        video_path: str | Path | None,
     ) -> None:
         """Ask for a file name, then export (marks and panel score from the library)."""
         default = Path(result.video.path).with_suffix(".pdf").name
-        name, chosen = QFileDialog.getSaveFileName(
-            self.window, "Export report", default, ";;".join(FILTERS)
+        where = video_path or result.video.path
+        target, chosen = ask_save_path(
+            self.window, "Export report", self.folders, where, default, ";;".join(FILTERS)
         )
-        if not name:
+        if target is None:
             return
         sha = result.video.sha256
-        marks = library.marks_for(sha) if library is not None else []
-        panel = library.get_panel_score(sha) if library is not None else None
-        self.export(with_suffix_for(name, chosen), result, marks, panel, video_path)
+        marks = library.marks(sha) if library is not None else []
+        panel = library.panel_score(sha) if library is not None else None
+        self.export(with_suffix_for(str(target), chosen), result, marks, panel, video_path)
 
     def export(
         self,
         target: Path,
         result: AnalysisResult,
-        marks: list,
+        marks: list[Mark],
         panel: PanelScore | None,
         video_path: str | Path | None,
     ) -> None:
-        if self.worker is not None:
+        """Write `target` as a job, with a progress dialog that can cancel it."""
+        if self.jobs.busy:
             self.failed.emit("an export is already running")
             return
-        self._target = Path(target)
-
-        def job(progress, cancel):
-            return write_report(
-                target,
-                result,
-                marks,
-                panel,
-                video_path=video_path,
-                progress=progress,
-                cancel=cancel,
-            )
-
-        self.dialog = QProgressDialog(
-            f"Writing {self._target.name}…", "Cancel", 0, 1000, self.window
-        )
+        target = self._target = Path(target)
+        self.dialog = QProgressDialog(f"Writing {target.name}…", "Cancel", 0, 1000, self.window)
         self.dialog.setWindowTitle("Export")
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
         self.dialog.setMinimumDuration(300)
-        self.worker = TaskThread(job, "judgeapp-export")
-        self.dialog.canceled.connect(self.worker.cancel)
-        self.worker.progressed.connect(self._progress)
-        self.worker.succeeded.connect(self._succeeded)
-        self.worker.failed.connect(self._failed)
-        self.worker.cancelled.connect(self._cancelled)
-        self.worker.finished.connect(self._finished)
-        self.worker.start()
+        self.dialog.canceled.connect(self.jobs.cancel)
+        self.jobs.start(
+            lambda progress, cancel: write_export(
+                target, result, marks, panel, video_path, progress, cancel
+            ),
+            name="judgeapp-export",
+            on_done=self._succeeded,
+            on_failed=self._failed,
+            on_cancelled=self._cancelled,
+            on_progress=self._progress,
+        )
 
     def cancel(self) -> None:
-        if self.worker is not None:
-            self.worker.cancel()
+        self.jobs.cancel()
 
     def wait(self) -> None:
-        """Block until the running export ends (closing the main window)."""
-        if self.worker is not None:
-            self.worker.cancel()
-            self.worker.wait()
+        """Stop the running export and wait for its thread (closing the main window)."""
+        self.jobs.shutdown()
+        self._close_dialog()
 
-    def _progress(self, progress) -> None:
-        if self.dialog is not None:
+    def _progress(self, progress: Progress) -> None:
+        if self.dialog is not None and self._target is not None:
             self.dialog.setLabelText(f"Writing {self._target.name}: {progress.stage}")
             self.dialog.setValue(round(1000 * progress.fraction))
 
-    def _succeeded(self, _value) -> None:
-        self.done.emit(str(self._target))
+    def _succeeded(self, path: Path) -> None:
+        self._close_dialog()
+        self.folders.remember(path)
+        self.notice = ExportedNotice(path, self.window)
+        self.notice.show()
+        self.done.emit(str(path))
 
     def _failed(self, message: str) -> None:
+        self._close_dialog()
         self.failed.emit(message)
 
     def _cancelled(self) -> None:
+        self._close_dialog()
         self.failed.emit(f"{self._target}: export cancelled; nothing was written")
 
-    def _finished(self) -> None:
+    def _close_dialog(self) -> None:
         if self.dialog is not None:
             self.dialog.reset()
             self.dialog.deleteLater()
             self.dialog = None
-        if self.worker is not None:
-            self.worker.wait()
-        self._retired, self.worker = self.worker, None

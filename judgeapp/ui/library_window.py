@@ -1,16 +1,22 @@
-"""The library window: every analysed video, searchable and sortable; double-click opens one."""
+"""The library window: every analysed video, searchable and sortable; double-click opens one.
+
+The list comes from app.library_service, loaded as a job of one JobRunner (app.jobs), so the
+GUI thread never waits on the database. Typing in the search field reads the list once the
+user pauses; a new load retires the one in progress, so only the newest list is shown.
+Closing the window retires the load and waits for it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -21,39 +27,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from judgeapp.core.errors import JudgeappError
-from judgeapp.core.marks import format_time
-from judgeapp.store import AnalysisRow, Library
-
-# (header, sort key of Library.list_analyses or None when the column does not sort)
-COLUMNS: tuple[tuple[str, str | None], ...] = (
-    ("Video", "name"),
-    ("Duration", None),
-    ("Model", "model"),
-    ("Routine", None),
-    ("Predicted", "score"),
-    ("Panel", "panel"),
-    ("Difference", "difference"),
-    ("Marks", "marks"),
-    ("Analysed", "date"),
+from judgeapp.app.library_service import AnalysisRow, LibraryService
+from judgeapp.app.list_views import (
+    FLAG_COLOUR,
+    LIBRARY_COLUMNS,
+    LIBRARY_FLAGGED_COLUMNS,
+    LIBRARY_NUMBER_COLUMNS,
+    library_cells,
+    library_tooltip,
 )
+from judgeapp.core.errors import JudgeappError
+from judgeapp.ui.table_layout import fit_columns_to_name
+from judgeapp.ui.workers import gui_job_runner
+
+COLUMNS = LIBRARY_COLUMNS
 _ROW_ID = Qt.ItemDataRole.UserRole
-
-
-def row_cells(row: AnalysisRow) -> list[str]:
-    """What the table shows for one analysis."""
-    diff = row.difference
-    return [
-        row.video_name,
-        format_time(row.duration_s),
-        row.model_name + ("" if row.calibrated else " (not calibrated)"),
-        row.routine,
-        f"{row.score:.2f} / {row.score_max:g}",
-        "" if row.panel_total is None else f"{row.panel_total:.2f}",
-        "" if diff is None else f"{diff:+.2f}",
-        str(row.marks),
-        row.created.replace("T", " ").rstrip("Z"),
-    ]
+SEARCH_PAUSE_MS = 150  # typing: the list is read once the user pauses this long
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
 def _ask(parent: QWidget, question: str) -> bool:
@@ -62,28 +52,36 @@ def _ask(parent: QWidget, question: str) -> bool:
 
 
 class LibraryWindow(QWidget):
-    """Lists `library`'s analyses; emits `openRequested(path, sha256)` to open one."""
+    """Lists the library's analyses; emits `openRequested(path, sha256)` to open one.
+
+    `refreshed` is emitted each time a new list is shown (or its loading failed)."""
 
     openRequested = Signal(str, str)
+    refreshed = Signal()
 
     def __init__(
         self,
-        library: Library,
+        library: LibraryService,
         parent: QWidget | None = None,
         confirm: Callable[[QWidget, str], bool] = _ask,
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle("judgeapp library")
-        self.resize(980, 520)
+        self.resize(1100, 560)
         self.library = library
         self.confirm = confirm
         self.sort = "-date"
         self.rows: list[AnalysisRow] = []
+        self.jobs = gui_job_runner("judgeapp-library")
 
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search video, path, model or routine")
         self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self.refresh)
+        self._search_pause = QTimer(self)
+        self._search_pause.setSingleShot(True)
+        self._search_pause.setInterval(SEARCH_PAUSE_MS)
+        self._search_pause.timeout.connect(self.refresh)
+        self.search.textChanged.connect(self._search_pause.start)
         self.all_analyses = QCheckBox("Every analysis (not only the newest per video)")
         self.all_analyses.toggled.connect(self.refresh)
         top = QHBoxLayout()
@@ -96,18 +94,18 @@ class LibraryWindow(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.columns = fit_columns_to_name(self.table, name_column=0)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in range(1, len(COLUMNS)):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionsClickable(True)
         header.setSortIndicatorShown(True)
         header.sectionClicked.connect(self._header_clicked)
         self.table.cellDoubleClicked.connect(lambda row, _col: self.open_row(row))
 
         self.open_button = QPushButton("Open")
+        self.open_button.setToolTip("Open the selected video in the main window (double-click)")
         self.open_button.clicked.connect(lambda: self.open_row(self.table.currentRow()))
         self.delete_button = QPushButton("Delete analysis")
+        self.delete_button.setToolTip("Remove the selected result; marks and panel score stay")
         self.delete_button.clicked.connect(self.delete_selected)
         self.refresh_button = QPushButton("Refresh")
         self.refresh_button.clicked.connect(self.refresh)
@@ -121,21 +119,28 @@ class LibraryWindow(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addLayout(bottom)
+        self._show_sort_indicator()
         self.refresh()
 
+    # ------------------------------------------------------------------------ loading
+
+    def is_loading(self) -> bool:
+        """True while a list is being read from the library, or is about to be (typing)."""
+        return self.jobs.busy or self._search_pause.isActive()
+
     def set_sort(self, sort: str) -> None:
-        """Sort by a Library sort key ("-score": highest first)."""
+        """Sort by a library sort key ("-score": highest first)."""
         self.sort = sort
-        key = sort.lstrip("-")
+        self._show_sort_indicator()
+        self.refresh()
+
+    def _show_sort_indicator(self) -> None:
+        key = self.sort.lstrip("-")
         for col, (_, col_key) in enumerate(COLUMNS):
             if col_key == key:
-                order = (
-                    Qt.SortOrder.DescendingOrder
-                    if sort.startswith("-")
-                    else (Qt.SortOrder.AscendingOrder)
-                )
+                descending = self.sort.startswith("-")
+                order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
                 self.table.horizontalHeader().setSortIndicator(col, order)
-        self.refresh()
 
     def _header_clicked(self, column: int) -> None:
         key = COLUMNS[column][1]
@@ -147,27 +152,40 @@ class LibraryWindow(QWidget):
         self.set_sort(("-" if descending else "") + key)
 
     def refresh(self) -> None:
-        try:
-            self.rows = self.library.list_analyses(
-                self.search.text(), self.sort, latest_only=not self.all_analyses.isChecked()
-            )
-        except JudgeappError as exc:
-            self.status.setText(str(exc))
-            return
-        self.table.setRowCount(len(self.rows))
-        for r, row in enumerate(self.rows):
-            for c, text in enumerate(row_cells(row)):
+        """Read the list again (in a job; the one in progress is retired)."""
+        self._search_pause.stop()
+        search, sort = self.search.text(), self.sort
+        latest_only = not self.all_analyses.isChecked()
+        self.jobs.start(
+            lambda _progress, _cancel: self.library.analyses(search, sort, latest_only),
+            name="judgeapp-library-list",
+            on_done=self._show_rows,
+            on_failed=self._load_failed,
+        )
+
+    def _load_failed(self, message: str) -> None:
+        self.status.setText(message)
+        self.refreshed.emit()
+
+    def _show_rows(self, rows: list[AnalysisRow]) -> None:
+        self.rows = rows
+        self.table.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            tooltip = library_tooltip(row)
+            for c, text in enumerate(library_cells(row)):
                 item = QTableWidgetItem(text)
                 item.setData(_ROW_ID, row.id)
-                if c == 0:
-                    item.setToolTip(row.video_path)
-                if 4 <= c <= 7:
-                    item.setTextAlignment(
-                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-                    )
+                item.setToolTip(tooltip)
+                if c in LIBRARY_NUMBER_COLUMNS:
+                    item.setTextAlignment(_RIGHT)
+                if not row.calibrated and c in LIBRARY_FLAGGED_COLUMNS:
+                    item.setForeground(QColor(FLAG_COLOUR))
                 self.table.setItem(r, c, item)
-        count = len(self.rows)
+        count = len(rows)
         self.status.setText(f"{count} analys{'is' if count == 1 else 'es'}")
+        self.refreshed.emit()
+
+    # ------------------------------------------------------------------------ actions
 
     def open_row(self, row: int) -> None:
         if not 0 <= row < len(self.rows):
@@ -198,3 +216,13 @@ class LibraryWindow(QWidget):
             self.status.setText(str(exc))
             return
         self.refresh()
+
+    def shutdown(self) -> None:
+        """Retire the load in progress and wait for its thread."""
+        self._search_pause.stop()
+        self.jobs.shutdown()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt name
+        """Closing waits for the list being loaded: no thread outlives the window."""
+        self.shutdown()
+        super().closeEvent(event)

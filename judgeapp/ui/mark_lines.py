@@ -1,13 +1,26 @@
-"""The judges' marks on the attention timeline: a coloured, numbered, draggable line each."""
+"""The judges' marks on the attention timeline: a dashed, coloured, numbered line each.
+
+Marks are dashed in the colour of their kind and labelled with their stable number ("#12");
+the playhead is solid, in the plot's foreground colour, and drawn above them, so a mark at the
+playhead never hides it. Dragging a line moves its mark to the frame where it is dropped
+(undoable).
+"""
 
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 
+from judgeapp.app.marks_view import mark_label, mark_rgb, mark_tooltip
 from judgeapp.core.marks import Mark
-from judgeapp.report.timeline import KIND_RGB
 from judgeapp.ui.marks_panel import MarksPanel
+
+MARK_Z = 20  # above the attention curves, below the playhead (timeline.PLAYHEAD_Z)
+
+
+def mark_pen(kind: str, width: float = 2.0) -> pg.QtGui.QPen:
+    """The pen of a mark line: its kind's colour, dashed (the playhead is solid)."""
+    return pg.mkPen(mark_rgb(kind), width=width, style=Qt.PenStyle.DashLine)
 
 
 class MarkLines(QObject):
@@ -25,21 +38,30 @@ class MarkLines(QObject):
         for line in self.lines.values():
             self.plot.removeItem(line)
         self.lines = {}
-        for number, mark in enumerate(marks, start=1):
-            rgb = KIND_RGB.get(mark.kind, (90, 90, 90))
+        for mark in marks:
+            rgb = mark_rgb(mark.kind)
             line = pg.InfiniteLine(
                 pos=mark.time_s,
                 angle=90,
                 movable=True,
-                pen=pg.mkPen(rgb, width=2),
-                hoverPen=pg.mkPen(rgb, width=4),
-                label=str(number),
-                labelOpts={"position": 0.92, "color": rgb, "movable": False},
+                pen=mark_pen(mark.kind),
+                hoverPen=mark_pen(mark.kind, width=4),
+                label=mark_label(mark),
+                labelOpts={
+                    "position": 0.92,
+                    "color": rgb,
+                    "fill": (255, 255, 255, 200),
+                    "movable": False,
+                },
             )
-            line.setToolTip(f"{mark.kind}: {mark.text}" if mark.text else mark.kind)
-            line.setZValue(20)
+            line.setToolTip(mark_tooltip(mark, self.panel.service.frame_at(mark.time_s)))
+            line.setZValue(MARK_Z)
             line.sigPositionChangeFinished.connect(
-                lambda item, mark_id=mark.id: self.panel.move_mark(mark_id, float(item.value()))
+                lambda item, mark_id=mark.id: self._dragged(mark_id, float(item.value()))
             )
-            self.plot.addItem(line)
+            self.plot.addItem(line, ignoreBounds=True)
             self.lines[mark.id] = line
+
+    def _dragged(self, mark_id: int, time_s: float) -> None:
+        """A line was dropped: its mark moves to the start of the frame there."""
+        self.panel.move_mark(mark_id, self.panel.service.snap_to_frame(time_s))

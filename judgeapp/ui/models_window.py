@@ -1,16 +1,18 @@
 """The Models window: the pretrained files, the trained heads, downloads and model packs.
 
-The window only shows what `judgeapp.weights` reports. Every file read (hashing, the heads'
-model cards), download and pack installation runs in a TaskThread, one job at a time, so the
-GUI thread never waits on a disk or a network; closing the window cancels the running job and
-waits for its thread. Checking a pack's heads needs PyTorch, so `install_pack` does that in a
-child process. Choosing a head only emits `head_chosen`: the main window owns the settings.
+The window only shows what app.models_service reports. Every file read (hashing, the heads'
+model cards), download and pack installation runs as a job of one JobRunner (app.jobs), one
+job at a time, so the GUI thread never waits on a disk or a network; closing the window
+cancels the running job and waits for its thread. Checking a pack's heads needs PyTorch, so
+the service does that in a child process. Choosing a head only emits `head_chosen`: the main
+window owns the settings.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QShowEvent
@@ -31,6 +33,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from judgeapp.app.models_service import (
+    CORRUPT,
+    MISSING,
+    PRESENT,
+    FileStatus,
+    InstalledHead,
+    ModelsLook,
+    ModelsService,
+)
 from judgeapp.app.view_models import (
     HEAD_COLUMNS,
     MODEL_COLUMNS,
@@ -44,11 +55,7 @@ from judgeapp.app.view_models import (
     short_path,
 )
 from judgeapp.core.progress import CancelToken, Progress, ProgressCallback
-from judgeapp.ui.engine_process import install_pack
-from judgeapp.ui.workers import TaskThread
-from judgeapp.weights import download_many, offline, weights_dir
-from judgeapp.weights.heads import InstalledHead, heads_dir, scan_heads
-from judgeapp.weights.status import CORRUPT, MISSING, PRESENT, FileStatus, registry_status
+from judgeapp.ui.workers import gui_job_runner
 
 PACK_FILTER = "Model packs (*.zip);;All files (*)"
 _SIZE_COLUMN = MODEL_COLUMNS.index("Size")
@@ -96,18 +103,17 @@ class ModelsWindow(QWidget):
     installed = Signal(list)  # [str]: the files now in the cache
     head_chosen = Signal(str)  # a head's path, or "" for the newest installed one
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, service: ModelsService | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle("judgeapp models")
         self.resize(900, 640)
+        self.service = service or ModelsService()
         self.statuses: list[FileStatus] = []
         self.heads: list[InstalledHead] = []
         self.head_problems: list[str] = []
         self.model_setting = ""  # the main window's AppSettings.model and .profile
         self.profile_setting = ""
-        self.worker: TaskThread | None = None
-        self._retired: TaskThread | None = None
-        self._on_success: Callable[[object], None] | None = None
+        self.jobs = gui_job_runner("judgeapp-models")
         self._after: Callable[[], None] | None = None  # run once the current job has ended
         self._closing = False
         self._verifying = False
@@ -168,12 +174,12 @@ class ModelsWindow(QWidget):
         self.use_button.clicked.connect(self.use_selected_head)
         self.newest_button = QPushButton("Use Newest")
         self.newest_button.setToolTip(
-            "Score with the newest installed head of the analysis' feature profile (the default)"
+            "Score with the newest installed head that fits the analysis' features (the default)"
         )
         self.newest_button.clicked.connect(lambda: self.head_chosen.emit(""))
         self.heads_folder_button = QPushButton("Open Heads Folder")
         self.heads_folder_button.setToolTip("Open the folder model packs put trained heads in")
-        self.heads_folder_button.clicked.connect(lambda: self._open(heads_dir()))
+        self.heads_folder_button.clicked.connect(lambda: self._open(self.service.heads_folder()))
         head_buttons = QHBoxLayout()
         head_buttons.addWidget(self.use_button)
         head_buttons.addWidget(self.newest_button)
@@ -215,41 +221,37 @@ class ModelsWindow(QWidget):
 
     def is_busy(self) -> bool:
         """True while a check, download or installation runs."""
-        return self.worker is not None
+        return self.jobs.busy
 
     def _run(
         self,
         name: str,
-        fn: Callable[[ProgressCallback, CancelToken], object],
-        on_success: Callable,
+        fn: Callable[[ProgressCallback, CancelToken], Any],
+        on_success: Callable[[Any], None],
         cancellable: bool = True,
     ) -> bool:
-        """Start `fn` in a worker unless one runs; `on_success(value)` gets its result.
+        """Start `fn` as the window's job unless one runs; `on_success(value)` gets its result.
 
         cancellable: False for work that cannot stop half-way (installing a pack): no Cancel.
         """
-        if self.worker is not None or self._closing:
+        if self.jobs.busy or self._closing:
             return False
-        thread = TaskThread(fn, f"judgeapp-models-{name}")
-        # Bound methods of this window: the worker's signals are queued to the GUI thread.
-        thread.progressed.connect(self._progressed)
-        thread.succeeded.connect(self._succeeded)
-        thread.failed.connect(self._failed)
-        thread.cancelled.connect(self._cancelled)
-        thread.finished.connect(self._job_done)
-        self.worker = thread
-        self._on_success = on_success
+        self.jobs.start(
+            fn,
+            name=f"judgeapp-models-{name}",
+            on_done=lambda value: self._ended(lambda: on_success(value)),
+            on_failed=lambda message: self._ended(lambda: self.message.setText(message)),
+            on_cancelled=lambda: self._ended(lambda: self.message.setText("Cancelled.")),
+            on_progress=self._progressed,
+        )
         self.progress.setRange(0, 0)
         self.progress.setFormat("")
         self._show_progress(True)
         self.cancel_button.setVisible(cancellable)
         self._update_buttons()
-        thread.start()
         return True
 
     def _progressed(self, progress: Progress) -> None:
-        if self.sender() is not self.worker:
-            return
         self.progress.setFormat(models_progress_text(progress))
         if progress.total > 0:
             self.progress.setRange(0, 1000)
@@ -257,37 +259,21 @@ class ModelsWindow(QWidget):
         else:
             self.progress.setRange(0, 0)
 
-    def _succeeded(self, value: object) -> None:
-        if self.sender() is self.worker and self._on_success is not None:
-            self._on_success(value)
-
-    def _failed(self, message: str) -> None:
-        if self.sender() is self.worker:
-            self.message.setText(message)
-
-    def _cancelled(self) -> None:
-        if self.sender() is self.worker:
-            self.message.setText("Cancelled.")
-
-    def _job_done(self) -> None:
-        if self.sender() is not self.worker:
-            return  # a job the window already waited for when it closed
-        # Keep the finished thread object until the next one ends: it is not deleted inside
-        # its own signal's handler.
-        self._retired, self.worker = self.worker, None
-        self._retired.wait()
-        self._on_success = None
+    def _ended(self, report: Callable[[], None]) -> None:
+        """The job ended (delivered on the GUI thread): show its outcome, then run the job
+        chained after it, at once, so the window is never idle between the two."""
+        report()
         self._show_progress(False)
         self._update_buttons()
         after, self._after = self._after, None
         if after is not None and not self._closing:
-            after()  # at once: the window is never idle between two chained jobs
+            after()
 
     def cancel(self) -> None:
         """Stop the running job at its next check (a download between two chunks)."""
-        if self.worker is not None:
+        if self.jobs.busy:
             self._after = None  # a cancelled job changed nothing: no new look is needed
-            self.worker.cancel()
+            self.jobs.cancel()
             self.cancel_button.setEnabled(False)
             self.progress.setFormat("Cancelling…")
 
@@ -295,14 +281,8 @@ class ModelsWindow(QWidget):
         """Cancel the running job and wait for its thread: none is left afterwards."""
         self._closing = True
         self._after = None
-        worker, self.worker = self.worker, None
-        if worker is not None:
-            worker.cancel()
-            worker.wait()
-            self._retired = worker
-            self._show_progress(False)
-        if self._retired is not None:
-            self._retired.wait()
+        self.jobs.shutdown()
+        self._show_progress(False)
 
     # ----------------------------------------------------------------------- checks
 
@@ -313,22 +293,12 @@ class ModelsWindow(QWidget):
             self._after = self.refresh
             return
         self._update_intro()
-        self._run(
-            "look",
-            lambda progress, cancel: (
-                registry_status("never", progress=progress, cancel=cancel),
-                scan_heads(),
-            ),
-            self._looked,
-        )
+        self._run("look", self.service.look, self._looked)
 
-    def _looked(
-        self, value: tuple[list[FileStatus], tuple[list[InstalledHead], list[str]]]
-    ) -> None:
-        statuses, (heads, problems) = value
-        self._show_heads(heads, problems)
-        self._show_statuses(statuses)
-        unchecked = [s.entry.name for s in statuses if s.state == PRESENT]
+    def _looked(self, look: ModelsLook) -> None:
+        self._show_heads(look.heads, look.head_problems)
+        self._show_statuses(look.statuses)
+        unchecked = [s.entry.name for s in look.statuses if s.state == PRESENT]
         if unchecked:
             self._after = lambda: self._check(unchecked, "unverified")
 
@@ -342,7 +312,7 @@ class ModelsWindow(QWidget):
         self._verifying = hashing == "always"
         self._run(
             f"check-{hashing}",
-            lambda progress, cancel: registry_status(hashing, names, progress, cancel),
+            lambda progress, cancel: self.service.check(names, hashing, progress, cancel),
             self._checked,
         )
 
@@ -375,7 +345,7 @@ class ModelsWindow(QWidget):
         self.message.setText(f"Downloading {', '.join(e.filename for e in entries)}…")
         self._run(
             "download",
-            lambda progress, cancel: download_many(entries, progress, cancel),
+            lambda progress, cancel: self.service.download(entries, progress, cancel),
             self._downloaded,
         )
 
@@ -407,7 +377,7 @@ class ModelsWindow(QWidget):
         path = Path(path)
         started = self._run(
             "install",
-            lambda _progress, _cancel: install_pack(path),
+            lambda _progress, _cancel: self.service.install_pack(path),
             self._installed,
             cancellable=False,
         )
@@ -418,7 +388,9 @@ class ModelsWindow(QWidget):
         return started
 
     def _installed(self, paths: list[Path]) -> None:
-        self.message.setText(pack_installed_text(paths, weights_dir(), heads_dir()))
+        self.message.setText(
+            pack_installed_text(paths, self.service.weights_folder(), self.service.heads_folder())
+        )
         self.installed.emit([str(p) for p in paths])
 
     # ------------------------------------------------------------------- trained heads
@@ -475,17 +447,20 @@ class ModelsWindow(QWidget):
         ]
 
     def _update_heads_intro(self) -> None:
+        folder = short_path(self.service.heads_folder())
         if self.heads:
             text = (
-                f"Trained heads in {short_path(heads_dir())}, newest first; model packs put "
-                "theirs here. Analyses use the chosen one, or the newest one of their feature "
-                "profile. Hover over a row for its details."
+                f"Trained heads in {folder}, newest first: the scoring models, trained on "
+                "judged routines; model packs put theirs here. Analyses use the one chosen "
+                "with Use for Analysis, else the newest that fits the analysis' features. "
+                "Hover over a row for its details."
             )
         else:
             text = (
-                f"No trained head in {short_path(heads_dir())} yet: install a model pack that "
-                "holds one (judgeapp models pack --heads CKPT), or choose a checkpoint file "
-                "with Analysis ▸ Choose Model…."
+                f"No trained head (a scoring model trained on judged routines) in {folder} "
+                "yet: Install Model Pack… adds the ones a pack holds, or choose a model file "
+                "with Analysis ▸ Choose Model…. Without one, only uncalibrated demo scores "
+                "can be made."
             )
         if self.head_problems:
             text += f" Skipped: {'; '.join(self.head_problems)}"
@@ -525,12 +500,13 @@ class ModelsWindow(QWidget):
 
     def _update_intro(self) -> None:
         text = (
-            "The pretrained backbone and detector files. Downloads and model packs go to "
-            f"{short_path(weights_dir())}. "
-            "An offline computer installs a model pack made on a connected one "
-            "(judgeapp models pack). Hover over a row for its source and hash."
+            "The pretrained files the analysis sees with: the networks that recognise "
+            "movement and appearance, and the person detector. Download and Install Model "
+            f"Pack… put them in {short_path(self.service.weights_folder())}; a computer "
+            "without internet installs a model pack made on one with it. Hover over a row "
+            "for its source and hash."
         )
-        if offline():
+        if self.service.offline():
             text += " Downloads are switched off here (JUDGEAPP_OFFLINE=1)."
         self.intro.setText(text)
 
@@ -551,7 +527,7 @@ class ModelsWindow(QWidget):
         self.newest_button.setEnabled(bool(self.heads))
 
     def open_folder(self) -> None:
-        self._open(weights_dir())
+        self._open(self.service.weights_folder())
 
     def _open(self, folder: Path) -> None:
         try:

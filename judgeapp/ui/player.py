@@ -2,19 +2,23 @@
 
 Frames come from a FrameSource through a FrameLoader thread, so the GUI thread never decodes.
 The position is the frame on screen: it changes when a frame arrives, not when it is asked for.
+Also: a go-to field (frame number or time, app/playback.py), an A-B loop, and zoom and pan of
+the picture. A click on the picture gives the player the keyboard focus, so the transport keys
+work again after typing a note.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
+from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QImage, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QSizePolicy,
     QSlider,
     QStyle,
@@ -23,7 +27,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from judgeapp.app.playback import (
+    GOTO_HELP,
+    LoopRange,
+    loop_label,
+    loop_playback_index,
+    loop_start,
+    loop_text,
+    parse_goto,
+)
 from judgeapp.app.view_models import SPEEDS, box_at, format_position, playback_index, shuttle
+from judgeapp.app.zoom import zoom_text
+from judgeapp.core.errors import JudgeappError
 from judgeapp.core.results import FrameWeight
 from judgeapp.ui.frame_view import FrameView
 from judgeapp.ui.workers import FrameLoader
@@ -37,6 +52,7 @@ class Player(QWidget):
 
     positionChanged = Signal(int, float)  # frame index on screen, its time in seconds
     frameFailed = Signal(str)
+    loopChanged = Signal(object)  # (start_s, end_s) of the A-B loop, or None
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -51,13 +67,16 @@ class Player(QWidget):
         self._velocity = 0.0  # signed speed; 0 = paused
         self._speed = 1.0  # speed chosen in the combo box
         self._play_start_index = 0
+        self._loop = LoopRange()
         self._clock = QElapsedTimer()
         self._timer = QTimer(self)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.setInterval(_TICK_MS)
         self._timer.timeout.connect(self._tick)
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # a click on the video takes the keys
         self._build_controls()
         self._build_actions()
+        self.view.zoomChanged.connect(self._zoom_changed)
         self._set_enabled(False)
 
     # --- layout --------------------------------------------------------------------------------
@@ -102,13 +121,15 @@ class Player(QWidget):
         )
         self.fit_button = QToolButton(self)
         self.fit_button.setText("Fit")
-        self.fit_button.setToolTip("Zoom to fit the window")
+        self.fit_button.setToolTip(
+            "Zoom to fit the window (F, or double-click the picture); it reads the zoom. "
+            "The wheel over the picture zooms, dragging pans"
+        )
         self.one_button = QToolButton(self)
         self.one_button.setText("1:1")
-        self.one_button.setToolTip("One video pixel per screen pixel")
+        self.one_button.setToolTip("One video pixel per screen pixel (1)")
         for button in (self.fit_button, self.one_button):
             button.setCheckable(True)
-            button.setAutoExclusive(True)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.fit_button.setChecked(True)
         self.fit_button.clicked.connect(self.zoom_fit)
@@ -117,6 +138,26 @@ class Player(QWidget):
         self.box_check.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.box_check.setChecked(True)
         self.box_check.toggled.connect(lambda _on: self._update_box())
+
+        self.goto_edit = QLineEdit(self)
+        self.goto_edit.setObjectName("gotoEdit")
+        self.goto_edit.setPlaceholderText("go to")
+        self.goto_edit.setToolTip(f"Go to {GOTO_HELP}; Enter goes there, Esc gives the keys back")
+        self.goto_edit.setFixedWidth(
+            self.goto_edit.fontMetrics().horizontalAdvance("00:00.00") + 12
+        )
+        self.goto_edit.returnPressed.connect(lambda: self.go_to(self.goto_edit.text()))
+        self.goto_edit.textEdited.connect(lambda _t: self._show_message(""))
+        self.goto_edit.installEventFilter(self)
+        self.loop_a_button = self._text_tool("A", "Loop start A at this frame ([)", self.set_loop_a)
+        self.loop_b_button = self._text_tool("B", "Loop end B at this frame (])", self.set_loop_b)
+        self.loop_button = self._text_tool("", "Clear the A-B loop (\\)", self.clear_loop)
+        self.loop_button.setObjectName("loopButton")
+        self.loop_button.hide()
+        self.message = QLabel("", self)
+        self.message.setObjectName("playerMessage")
+        self.message.setStyleSheet("color: #c62828;")
+        self.message.hide()
 
         self.transport = (
             self.back_second,
@@ -132,7 +173,15 @@ class Player(QWidget):
             controls.addWidget(widget)
         controls.addSpacing(8)
         controls.addWidget(self.position_label)
-        for widget in (self.box_check, self.fit_button, self.one_button):
+        for widget in (
+            self.goto_edit,
+            self.loop_a_button,
+            self.loop_b_button,
+            self.loop_button,
+            self.box_check,
+            self.fit_button,
+            self.one_button,
+        ):
             controls.addWidget(widget)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -140,6 +189,16 @@ class Player(QWidget):
         layout.addWidget(self.view, 1)
         layout.addWidget(self.slider)
         layout.addLayout(controls)
+        layout.addWidget(self.message)
+
+    def _text_tool(self, text: str, tip: str, slot) -> QToolButton:
+        button = QToolButton(self)
+        button.setText(text)
+        button.setToolTip(tip)
+        button.setAutoRaise(True)
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        button.clicked.connect(slot)
+        return button
 
     def _action(self, text: str, keys: str | Sequence[str], slot) -> QAction:
         action = QAction(text, self)
@@ -167,10 +226,20 @@ class Player(QWidget):
             "forward": self._action("Shuttle Forwards (L)", "L", lambda: self.shuttle("L")),
             "start": self._action("Go to Start", "Home", lambda: self.seek(0)),
             "end": self._action("Go to End", "End", lambda: self.seek(self.frame_count - 1)),
+            "goto": self._action("Go to Frame or Time…", "Ctrl+G", self.focus_goto),
+            "loop_a": self._action("Set Loop Start A", "[", self.set_loop_a),
+            "loop_b": self._action("Set Loop End B", "]", self.set_loop_b),
+            "loop_clear": self._action("Clear A-B Loop", "\\", self.clear_loop),
         }
 
     def _set_enabled(self, on: bool) -> None:
-        for widget in (self.slider, *self.transport):
+        for widget in (
+            self.slider,
+            *self.transport,
+            self.goto_edit,
+            self.loop_a_button,
+            self.loop_b_button,
+        ):
             widget.setEnabled(on)
         for action in self.actions_by_name.values():
             action.setEnabled(on)
@@ -214,6 +283,8 @@ class Player(QWidget):
         self._static = ()
         self._index = self._requested = -1
         self._time_s = 0.0
+        self.clear_loop()
+        self._show_message("")
         if source is None:
             self.view.clear()
             self.position_label.setText("—")
@@ -336,7 +407,9 @@ class Player(QWidget):
             self.pause()
             return
         start = max(self._requested, 0)
-        if velocity > 0 and start >= self.frame_count - 1:
+        if self._loop.active:
+            start = loop_start(self._loop, start, velocity)
+        elif velocity > 0 and start >= self.frame_count - 1:
             start = 0  # play again from the start
         self._velocity = velocity
         self._restart_clock(start)
@@ -387,12 +460,17 @@ class Player(QWidget):
         if self._source is None:
             self.pause()
             return
+        elapsed_s = self._clock.elapsed() / 1000.0
+        fps = self._source.info.fps
+        if self._loop.active:
+            due = loop_playback_index(
+                self._loop, self._play_start_index, elapsed_s, fps, self._velocity
+            )
+            if due != self._requested:
+                self._request(due)
+            return  # a loop plays until paused
         due = playback_index(
-            self._play_start_index,
-            self._clock.elapsed() / 1000.0,
-            self._source.info.fps,
-            self._velocity,
-            self.frame_count,
+            self._play_start_index, elapsed_s, fps, self._velocity, self.frame_count
         )
         if due != self._requested:
             self._request(due)
@@ -408,13 +486,115 @@ class Player(QWidget):
         )
         self.play_button.setIcon(self.style().standardIcon(icon))
 
+    # --- go to, A-B loop ------------------------------------------------------------------------
+    def focus_goto(self) -> None:
+        """Ctrl+G: type a frame number or a time."""
+        if self._source is not None:
+            self.goto_edit.setFocus()
+            self.goto_edit.selectAll()
+
+    def go_to(self, text: str) -> bool:
+        """Go to the frame or time in `text`; a bad text shows why and goes nowhere."""
+        if self._source is None:
+            return False
+        info = self._source.info
+        try:
+            index = parse_goto(text, info.fps, self.frame_count, info.duration_s)
+        except JudgeappError as exc:
+            self._show_message(f"Go to: {exc}")
+            return False
+        self._show_message("")
+        self.goto_edit.clear()
+        self.setFocus()  # the transport keys work again
+        self.pause()
+        self.seek(index)
+        return True
+
+    @property
+    def loop(self) -> LoopRange:
+        return self._loop
+
+    def set_loop_a(self) -> None:
+        """The loop's start A: the frame asked for last."""
+        if self._source is not None:
+            self._set_loop(self._loop.with_a(max(self.target_index, 0)))
+
+    def set_loop_b(self) -> None:
+        """The loop's end B: the frame asked for last."""
+        if self._source is not None:
+            self._set_loop(self._loop.with_b(max(self.target_index, 0)))
+
+    def clear_loop(self) -> None:
+        self._set_loop(LoopRange())
+
+    def _set_loop(self, loop: LoopRange) -> None:
+        self._loop = loop
+        fps = self._source.info.fps if self._source is not None else 1.0
+        text = loop_text(loop, fps)
+        self.loop_button.setText(f"{loop_label(loop)} ✕" if text else "")
+        self.loop_button.setToolTip(f"{text}: click (or \\) to clear the loop" if text else "")
+        self.loop_button.setVisible(bool(text))
+        if self.playing and loop.active:
+            self._restart_clock(loop_start(loop, max(self._requested, 0), self._velocity))
+        if loop.active and self._source is not None:
+            first, last = loop.span
+            self.loopChanged.emit((self._source.time_of(first), self._source.time_of(last)))
+        else:
+            self.loopChanged.emit(None)
+
+    def _show_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    # --- keyboard focus ------------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        """Esc in the go-to field gives the keys back to the player."""
+        if (
+            watched is self.goto_edit
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() == Qt.Key.Key_Escape
+        ):
+            self.goto_edit.clear()
+            self._show_message("")
+            self.setFocus()
+            return True
+        return super().eventFilter(watched, event)
+
+    def event(self, event: QEvent) -> bool:
+        """With the focus here and the picture zoomed, 0 shows the whole frame again (else 0
+        stays the window's key)."""
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and event.key() == Qt.Key.Key_0
+            and event.modifiers() == Qt.KeyboardModifier.NoModifier
+            and not self.view.fit
+        ):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if event.key() == Qt.Key.Key_0 and not self.view.fit:
+            self.zoom_fit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
     # --- zoom ----------------------------------------------------------------------------------
     def zoom_fit(self) -> None:
-        self.fit_button.setChecked(True)
         self.view.zoom_fit()
 
     def zoom_one_to_one(self) -> None:
-        self.one_button.setChecked(True)
         self.view.zoom_one_to_one()
-        if self._index >= 0 and self._loader is not None:
-            self._request(self._index)  # a reduced cache entry is replaced by the exact frame
+
+    def _zoom_changed(self, scale: float, fit: bool) -> None:
+        self.fit_button.setChecked(fit)
+        self.one_button.setChecked(not fit and abs(scale - 1.0) < 1e-6)
+        self.fit_button.setText(zoom_text(scale, fit))
+        image = self.view.current_image()
+        reduced = image is not None and image.width() < self._source_width()
+        if not fit and reduced and self._loader is not None:
+            self._request(self.target_index)  # the exact frame replaces a reduced cache entry
+
+    def _source_width(self) -> int:
+        return self._source.info.width if self._source is not None else 0

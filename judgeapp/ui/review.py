@@ -16,13 +16,14 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMenu
 
 from judgeapp.app.analysis_run import AnalysisOutcome, NoModel
-from judgeapp.app.requests import stored_result_reusable
+from judgeapp.app.library_service import LibraryService, with_path
+from judgeapp.app.report_service import ExportFolders
 from judgeapp.app.view_models import CardFacts
 from judgeapp.core.errors import CheckpointError, JudgeappError
 from judgeapp.core.results import AnalysisResult, VideoInfo
-from judgeapp.store import Library, UndoStack
+from judgeapp.store import UndoStack
 from judgeapp.ui.batch_window import BatchWindow
-from judgeapp.ui.export_report import ReportExporter
+from judgeapp.ui.export_report import QSettingsValues, ReportExporter
 from judgeapp.ui.library_window import LibraryWindow
 from judgeapp.ui.mark_lines import MarkLines
 from judgeapp.ui.marks_panel import MarksPanel
@@ -37,21 +38,24 @@ NO_MODEL_FOR_BATCH = (
 class Review(QObject):
     """Everything judges add to the main window. Owns the library connection."""
 
-    def __init__(self, window, library: Library | None = None) -> None:
+    def __init__(self, window, library=None) -> None:
+        """`library`: a LibraryService (or a store.Library); default: the user's library."""
         super().__init__(window)
         self.window = window
-        self.library = library
+        self.service: LibraryService | None = LibraryService.wrap(library)
         self.state = window.state
         self.info: VideoInfo | None = None  # the open video as the marks know it (with a hash)
         self.stored: AnalysisResult | None = None  # shown from the library
         self.library_window: LibraryWindow | None = None
         self.batch_window: BatchWindow | None = None
-        if self.library is None:
+        if self.service is None:
             try:
-                self.library = Library.open()
+                self.service = LibraryService.open()
             except JudgeappError as exc:
                 window.show_error("The library cannot be opened; marks will not be saved", str(exc))
-                self.library = None
+        # The marks panel and undo stack still take the store's library (helper HC's
+        # MarksService replaces them).
+        self.library = self.service.library if self.service is not None else None
         self.undo = UndoStack(self.library) if self.library is not None else None
         self.exporter = ReportExporter(window)
         self.exporter.done.connect(lambda p: window.statusBar().showMessage(f"Wrote {p}", 10_000))
@@ -136,13 +140,12 @@ class Review(QObject):
         self.update_actions()
         if self.library is None:
             return None
-        known = self.library.find_video(path)
+        known = self.service.find_video(path)
         if known is not None:
             self._set_video(known)
-            stored = self.library.latest_analysis(known.sha256)
-            if stored is not None and stored_result_reusable(stored, self.window.settings.request):
-                self.stored = stored
-            elif stored is not None:
+            stored = self.service.find_result(known.sha256, self.state.request)
+            self.stored = stored.result
+            if stored.outdated:
                 self.window.statusBar().showMessage(
                     "The library's result for this video was made with other settings or an "
                     "older version of the recipe: it is analysed again",
@@ -181,12 +184,12 @@ class Review(QObject):
         result = outcome.result
         if self.library is not None and result is not self.stored:
             try:
-                self.library.save_analysis(_with_path(result, self.path))
+                self.service.save_result(result, self.path)
             except JudgeappError as exc:
                 self.window.show_error("The result was not saved in the library", str(exc))
         if self.marks_panel is not None:
             if self.info is None and result.video.sha256:
-                self._set_video(_with_path(result, self.path).video)
+                self._set_video(with_path(result, self.path).video)
             self.marks_panel.set_result(result)
         self.update_actions()
 
@@ -202,22 +205,30 @@ class Review(QObject):
     # --------------------------------------------------------------------------- windows
 
     def export(self) -> None:
+        """File > Export: the dialog opens in the last export folder (kept with the window's
+        settings), else beside the video; marks and panel score come from the library."""
         outcome = self.window.outcome
         if outcome is None:
             return
-        self.exporter.choose_and_export(outcome.result, self.library, self.path)
+        self.exporter.folders = ExportFolders(QSettingsValues(self.window.store.qsettings))
+        library = LibraryService.wrap(self.library)
+        self.exporter.choose_and_export(outcome.result, library, self.path)
 
     def show_library(self) -> None:
+        """File > Library: one window, reused; a double-click opens the video here."""
         if self.library_window is None:
-            self.library_window = LibraryWindow(self.library, self.window)
+            self.library_window = LibraryWindow(LibraryService.wrap(self.library), self.window)
             self.library_window.openRequested.connect(
                 lambda path, _sha: self.window.open_video(path)
             )
-        self.library_window.refresh()
+        else:
+            self.library_window.refresh()
         self.library_window.show()
         self.library_window.raise_()
 
     def show_batch(self) -> None:
+        """File > Batch Scoring: one window, reused; its ranking's export dialog opens where
+        File > Export does, and a double-click on a row opens that video here."""
         if self.batch_window is None:
             window = self.window
 
@@ -229,7 +240,13 @@ class Review(QObject):
                     raise CheckpointError(NO_MODEL_FOR_BATCH)
                 return outcome.result
 
-            self.batch_window = BatchWindow(self.library, analyze_one, self.window)
+            self.batch_window = BatchWindow(
+                LibraryService.wrap(self.library),
+                analyze_one,
+                self.window,
+                folders=ExportFolders(QSettingsValues(window.store.qsettings)),
+            )
+            self.batch_window.openRequested.connect(window.open_video)
         self.batch_window.show()
         self.batch_window.raise_()
 
@@ -245,12 +262,3 @@ class Review(QObject):
         self.exporter.wait()
         if self.batch_window is not None:
             self.batch_window.close()
-
-
-def _with_path(result: AnalysisResult, path: Path | None) -> AnalysisResult:
-    """The result with the video's current path (the library remembers where it is now)."""
-    if path is None or result.video.path == str(path):
-        return result
-    from dataclasses import replace
-
-    return replace(result, video=replace(result.video, path=str(path)))

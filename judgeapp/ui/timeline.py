@@ -4,7 +4,9 @@ Draws a TimelineModel (view_models) as it is: the dynamic weights as one step pe
 static weights as one point per athlete frame, the uniform weight 1/N of each stream, the top
 segments shaded, and a playhead. The playhead follows the player through `set_playhead`, which
 emits nothing; only the user's drag or click emits `seekRequested`, so the two never loop.
-Other layers (judges' marks) can be added with `add_layer`.
+Other layers (judges' marks) can be added with `add_layer`; they sit below the playhead, which
+is solid and in the foreground colour (marks are dashed in their kind's colour), so a mark at
+the playhead never hides it. The player's A-B loop is shaded with `set_loop`.
 """
 
 from __future__ import annotations
@@ -15,24 +17,33 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from judgeapp.app.marks_view import mark_rgb
 from judgeapp.app.view_models import TimelineModel, polyline_steps
+from judgeapp.core.marks import MARK_KINDS
 
 DYNAMIC_COLOR = QColor(74, 163, 255)
 STATIC_COLOR = QColor(255, 159, 64)
 SHADE_COLOR = QColor(74, 163, 255, 48)
-PLAYHEAD_COLOR = QColor(235, 64, 52)
+LOOP_COLOR = QColor(160, 90, 220, 40)
+PLAYHEAD_COLOR = QColor(150, 150, 150)  # pyqtgraph's foreground, until apply_colors
+PLAYHEAD_Z = 30  # above the marks (mark_lines.MARK_Z) and every curve
 
 
-def _legend_html() -> str:
+def _legend_html(playhead: QColor = PLAYHEAD_COLOR) -> str:
     """One line naming what each colour is (kept off the plot so it never hides data)."""
     dyn, sta, shade = DYNAMIC_COLOR.name(), STATIC_COLOR.name(), SHADE_COLOR.name()
+    head = playhead.name()
+    marks = "".join(
+        f"<span style='color:{QColor(*mark_rgb(kind)).name()}'>┆</span>" for kind in MARK_KINDS
+    )
     return (
         f"&nbsp;<span style='color:{dyn}'>━━</span> segments (dynamic stream) &nbsp;&nbsp;"
         f"<span style='color:{sta}'>●</span> athlete frames (static stream) &nbsp;&nbsp;"
         f"<span style='color:{dyn}'>╌╌</span><span style='color:{sta}'>╌╌</span> "
         f"uniform weight 1/N &nbsp;&nbsp;"
         f"<span style='background:{shade}; color:{dyn}'>&nbsp;&nbsp;&nbsp;&nbsp;</span> "
-        "top segments &nbsp;&nbsp;<span style='color:#eb4034'>┃</span> playhead"
+        f"top segments &nbsp;&nbsp;<span style='color:{head}'>┃</span> playhead &nbsp;&nbsp;"
+        f"{marks} marks"
     )
 
 
@@ -72,14 +83,21 @@ class AttentionTimeline(QWidget):
             pen=pg.mkPen(PLAYHEAD_COLOR, width=2),
             hoverPen=pg.mkPen(PLAYHEAD_COLOR, width=4),
         )
-        self.playhead.setZValue(10)
+        self.playhead.setZValue(PLAYHEAD_Z)
+        self.loop_region = pg.LinearRegionItem(
+            (0.0, 0.0), movable=False, brush=pg.mkBrush(LOOP_COLOR), pen=pg.mkPen(None)
+        )
+        self.loop_region.setZValue(-5)
+        self.loop_region.hide()
         for item in (self.steps, self.points, self.uniform_dynamic, self.uniform_static):
             self.plot_item.addItem(item)
         self.plot_item.addItem(self.playhead, ignoreBounds=True)
+        self.plot_item.addItem(self.loop_region, ignoreBounds=True)
         self.uniform_dynamic.hide()
         self.uniform_static.hide()
         self.legend = QLabel(_legend_html(), self)
         self.legend.setObjectName("timelineLegend")
+        self.legend.setWordWrap(True)  # a narrow window wraps it instead of growing
         self.legend.hide()
 
         self.playhead.sigDragged.connect(self._playhead_dragged)
@@ -144,6 +162,17 @@ class AttentionTimeline(QWidget):
         """Add another layer (e.g. judges' marks) on the same time axis."""
         self.plot_item.addItem(item, ignoreBounds=True)
 
+    def set_loop(self, span: tuple[float, float] | None) -> None:
+        """Shade the player's A-B loop (start_s, end_s); None hides it."""
+        if span is None:
+            self.loop_region.hide()
+        else:
+            self.loop_region.setRegion(span)
+            self.loop_region.show()
+        self.loop_region.setToolTip(
+            "" if span is None else "The player's A-B loop ([ and ] set it, \\ clears it)"
+        )
+
     def reset_view(self) -> None:
         """Show the whole video and all weights."""
         y_max = self.model.y_max if self.model is not None else 1.0
@@ -198,3 +227,10 @@ class AttentionTimeline(QWidget):
             axis = self.plot.getAxis(name)
             axis.setPen(pg.mkPen(foreground))
             axis.setTextPen(pg.mkPen(foreground))
+        self.set_playhead_color(foreground)
+
+    def set_playhead_color(self, color: QColor) -> None:
+        """The playhead takes the foreground colour: no mark kind uses it."""
+        self.playhead.setPen(pg.mkPen(color, width=2))
+        self.playhead.setHoverPen(pg.mkPen(color, width=4))
+        self.legend.setText(_legend_html(color))

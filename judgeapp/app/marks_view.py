@@ -1,0 +1,87 @@
+"""What the marks panel and the timeline's mark lines show: pure functions, no Qt.
+
+A mark's number is its library id ("#12"): it never changes when a mark is added earlier in the
+video, deleted or moved, so "mark 12" in a judge's notes stays mark 12. Times are shown with
+the frame they fall on (frames counted from 0, as in the player and the reports).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from judgeapp.core.marks import KIND_RGB, Mark, PanelScore, format_time
+from judgeapp.core.results import AnalysisResult
+
+OTHER_RGB = (90, 90, 90)
+
+
+def mark_label(mark: Mark) -> str:
+    """The mark's stable number, e.g. "#12"."""
+    return f"#{mark.id}"
+
+
+def mark_rgb(kind: str) -> tuple[int, int, int]:
+    return KIND_RGB.get(kind, OTHER_RGB)
+
+
+def mark_tooltip(mark: Mark, frame: int) -> str:
+    """A mark line's tooltip: number, kind, deduction, time, frame and the note."""
+    deduction = f" -{mark.deduction:g}" if mark.deduction is not None else ""
+    head = f"{mark_label(mark)} {mark.kind}{deduction} at {format_time(mark.time_s)}, frame {frame}"
+    return f"{head}\n{mark.text}" if mark.text else head
+
+
+@dataclass(frozen=True)
+class MarkRow:
+    """One row of the marks table, as text."""
+
+    mark_id: int
+    number: str
+    time: str
+    frame: str
+    kind: str
+    deduction: str
+    text: str
+
+
+def mark_rows(marks: Sequence[Mark], frame_at: Callable[[float], int]) -> list[MarkRow]:
+    """The table's rows, in the order of `marks` (time order)."""
+    return [
+        MarkRow(
+            mark_id=m.id,
+            number=mark_label(m),
+            time=format_time(m.time_s),
+            frame=str(frame_at(m.time_s)),
+            kind=m.kind,
+            deduction="" if m.deduction is None else f"{m.deduction:g}",
+            text=m.text,
+        )
+        for m in marks
+    ]
+
+
+def add_button_text(time_s: float, frame: int) -> str:
+    """The entry button names where the mark goes: "Add at 0:12.5 · f312"."""
+    return f"Add at {format_time(time_s)} · f{frame}"
+
+
+def panel_fields(panel: PanelScore | None) -> tuple[str, str, str, str]:
+    """Total, difficulty, execution and penalty as the form shows them ("" when unknown)."""
+    if panel is None:
+        return ("", "", "", "")
+    values = (panel.total, panel.difficulty, panel.execution, panel.penalty)
+    return tuple("" if v is None else f"{round(v, 3):g}" for v in values)  # type: ignore[return-value]
+
+
+def comparison_text(result: AnalysisResult | None, panel: PanelScore | None) -> str:
+    """The model's score beside the panel's: "Predicted total: 17.00 / 25   panel: 18.50
+    difference: -1.50"; empty without a result."""
+    if result is None:
+        return ""
+    model = result.model
+    text = f"Predicted {model.target}: {result.score:.2f} / {model.score_max:g}"
+    value = panel.value(model.target) if panel else None
+    if value is not None:
+        text += f"   panel: {value:.2f}   difference: {result.score - value:+.2f}"
+    return text
