@@ -312,8 +312,9 @@ class MainWindow(QMainWindow):
                     keys = [k.toString() for k in action.shortcuts()]
                     entries.append((title, action.text(), keys))
 
-        for menu in self.menus.values():
-            walk(menu, menu.title())
+        for entry in self.menuBar().actions():  # in the menu bar's order
+            if entry.menu() is not None:
+                walk(entry.menu(), entry.menu().title())
         return shortcut_rows(entries)
 
     def _restore_layout(self) -> None:

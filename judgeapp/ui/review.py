@@ -17,11 +17,11 @@ from PySide6.QtWidgets import QDockWidget, QMenu
 
 from judgeapp.app.analysis_run import AnalysisOutcome, NoModel
 from judgeapp.app.library_service import LibraryService, with_path
+from judgeapp.app.marks_service import MarksService
 from judgeapp.app.report_service import ExportFolders
 from judgeapp.app.view_models import CardFacts
 from judgeapp.core.errors import CheckpointError, JudgeappError
 from judgeapp.core.results import AnalysisResult, VideoInfo
-from judgeapp.store import UndoStack
 from judgeapp.ui.batch_window import BatchWindow
 from judgeapp.ui.export_report import QSettingsValues, ReportExporter
 from judgeapp.ui.library_window import LibraryWindow
@@ -53,10 +53,11 @@ class Review(QObject):
                 self.service = LibraryService.open()
             except JudgeappError as exc:
                 window.show_error("The library cannot be opened; marks will not be saved", str(exc))
-        # The marks panel and undo stack still take the store's library (helper HC's
-        # MarksService replaces them).
+        # The store's library, for the windows that still take it (they wrap it again).
         self.library = self.service.library if self.service is not None else None
-        self.undo = UndoStack(self.library) if self.library is not None else None
+        # The marks and panel scores of the open video, with their undo history.
+        self.marks = MarksService(self.library) if self.library is not None else None
+        self.undo = self.marks.undo_stack if self.marks is not None else None
         self.exporter = ReportExporter(window)
         self.exporter.done.connect(lambda p: window.statusBar().showMessage(f"Wrote {p}", 10_000))
         self.exporter.failed.connect(lambda m: window.show_error("Export failed", m))
@@ -81,13 +82,13 @@ class Review(QObject):
         window.menuBar().insertMenu(window.menus["analysis"].menuAction(), edit)
         window.menus["edit"] = edit
         self.marks_panel = None
-        if self.undo is None:
+        if self.marks is None:
             edit.setEnabled(False)
             self.library_action.setEnabled(False)
             self.batch_action.setEnabled(False)
             return
         self.undo_action, self.redo_action = undo_actions(
-            self.undo, window, lambda m: window.show_error("Cannot undo or redo", m)
+            self.marks, window, lambda m: window.show_error("Cannot undo or redo", m)
         )
         edit.addAction(self.undo_action)
         edit.addAction(self.redo_action)
@@ -95,7 +96,7 @@ class Review(QObject):
         add_here = self._action("Add &Mark at Current Time", self._focus_mark_entry, "M")
         edit.addAction(add_here)
 
-        self.marks_panel = MarksPanel(self.library, self.undo, window)
+        self.marks_panel = MarksPanel(self.marks, window)
         self.marks_dock = QDockWidget("Marks", window)
         self.marks_dock.setObjectName("marksDock")
         self.marks_dock.setWidget(self.marks_panel)
