@@ -460,6 +460,10 @@ def test_two_banners_leave_the_video_its_room_at_1280x800(qtbot, quiet, juggle):
     quiet.show_error("Cannot open this video", "elsewhere.mp4: no such file " * 6)
     assert not quiet.calibration_banner.isHidden() and not quiet.error_banner.isHidden()
     qtbot.waitUntil(lambda: quiet.player.view.height() >= 400, timeout=5_000)  # was 325 px
+    form = quiet.score_panel.form
+    for row in range(form.rowCount()):  # every model card row says what it means
+        label = form.itemAt(row, form.ItemRole.LabelRole).widget()
+        assert len(label.toolTip()) > 20, label.text()
     for banner in (quiet.calibration_banner, quiet.error_banner):
         assert banner.height() <= 48
         assert banner.message().startswith(banner.toolTip()[:20])  # the whole text is kept

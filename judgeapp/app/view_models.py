@@ -389,6 +389,23 @@ def calibration_banner(model: ModelInfo, warnings: Sequence[str] = ()) -> Banner
     )
 
 
+# What each score panel row means, for a coach (the rows' tooltips).
+SCORE_ROW_TIPS = {
+    "Model": "The scoring model that gave this number (Analysis ▸ Models… lists them)",
+    "Routine": "The apparatus the scoring model learned to judge",
+    "Target": "Which score it predicts: total, difficulty or execution",
+    "Profile": (
+        "How the video was looked at (which video networks); a scoring model only understands "
+        "the kind it learned from"
+    ),
+    "Trained on": "The scored routines the scoring model learned from",
+    "Test Spearman": (
+        "How well its ranking of unseen routines agreed with the judges' (1 = the same order, "
+        "0 = no relation)"
+    ),
+}
+
+
 def score_view(result: AnalysisResult, facts: CardFacts | None = None) -> ScoreView:
     model = result.model
     reason_texts = {r.text for r in model.uncalibrated}
