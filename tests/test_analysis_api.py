@@ -67,3 +67,29 @@ def test_detector_none_scores_whole_frames_under_its_own_cache_entry(
     cropped = analyze(video, OPTIONS)  # HOG finds the athlete: smaller boxes, other features
     assert all(s.box[2] - s.box[0] < width for s in cropped.static)
     assert len(list(FeatureCache().root.glob("*.npz"))) == 2
+
+
+def test_a_hash_given_by_the_caller_is_used_and_the_file_is_not_hashed_again(
+    media_dir, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("JUDGEAPP_CACHE_DIR", str(tmp_path / "cache"))
+    import importlib
+
+    probe_module = importlib.import_module("judgeapp.video.probe")  # the module, not probe()
+
+    def no_second_hash(path):
+        raise AssertionError(f"{path} was hashed again")
+
+    monkeypatch.setattr(probe_module, "sha256_file", no_second_hash)
+    frames = []
+    given = "cd" * 32
+    result = analyze(
+        media_dir / "squats_portrait_5fps.mp4",
+        OPTIONS,
+        sha256=given,
+        on_frame=lambda frame: frames.append(frame.index),
+    )
+    assert result.video.sha256 == given
+    assert frames == list(range(result.video.frames))  # every frame of the one pass
+    codes = [reason.code for reason in result.model.uncalibrated]
+    assert codes == ["random-backbones", "untrained-head"] and not result.model.calibrated

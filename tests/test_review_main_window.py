@@ -3,6 +3,7 @@ results kept in the library and shown at once when the video is opened again, ex
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,10 +11,12 @@ from PySide6.QtCore import QSettings
 from report_helpers import make_result
 from video_helpers import write_video
 
+from judgeapp.app.analysis_run import AnalysisOutcome
 from judgeapp.app.view_models import AppSettings, CardFacts
 from judgeapp.core.files import sha256_file
+from judgeapp.core.results import Provenance
+from judgeapp.features.recipes import current_recipe
 from judgeapp.store import Library
-from judgeapp.ui.analysis_job import AnalysisOutcome
 from judgeapp.ui.main_window import MainWindow
 from judgeapp.ui.review import Review
 from judgeapp.ui.settings import SettingsStore
@@ -78,14 +81,19 @@ def test_marks_are_keyed_by_content_and_undo_covers_them(qtbot, setup) -> None:
 def test_a_result_is_saved_and_shown_at_once_when_the_video_opens_again(qtbot, setup) -> None:
     window, review, video = setup
     _open(qtbot, window, review, video)
-    result = make_result(review.marks_panel.video, score=16.0)
+    made = make_result(review.marks_panel.video, score=16.0)
+    # Made as the settings ask (random backbones, untrained head): the library may reuse it.
+    recipe = current_recipe(made.model.profile)
+    result = replace(made, provenance=Provenance(made.model.profile, recipe, False, "hog", ""))
     window.session.analysisFinished.emit(AnalysisOutcome(result, CardFacts()))  # as the worker
     assert review.export_action.isEnabled()
     assert "Predicted total: 16.00" in review.marks_panel.comparison.text()
     with Library.open() as other:
         assert other.latest_analysis(result.video.sha256) == result
 
-    window.open_video(video)  # again: no analysis needed, the result is there at once
+    window.error_banner.hide()
+    with qtbot.waitSignal(window.session.opened, timeout=10_000):
+        window.open_video(video)  # again: no analysis needed, the result is there at once
     assert window.outcome is not None and window.outcome.result == result
     assert not window.session.analysing
     assert window.score_panel.score.text() == "16.00"
@@ -115,8 +123,8 @@ def test_library_window_opens_a_video(qtbot, setup) -> None:
     _open(qtbot, window, review, video)
     info = probe(video)
     window.session.analysisFinished.emit(AnalysisOutcome(make_result(info), CardFacts()))
-    review.show_library()
-    assert review.library_window.table.rowCount() == 1
+    review.show_library()  # the window reads the library in a job: wait for it
+    qtbot.waitUntil(lambda: review.library_window.table.rowCount() == 1, timeout=10_000)
     window.open_video(video.parent / "missing.mp4")  # fails with a message, window stays usable
     review.library_window.open_row(0)
     assert window.windowTitle().startswith("routine.mp4")
@@ -142,6 +150,8 @@ def test_batch_scoring_from_the_window_runs_in_a_child_process(qtbot, setup, mon
     assert item.result.model.calibrated is False  # random backbones, untrained head
     with Library.open() as other:
         assert other.latest_analysis(item.result.video.sha256) == item.result
+    # The session's one analysis process did it, and is kept for the next analysis.
+    assert window.session.service.spawned == 1 and window.session.service.alive
 
     # No model installed and none chosen: each video fails with the one-line reason.
     window.settings = AppSettings(model="", pretrained=False, auto_analyze=False)

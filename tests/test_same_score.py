@@ -17,13 +17,14 @@ from pathlib import Path
 
 import pytest
 
+from judgeapp.app.analysis_service import AnalysisService
 from judgeapp.app.requests import AnalysisRequest, stored_result_reusable
-from judgeapp.app.view_models import AppSettings
 from judgeapp.core.errors import JudgeappError
-from judgeapp.core.progress import CancelToken
+from judgeapp.core.files import sha256_file
 from judgeapp.core.results import AnalysisResult, Provenance
 from judgeapp.features.recipes import current_recipe
-from judgeapp.ui.engine_process import analyse_in_child
+from judgeapp.video import probe
+from judgeapp.video.frame_cache import FrameCache
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 VIDEO = "juggle_720p24.mp4"
@@ -77,12 +78,21 @@ def test_gui_session_after_a_failed_attempt_gives_the_same_json(
 ) -> None:
     monkeypatch.setenv("JUDGEAPP_CACHE_DIR", str(tmp_path / "gui-cache"))
     video = media_dir / VIDEO
-    failing = AppSettings(model="random", profile="paper", pretrained=True, detector="hog")
-    with pytest.raises(JudgeappError):  # no pretrained weights on this machine
-        analyse_in_child(video, failing, lambda _p: None, CancelToken())
-    settings = dataclasses.replace(failing, pretrained=False, device="cpu")
-    outcome = analyse_in_child(video, settings, lambda _p: None, CancelToken())
+    failing = AnalysisRequest(model="random", profile="paper", pretrained=True, detector="hog")
+    service = AnalysisService()
+    try:
+        with pytest.raises(JudgeappError):  # no pretrained weights on this machine
+            service.analyse(video, failing)
+        request = dataclasses.replace(failing, pretrained=False, device="cpu")
+        # As the GUI asks: with the hash it computed and its frame cache to fill.
+        info = probe(video, with_hash=False)
+        cache = FrameCache(info.frames, info.width, info.height)
+        outcome = service.analyse(video, request, sha256=sha256_file(video), frames=cache)
+    finally:
+        service.shutdown()
     assert _without_timings(outcome.result.to_dict()) == _without_timings(cli_results[0])
+    assert cache.complete and cache.cached_frames == info.frames
+    assert service.spawned == 1  # the failed attempt left the process usable
 
 
 def test_a_stored_result_is_reused_only_for_the_same_settings_and_recipe(cli_results) -> None:

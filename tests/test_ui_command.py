@@ -38,10 +38,56 @@ def test_gui_command_opens_the_video_and_exits_when_closed(qapp, media_dir, priv
     QTimer.singleShot(50, close_when_open)
     assert main(["gui", str(video)]) == 0
     assert seen["path"] == video
-    assert "judgeapp models install" in seen["banner"]
+    assert "Analysis ▸ Models" in seen["banner"]
     assert live_threads() == [] and multiprocessing.active_children() == []
 
 
-def test_gui_command_refuses_a_missing_file(capsys, tmp_path):
-    assert main(["gui", str(tmp_path / "nowhere.mp4")]) == 1
-    assert "nowhere.mp4: no such file" in capsys.readouterr().err
+def _window_message(target: str) -> tuple[int, str, bool]:
+    """Run `judgeapp gui TARGET`; (exit code, the error banner's text, window was shown)."""
+    seen = {}
+
+    def close_when_said() -> None:
+        windows = [
+            w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
+        ]  # an earlier run's window may still exist, closed
+        if not windows or not windows[0].error_banner.message():
+            QTimer.singleShot(50, close_when_said)
+            return
+        seen["message"] = windows[0].error_banner.message()
+        seen["shown"] = windows[0].isVisible()
+        windows[0].close()
+
+    QTimer.singleShot(50, close_when_said)
+    code = main(["gui", target])
+    return code, seen.get("message", ""), seen.get("shown", False)
+
+
+def test_gui_with_a_missing_file_or_a_folder_opens_the_window_and_says_so(
+    qapp, private_settings, tmp_path
+):
+    # From a desktop launcher nobody reads the terminal: the window opens and says it.
+    code, message, shown = _window_message(str(tmp_path / "nowhere.mp4"))
+    assert code == 0 and shown and "nowhere.mp4: no such file" in message
+    code, message, shown = _window_message(str(tmp_path))
+    assert code == 0 and shown and "is a folder" in message
+
+
+def test_missing_x11_libraries_are_named_in_one_line(capsys, monkeypatch):
+    from judgeapp.commands import gui
+
+    def load(library: str):
+        if library in ("libxcb-cursor.so.0", "libxcb-icccm.so.4"):
+            raise OSError(f"{library}: cannot open shared object file")
+
+    monkeypatch.setattr(gui.sys, "platform", "linux")
+    monkeypatch.setenv("QT_QPA_PLATFORM", "xcb")
+    problem = gui.qt_platform_problem(load)
+    assert "sudo apt-get install libxcb-cursor0 libxcb-icccm4 " in problem
+    assert gui.qt_platform_problem(lambda _library: None) is None
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")  # no X11 plugin needed
+    assert gui.qt_platform_problem(load) is None
+    monkeypatch.setenv("QT_QPA_PLATFORM", "xcb")
+    monkeypatch.setattr(gui, "missing_xcb_packages", lambda _load=None: ["libxcb-cursor0"])
+    assert main(["gui"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "libxcb-cursor0" in err[0] and "Traceback" not in err[0]

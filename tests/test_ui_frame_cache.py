@@ -118,3 +118,39 @@ def test_juggle_direct_reads_equal_sequential_decoding(juggle):
         frame = source.frame(index)
         assert frame.exact and np.array_equal(frame.image, truth[index])
     source.close()
+
+
+def test_a_mirror_in_another_process_fills_the_cache_as_put_would(tmp_path):
+    """The analysis process encodes with a mirror of the GUI's cache (same shape and budget)
+    and sends the entries: the GUI's cache ends as if it had decoded and stored them itself."""
+    video = write_video(tmp_path / "mirror.mp4", fps=25.0, frames=60, width=640, height=480)
+    info = probe(video, with_hash=False)
+    whole = FrameCache(60, 640, 480)
+    fill_cache(whole, video, info)
+    shape = dict(expected_frames=60, width=640, height=480, budget_bytes=whole.bytes_used // 6)
+    direct, mirror, remote = FrameCache(**shape), FrameCache(**shape), FrameCache(**shape)
+    fill_cache(direct, video, info)
+    for frame in iter_frames(video, info):
+        entry = mirror.encode(frame.image)
+        data, scale = entry if entry is not None else (None, 1.0)
+        mirror.count_encoded(frame.index, frame.time_s, data, scale)
+        remote.put_encoded(frame.index, frame.time_s, data, scale)
+    assert mirror.cached_frames == 0 and mirror.bytes_used == remote.bytes_used  # no bytes kept
+    assert remote.cached_frames == direct.cached_frames and direct.scale < 1.0  # shrunk to fit
+    assert remote.bytes_used == direct.bytes_used and remote.scale == direct.scale
+    assert remote.times_known() == direct.times_known() and remote.full == direct.full
+    assert np.array_equal(remote.get(0), direct.get(0))
+
+
+def test_the_analysis_pass_hands_every_frame_on_without_changing_the_samples(index_video):
+    from judgeapp.video.decode import iter_samples
+
+    info = probe(index_video, with_hash=False)
+    plain = [(s.stream, s.sample, s.frame.index) for s in iter_samples(index_video, info)]
+    seen = []
+    handed = [
+        (s.stream, s.sample, s.frame.index)
+        for s in iter_samples(index_video, info, on_frame=lambda f: seen.append(f.index))
+    ]
+    assert handed == plain
+    assert seen == list(range(120))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from judgeapp.analysis.backbone_pool import (
@@ -19,7 +20,12 @@ from judgeapp.analysis.options import DEFAULT_PROFILE, AnalysisOptions
 from judgeapp.core.files import sha256_file
 from judgeapp.core.progress import CancelToken, Progress, ProgressCallback, no_progress
 from judgeapp.core.results import (
+    HEAD_ON_RANDOM_FEATURES,
+    RANDOM_BACKBONES,
+    RECIPE_MISMATCH,
+    UNTRAINED_HEAD,
     AnalysisResult,
+    CalibrationReason,
     EngineInfo,
     FrameWeight,
     ModelInfo,
@@ -34,6 +40,7 @@ from judgeapp.model import ActionNet, ModelCard, card_is_calibrated
 from judgeapp.model.card import card_recipe
 from judgeapp.model.predict import VideoScore, score_video
 from judgeapp.video import probe
+from judgeapp.video.decode import FrameSink
 
 __all__ = [
     "BackbonePool",
@@ -59,10 +66,12 @@ def extract_features(
     info: VideoInfo | None = None,
     clock: StageClock | None = None,
     pool: BackbonePool | None = None,
+    on_frame: FrameSink | None = None,
 ) -> VideoFeatures:
     """The features of both streams for one video, from the feature cache when present.
 
     `pool` keeps the networks for the next video (a new one is built per call without it).
+    `on_frame` receives every frame the extraction decodes (none when the cache answers).
     """
     profile = get_profile(options.profile or DEFAULT_PROFILE)
     info = info or probe(video_path)
@@ -87,6 +96,7 @@ def extract_features(
         segments_per_batch=options.segments_per_batch,
         frames_per_batch=options.frames_per_batch,
         clock=clock,
+        on_frame=on_frame,
     )
     if cancel is not None:
         cancel.raise_if_cancelled()  # a cancelled run caches nothing, however far it got
@@ -129,6 +139,32 @@ def recipe_warning(card: ModelCard, profile: Profile) -> str | None:
     )
 
 
+def calibration_reasons(card: ModelCard, pretrained: bool) -> list[CalibrationReason]:
+    """Why scores of this head on these backbones are not calibrated (empty: they are)."""
+    reasons = []
+    if not pretrained:
+        reasons.append(
+            CalibrationReason(
+                RANDOM_BACKBONES,
+                "backbones have random weights (--pretrained none): score not calibrated",
+            )
+        )
+    if not card.trained:
+        reasons.append(
+            CalibrationReason(
+                UNTRAINED_HEAD, "the head is untrained (--model random): score not calibrated"
+            )
+        )
+    elif card.backbones_pretrained is False:
+        reasons.append(
+            CalibrationReason(
+                HEAD_ON_RANDOM_FEATURES,
+                "the head was trained on features of random backbones: score not calibrated",
+            )
+        )
+    return reasons
+
+
 def window_warning(scored: VideoScore, features: VideoFeatures) -> str | None:
     """Say so when the head saw only part of the video (its card's centred window)."""
     segments, frames = len(features.dynamic), len(features.static)
@@ -149,10 +185,14 @@ def analyze(
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
     pool: BackbonePool | None = None,
+    sha256: str | None = None,
+    on_frame: FrameSink | None = None,
 ) -> AnalysisResult:
     """Score one video and say which moments the model relied on.
 
-    Pass one `pool` for many videos so that the networks are built once.
+    Pass one `pool` for many videos so that the networks are built once. `sha256`: the file's
+    content hash when the caller already has it (the GUI), so the file is not hashed again.
+    `on_frame` receives every decoded frame (see `extract_features`).
 
     Raises JudgeappError subclasses with one-line messages (bad video, missing weights, wrong
     checkpoint) and core.Cancelled when `cancel` is set; a cancelled run caches nothing.
@@ -163,11 +203,13 @@ def analyze(
         options.model, options.profile, DEFAULT_PROFILE, _profile_dims
     )
     checkpoint = head_path(options.model, options.profile)
-    info = probe(video_path)
+    info = probe(video_path, with_hash=not sha256)
+    if sha256:
+        info = replace(info, sha256=sha256)
     clock = StageClock()
     opts = AnalysisOptions(**{**options.__dict__, "profile": profile_name})
     features = extract_features(
-        video_path, opts, progress, cancel, info=info, clock=clock, pool=pool
+        video_path, opts, progress, cancel, info=info, clock=clock, pool=pool, on_frame=on_frame
     )
     cancel.raise_if_cancelled()
     head_start = time.perf_counter()
@@ -175,19 +217,16 @@ def analyze(
     dyn_att, stat_att = scored.dynamic_attention, scored.static_attention
     head_s = time.perf_counter() - head_start
     progress(Progress("head", 1, 1))
-    calibrated = card_is_calibrated(card, backbones_pretrained=options.pretrained)
     warnings = list(features.warnings)
+    reasons = calibration_reasons(card, options.pretrained)
     if (note := recipe_warning(card, get_profile(profile_name))) is not None:
-        calibrated = False
-        warnings.append(note)
+        reasons.append(CalibrationReason(RECIPE_MISMATCH, note))
     if (note := window_warning(scored, features)) is not None:
         warnings.append(note)
     if (note := slow_device_note(profile_name, options.device)) is not None:
         warnings.append(note)
-    if not options.pretrained:
-        warnings.append("backbones have random weights (--pretrained none): score not calibrated")
-    if not card.trained:
-        warnings.append("the head is untrained (--model random): score not calibrated")
+    warnings += [reason.text for reason in reasons]  # readers of warnings only still see them
+    calibrated = not reasons and card_is_calibrated(card, backbones_pretrained=options.pretrained)
     timings = {k: round(v, 4) for k, v in clock.seconds.items()}
     timings["head"] = round(head_s, 4)
     timings["total"] = round(time.perf_counter() - started, 4)
@@ -200,6 +239,7 @@ def analyze(
             score_max=float(card.score_max),
             profile=profile_name,
             calibrated=calibrated,
+            uncalibrated=tuple(reasons),
         ),
         score=scored.score,
         dynamic=[

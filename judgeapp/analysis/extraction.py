@@ -31,6 +31,7 @@ from judgeapp.detect import PersonDetector, detector_warning, largest_box
 from judgeapp.features.profiles import get_profile
 from judgeapp.features.video_features import VideoFeatures
 from judgeapp.video import SEGMENT_FRAMES, SamplingPlan, iter_samples, plan_sampling
+from judgeapp.video.decode import FrameSink
 
 _QUEUE_ITEMS = 16
 _BATCHES_WAITING = 2  # batches queued ahead of each network / the detector
@@ -75,6 +76,7 @@ def _decode_into(
     static_frame: Callable[[np.ndarray], np.ndarray],
     stop: threading.Event,
     clock: StageClock,
+    on_frame: FrameSink | None = None,
 ) -> None:
     """Producer: decode once, put prepared dynamic frames and full static frames (after the
     profile's `static_frame` step) on `out`."""
@@ -89,7 +91,7 @@ def _decode_into(
         return False
 
     try:
-        samples = iter_samples(path, info, plan)
+        samples = iter_samples(path, info, plan, on_frame)
         while True:
             start = time.perf_counter()
             sampled = next(samples, None)
@@ -208,12 +210,15 @@ def extract_video_features(
     frames_per_batch: int = 8,
     clock: StageClock | None = None,
     overlap_networks: bool | None = None,
+    on_frame: FrameSink | None = None,
 ) -> VideoFeatures:
     """Decode `path` once and return the features of both streams.
 
     overlap_networks: run the two networks at the same time (None: when both run through
     OpenVINO, whose thread pools share the cores well; PyTorch's would fight over them, so they
     take turns and overlap with decoding and detection only).
+    on_frame: receives every decoded frame of the pass, in the decoding thread (the GUI fills
+    its frame cache from it, so the video is decoded once); not called for clip profiles.
 
     Raises VideoError for a video too short for one segment or that fails mid-way, and
     Cancelled when `cancel` is set (checked between samples).
@@ -306,6 +311,7 @@ def extract_video_features(
             profile.static_frame,
             stop,
             clock,
+            on_frame,
         ),
         name="judgeapp-decode",
         daemon=True,

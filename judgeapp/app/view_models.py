@@ -13,8 +13,18 @@ from pathlib import Path
 
 from judgeapp.app.requests import AnalysisRequest
 from judgeapp.core.progress import Progress
-from judgeapp.core.results import AnalysisResult, FrameWeight, ModelInfo, SegmentWeight
+from judgeapp.core.results import (
+    HEAD_ON_RANDOM_FEATURES,
+    RANDOM_BACKBONES,
+    RECIPE_MISMATCH,
+    UNTRAINED_HEAD,
+    AnalysisResult,
+    FrameWeight,
+    ModelInfo,
+    SegmentWeight,
+)
 from judgeapp.detect import DETECTOR_KINDS
+from judgeapp.detect.factory import HOG_WARNING
 from judgeapp.weights.heads import InstalledHead
 from judgeapp.weights.status import MISSING, FileStatus
 
@@ -306,14 +316,12 @@ class Banner:
 
 NO_MODEL_BANNER = Banner(
     kind="no-model",
-    title="No trained model",
+    title="No scoring model installed yet",
     text=(
-        "No trained head is installed for the feature profile in the settings, so judgeapp "
-        "cannot score yet. Install a model pack that holds one (Install Model "
-        "Pack… here, or Analysis ▸ Models…; in a terminal: judgeapp models "
-        "install PACK), choose a checkpoint file (Analysis ▸ Choose Model…), or train one "
-        "(judgeapp train). Until then you can review the video, or analyse with an untrained "
-        "head to see how the tool works (score not calibrated)."
+        "judgeapp needs a trained scoring model to give a real score. Install one from a "
+        "model pack (Analysis ▸ Models…) or choose a model file (Analysis ▸ Choose Model…). "
+        "Meanwhile you can watch and mark the video, or try a demo analysis: it works offline "
+        "with nothing installed, but its number is not a real judgement."
     ),
 )
 
@@ -338,23 +346,69 @@ class ScoreView:
     warnings: tuple[str, ...] = field(default_factory=tuple)
 
 
-def calibration_banner(model: ModelInfo, warnings: Sequence[str]) -> Banner | None:
+# What each calibration reason means to a coach, and which menu does something about it.
+CALIBRATION_WORDS = {
+    RANDOM_BACKBONES: "the video networks have random weights instead of their trained ones",
+    UNTRAINED_HEAD: "the scoring model is untrained (it has never seen a scored routine)",
+    RECIPE_MISMATCH: (
+        "the scoring model learned from videos prepared by an older version of judgeapp"
+    ),
+    HEAD_ON_RANDOM_FEATURES: "the scoring model learned from networks with random weights",
+}
+
+
+# Analysis warnings written for the command line, as the window says them (which menu does it).
+GUI_WARNINGS = {
+    HOG_WARNING: (
+        "The athlete was found with the built-in finder (OpenCV HOG), which misses large or "
+        "unusual poses; the better finder (YOLO) installs from Analysis ▸ Models…"
+    ),
+}
+
+
+def calibration_banner(model: ModelInfo, warnings: Sequence[str] = ()) -> Banner | None:
+    """The "not calibrated" message, from the result's structured reasons.
+
+    Results written before reasons were recorded still say that the score is not calibrated,
+    without guessing why from the warning text.
+    """
     if model.calibrated:
         return None
-    reasons = [w.split(":")[0] for w in warnings if "not calibrated" in w]
-    why = "; ".join(reasons) if reasons else "random backbones or an untrained head"
+    why = [CALIBRATION_WORDS.get(r.code, r.text) for r in model.uncalibrated]
+    if not why:  # a result from before reasons were recorded
+        why = ["random video networks or an untrained scoring model"]
     return Banner(
         kind="warning",
         title="Not calibrated",
         text=(
-            f"Why: {why}. This score shows how the tool works, not how good the routine is. "
-            "Choose a trained model (Analysis ▸ Choose Model…) for a real score."
+            f"A demo score: {'; '.join(why)}. "
+            "The number shows how the tool works, not how good the routine is. "
+            "For a real score install trained models (Analysis ▸ Models…) or choose a trained "
+            "model file (Analysis ▸ Choose Model…)."
         ),
     )
 
 
+# What each score panel row means, for a coach (the rows' tooltips).
+SCORE_ROW_TIPS = {
+    "Model": "The scoring model that gave this number (Analysis ▸ Models… lists them)",
+    "Routine": "The apparatus the scoring model learned to judge",
+    "Target": "Which score it predicts: total, difficulty or execution",
+    "Profile": (
+        "How the video was looked at (which video networks); a scoring model only understands "
+        "the kind it learned from"
+    ),
+    "Trained on": "The scored routines the scoring model learned from",
+    "Test Spearman": (
+        "How well its ranking of unseen routines agreed with the judges' (1 = the same order, "
+        "0 = no relation)"
+    ),
+}
+
+
 def score_view(result: AnalysisResult, facts: CardFacts | None = None) -> ScoreView:
     model = result.model
+    reason_texts = {r.text for r in model.uncalibrated}
     facts = facts or CardFacts()
     spearman = "—" if facts.test_spearman is None else f"{facts.test_spearman:.3f}"
     rows = (
@@ -369,8 +423,8 @@ def score_view(result: AnalysisResult, facts: CardFacts | None = None) -> ScoreV
         score_text=f"{result.score:.2f}",
         range_text=f"of {model.score_max:g} ({model.target})",
         rows=rows,
-        banner=calibration_banner(model, result.warnings),
-        warnings=tuple(w for w in result.warnings if "not calibrated" not in w),
+        banner=calibration_banner(model),
+        warnings=tuple(GUI_WARNINGS.get(w, w) for w in result.warnings if w not in reason_texts),
     )
 
 
@@ -559,3 +613,33 @@ def models_progress_text(progress: Progress) -> str:
         return f"{stage}: {_megabytes(progress.done)}{total}"
     count = f" ({progress.done + 1} / {progress.total})" if progress.total > 1 else ""
     return f"{stage}{count}"
+
+
+# --- keyboard shortcuts --------------------------------------------------------------------------
+def action_label(text: str) -> str:
+    """A menu entry's text as a person reads it: no mnemonic "&", no trailing "…"."""
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip("…").strip()
+
+
+def shortcut_rows(
+    entries: Sequence[tuple[str, str, Sequence[str]]],
+) -> list[tuple[str, str, str]]:
+    """(action, keys, menu) rows for the shortcuts table from (menu, action text, key strings),
+    the actions without keys left out, each action once."""
+    rows: list[tuple[str, str, str]] = []
+    seen: set[tuple[str, str]] = set()
+    for menu, text, keys in entries:
+        keys = [k for k in keys if k]
+        label = action_label(text)
+        if not keys or (label, menu) in seen:
+            continue
+        seen.add((label, menu))
+        rows.append((label, " or ".join(keys), action_label(menu)))
+    return rows
+
+
+def tooltip_with_keys(text: str, keys: Sequence[str]) -> str:
+    """A tooltip that names the keys: "Analyse (Ctrl+R)"."""
+    keys = [k for k in keys if k]
+    label = action_label(text)
+    return f"{label} ({' or '.join(keys)})" if keys else label

@@ -1,9 +1,30 @@
-"""`judgeapp gui [VIDEO]` (also plain `judgeapp` and `judgeapp VIDEO`): the desktop app."""
+"""`judgeapp gui [VIDEO]` (also plain `judgeapp` and `judgeapp VIDEO`): the desktop app.
+
+A missing file or a folder does not stop the window from opening: started from a desktop
+launcher, the user would see nothing. The window opens and says what is wrong in it. When Qt
+cannot start at all (on Linux, usually the X11 libraries of its xcb plugin are missing), one
+line says what to install.
+"""
 
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
+import importlib
+import os
+import sys
+
+# The libraries Qt's xcb platform plugin loads that a bare Debian/Ubuntu lacks, and their
+# packages (scripts/gui_system_libs.sh installs them all).
+XCB_LIBRARIES = {
+    "libxcb-cursor.so.0": "libxcb-cursor0",
+    "libxkbcommon-x11.so.0": "libxkbcommon-x11-0",
+    "libxcb-icccm.so.4": "libxcb-icccm4",
+    "libxcb-keysyms.so.1": "libxcb-keysyms1",
+    "libxcb-image.so.0": "libxcb-image0",
+    "libxcb-render-util.so.0": "libxcb-render-util0",
+    "libxcb-shape.so.0": "libxcb-shape0",
+    "libxcb-xkb.so.1": "libxcb-xkb1",
+}
 
 
 def register(subparsers) -> None:
@@ -16,11 +37,40 @@ def register(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
+def missing_xcb_packages(load=None) -> list[str]:
+    """The packages of the xcb plugin's libraries that cannot be loaded here (Linux, X11)."""
+    import ctypes
+
+    load = load or ctypes.CDLL
+    missing = []
+    for library, package in XCB_LIBRARIES.items():
+        try:
+            load(library)
+        except OSError:
+            missing.append(package)
+    return missing
+
+
+def qt_platform_problem(load=None) -> str | None:
+    """One line saying what to install when Qt's xcb plugin would not load, else None."""
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if not sys.platform.startswith("linux") or platform not in ("", "xcb"):
+        return None
+    missing = missing_xcb_packages(load)
+    if not missing:
+        return None
+    return (
+        "the desktop app cannot start: Qt's X11 plugin needs system libraries this machine "
+        f"lacks; install them with: sudo apt-get install {' '.join(missing)} "
+        "(or run: bash scripts/gui_system_libs.sh)"
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     from judgeapp.core.errors import JudgeappError
 
-    if args.video is not None and not Path(args.video).exists():
-        raise JudgeappError(f"{args.video}: no such file")
-    from judgeapp.ui.app import run as run_app  # Qt is imported only when the GUI starts
-
-    return run_app(args.video)
+    if (problem := qt_platform_problem()) is not None:
+        raise JudgeappError(problem)
+    # Loaded by name: the command line never imports Qt until the GUI starts.
+    app = importlib.import_module("judgeapp.ui.app")
+    return app.run(args.video)

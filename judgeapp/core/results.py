@@ -24,9 +24,29 @@ class VideoInfo:
     height: int
 
 
+# Why a score is not calibrated: a code a program can act on, with the text a person reads.
+RANDOM_BACKBONES = "random-backbones"
+UNTRAINED_HEAD = "untrained-head"
+RECIPE_MISMATCH = "recipe-mismatch"
+HEAD_ON_RANDOM_FEATURES = "head-on-random-features"
+CALIBRATION_CODES = (RANDOM_BACKBONES, UNTRAINED_HEAD, RECIPE_MISMATCH, HEAD_ON_RANDOM_FEATURES)
+
+
+@dataclass(frozen=True)
+class CalibrationReason:
+    """One reason a score is not calibrated: `code` (one of CALIBRATION_CODES), `text` (a line)."""
+
+    code: str
+    text: str
+
+
 @dataclass(frozen=True)
 class ModelInfo:
-    """The head that produced a score, as its model card describes it."""
+    """The head that produced a score, as its model card describes it.
+
+    uncalibrated: why the score is not calibrated (empty when it is, and in results written
+    before judgeapp recorded reasons).
+    """
 
     name: str
     routine: str
@@ -34,6 +54,7 @@ class ModelInfo:
     score_max: float
     profile: str
     calibrated: bool
+    uncalibrated: tuple[CalibrationReason, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -111,7 +132,7 @@ class AnalysisResult:
         doc = {
             "schema": SCHEMA,
             "video": asdict(self.video),
-            "model": asdict(self.model),
+            "model": _model_dict(self.model),
             "score": float(self.score),
             "dynamic": [asdict(s) for s in self.dynamic],
             "static": [{**asdict(s), "box": list(s.box)} for s in self.static],
@@ -238,11 +259,35 @@ def _video_info(data: Any) -> VideoInfo:
     )
 
 
+def _model_dict(model: ModelInfo) -> dict[str, Any]:
+    """The model's JSON form; `uncalibrated` only when there is a reason (older readers)."""
+    doc = asdict(model)
+    doc["uncalibrated"] = [asdict(r) for r in model.uncalibrated]
+    if not model.uncalibrated:
+        del doc["uncalibrated"]
+    return doc
+
+
+def _reasons(value: Any, calibrated: bool) -> tuple[CalibrationReason, ...]:
+    """model.uncalibrated: a list of {"code", "text"} with known codes, none when calibrated."""
+    reasons = []
+    for i, item in enumerate(_items(value, "model.uncalibrated")):
+        where = f"model.uncalibrated[{i}]"
+        code = _text(_field(item, "code", where), f"{where}.code")
+        if code not in CALIBRATION_CODES:
+            raise ValueError(f"{where}.code must be one of {', '.join(CALIBRATION_CODES)}")
+        reasons.append(CalibrationReason(code, _text(_field(item, "text", where), f"{where}.text")))
+    if calibrated and reasons:
+        raise ValueError("model.uncalibrated lists reasons but model.calibrated is true")
+    return tuple(reasons)
+
+
 def _model_info(data: Any) -> ModelInfo:
     get = lambda key: _field(data, key, "model")  # noqa: E731
     calibrated = get("calibrated")
     if not isinstance(calibrated, bool):
         raise ValueError(f"model.calibrated must be true or false, not {_kind(calibrated)}")
+    reasons = _reasons(data.get("uncalibrated", []), calibrated)
     return ModelInfo(
         name=_text(get("name"), "model.name"),
         routine=_text(get("routine"), "model.routine"),
@@ -250,6 +295,7 @@ def _model_info(data: Any) -> ModelInfo:
         score_max=_number(get("score_max"), "model.score_max", above=0),
         profile=_text(get("profile"), "model.profile"),
         calibrated=calibrated,
+        uncalibrated=reasons,
     )
 
 

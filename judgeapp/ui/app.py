@@ -1,7 +1,7 @@
 """Starting the desktop app: the QApplication, the theme, the main window.
 
-PyTorch is never imported here: analyses run in a child process (engine_process), so the window
-opens at once.
+PyTorch is never imported here: analyses run in the analysis process (app/analysis_service),
+so the window opens at once.
 """
 
 from __future__ import annotations

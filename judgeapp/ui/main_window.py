@@ -1,6 +1,10 @@
 """The main window: wires the player, timeline, score panel and crops to one VideoSession.
 
-It holds no computation: what to show comes from view_models, the work from the session.
+It holds no computation: what to show comes from view_models, the work from the session, and
+the current video, result, position and settings live in one app.review_state.ReviewState
+(`window.state`), which the window renders: a result set there (an analysis, the library, a
+test) shows in every view. Before a video is open the start screen offers Open Video, a demo
+analysis that needs nothing installed, and the recent files.
 Menus are in `self.menus` ("file", "analysis", "playback", "view", "help") and the panels are
 dock widgets, so later features (judges' marks, the library, exports) can add their own.
 An extension added with `add_extension` hears of every video opened (`video_opened(path, info)`)
@@ -23,10 +27,14 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from judgeapp.app.analysis_run import AnalysisOutcome
+from judgeapp.app.analysis_service import demo_request
+from judgeapp.app.review_state import ReviewState
 from judgeapp.app.view_models import (
     NO_MODEL_BANNER,
     AppSettings,
@@ -40,11 +48,12 @@ from judgeapp.app.view_models import (
     push_recent,
     score_view,
     segment_thumbs,
+    shortcut_rows,
     stage_text,
     timeline_model,
+    tooltip_with_keys,
 )
 from judgeapp.core.progress import Progress
-from judgeapp.ui.analysis_job import AnalysisOutcome
 from judgeapp.ui.banners import MessageBanner
 from judgeapp.ui.crops_panel import CropsPanel
 from judgeapp.ui.models_window import ModelsWindow
@@ -54,9 +63,12 @@ from judgeapp.ui.score_panel import ScorePanel
 from judgeapp.ui.session import VideoSession
 from judgeapp.ui.settings import SettingsStore
 from judgeapp.ui.settings_dialog import SettingsDialog, choose_checkpoint
+from judgeapp.ui.shortcuts_window import ShortcutsWindow
+from judgeapp.ui.start_screen import StartScreen
 from judgeapp.ui.timeline import AttentionTimeline
 from judgeapp.video.frame_cache import FrameSource
 
+SAMPLE_CLIP = Path(__file__).resolve().parents[2] / "samples" / "juggle_720p24.mp4"
 VIDEO_FILTER = "Videos (*.mp4 *.mov *.m4v *.mkv *.avi *.webm *.mpg *.mpeg *.wmv);;All files (*)"
 DEFAULT_SIZE = (1280, 800)
 
@@ -69,12 +81,13 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self.store = store or SettingsStore()
-        self.settings: AppSettings = self.store.load()
-        self.session = VideoSession(self, cache_budget_bytes)
-        self.outcome: AnalysisOutcome | None = None
+        self.state = ReviewState(self.store.load())
+        self.session = VideoSession(self, cache_budget_bytes, state=self.state)
         self.highlights: list[Highlight] = []
         self.extensions: list = []
         self.models_window: ModelsWindow | None = None
+        self.shortcuts_window: ShortcutsWindow | None = None
+        self._pending_request = None  # analyse the video being opened with this request
         self.setWindowTitle("judgeapp")
         icon = resource("icon.svg") or resource("icon.png")
         if icon:
@@ -88,6 +101,7 @@ class MainWindow(QMainWindow):
         self.timeline = AttentionTimeline(self)
         self.score_panel = ScorePanel(self)
         self.crops = CropsPanel(self)
+        self.start_screen = StartScreen(self)
         self.error_banner = MessageBanner("error", self)
         self.model_banner = MessageBanner("no-model", self)
         self.calibration_banner = MessageBanner("warning", self)
@@ -101,6 +115,30 @@ class MainWindow(QMainWindow):
         self._connect()
         self._restore_layout()
         self._apply_timeline_colors()
+        self._name_keys_in_tooltips()
+        self.state.subscribe(self._state_changed)
+
+    # --- state ---------------------------------------------------------------------------------
+    @property
+    def settings(self) -> AppSettings:
+        """The user's settings (the analysis request and the GUI preferences), in the state."""
+        return self.state.settings
+
+    @settings.setter
+    def settings(self, settings: AppSettings) -> None:
+        self.state.set_settings(settings)
+
+    @property
+    def outcome(self) -> AnalysisOutcome | None:
+        """The result shown for the open video, in the state."""
+        return self.state.outcome
+
+    def _state_changed(self, event: str, value) -> None:
+        if event == "result":
+            if value is None:
+                self._clear_result_views()
+            else:
+                self._render_outcome(value)
 
     # --- construction --------------------------------------------------------------------------
     def _build_central(self) -> None:
@@ -110,8 +148,14 @@ class MainWindow(QMainWindow):
         layout.setSpacing(4)
         for banner in (self.error_banner, self.model_banner, self.calibration_banner):
             layout.addWidget(banner)
-        layout.addWidget(self.player, 1)
+        self.pages = QStackedWidget(central)
+        self.pages.addWidget(self.start_screen)
+        self.pages.addWidget(self.player)
+        layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
+        self.start_screen.openRequested.connect(self.open_dialog)
+        self.start_screen.demoRequested.connect(self.demo)
+        self.start_screen.recentChosen.connect(self.open_video)
 
     def _dock(self, title: str, name: str, widget: QWidget, area) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -185,7 +229,11 @@ class MainWindow(QMainWindow):
         analysis.addSeparator()
         self._add(analysis, "Choose &Model…", self.choose_model)
         self.models_action = self._add(analysis, "M&odels…", self.show_models)
-        self._add(analysis, "Analyse With &Untrained Head", lambda: self.analyze("random"))
+        self.demo_action = self._add(analysis, "Try a &Demo Analysis", self.demo)
+        self.demo_action.setStatusTip(
+            "Analyse with untrained networks: works offline with nothing installed; "
+            "the score is not a real judgement"
+        )
         analysis.addSeparator()
         self._add(analysis, "&Settings…", self.open_settings, "Ctrl+,")
 
@@ -201,10 +249,16 @@ class MainWindow(QMainWindow):
         view = self.menus["view"]
         self._add(view, "Zoom to &Fit", self.player.zoom_fit, "F")
         self._add(view, "Zoom &1:1", self.player.zoom_one_to_one, "1")
-        box = self._add(view, "Athlete &Box", self.player.box_check.setChecked, "B")
+        # `toggled` carries the new state; `triggered` of an action made checkable after
+        # connecting arrived without it (TypeError from QCheckBox.setChecked).
+        box = QAction("Athlete &Box", self)
+        box.setShortcut(QKeySequence("B"))
         box.setCheckable(True)
         box.setChecked(self.player.box_check.isChecked())
+        box.toggled.connect(self.player.box_check.setChecked)
         self.player.box_check.toggled.connect(box.setChecked)
+        view.addAction(box)
+        self.box_action = box
         self._add(view, "Show Whole &Timeline", self.timeline.reset_view, "0")
         view.addSeparator()
         for dock in (self.score_dock, self.crops_dock, self.timeline_dock):
@@ -230,10 +284,38 @@ class MainWindow(QMainWindow):
         s.cacheFinished.connect(self._cache_finished)
         s.thumbnailsReady.connect(self.crops.set_images)
         s.problem.connect(lambda message: self.statusBar().showMessage(message, 10_000))
-        self.player.positionChanged.connect(lambda _i, time_s: self.timeline.set_playhead(time_s))
+        self.player.positionChanged.connect(self._position_changed)
         self.player.frameFailed.connect(lambda m: self.statusBar().showMessage(m, 10_000))
         self.timeline.seekRequested.connect(self.player.seek_time)
         self.crops.thumbClicked.connect(self.seek_thumb)
+
+    def _position_changed(self, _index: int, time_s: float) -> None:
+        self.timeline.set_playhead(time_s)
+        self.state.set_position(time_s)
+
+    def _name_keys_in_tooltips(self) -> None:
+        """Every action with keys says them in its tooltip ("Analyse (Ctrl+R)")."""
+        for action in self.findChildren(QAction):
+            keys = [k.toString() for k in action.shortcuts()]
+            if keys:
+                action.setToolTip(tooltip_with_keys(action.text(), keys))
+
+    def shortcut_rows(self) -> list[tuple[str, str, str]]:
+        """(action, keys, menu) of every menu entry with keys, as the shortcuts table lists."""
+        entries = []
+
+        def walk(menu, title: str) -> None:
+            for action in menu.actions():
+                if action.menu() is not None:
+                    walk(action.menu(), title)
+                else:
+                    keys = [k.toString() for k in action.shortcuts()]
+                    entries.append((title, action.text(), keys))
+
+        for entry in self.menuBar().actions():  # in the menu bar's order
+            if entry.menu() is not None:
+                walk(entry.menu(), entry.menu().title())
+        return shortcut_rows(entries)
 
     def _restore_layout(self) -> None:
         geometry, state = self.store.layout()
@@ -251,10 +333,14 @@ class MainWindow(QMainWindow):
 
     # --- opening videos ------------------------------------------------------------------------
     def open_dialog(self) -> None:
-        start = str(Path(self.settings.recent[0]).parent) if self.settings.recent else ""
-        path, _ = QFileDialog.getOpenFileName(self, "Open a routine video", start, VIDEO_FILTER)
+        path = self._ask_for_video()
         if path:
             self.open_video(path)
+
+    def _ask_for_video(self) -> str:
+        start = str(Path(self.settings.recent[0]).parent) if self.settings.recent else ""
+        path, _ = QFileDialog.getOpenFileName(self, "Open a routine video", start, VIDEO_FILTER)
+        return path
 
     def open_video(self, path: str | Path) -> bool:
         """Start opening a video; it shows (and is analysed) once probed in the background.
@@ -263,6 +349,11 @@ class MainWindow(QMainWindow):
         started (a file that is no video then gets a message). Work on the previous video is
         cancelled only when the new one is known to be a video.
         """
+        if Path(path).is_dir():
+            self._open_failed(
+                str(path), f"{path}: is a folder; open one video (File ▸ Batch Scoring scores many)"
+            )
+            return False
         if not Path(path).is_file():
             self._open_failed(str(path), f"{path}: no such file")
             return False
@@ -281,6 +372,7 @@ class MainWindow(QMainWindow):
         self.model_banner.hide()
         self.calibration_banner.hide()
         self._clear_analysis("No analysis yet.")
+        self.pages.setCurrentWidget(self.player)
         self.player.set_source(source)
         self.timeline.set_duration(source.info.duration_s)
         self.setWindowTitle(f"{path.name} — judgeapp")
@@ -289,8 +381,13 @@ class MainWindow(QMainWindow):
         stored = None
         for extension in self.extensions:
             stored = extension.video_opened(path, source.info) or stored
-        if stored is None and self.settings.auto_analyze:
+        pending, self._pending_request = self._pending_request, None
+        if pending is not None:
+            self.analyze(request=pending)
+        elif stored is None and self.settings.auto_analyze:
             self.analyze()
+        else:
+            self.session.fill_frames()  # no analysis reads the file now: the cache reads it
         self._update_actions()
 
     def add_extension(self, extension) -> None:
@@ -307,6 +404,7 @@ class MainWindow(QMainWindow):
         self._refresh_recent_menu()
 
     def _refresh_recent_menu(self) -> None:
+        self.start_screen.set_recent(self.settings.recent)
         self.recent_menu.clear()
         for path in self.settings.recent:
             action = self.recent_menu.addAction(Path(path).name)
@@ -326,26 +424,44 @@ class MainWindow(QMainWindow):
             self.open_video(files[0])
 
     # --- analysis ------------------------------------------------------------------------------
-    def analyze(self, model: str | None = None) -> None:
-        """Analyse the open video with the settings' model, or `model` ("random", a path)."""
+    def analyze(self, model: str | None = None, request=None) -> None:
+        """Analyse the open video with the settings' request, `model` ("random", a path) in
+        place of the settings' model, or a whole `request` (AnalysisRequest)."""
         if self.session.source is None:
             return
-        settings = self.settings if model is None else replace(self.settings, model=model)
+        if request is None:
+            settings = self.settings if model is None else replace(self.settings, model=model)
+            request = settings.request
         self.model_banner.hide()
         self.error_banner.hide()
-        self.session.start_analysis(settings)
+        self.session.start_analysis(request)
+
+    def demo(self) -> None:
+        """A demo analysis that needs no weights and no network (random networks, untrained
+        head, HOG): of the open video, else of the sample clip, else of a video chosen now."""
+        request = demo_request(self.settings.device)
+        if self.session.source is not None:
+            self.analyze(request=request)
+            return
+        path = str(SAMPLE_CLIP) if SAMPLE_CLIP.is_file() else self._ask_for_video()
+        if path and self.open_video(path):
+            self._pending_request = request
+            self.statusBar().showMessage("Opening the video for a demo analysis…", 10_000)
 
     def _needs_model(self) -> None:
         self._show_progress(False)
         self.model_banner.show_message(
             NO_MODEL_BANNER,
             [
-                ("Install Model Pack…", self.show_models),
-                ("Choose Checkpoint…", self.choose_model),
-                ("Analyse With Untrained Head", lambda: self.analyze("random")),
+                ("Try a Demo Analysis", self.demo),
+                ("Install Models…", self.show_models),
+                ("Choose Model File…", self.choose_model),
             ],
         )
-        self.score_panel.set_status("No trained model: see the message above.")
+        self.score_panel.set_status(
+            "No scoring model installed yet: try a demo analysis, or install one "
+            "(Analysis ▸ Models…)."
+        )
         self._update_actions()
 
     def cancel_analysis(self) -> None:
@@ -413,8 +529,11 @@ class MainWindow(QMainWindow):
         )
 
     def show_outcome(self, outcome: AnalysisOutcome) -> None:
-        """Show a result of the open video (a finished analysis, or one kept in a library)."""
-        self.outcome = outcome
+        """Show a result of the open video (a finished analysis, or one kept in a library):
+        it goes into the state, whose event renders it."""
+        self.state.set_outcome(outcome)
+
+    def _render_outcome(self, outcome: AnalysisOutcome) -> None:
         view = score_view(outcome.result, outcome.facts)
         self.score_panel.show_score(view)
         if view.banner is not None:
@@ -443,14 +562,20 @@ class MainWindow(QMainWindow):
 
     def _analysis_cancelled(self) -> None:
         self._show_progress(False)
-        self.score_panel.set_status("Analysis cancelled. Analysis ▸ Analyse runs it again.")
+        self.score_panel.set_status(
+            "Analysis cancelled. Analysis ▸ Analyse (Ctrl+R) runs it again."
+        )
         self.statusBar().showMessage("Analysis cancelled", 5_000)
         self._update_actions()
 
     def _clear_analysis(self, status: str) -> None:
-        self.outcome = None
-        self.highlights = []
+        self.state.set_outcome(None)
+        self._clear_result_views()
         self.score_panel.clear(status)
+
+    def _clear_result_views(self) -> None:
+        self.highlights = []
+        self.score_panel.clear()
         self.crops.clear()
         if self.timeline.model is not None:
             self.timeline.set_model(None)
@@ -514,7 +639,16 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(self.settings, self)
         if dialog.exec() != SettingsDialog.DialogCode.Accepted:
             return
-        self.apply_settings(dialog.settings())
+        self.settings_saved(dialog.settings())
+
+    def settings_saved(self, settings: AppSettings) -> None:
+        """The settings dialog was saved: use the settings; when they change the analysis
+        request, the open video is analysed again with them."""
+        changed = settings.request != self.settings.request
+        self.apply_settings(settings)
+        if changed and self.session.source is not None:
+            self.statusBar().showMessage("Settings saved: analysing again", 10_000)
+            self.analyze()
 
     def apply_settings(self, settings: AppSettings) -> None:
         """Use and persist new settings; a new k redraws the views of the current result."""
@@ -531,10 +665,13 @@ class MainWindow(QMainWindow):
             self.models_window.set_analysis_choice(self.settings.model, self.settings.profile)
 
     def show_shortcuts(self) -> None:
-        rows = [(a.text(), a.shortcut().toString()) for a in self.player.actions_by_name.values()]
-        rows += [("Next / previous highlight", "N / P"), ("Open video", "Ctrl+O")]
-        text = "\n".join(f"{keys:>12}   {name}" for name, keys in rows)
-        QMessageBox.information(self, "Keyboard shortcuts", text)
+        """Help ▸ Keyboard Shortcuts: a table of every menu entry with keys."""
+        if self.shortcuts_window is not None:
+            self.shortcuts_window.close()
+            self.shortcuts_window.deleteLater()
+        self.shortcuts_window = ShortcutsWindow(self.shortcut_rows(), self)
+        self.shortcuts_window.show()
+        self.shortcuts_window.raise_()
 
     def show_about(self) -> None:
         from judgeapp import __version__

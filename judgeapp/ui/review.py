@@ -2,7 +2,9 @@
 
 `Review(window)` adds its dock, menus and actions to the main window and listens to its
 session; the main window calls `video_opened` when a video opens. The library keeps every
-result: a video analysed before shows its result at once when it is opened again.
+result: a video analysed before shows its result at once when it is opened again. The open
+video and its hash come from the window's ReviewState (the session hashes the file once, for
+the marks and the analysis alike).
 """
 
 from __future__ import annotations
@@ -13,23 +15,19 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMenu
 
-from judgeapp.app.library_service import LibraryService
+from judgeapp.app.analysis_run import AnalysisOutcome, NoModel
+from judgeapp.app.library_service import LibraryService, with_path
+from judgeapp.app.marks_service import MarksService
 from judgeapp.app.report_service import ExportFolders
-from judgeapp.app.requests import stored_result_reusable
 from judgeapp.app.view_models import CardFacts
 from judgeapp.core.errors import CheckpointError, JudgeappError
-from judgeapp.core.files import sha256_file
 from judgeapp.core.results import AnalysisResult, VideoInfo
-from judgeapp.store import Library, UndoStack
-from judgeapp.ui.analysis_job import AnalysisOutcome, NoModel
 from judgeapp.ui.batch_window import BatchWindow
-from judgeapp.ui.engine_process import analyse_in_child
 from judgeapp.ui.export_report import QSettingsValues, ReportExporter
 from judgeapp.ui.library_window import LibraryWindow
 from judgeapp.ui.mark_lines import MarkLines
 from judgeapp.ui.marks_panel import MarksPanel
 from judgeapp.ui.undo_actions import undo_actions
-from judgeapp.ui.workers import TaskThread
 
 NO_MODEL_FOR_BATCH = (
     "no trained head is installed: install a model pack or choose a checkpoint "
@@ -40,24 +38,26 @@ NO_MODEL_FOR_BATCH = (
 class Review(QObject):
     """Everything judges add to the main window. Owns the library connection."""
 
-    def __init__(self, window, library: Library | None = None) -> None:
+    def __init__(self, window, library=None) -> None:
+        """`library`: a LibraryService (or a store.Library); default: the user's library."""
         super().__init__(window)
         self.window = window
-        self.library = library
-        self.info: VideoInfo | None = None  # the open video, with its content hash
-        self.path: Path | None = None
+        self.service: LibraryService | None = LibraryService.wrap(library)
+        self.state = window.state
+        self.info: VideoInfo | None = None  # the open video as the marks know it (with a hash)
         self.stored: AnalysisResult | None = None  # shown from the library
-        self.hasher: TaskThread | None = None
-        self._retired: TaskThread | None = None
         self.library_window: LibraryWindow | None = None
         self.batch_window: BatchWindow | None = None
-        if self.library is None:
+        if self.service is None:
             try:
-                self.library = Library.open()
+                self.service = LibraryService.open()
             except JudgeappError as exc:
                 window.show_error("The library cannot be opened; marks will not be saved", str(exc))
-                self.library = None
-        self.undo = UndoStack(self.library) if self.library is not None else None
+        # The store's library, for the windows that still take it (they wrap it again).
+        self.library = self.service.library if self.service is not None else None
+        # The marks and panel scores of the open video, with their undo history.
+        self.marks = MarksService(self.library) if self.library is not None else None
+        self.undo = self.marks.undo_stack if self.marks is not None else None
         self.exporter = ReportExporter(window)
         self.exporter.done.connect(lambda p: window.statusBar().showMessage(f"Wrote {p}", 10_000))
         self.exporter.failed.connect(lambda m: window.show_error("Export failed", m))
@@ -82,13 +82,13 @@ class Review(QObject):
         window.menuBar().insertMenu(window.menus["analysis"].menuAction(), edit)
         window.menus["edit"] = edit
         self.marks_panel = None
-        if self.undo is None:
+        if self.marks is None:
             edit.setEnabled(False)
             self.library_action.setEnabled(False)
             self.batch_action.setEnabled(False)
             return
         self.undo_action, self.redo_action = undo_actions(
-            self.undo, window, lambda m: window.show_error("Cannot undo or redo", m)
+            self.marks, window, lambda m: window.show_error("Cannot undo or redo", m)
         )
         edit.addAction(self.undo_action)
         edit.addAction(self.redo_action)
@@ -96,7 +96,7 @@ class Review(QObject):
         add_here = self._action("Add &Mark at Current Time", self._focus_mark_entry, "M")
         edit.addAction(add_here)
 
-        self.marks_panel = MarksPanel(self.library, self.undo, window)
+        self.marks_panel = MarksPanel(self.marks, window)
         self.marks_dock = QDockWidget("Marks", window)
         self.marks_dock.setObjectName("marksDock")
         self.marks_dock.setWidget(self.marks_panel)
@@ -109,6 +109,7 @@ class Review(QObject):
         window.player.positionChanged.connect(self._position_changed)
         self.marks_panel.seekRequested.connect(window.player.seek_time)
         window.session.analysisFinished.connect(self._analysis_finished)
+        window.session.hashed.connect(self._hashed)
         self.update_actions()
 
     def _action(self, text: str, slot, keys: str) -> QAction:
@@ -122,10 +123,15 @@ class Review(QObject):
 
     # ----------------------------------------------------------------------------- video
 
+    @property
+    def path(self) -> Path | None:
+        """The open video's path (the window's state)."""
+        return self.state.path
+
     def video_opened(self, path: str | Path, info: VideoInfo) -> AnalysisResult | None:
         """A video was opened: show its marks, and its newest stored result if the library
         recognises the file (returned; then there is no need to analyse it again)."""
-        self.path = Path(path)
+        path = Path(path)
         self.info = None
         self.stored = None
         if self.undo is not None:
@@ -135,19 +141,17 @@ class Review(QObject):
         self.update_actions()
         if self.library is None:
             return None
-        known = self.library.find_video(self.path)
+        known = self.service.find_video(path)
         if known is not None:
             self._set_video(known)
-            stored = self.library.latest_analysis(known.sha256)
-            if stored is not None and stored_result_reusable(stored, self.window.settings.request):
-                self.stored = stored
-            elif stored is not None:
+            stored = self.service.find_result(known.sha256, self.state.request)
+            self.stored = stored.result
+            if stored.outdated:
                 self.window.statusBar().showMessage(
                     "The library's result for this video was made with other settings or an "
                     "older version of the recipe: it is analysed again",
                     10_000,
                 )
-        self._start_hash(self.path, info)
         if self.stored is not None:
             self.window.show_outcome(AnalysisOutcome(self.stored, CardFacts()))
             self.marks_panel.set_result(self.stored)
@@ -164,54 +168,29 @@ class Review(QObject):
             if self.window.outcome is not None:
                 self.marks_panel.set_result(self.window.outcome.result)
 
-    def _start_hash(self, path: Path, info: VideoInfo) -> None:
-        """Hash the file in the background: the key of its marks (a file is recognised by
+    def _hashed(self, full: VideoInfo) -> None:
+        """The session hashed the open video: the key of its marks (a file is recognised by
         name, size and date first; the hash makes sure)."""
-        thread = TaskThread(lambda _progress, _cancel: sha256_file(path), "judgeapp-hash")
-        thread.succeeded.connect(self._hashed)
-        thread.failed.connect(lambda m: self.window.show_error("Cannot read the video", m))
-        thread.finished.connect(self._hash_done)
-        if self.hasher is not None:
-            self.hasher.cancel()
-        self.hasher = thread
-        self._pending_info = (path, info)
-        thread.start()
-
-    def _hashed(self, sha256: str) -> None:
-        if self.sender() is not self.hasher:
-            return  # a video opened before this one
-        path, info = self._pending_info
-        if self.info is not None and self.info.sha256 == sha256:
+        if self.info is not None and self.info.sha256 == full.sha256:
             return
-        full = VideoInfo(
-            str(path), sha256, info.duration_s, info.fps, info.frames, info.width, info.height
-        )
-        if self.stored is not None and self.stored.video.sha256 != sha256:
+        if self.stored is not None and self.stored.video.sha256 != full.sha256:
             self.window.show_error(
                 "The file changed since its stored analysis",
-                f"{path}: its content differs from the analysed file; analyse it again",
+                f"{full.path}: its content differs from the analysed file; analyse it again",
             )
             self.stored = None
         self._set_video(full)
-
-    def _hash_done(self) -> None:
-        thread = self.sender()
-        if isinstance(thread, TaskThread):
-            thread.wait()
-            self._retired = thread  # deleted when the next one retires, not in its own signal
-        if thread is self.hasher:
-            self.hasher = None
 
     def _analysis_finished(self, outcome: AnalysisOutcome) -> None:
         result = outcome.result
         if self.library is not None and result is not self.stored:
             try:
-                self.library.save_analysis(_with_path(result, self.path))
+                self.service.save_result(result, self.path)
             except JudgeappError as exc:
                 self.window.show_error("The result was not saved in the library", str(exc))
         if self.marks_panel is not None:
             if self.info is None and result.video.sha256:
-                self._set_video(_with_path(result, self.path).video)
+                self._set_video(with_path(result, self.path).video)
             self.marks_panel.set_result(result)
         self.update_actions()
 
@@ -255,8 +234,9 @@ class Review(QObject):
             window = self.window
 
             def analyze_one(path, progress, cancel):
-                # A child process, as for the main window: PyTorch never holds the GUI's GIL.
-                outcome = analyse_in_child(path, window.settings, progress, cancel)
+                # The session's analysis process, as for the main window (networks built once).
+                service = window.session.service
+                outcome = service.analyse(path, window.settings.request, progress, cancel)
                 if isinstance(outcome, NoModel):
                     raise CheckpointError(NO_MODEL_FOR_BATCH)
                 return outcome.result
@@ -279,20 +259,7 @@ class Review(QObject):
         return False
 
     def shutdown(self) -> None:
-        """Stop exports, the batch and hashing, and wait for their threads."""
+        """Stop exports and the batch, and wait for their threads."""
         self.exporter.wait()
         if self.batch_window is not None:
             self.batch_window.close()
-        if self.hasher is not None:
-            self.hasher.wait()
-        if self._retired is not None:
-            self._retired.wait()
-
-
-def _with_path(result: AnalysisResult, path: Path | None) -> AnalysisResult:
-    """The result with the video's current path (the library remembers where it is now)."""
-    if path is None or result.video.path == str(path):
-        return result
-    from dataclasses import replace
-
-    return replace(result, video=replace(result.video, path=str(path)))

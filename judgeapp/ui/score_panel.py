@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
-from judgeapp.app.view_models import ScoreView
+from judgeapp.app.view_models import SCORE_ROW_TIPS, ScoreView
 
 
 class ScorePanel(QWidget):
@@ -71,7 +71,11 @@ class ScorePanel(QWidget):
             label = QLabel(value, self)
             label.setWordWrap(True)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.form.addRow(f"{name}:", label)
+            title = QLabel(f"{name}:", self)
+            tip = SCORE_ROW_TIPS.get(name, "")
+            title.setToolTip(tip)
+            label.setToolTip(tip)
+            self.form.addRow(title, label)
         if view.warnings:
             self.warnings.setText("\n".join(f"• {w}" for w in view.warnings))
             self.warnings.show()

@@ -1,60 +1,89 @@
-"""One open video and the background work on it: frame cache, analysis, thumbnails.
+"""One open video and the background work on it: probe, hash, frame cache, analysis, thumbnails.
 
-A QObject without widgets: it starts and cancels the worker threads and turns their results
-into signals the main window routes to the widgets. Results of work that was cancelled or
-belongs to a video no longer open are dropped, so a late signal never shows on the wrong video.
+A QObject without widgets. Every job runs through an app.jobs JobRunner (one per kind of work),
+whose outcomes arrive on the GUI thread and are turned into the signals below; a job retired
+because a new one started, or because the video closed, never delivers. The analysis goes to the
+session's one AnalysisService (a child process kept for the session): it takes the hash computed
+here (ContentHash: computed once, shared by the library lookup and the analysis) and fills the
+frame cache from its own decoding pass, so opening and analysing a video decodes it once. When no
+analysis reads the file (a stored result, auto-analysis off, a feature-cache hit, a cancel), the
+cache is filled here instead.
+
+The current video, its hash and its result live in the window's ReviewState; the session sets
+the video and the hash there.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from judgeapp.app.analysis_run import NoModel
+from judgeapp.app.analysis_service import AnalysisService
+from judgeapp.app.content_hash import ContentHash
+from judgeapp.app.requests import AnalysisRequest
+from judgeapp.app.review_state import ReviewState
 from judgeapp.app.view_models import AppSettings, Thumb
+from judgeapp.core.progress import Progress
 from judgeapp.core.results import VideoInfo
-from judgeapp.ui.analysis_job import NoModel
-from judgeapp.ui.engine_process import analyse_in_child
 from judgeapp.ui.thumbnails import load_thumbnails
-from judgeapp.ui.workers import TaskThread, rgb_to_qimage
+from judgeapp.ui.workers import gui_job_runner, rgb_to_qimage
 from judgeapp.video import probe
 from judgeapp.video.frame_cache import DEFAULT_BUDGET_BYTES, FrameCache, FrameSource, fill_cache
 
 
 class VideoSession(QObject):
-    """The video being reviewed and its workers. At most one analysis runs for it at a time."""
+    """The video being reviewed and its jobs. At most one analysis runs for it at a time."""
 
     opened = Signal(object)  # FrameSource of the video now open
     openFailed = Signal(str, str)  # path, one readable line
+    hashed = Signal(object)  # VideoInfo of the open video, with its content hash
     cacheProgress = Signal(object)  # core.Progress
     cacheFinished = Signal(bool)  # True: every frame decoded
     analysisStarted = Signal()
     analysisProgress = Signal(object)  # core.Progress
-    analysisFinished = Signal(object)  # analysis_job.AnalysisOutcome
+    analysisFinished = Signal(object)  # analysis_run.AnalysisOutcome
     analysisNeedsModel = Signal()  # no head installed: nothing was analysed
     analysisFailed = Signal(str)
     analysisCancelled = Signal()
     thumbnailsReady = Signal(object)  # dict[Thumb, QImage]
     problem = Signal(str)  # a non-fatal problem worth a message
 
-    def __init__(self, parent=None, cache_budget_bytes: int | None = None) -> None:
+    def __init__(
+        self,
+        parent=None,
+        cache_budget_bytes: int | None = None,
+        state: ReviewState | None = None,
+        service: AnalysisService | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.path: Path | None = None
-        self.info: VideoInfo | None = None
+        self.state = state or ReviewState()
+        self.service = service or AnalysisService()
         self.source: FrameSource | None = None
+        self.content_hash: ContentHash | None = None
         self.cache_budget_bytes = cache_budget_bytes or DEFAULT_BUDGET_BYTES
-        self._threads: set[TaskThread] = set()
-        self._opening: TaskThread | None = None
-        self._analysis: TaskThread | None = None
-        self._fill: TaskThread | None = None
-        self._thumbs: TaskThread | None = None
+        self._opener = gui_job_runner("judgeapp-open")
+        self._hasher = gui_job_runner("judgeapp-hash")
+        self._filler = gui_job_runner("judgeapp-frame-cache")
+        self._analysis = gui_job_runner("judgeapp-analysis")
+        self._thumbs = gui_job_runner("judgeapp-thumbnails")
+        self._runners = (self._opener, self._hasher, self._filler, self._analysis, self._thumbs)
+        self._analysis_fills = False  # the running analysis fills the frame cache
 
     # --- the video -----------------------------------------------------------------------------
     @property
+    def path(self) -> Path | None:
+        return self.state.path
+
+    @property
+    def info(self) -> VideoInfo | None:
+        return self.state.info
+
+    @property
     def opening(self) -> bool:
-        return self._opening is not None
+        return self._opener.busy
 
     def open(self, path: str | Path) -> None:
         """Open `path`: probe it in the background, then `opened` or `openFailed` follows.
@@ -63,90 +92,146 @@ class VideoSession(QObject):
         opens in a row, the last one wins.
         """
         path = Path(path)
-        self._opening = self._start(
-            "judgeapp-open",
+        self._opener.start(
             lambda _progress, _cancel: probe(path, with_hash=False),
-            on_success=lambda info: self._probed(path, info),
-            on_failure=lambda message: self.openFailed.emit(str(path), message),
-            current=lambda t: t is self._opening,
+            on_done=lambda info: self._probed(path, info),
+            on_failed=lambda message: self.openFailed.emit(str(path), message),
         )
 
     def _probed(self, path: Path, info: VideoInfo) -> None:
         self.close()
-        self.path, self.info = path, info
         cache = FrameCache(
             info.frames, info.width, info.height, budget_bytes=self.cache_budget_bytes
         )
         self.source = FrameSource(path, info, cache)
-        self._fill = self._start(
-            "judgeapp-frame-cache",
-            lambda progress, cancel: fill_cache(cache, path, info, progress, cancel),
-            on_progress=self.cacheProgress.emit,
-            on_success=lambda _none: self.cacheFinished.emit(True),
-            on_failure=self._cache_failed,
-            background=True,
+        self.content_hash = ContentHash(path)
+        self.state.set_video(path, info)
+        content_hash = self.content_hash
+        self._hasher.start(
+            lambda _progress, _cancel: content_hash.get(),
+            on_done=self._hash_known,
+            on_failed=lambda m: self.problem.emit(f"Cannot read the video: {m}"),
         )
         self.opened.emit(self.source)
+
+    def _hash_known(self, sha256: str) -> None:
+        self.state.set_hash(sha256)
+        if self.state.info is not None:
+            self.hashed.emit(self.state.info)
+
+    def close(self) -> None:
+        """Retire all work on the current video (without waiting) and forget it."""
+        for runner in self._runners:
+            if runner is not self._opener:
+                runner.retire()
+        self._analysis_fills = False
+        if self.source is not None:
+            self.source.close()
+        self.source = None
+        self.content_hash = None
+        if self.state.info is not None:
+            self.state.set_video(None, None)
+
+    # --- frame cache ---------------------------------------------------------------------------
+    def fill_frames(self) -> None:
+        """Fill the frame cache here, unless it is complete or being filled already."""
+        source = self.source
+        if source is None or source.cache.complete or self._filler.busy or self._analysis_fills:
+            return
+        cache, path, info = source.cache, source.path, source.info
+        self._filler.start(
+            lambda progress, cancel: fill_cache(cache, path, info, progress, cancel),
+            on_progress=self.cacheProgress.emit,
+            on_done=lambda _none: self.cacheFinished.emit(True),
+            on_failed=self._cache_failed,
+            background=True,
+        )
 
     def _cache_failed(self, message: str) -> None:
         self.cacheFinished.emit(False)
         self.problem.emit(f"Reading the frames stopped early: {message}")
 
-    def close(self) -> None:
-        """Cancel all work on the current video (without waiting) and forget it."""
-        for thread in list(self._threads):
-            if thread is not self._opening:
-                thread.cancel()
-        self._analysis = self._fill = self._thumbs = None
-        if self.source is not None:
-            self.source.close()
-        self.source = None
-        self.path = self.info = None
-
     # --- analysis ------------------------------------------------------------------------------
     @property
     def analysing(self) -> bool:
-        return self._analysis is not None
+        return self._analysis.busy
 
-    def start_analysis(self, settings: AppSettings) -> None:
-        """Analyse the open video in the background (cancelling a running analysis first).
-
-        The analysis runs in a child process (engine_process) watched by a worker thread.
-        """
-        if self.path is None:
+    def start_analysis(self, settings: AppSettings | AnalysisRequest) -> None:
+        """Analyse the open video in the session's analysis process (a running analysis of it
+        is retired first). The frame cache fills from the analysis's decoding pass unless it
+        is complete or filling already."""
+        if self.source is None or self.content_hash is None:
             return
-        self.cancel_analysis()
-        path = self.path
-        self._analysis = self._start(
-            "judgeapp-analysis",
-            lambda progress, cancel: analyse_in_child(path, settings, progress, cancel),
-            on_progress=self.analysisProgress.emit,
-            on_success=self._analysed,
-            on_failure=self.analysisFailed.emit,
-            on_cancel=self.analysisCancelled.emit,
-            current=lambda t: t is self._analysis,
-            background=True,  # the child process inherits the lower priority from its birth
+        request = settings.request if isinstance(settings, AppSettings) else settings
+        path, content_hash, cache = self.source.path, self.content_hash, self.source.cache
+        frames = None if cache.complete or self._filler.busy else cache
+        service = self.service
+
+        def job(progress, cancel):
+            service.prepare(request)  # the child builds its networks while the file is hashed
+            sha256 = content_hash.get()
+            return service.analyse(
+                path,
+                request,
+                progress,
+                cancel,
+                sha256=sha256,
+                frames=frames,
+                frames_progress=progress,
+            )
+
+        self._analysis.start(
+            job,
+            on_progress=self._analysis_progress,
+            on_done=self._analysed,
+            on_failed=self._analysis_failed,
+            on_cancelled=self._analysis_cancelled,
+            background=True,
         )
+        self._analysis_fills = frames is not None
         self.analysisStarted.emit()
 
+    def _analysis_progress(self, progress: Progress) -> None:
+        if progress.stage == "cache":
+            self.cacheProgress.emit(progress)
+        else:
+            self.analysisProgress.emit(progress)
+
+    def _analysis_ended(self) -> None:
+        """The analysis no longer fills the cache: report it complete, or fill the rest here."""
+        filled, self._analysis_fills = self._analysis_fills, False
+        if self.source is None:
+            return
+        if self.source.cache.complete:
+            if filled:
+                self.cacheFinished.emit(True)
+        else:
+            self.fill_frames()
+
     def _analysed(self, outcome) -> None:
+        self._analysis_ended()
         if isinstance(outcome, NoModel):
             self.analysisNeedsModel.emit()
         else:
             self.analysisFinished.emit(outcome)
 
+    def _analysis_failed(self, message: str) -> None:
+        self._analysis_ended()
+        self.analysisFailed.emit(message)
+
+    def _analysis_cancelled(self) -> None:
+        self._analysis_ended()
+        self.analysisCancelled.emit()
+
     def cancel_analysis(self) -> None:
         """Ask the running analysis to stop; `analysisCancelled` follows when it has."""
-        if self._analysis is not None:
-            self._analysis.cancel()
+        self._analysis.cancel()
 
     # --- thumbnails ----------------------------------------------------------------------------
     def load_thumbnails(self, thumbs: Sequence[Thumb]) -> None:
         """Decode the pictures of these thumbnails in the background."""
         if self.source is None or not thumbs:
             return
-        if self._thumbs is not None:
-            self._thumbs.cancel()
         # Its own reader (direct reads are not shared across threads), the same cache.
         source = FrameSource(self.source.path, self.source.info, self.source.cache)
 
@@ -157,73 +242,19 @@ class VideoSession(QObject):
                 source.close()
             return {thumb: rgb_to_qimage(image) for thumb, image in pictures.items()}
 
-        self._thumbs = self._start(
-            "judgeapp-thumbnails",
+        self._thumbs.start(
             job,
-            on_success=self.thumbnailsReady.emit,
-            on_failure=lambda message: self.problem.emit(f"Thumbnails: {message}"),
-            current=lambda t: t is self._thumbs,
+            on_done=self.thumbnailsReady.emit,
+            on_failed=lambda message: self.problem.emit(f"Thumbnails: {message}"),
             background=True,
         )
 
-    # --- threads -------------------------------------------------------------------------------
-    def _start(
-        self,
-        name: str,
-        fn: Callable,
-        on_progress: Callable[[Any], None] | None = None,
-        on_success: Callable[[Any], None] | None = None,
-        on_failure: Callable[[str], None] | None = None,
-        on_cancel: Callable[[], None] | None = None,
-        current: Callable[[TaskThread], bool] | None = None,
-        background: bool = False,
-    ) -> TaskThread:
-        """Start `fn` in a TaskThread; its signals reach the handlers only while it is current."""
-        thread = TaskThread(fn, name, self, background=background)
-        source = self.source
-
-        def is_current() -> bool:
-            if current is not None:
-                return current(thread)
-            return self.source is source and source is not None and not thread.token.cancelled
-
-        def guard(handler):
-            return lambda *args: handler(*args) if handler is not None and is_current() else None
-
-        thread.progressed.connect(guard(on_progress))
-        thread.succeeded.connect(guard(on_success))
-        thread.failed.connect(guard(on_failure))
-
-        def cancelled() -> None:
-            if on_cancel is not None and is_current():
-                on_cancel()
-
-        thread.cancelled.connect(cancelled)
-        thread.finished.connect(lambda: self._finished(thread))
-        self._threads.add(thread)
-        thread.start()
-        return thread
-
-    def _finished(self, thread: TaskThread) -> None:
-        self._threads.discard(thread)
-        if thread is self._analysis:
-            self._analysis = None
-        if thread is self._thumbs:
-            self._thumbs = None
-        if thread is self._fill:
-            self._fill = None
-        if thread is self._opening:
-            self._opening = None
-        thread.deleteLater()
-
-    def running_threads(self) -> list[TaskThread]:
-        return [t for t in self._threads if t.isRunning()]
-
-    def shutdown(self, timeout_ms: int = 60_000) -> bool:
-        """Cancel everything and wait for every thread to end; False if one would not."""
-        self._opening = None
+    # --- shutting down -------------------------------------------------------------------------
+    def shutdown(self, timeout_s: float = 60.0) -> bool:
+        """Retire everything, wait for every job thread and end the analysis process; False
+        if a thread would not end."""
+        self._opener.retire()
         self.close()
-        ok = True
-        for thread in list(self._threads):
-            ok = thread.wait(timeout_ms) and ok
+        ok = all([runner.shutdown(timeout_s) for runner in self._runners])
+        self.service.shutdown()
         return ok

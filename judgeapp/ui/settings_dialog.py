@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -22,15 +23,15 @@ from PySide6.QtWidgets import (
 from judgeapp.app.view_models import MAX_K, AppSettings
 
 MODEL_CHOICES = (
-    ("installed", "Installed model"),
-    ("random", "Untrained head (not calibrated)"),
-    ("file", "Checkpoint file"),
+    ("installed", "The installed scoring model (Analysis ▸ Models…)"),
+    ("random", "Demo: an untrained scoring model (the score is not a real judgement)"),
+    ("file", "A scoring model file I choose"),
 )
 PROFILES = (
-    ("", "The checkpoint's own"),
-    ("torchvision", "torchvision"),
-    ("paper", "paper"),
-    ("vst", "vst (Video Swin-B; slow on a CPU)"),
+    ("", "The one the scoring model was trained with (recommended)"),
+    ("torchvision", "torchvision: standard video networks"),
+    ("paper", "paper: the networks of the original study"),
+    ("vst", "vst: Video Swin (very slow without a GPU)"),
 )
 CHECKPOINT_FILTER = "Model checkpoints (*.safetensors);;All files (*)"
 
@@ -46,7 +47,7 @@ def choose_checkpoint(parent: QWidget, start: str = "") -> str:
 class SettingsDialog(QDialog):
     def __init__(self, settings: AppSettings, parent=None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("judgeapp settings")
+        self.setWindowTitle("Settings")
         self._original = settings
         self.device = QComboBox(self)
         for value, text in (
@@ -63,7 +64,10 @@ class SettingsDialog(QDialog):
         kind = {"": "installed", "random": "random"}.get(settings.model, "file")
         self.model_kind.setCurrentIndex(self.model_kind.findData(kind))
         self.model_path = QLineEdit(settings.model if kind == "file" else "", self)
-        self.model_path.setPlaceholderText("path/to/head.safetensors")
+        self.model_path.setPlaceholderText("a .safetensors file from training or a model pack")
+        self.model_kind.setToolTip(
+            "What turns the video into a score. Install trained models in Analysis ▸ Models…"
+        )
         browse = QPushButton("Browse…", self)
         browse.clicked.connect(self._browse)
         model_row = QHBoxLayout()
@@ -82,15 +86,20 @@ class SettingsDialog(QDialog):
         self.profile.setCurrentIndex(index)
 
         self.random_backbones = QCheckBox(
-            "Random backbone weights (offline testing; scores not calibrated)", self
+            "Untrained video networks (demo without downloads; the score is not a real judgement)",
+            self,
+        )
+        self.profile.setToolTip(
+            "How judgeapp looks at the video. It must match what the scoring model learned "
+            "from, so leave it on the recommended choice unless told otherwise."
         )
         self.random_backbones.setChecked(not settings.pretrained)
         self.detector = QComboBox(self)
         for value, text in (
-            ("auto", "Automatic (YOLO when installed, else HOG)"),
-            ("yolo", "YOLO"),
-            ("hog", "OpenCV HOG"),
-            ("none", "None: whole frames (ablation)"),
+            ("auto", "Automatic (the better finder when installed, else the built-in one)"),
+            ("yolo", "YOLO (install it in Analysis ▸ Models…)"),
+            ("hog", "Built-in (OpenCV HOG; works offline)"),
+            ("none", "None: look at whole frames (for comparisons)"),
         ):
             self.detector.addItem(text, value)
         self.detector.setCurrentIndex(max(0, self.detector.findData(settings.detector)))
@@ -101,14 +110,19 @@ class SettingsDialog(QDialog):
         self.auto_analyze.setChecked(settings.auto_analyze)
 
         form = QFormLayout()
-        form.addRow("Device:", self.device)
-        form.addRow("Model:", self.model_kind)
+        self.detector.setToolTip("How judgeapp finds the athlete in each picture")
+        self.k.setToolTip("How many most and least attended moments the Crops panel shows")
+        form.addRow("Run on:", self.device)
+        form.addRow("Scoring model:", self.model_kind)
         form.addRow("", model_row)
-        form.addRow("Feature profile:", self.profile)
+        form.addRow("Video networks:", self.profile)
         form.addRow("", self.random_backbones)
-        form.addRow("Person detector:", self.detector)
-        form.addRow("Crops per side (k):", self.k)
+        form.addRow("Athlete finder:", self.detector)
+        form.addRow("Moments shown per side:", self.k)
         form.addRow("", self.auto_analyze)
+        note = QLabel("Saving re-analyses the open video when these change its score.", self)
+        note.setWordWrap(True)
+        form.addRow("", note)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )

@@ -1,40 +1,33 @@
-"""Running long work off the GUI thread: a QThread per job, results and progress as signals.
+"""Qt threads and the GUI's delivery for app.jobs: the frame loader, `gui_job_runner`.
 
-`TaskThread` runs a plain function `fn(progress, cancel)` (the analysis, the frame-cache pass,
-thumbnails) and reports through signals, so the function itself knows nothing of Qt.
-`FrameLoader` is a long-lived thread that decodes the frame the player asked for last; requests
-that arrive while it is busy replace each other, so a fast scrub never queues stale frames.
+Background jobs (probing, hashing, the frame cache, analyses, thumbnails, exports, downloads,
+library loads) run through app.jobs.JobRunner; `gui_job_runner` gives one whose outcomes and
+progress arrive on the Qt main thread. `FrameLoader` is a long-lived thread that decodes the
+frame the player asked for last; requests that arrive while it is busy replace each other, so
+a fast scrub never queues stale frames.
 
-Every thread registers itself while it runs; `live_threads()` lets tests and shutdown code check
-that none is left.
+Every FrameLoader registers itself while it runs; `live_threads()` lets tests and shutdown code
+check that none is left (app.jobs.live_job_threads does the same for job threads).
 """
 
 from __future__ import annotations
 
-import os
-import sys
 import threading
-import traceback
 import weakref
-from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtGui import QImage
 
-from judgeapp.app.jobs import Deliver, JobRunner
-from judgeapp.core.errors import Cancelled, JudgeappError
-from judgeapp.core.progress import CancelToken, Progress
+from judgeapp.app.jobs import Deliver, JobRunner, error_text
 from judgeapp.video.frame_cache import FrameSource, VideoFrame
 
-BACKGROUND_NICE = 10
 _LIVE: weakref.WeakSet[QThread] = weakref.WeakSet()
 _LIVE_LOCK = threading.Lock()
 
 
 def live_threads() -> list[QThread]:
-    """The judgeapp worker threads that are running now."""
+    """The judgeapp Qt worker threads that are running now."""
     with _LIVE_LOCK:
         return [t for t in _LIVE if t.isRunning()]
 
@@ -44,87 +37,11 @@ def _register(thread: QThread) -> None:
         _LIVE.add(thread)
 
 
-def error_text(exc: BaseException) -> str:
-    """One readable line for any failure (expected ones carry their own message)."""
-    if isinstance(exc, JudgeappError):
-        return str(exc)
-    if isinstance(exc, MemoryError):
-        return "out of memory"
-    return f"unexpected {type(exc).__name__}: {exc}"
-
-
-def lower_this_thread_priority(thread: QThread) -> None:
-    """Let the GUI thread win the CPU over background work (call from the running thread).
-
-    Qt's thread priorities do nothing for Linux's normal scheduler, so there the thread's nice
-    value is raised instead; threads it starts (decoders, PyTorch's pool) inherit it.
-    """
-    thread.setPriority(QThread.Priority.LowPriority)
-    if sys.platform.startswith("linux"):
-        try:
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICE)
-        except OSError:
-            pass  # not permitted here: run at normal priority
-
-
 def rgb_to_qimage(image: np.ndarray) -> QImage:
     """An RGB uint8 array as a QImage that owns its pixels (safe to hand to another thread)."""
     image = np.ascontiguousarray(image)
     height, width = image.shape[:2]
     return QImage(image.data, width, height, 3 * width, QImage.Format.Format_RGB888).copy()
-
-
-class TaskThread(QThread):
-    """Runs `fn(progress, cancel)` once; emits progressed, then succeeded, failed or cancelled.
-
-    `background` runs it at a lower priority than the GUI (long jobs: analysis, frame cache).
-    """
-
-    progressed = Signal(object)  # core.Progress
-    succeeded = Signal(object)  # whatever fn returned
-    failed = Signal(str)  # one readable line
-    cancelled = Signal()
-
-    def __init__(
-        self,
-        fn: Callable[[Callable[[Progress], None], CancelToken], Any],
-        name: str,
-        parent=None,
-        background: bool = False,
-    ) -> None:
-        super().__init__(parent)
-        self.setObjectName(name)
-        self._fn = fn
-        self._background = background
-        self.token = CancelToken()
-
-    def start(self, *args) -> None:  # noqa: D102 - same as QThread.start
-        _register(self)
-        super().start(*args)
-
-    def cancel(self) -> None:
-        """Ask the job to stop at its next check; the thread then emits `cancelled`."""
-        self.token.cancel()
-
-    def run(self) -> None:
-        if self._background:
-            lower_this_thread_priority(self)
-        try:
-            value = self._fn(self.progressed.emit, self.token)
-        except Cancelled:
-            self.cancelled.emit()
-        except BaseException as exc:  # a worker never takes the application down
-            if self.token.cancelled:
-                self.cancelled.emit()
-                return
-            if not isinstance(exc, JudgeappError):
-                traceback.print_exc()
-            self.failed.emit(error_text(exc))
-        else:
-            if self.token.cancelled:
-                self.cancelled.emit()
-            else:
-                self.succeeded.emit(value)
 
 
 class FrameLoader(QThread):

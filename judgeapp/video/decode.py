@@ -7,6 +7,7 @@ to RGB, and no frame is kept after the next one is decoded.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,10 @@ from judgeapp.video.sampling import (
     make_selector,
     plan_sampling,
 )
+
+# Set to a file path, every sequential decoding pass appends one line "PID PATH" to that file:
+# tests count the passes an operation costs, across processes (the GUI and its analysis child).
+DECODE_LOG_ENV = "JUDGEAPP_DECODE_LOG"
 
 # A file that decodes to fewer frames than its header promises is truncated or corrupt.
 _MIN_DECODED_FRACTION = 0.95
@@ -65,21 +70,43 @@ def _frame_times(cap: cv2.VideoCapture, fps: float) -> Callable[[int], float]:
     return time_of
 
 
+FrameSink = Callable[[DecodedFrame], None]
+
+
+def _log_pass(path: Path) -> None:
+    log = os.environ.get(DECODE_LOG_ENV)
+    if log:
+        with open(log, "a", encoding="utf-8") as out:
+            out.write(f"{os.getpid()} {path}\n")
+
+
 def _grab_all(
-    path: Path, info: VideoInfo, wanted: Callable[[int, float], bool]
+    path: Path,
+    info: VideoInfo,
+    wanted: Callable[[int, float], bool],
+    on_frame: FrameSink | None = None,
 ) -> Iterator[DecodedFrame | tuple[int, float]]:
-    """Grab every frame; yield a DecodedFrame where `wanted(index, time_s)`, else (index, time)."""
+    """Grab every frame; yield a DecodedFrame where `wanted(index, time_s)`, else (index, time).
+
+    `on_frame` receives every frame as RGB (the GUI's frame cache fills from the analysis's own
+    pass); what is yielded does not change with it.
+    """
     cap = open_capture(path)
+    _log_pass(path)
     try:
         time_of = _frame_times(cap, info.fps)
         index = 0
         while cap.grab():
             time_s = time_of(index)
-            if wanted(index, time_s):
+            keep = wanted(index, time_s)
+            if keep or on_frame is not None:
                 ok, bgr = cap.retrieve()
                 if not ok or bgr is None:
                     raise VideoError(f"{path}: frame {index} cannot be decoded (corrupt file)")
-                yield DecodedFrame(index, time_s, cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
+                frame = DecodedFrame(index, time_s, cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
+                if on_frame is not None:
+                    on_frame(frame)
+                yield frame if keep else (index, time_s)
             else:
                 yield index, time_s
             index += 1
@@ -138,9 +165,14 @@ def _pick(
 
 
 def iter_samples(
-    path: str | Path, info: VideoInfo, plan: SamplingPlan | None = None
+    path: str | Path,
+    info: VideoInfo,
+    plan: SamplingPlan | None = None,
+    on_frame: FrameSink | None = None,
 ) -> Iterator[SampledFrame]:
     """The frames both streams sample, in time order, from one decoding pass.
+
+    `on_frame` also receives every decoded frame of that pass (see `_grab_all`).
 
     The plan's rule picks the frame for each sample from real timestamps (the nearest frame, or
     the last of its interval), so the result is right for 25, 24, 29.97, 5 fps and
@@ -160,7 +192,7 @@ def iter_samples(
 
     previous: DecodedFrame | None = None  # the frame just before this one, if retrieved
     last_retrieved: DecodedFrame | None = None
-    for item in _grab_all(path, info, wanted):
+    for item in _grab_all(path, info, wanted, on_frame):
         current = item if isinstance(item, DecodedFrame) else None
         time_s = item.time_s if current is not None else item[1]
         for name in streams:

@@ -93,6 +93,7 @@ class FrameCache:
         self.height = int(height)
         self.budget_bytes = int(budget_bytes)
         self.quality = int(quality)
+        self.max_side_px = int(max_side_px)
         longest = max(self.width, self.height, 1)
         self._scale = min(1.0, max_side_px / longest)
         self._min_scale = min(1.0, MIN_SIDE_PX / longest)
@@ -100,6 +101,7 @@ class FrameCache:
         self._jpeg: dict[int, bytes] = {}
         self._times: dict[int, float] = {}
         self._bytes = 0
+        self._stored = 0  # entries admitted (kept here, or by the cache this one mirrors)
         self._full_size_bytes = 0.0
         self._full = False
         self.complete = False  # set by fill_cache when the whole file has been read
@@ -108,22 +110,55 @@ class FrameCache:
     # --- filling -------------------------------------------------------------------------------
     def put(self, index: int, time_s: float, rgb: np.ndarray) -> bool:
         """Store a decoded frame; False (and nothing stored) once the budget is spent."""
+        entry = self.encode(rgb)
+        if entry is None:
+            return self.put_encoded(index, time_s, None)
+        return self.put_encoded(index, time_s, *entry)
+
+    def encode(self, rgb: np.ndarray) -> tuple[bytes, float] | None:
+        """The JPEG entry of a frame at the current size (data, scale); None when full.
+
+        Stores nothing: `put_encoded` does, here or in a cache of another process (the GUI's
+        frame cache fills from the frames its analysis process decodes).
+        """
         with self._lock:
-            self._times[index] = float(time_s)
-            self.decoded_frames = max(self.decoded_frames, index + 1)
             if self._full:
-                return False
+                return None
             scale = self._scale
         image = rgb
         if scale < 1.0:
             size = (max(1, round(rgb.shape[1] * scale)), max(1, round(rgb.shape[0] * scale)))
             image = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
-        data = _encode_jpeg(image, self.quality)
+        return _encode_jpeg(image, self.quality), scale
+
+    def put_encoded(
+        self, index: int, time_s: float, data: bytes | None, scale: float = 1.0
+    ) -> bool:
+        """Store an entry from `encode` (None: only the frame's timestamp is known); False
+        when nothing was stored. The budget and size adapt exactly as `put` does."""
+        return self._admit(index, time_s, data, scale, keep=True)
+
+    def count_encoded(
+        self, index: int, time_s: float, data: bytes | None, scale: float = 1.0
+    ) -> bool:
+        """Account for an entry as `put_encoded` would, without keeping its bytes: a mirror
+        that decides sizes for a cache in another process. True when that cache will store it."""
+        return self._admit(index, time_s, data, scale, keep=False)
+
+    def _admit(
+        self, index: int, time_s: float, data: bytes | None, scale: float, keep: bool
+    ) -> bool:
         with self._lock:
+            self._times[index] = float(time_s)
+            self.decoded_frames = max(self.decoded_frames, index + 1)
+            if data is None or self._full:
+                return False
             if self._bytes + len(data) > self.budget_bytes:
                 self._full = True
                 return False
-            self._jpeg[index] = data
+            if keep:
+                self._jpeg[index] = data
+            self._stored += 1
             self._bytes += len(data)
             self._full_size_bytes += len(data) / scale**2
             self._adapt_scale()
@@ -135,7 +170,7 @@ class FrameCache:
         JPEG size grows roughly with the pixel count, so each entry's size divided by its scale
         squared estimates what a full-size entry costs.
         """
-        stored = len(self._jpeg)
+        stored = self._stored
         remaining = self.expected_frames - stored
         if stored < _PROJECTION_MIN_FRAMES or remaining <= 0:
             return

@@ -1,6 +1,7 @@
-"""What an analysis for the GUI runs: the analysis plus the model card facts, no Qt.
+"""What one analysis for the GUI runs, in the analysis process: options, the analysis, card facts.
 
-It runs in a child process (engine_process), so PyTorch is imported there, never in the GUI.
+Qt-free and imported by the analysis child (app/analysis_service.py); PyTorch is imported only
+inside the functions, so importing this module stays cheap for the GUI.
 """
 
 from __future__ import annotations
@@ -9,15 +10,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from judgeapp.app.view_models import AppSettings, CardFacts
+from judgeapp.app.requests import RANDOM_HEAD, AnalysisRequest
+from judgeapp.app.view_models import CardFacts
 from judgeapp.core.errors import CheckpointError
 from judgeapp.core.progress import CancelToken, ProgressCallback
 from judgeapp.core.results import AnalysisResult
 
 if TYPE_CHECKING:
     from judgeapp.analysis import AnalysisOptions
+    from judgeapp.analysis.backbone_pool import BackbonePool
+    from judgeapp.video.decode import FrameSink
 
-RANDOM_HEAD = "random"
 # Small batches keep a cancel quick on a CPU (it is checked between batches).
 SEGMENTS_PER_BATCH = 1
 FRAMES_PER_BATCH = 4
@@ -33,19 +36,21 @@ class AnalysisOutcome:
 
 @dataclass(frozen=True)
 class NoModel:
-    """The settings rely on an installed head and none is installed: nothing was analysed."""
+    """The request relies on an installed head and none is installed: nothing was analysed."""
 
 
-def options_for(settings: AppSettings) -> AnalysisOptions:
-    """The analysis the user's settings ask for."""
+def options_for(request: AnalysisRequest) -> AnalysisOptions:
+    """The analysis options a request asks for."""
     from judgeapp.analysis import AnalysisOptions
 
     return AnalysisOptions(
-        profile=settings.profile or None,
-        pretrained=settings.pretrained,
-        model=settings.model or None,
-        device=settings.device,
-        detector=settings.detector,
+        profile=request.profile or None,
+        pretrained=request.pretrained,
+        model=request.model or None,
+        device=request.device,
+        detector=request.detector,
+        engine=request.engine,
+        precision=request.precision or None,
         segments_per_batch=SEGMENTS_PER_BATCH,
         frames_per_batch=FRAMES_PER_BATCH,
     )
@@ -72,16 +77,31 @@ def card_facts(options: AnalysisOptions) -> CardFacts:
 
 def run_analysis(
     video_path: str | Path,
-    settings: AppSettings,
+    request: AnalysisRequest,
     progress: ProgressCallback,
     cancel: CancelToken,
+    pool: BackbonePool | None = None,
+    sha256: str | None = None,
+    on_frame: FrameSink | None = None,
 ) -> AnalysisOutcome | NoModel:
-    """Analyse one video as the settings say (blocking; imports PyTorch)."""
+    """Analyse one video as the request says (blocking; imports PyTorch).
+
+    `pool` keeps the networks between analyses, `sha256` is the hash the caller computed,
+    `on_frame` receives every decoded frame (analysis.analyze).
+    """
     from judgeapp.analysis import analyze
     from judgeapp.analysis.heads import find_installed_head
 
-    options = options_for(settings)
+    options = options_for(request)
     if options.model is None and find_installed_head(options.profile) is None:
         return NoModel()
-    result = analyze(video_path, options, progress=progress, cancel=cancel)
+    result = analyze(
+        video_path,
+        options,
+        progress=progress,
+        cancel=cancel,
+        pool=pool,
+        sha256=sha256,
+        on_frame=on_frame,
+    )
     return AnalysisOutcome(result, card_facts(options))

@@ -1,0 +1,80 @@
+"""Screenshots of a first run without weights, offscreen at 1280x800, into docs/screenshots/.
+
+    python scripts/first_run_screenshots.py [--out FOLDER]
+
+- first-run.png: the start screen (Open Video, Try a Demo Analysis, the recent files), with a
+  fresh settings file, an empty cache (no weights, no trained model) and two recent videos;
+- demo-analysis.png: the window after "Try a Demo Analysis" on the shipped sample clip (a real
+  analysis: random backbones, an untrained head, HOG; about a minute on a 2-core CPU);
+- shortcuts.png: Help ▸ Keyboard Shortcuts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SIZE = (1280, 800)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
+    args = parser.parse_args(argv)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix="judgeapp-first-run-"))
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ["JUDGEAPP_CACHE_DIR"] = str(scratch / "cache")  # no weights, no heads
+    os.environ["JUDGEAPP_DATA_DIR"] = str(scratch / "data")
+    from PySide6.QtCore import QEventLoop, QSettings, QTimer
+
+    import judgeapp.ui  # noqa: F401  (undoes OpenCV's Qt variables before Qt starts)
+    from judgeapp.app.view_models import AppSettings
+    from judgeapp.ui.app import application
+    from judgeapp.ui.main_window import MainWindow
+    from judgeapp.ui.review import Review
+    from judgeapp.ui.settings import SettingsStore
+    from judgeapp.ui.theme import follow_system
+
+    app = application()
+    follow_system(app)
+    store = SettingsStore(QSettings(str(scratch / "judgeapp.ini"), QSettings.Format.IniFormat))
+    recent = ("/home/coach/videos/ball_final_2025.mp4", "/home/coach/videos/hoop_qualifier.mp4")
+    store.save(AppSettings(device="cpu", recent=recent))  # a new user's defaults otherwise
+    window = MainWindow(store)
+    window.add_extension(Review(window))
+    window.resize(*SIZE)
+    window.show()
+
+    def settle(ms: int = 300) -> None:
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+
+    settle()
+    window.grab().save(str(out / "first-run.png"))
+    window.show_shortcuts()
+    settle()
+    window.shortcuts_window.grab().save(str(out / "shortcuts.png"))
+    window.shortcuts_window.close()
+
+    done = QEventLoop()
+    window.session.analysisFinished.connect(lambda _o: QTimer.singleShot(1500, done.quit))
+    window.session.analysisFailed.connect(lambda m: (print(f"error: {m}"), done.quit()))
+    window.demo()
+    done.exec()
+    window.player.seek(120)
+    settle(800)
+    window.grab().save(str(out / "demo-analysis.png"))
+    window.close()
+    print(f"wrote {out}/first-run.png, demo-analysis.png, shortcuts.png")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""The analysis service: one child process kept for the session, fed the GUI's hash, filling the
+GUI's frame cache from its own decoding pass, restarted when it dies, cancellable, shut down."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from pathlib import Path
+
+import pytest
+
+from judgeapp.app.analysis_service import AnalysisService, demo_request
+from judgeapp.core.errors import Cancelled, JudgeappError
+from judgeapp.core.progress import CancelToken
+from judgeapp.core.results import RANDOM_BACKBONES, UNTRAINED_HEAD
+from judgeapp.video import probe
+from judgeapp.video.decode import DECODE_LOG_ENV
+from judgeapp.video.frame_cache import FrameCache
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
+FAKE_SHA = "ab" * 32  # not the file's: proves the child used the hash it was given
+
+
+@pytest.fixture
+def video(media_dir) -> Path:
+    return media_dir / "squats_portrait_5fps.mp4"
+
+
+@pytest.fixture
+def service(tmp_path, monkeypatch):
+    monkeypatch.setenv("JUDGEAPP_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv(DECODE_LOG_ENV, str(tmp_path / "decodes.log"))
+    service = AnalysisService()
+    yield service
+    service.shutdown()
+    assert multiprocessing.active_children() == []
+
+
+def passes(tmp_path: Path) -> list[tuple[int, str]]:
+    log = tmp_path / "decodes.log"
+    lines = log.read_text().splitlines() if log.exists() else []
+    return [(int(pid), path) for pid, path in (line.split(" ", 1) for line in lines)]
+
+
+def test_one_pass_fills_the_cache_with_the_given_hash_and_the_child_is_kept(
+    service, video, tmp_path
+):
+    info = probe(video, with_hash=False)
+    cache = FrameCache(info.frames, info.width, info.height)
+    reports = []
+    outcome = service.analyse(
+        video, demo_request("cpu"), sha256=FAKE_SHA, frames=cache, frames_progress=reports.append
+    )
+    result = outcome.result
+    assert result.video.sha256 == FAKE_SHA
+    assert [r.code for r in result.model.uncalibrated] == [RANDOM_BACKBONES, UNTRAINED_HEAD]
+    assert cache.complete and cache.cached_frames == info.frames
+    assert cache.get(0).shape == (info.height, info.width, 3)
+    assert reports and reports[-1].done == info.frames
+    decoded = passes(tmp_path)
+    assert len(decoded) == 1 and decoded[0][0] != os.getpid()  # once, in the child
+
+    stages = []
+    again = service.analyse(
+        video, demo_request("cpu"), progress=lambda p: stages.append(p.stage), sha256=FAKE_SHA
+    )
+    assert "cache" in stages and again.result.score == pytest.approx(result.score)
+    assert service.spawned == 1 and service.alive
+
+
+def test_a_dead_child_is_replaced_and_one_dying_mid_way_says_so(service, video):
+    service.prepare(demo_request("cpu"))
+    service._child.kill()
+    service._child.join()
+    assert service.analyse(video, demo_request("cpu")).result.score >= 0
+    assert service.spawned == 2
+
+    def kill_on_progress(_progress) -> None:
+        if service._child is not None and service._child.is_alive():
+            service._child.kill()
+
+    with pytest.raises(JudgeappError, match="stopped unexpectedly"):
+        service.analyse(video, demo_request("cpu"), progress=kill_on_progress, sha256=FAKE_SHA)
+    assert service.analyse(video, demo_request("cpu")).result.score >= 0
+    assert service.spawned == 3
+
+
+def test_a_cancel_stops_the_analysis_and_keeps_the_child(service, video, tmp_path):
+    token = CancelToken()
+
+    def cancel_on_work(progress) -> None:
+        if progress.stage in ("detect", "dynamic"):
+            token.cancel()
+
+    with pytest.raises(Cancelled):
+        service.analyse(video, demo_request("cpu"), progress=cancel_on_work, cancel=token)
+    assert service.alive and service.spawned == 1
+    assert not (tmp_path / "cache").exists() or not list((tmp_path / "cache").rglob("*.npz"))
