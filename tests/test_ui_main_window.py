@@ -497,3 +497,18 @@ def test_coach_facing_text_says_what_it_means_and_which_menu(quiet):
     assert "Analysis ▸ Models" in NO_MODEL_BANNER.text
     assert "Analysis ▸ Models" in calibration_banner(model).text
     dialog.close()
+
+
+def test_the_players_a_b_loop_is_shaded_on_the_timeline(qtbot, window, juggle):
+    open_video(qtbot, window, juggle)
+    qtbot.waitUntil(lambda: window.player.current_index == 0, timeout=10_000)
+    assert not window.timeline.loop_region.isVisible()
+    window.player.seek(48)
+    window.player.set_loop_a()
+    window.player.seek(120)
+    window.player.set_loop_b()
+    start_s, end_s = window.timeline.loop_region.getRegion()
+    assert window.timeline.loop_region.isVisible()
+    assert start_s == pytest.approx(48 / 24, abs=1e-6) and end_s >= 120 / 24 - 1e-6
+    window.player.clear_loop()
+    assert not window.timeline.loop_region.isVisible()

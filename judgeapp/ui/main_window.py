@@ -287,6 +287,7 @@ class MainWindow(QMainWindow):
         self.player.positionChanged.connect(self._position_changed)
         self.player.frameFailed.connect(lambda m: self.statusBar().showMessage(m, 10_000))
         self.timeline.seekRequested.connect(self.player.seek_time)
+        self.player.loopChanged.connect(self.timeline.set_loop)
         self.crops.thumbClicked.connect(self.seek_thumb)
 
     def _position_changed(self, _index: int, time_s: float) -> None:

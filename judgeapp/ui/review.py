@@ -97,6 +97,7 @@ class Review(QObject):
         edit.addAction(add_here)
 
         self.marks_panel = MarksPanel(self.marks, window)
+        self.marks_panel.set_focus_return(window.player)  # Enter / Esc: the keys go back to it
         self.marks_dock = QDockWidget("Marks", window)
         self.marks_dock.setObjectName("marksDock")
         self.marks_dock.setWidget(self.marks_panel)
@@ -259,7 +260,9 @@ class Review(QObject):
         return False
 
     def shutdown(self) -> None:
-        """Stop exports and the batch, and wait for their threads."""
+        """Stop exports, the library list and the batch, and wait for their threads."""
         self.exporter.wait()
+        if self.library_window is not None:
+            self.library_window.shutdown()
         if self.batch_window is not None:
             self.batch_window.close()

@@ -25,10 +25,10 @@ from judgeapp.app.analysis_service import AnalysisService
 from judgeapp.app.content_hash import ContentHash
 from judgeapp.app.requests import AnalysisRequest
 from judgeapp.app.review_state import ReviewState
+from judgeapp.app.thumbnails import load_thumbnails
 from judgeapp.app.view_models import AppSettings, Thumb
 from judgeapp.core.progress import Progress
 from judgeapp.core.results import VideoInfo
-from judgeapp.ui.thumbnails import load_thumbnails
 from judgeapp.ui.workers import gui_job_runner, rgb_to_qimage
 from judgeapp.video import probe
 from judgeapp.video.frame_cache import DEFAULT_BUDGET_BYTES, FrameCache, FrameSource, fill_cache

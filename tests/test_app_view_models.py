@@ -116,7 +116,7 @@ def test_score_view_banner_only_when_not_calibrated():
     assert rows["Routine"] == "ball" and rows["Profile"] == "torchvision"
     calibrated = hand_result(INFO, [1.0], [(0.0, 1.0)], calibrated=True)
     assert score_view(calibrated).banner is None
-    assert "judgeapp models install" in NO_MODEL_BANNER.text
+    assert "Analysis ▸ Models" in NO_MODEL_BANNER.text
 
 
 def test_settings_and_recent_files():
