@@ -14,15 +14,18 @@ from judgeapp.core.errors import (
 from judgeapp.core.progress import CancelToken, Progress, ProgressCallback
 from judgeapp.core.results import (
     SCHEMA,
+    SCHEMA_V2,
     AnalysisResult,
     FrameWeight,
     ModelInfo,
     SegmentWeight,
+    TargetScore,
     VideoInfo,
 )
 
 __all__ = [
     "SCHEMA",
+    "SCHEMA_V2",
     "AnalysisResult",
     "CancelToken",
     "Cancelled",
@@ -34,6 +37,7 @@ __all__ = [
     "ProgressCallback",
     "ProfileMismatchError",
     "SegmentWeight",
+    "TargetScore",
     "VideoError",
     "VideoInfo",
     "WeightsError",

@@ -1,4 +1,9 @@
-"""The analysis result and its JSON form, schema `judgeapp.analysis/1` (DESIGN.md)."""
+"""The analysis result and its JSON form, schemas `judgeapp.analysis/1` and `/2` (DESIGN.md).
+
+`/2` is written for a model set (several targets, several members each): it adds `scores`, one
+entry per predicted target with the members' mean, an interval from their spread and, where the
+set card measured them, the interval's coverage and mean width on the validation split. A result
+of one head is still written as `/1`. Readers accept both."""
 
 from __future__ import annotations
 
@@ -9,6 +14,11 @@ from pathlib import Path
 from typing import Any
 
 SCHEMA = "judgeapp.analysis/1"
+SCHEMA_V2 = "judgeapp.analysis/2"
+READ_SCHEMAS = (SCHEMA, SCHEMA_V2)
+TARGETS = ("total", "difficulty", "execution")
+# Two values closer than this are the same (a mean rebuilt from JSON floats).
+_SCORE_TOLERANCE = 1e-6
 
 
 @dataclass(frozen=True)
@@ -111,6 +121,46 @@ class Provenance:
         return self == other
 
 
+@dataclass(frozen=True)
+class TargetScore:
+    """One target's score from a model set.
+
+    value: the members' mean; low / high: the interval from their spread (the set card says
+    how it is made); members: each member's score; coverage / mean_width: what the interval
+    was worth on the validation split at training (None where not measured).
+    dynamic / static: the members' mean attention for this target, one weight per entry of the
+    result's `dynamic` / `static` lists (empty when not recorded).
+    """
+
+    value: float
+    low: float
+    high: float
+    members: tuple[float, ...]
+    score_max: float
+    coverage: float | None = None
+    mean_width: float | None = None
+    dynamic: tuple[float, ...] = ()
+    static: tuple[float, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        doc: dict[str, Any] = {
+            "value": float(self.value),
+            "low": float(self.low),
+            "high": float(self.high),
+            "members": [float(m) for m in self.members],
+            "score_max": float(self.score_max),
+        }
+        if self.coverage is not None:
+            doc["coverage"] = float(self.coverage)
+        if self.mean_width is not None:
+            doc["mean_width"] = float(self.mean_width)
+        if self.dynamic:
+            doc["dynamic"] = [float(w) for w in self.dynamic]
+        if self.static:
+            doc["static"] = [float(w) for w in self.static]
+        return doc
+
+
 @dataclass
 class AnalysisResult:
     """Everything one analysis of one video produced.
@@ -127,10 +177,12 @@ class AnalysisResult:
     timings_s: dict[str, float] = field(default_factory=dict)
     engine: EngineInfo | None = None  # None: not recorded (results written before engines)
     provenance: Provenance | None = None
+    # A model set's targets ("total", "difficulty", "execution"); empty for one head (schema /1).
+    scores: dict[str, TargetScore] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         doc = {
-            "schema": SCHEMA,
+            "schema": SCHEMA_V2 if self.scores else SCHEMA,
             "video": asdict(self.video),
             "model": _model_dict(self.model),
             "score": float(self.score),
@@ -142,6 +194,8 @@ class AnalysisResult:
         }
         if self.engine is not None:  # an added field: readers of schema /1 ignore it
             doc["engine"] = asdict(self.engine)
+        if self.scores:
+            doc["scores"] = {name: self.scores[name].to_dict() for name in self.scores}
         return doc
 
     def to_json(self) -> str:
@@ -335,30 +389,92 @@ def _provenance(data: Any) -> Provenance:
 
 def _result_from_dict(data: Any) -> AnalysisResult:
     schema = _field(data, "schema", "")
-    if schema != SCHEMA:
-        raise ValueError(f"not a {SCHEMA} document (schema={str(schema)[:80]!r})")
+    if schema not in READ_SCHEMAS:
+        raise ValueError(f"not a {SCHEMA} or {SCHEMA_V2} document (schema={str(schema)[:80]!r})")
     model = _model_info(_field(data, "model", ""))
     score = _number(_field(data, "score", ""), "score", low=0, high=model.score_max)
     warnings = _items(data.get("warnings", []), "warnings")
     timings = data.get("timings_s", {})
     if not isinstance(timings, dict):
         raise ValueError(f"timings_s must be an object, not {_kind(timings)}")
+    dynamic = [
+        _segment(s, f"dynamic[{i}]")
+        for i, s in enumerate(_items(_field(data, "dynamic", ""), "dynamic"))
+    ]
+    static = [
+        _frame(s, f"static[{i}]")
+        for i, s in enumerate(_items(_field(data, "static", ""), "static"))
+    ]
+    scores = _scores(data, schema, score, len(dynamic), len(static))
     return AnalysisResult(
         video=_video_info(_field(data, "video", "")),
         model=model,
         score=score,
-        dynamic=[
-            _segment(s, f"dynamic[{i}]")
-            for i, s in enumerate(_items(_field(data, "dynamic", ""), "dynamic"))
-        ],
-        static=[
-            _frame(s, f"static[{i}]")
-            for i, s in enumerate(_items(_field(data, "static", ""), "static"))
-        ],
+        dynamic=dynamic,
+        static=static,
         warnings=[_text(w, f"warnings[{i}]") for i, w in enumerate(warnings)],
         timings_s={
             _text(k, "timings_s key"): _number(v, f"timings_s.{k}") for k, v in timings.items()
         },
         provenance=_provenance(data["provenance"]) if "provenance" in data else None,
         engine=_engine_info(data["engine"]) if "engine" in data else None,
+        scores=scores,
     )
+
+
+def _weights(data: Any, name: str, count: int) -> tuple[float, ...]:
+    weights = _items(data, name)
+    if weights and len(weights) != count:
+        raise ValueError(f"{name} holds {len(weights)} weights for {count} entries")
+    return tuple(_number(w, f"{name}[{i}]", low=0, high=1) for i, w in enumerate(weights))
+
+
+def _target_score(data: Any, where: str, n_dynamic: int, n_static: int) -> TargetScore:
+    get = lambda key: _field(data, key, where)  # noqa: E731
+    score_max = _number(get("score_max"), f"{where}.score_max", above=0)
+    members = _items(get("members"), f"{where}.members")
+    if not members:
+        raise ValueError(f"{where}.members is empty")
+    low = _number(get("low"), f"{where}.low", low=0, high=score_max)
+    high = _number(get("high"), f"{where}.high", low=low, high=score_max)
+    value = _number(get("value"), f"{where}.value", low=low, high=high)
+    optional = lambda key: (  # noqa: E731
+        None if data.get(key) is None else _number(data[key], f"{where}.{key}", low=0)
+    )
+    coverage = optional("coverage")
+    if coverage is not None and coverage > 1:
+        raise ValueError(f"{where}.coverage must be a share in [0, 1], not {coverage}")
+    return TargetScore(
+        value=value,
+        low=low,
+        high=high,
+        members=tuple(
+            _number(m, f"{where}.members[{i}]", low=0, high=score_max)
+            for i, m in enumerate(members)
+        ),
+        score_max=score_max,
+        coverage=coverage,
+        mean_width=optional("mean_width"),
+        dynamic=_weights(data.get("dynamic", []), f"{where}.dynamic", n_dynamic),
+        static=_weights(data.get("static", []), f"{where}.static", n_static),
+    )
+
+
+def _scores(
+    data: dict, schema: str, score: float, n_dynamic: int, n_static: int
+) -> dict[str, TargetScore]:
+    """The `scores` of a /2 document (a /1 document has none), checked against `score`."""
+    if schema == SCHEMA:
+        return {}
+    raw = _field(data, "scores", "")
+    if not isinstance(raw, dict) or not raw:
+        raise ValueError("scores must be an object with at least one target")
+    scores = {}
+    for name, entry in raw.items():
+        if name not in TARGETS:
+            raise ValueError(f"scores.{str(name)[:40]} is not a target ({', '.join(TARGETS)})")
+        scores[name] = _target_score(entry, f"scores.{name}", n_dynamic, n_static)
+    main = scores["total"] if "total" in scores else next(iter(scores.values()))
+    if abs(main.value - score) > _SCORE_TOLERANCE * max(1.0, main.score_max):
+        raise ValueError(f"score {score} is not the value of the set's main target {main.value}")
+    return scores
