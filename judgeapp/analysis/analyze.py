@@ -31,6 +31,7 @@ from judgeapp.core.results import (
     ModelInfo,
     Provenance,
     SegmentWeight,
+    TargetScore,
     VideoInfo,
 )
 from judgeapp.features.cache import FeatureCache
@@ -38,6 +39,7 @@ from judgeapp.features.profiles import Profile, get_profile
 from judgeapp.features.video_features import VideoFeatures
 from judgeapp.model import ActionNet, ModelCard, card_is_calibrated
 from judgeapp.model.card import card_recipe
+from judgeapp.model.model_set import ModelSet, score_set_video
 from judgeapp.model.predict import VideoScore, score_video
 from judgeapp.video import probe
 from judgeapp.video.decode import FrameSink
@@ -109,6 +111,17 @@ def score_features(features: VideoFeatures, head: ActionNet, card: ModelCard) ->
     """Run the head on one video's features: `model.predict.score_video`, the path `evaluate`
     takes too, through the window the head's card records."""
     return score_video(head, card, features.dynamic, features.static)
+
+
+def score_features_any(
+    features: VideoFeatures, head: ActionNet | ModelSet, card: ModelCard
+) -> tuple[VideoScore, dict[str, TargetScore]]:
+    """`score_features` for a head (no target scores), or every member of a model set on the
+    same features (`model.model_set.score_set_video`): the main target's VideoScore and each
+    target's score."""
+    if isinstance(head, ModelSet):
+        return score_set_video(head, features.dynamic, features.static)
+    return score_features(features, head, card), {}
 
 
 # Profiles whose backbone is too heavy for a CPU: Video Swin-B costs 16-21 s per 32-frame clip
@@ -213,7 +226,7 @@ def analyze(
     )
     cancel.raise_if_cancelled()
     head_start = time.perf_counter()
-    scored = score_features(features, head, card)
+    scored, target_scores = score_features_any(features, head, card)
     dyn_att, stat_att = scored.dynamic_attention, scored.static_attention
     head_s = time.perf_counter() - head_start
     progress(Progress("head", 1, 1))
@@ -268,4 +281,5 @@ def analyze(
             detector=features.detector,
             head_sha256=sha256_file(checkpoint) if checkpoint is not None else "",
         ),
+        scores=target_scores,
     )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from judgeapp.core.errors import CheckpointError, ProfileMismatchError
-from judgeapp.model import ActionNet, ModelCard, load_checkpoint, random_head
+from judgeapp.model import ActionNet, ModelCard, random_head
+from judgeapp.model.model_set import ModelSet, load_scoring_model
 from judgeapp.weights.heads import heads_dir, newest_head
 
 RANDOM = "random"
@@ -53,10 +54,11 @@ def head_path(model: str | None, profile: str | None) -> Path | None:
 
 def load_head(
     model: str | None, profile: str | None, default_profile: str, dims_for
-) -> tuple[ActionNet, ModelCard, str]:
-    """The head for an analysis, its card and the profile the features must use.
+) -> tuple[ActionNet | ModelSet, ModelCard, str]:
+    """The head (or model set) for an analysis, its card and the profile the features must use.
 
-    model: a checkpoint path, "random" or None (the newest installed head, if any).
+    model: a checkpoint or model set path, "random" or None (the newest installed head, if
+    any). For a set the card is its main card (`SetCard.main_card`).
     dims_for: profile name -> (dynamic_dim, static_dim), for a random head.
     """
     if model == RANDOM:
@@ -67,10 +69,10 @@ def load_head(
         head, card = random_head(name, dynamic_dim, static_dim, seed=0, kind=kind)
         return head, card, name
     model = str(head_path(model, profile))
-    head, card = load_checkpoint(model)
+    head, card = load_scoring_model(model)
     if profile is not None and card.profile != profile:
         raise ProfileMismatchError(
-            f"{model}: this head was trained on '{card.profile}' features, "
+            f"{model}: this model was trained on '{card.profile}' features, "
             f"not '{profile}'; use --profile {card.profile}"
         )
     return head, card, card.profile

@@ -59,7 +59,7 @@ def options_for(request: AnalysisRequest) -> AnalysisOptions:
 def card_facts(options: AnalysisOptions) -> CardFacts:
     """Training facts from the checkpoint the analysis used (empty for an untrained head)."""
     from judgeapp.analysis.heads import find_installed_head
-    from judgeapp.model import load_checkpoint
+    from judgeapp.model import read_model_card
 
     if options.model == RANDOM_HEAD:
         return CardFacts(trained=False)
@@ -67,7 +67,7 @@ def card_facts(options: AnalysisOptions) -> CardFacts:
     if path is None:
         return CardFacts()
     try:
-        _, card = load_checkpoint(Path(path))
+        card = read_model_card(Path(path))  # a set's main card; the analysis loads the weights
     except CheckpointError:
         return CardFacts()
     return CardFacts(

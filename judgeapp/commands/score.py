@@ -114,6 +114,16 @@ def run(args: argparse.Namespace) -> int:
         if args.json != "-":
             note = "" if result.model.calibrated else " (not calibrated)"
             print(f"{video}: {result.score:.2f} / {result.model.score_max:g}{note}")
+            for target, entry in result.scores.items():
+                measured = (
+                    ""
+                    if entry.coverage is None
+                    else f", coverage {entry.coverage:.2f} on validation"
+                )
+                print(
+                    f"  {target}: {entry.value:.2f} [{entry.low:.2f}, {entry.high:.2f}] / "
+                    f"{entry.score_max:g} ({len(entry.members)} members{measured})"
+                )
 
     if args.json:
         docs = [r.to_dict() for r in results]

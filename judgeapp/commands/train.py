@@ -19,6 +19,10 @@ from judgeapp.commands.common import add_device_option
 from judgeapp.model.config import INIT_SCHEMES as INITS
 
 TARGETS = ("total", "difficulty", "execution")
+ALL_TARGETS = "all"
+SET_ORDER = ("difficulty", "execution", "total")
+# A model set calibrates its intervals on a validation split: this share when none is given.
+SET_VAL_FRACTION = 0.2
 
 
 def _int_list(text: str) -> tuple[int, ...]:
@@ -92,7 +96,13 @@ def add_data_options(parser: argparse.ArgumentParser) -> None:
         help="ball, clubs, hoop, ribbon, 'all', a comma-separated list (one "
         "head each), or any name for CSV labels",
     )
-    parser.add_argument("--target", choices=TARGETS, default="total", help="default: total")
+    parser.add_argument(
+        "--target",
+        choices=(*TARGETS, ALL_TARGETS),
+        default="total",
+        help="default: total; 'all' (train only, RG labels): a model set of difficulty, "
+        "execution and total heads, --seeds members each",
+    )
     parser.add_argument(
         "--score-max",
         type=_score_range,
@@ -296,6 +306,14 @@ def score_max_of(args: argparse.Namespace) -> float:
     from judgeapp.core.errors import JudgeappError
     from judgeapp.training.labels import default_score_max
 
+    if args.target == ALL_TARGETS:
+        if args.score_max is not None:
+            raise JudgeappError("--score-max names one target's range; not with --target all")
+        if default_score_max(args.labels, "total") is None:
+            raise JudgeappError(
+                f"{args.labels}: --target all needs RG labels (difficulty, execution, total)"
+            )
+        return 0.0  # each target's own range (TARGET_SCORE_MAX)
     if args.score_max is not None:
         if args.score_max <= 0:
             raise JudgeappError(f"--score-max must be positive, got {args.score_max:g}")
@@ -345,7 +363,7 @@ def run(args: argparse.Namespace) -> int:
     from judgeapp.core.files import write_text_atomic
     from judgeapp.model import save_checkpoint
     from judgeapp.training.labels import default_score_max
-    from judgeapp.training.runs import SeedSummary, load_split, train_run
+    from judgeapp.training.runs import SeedSummary
 
     routines = routines_of(args)
     if not routines:
@@ -354,7 +372,7 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if several and out.suffix == ".safetensors":
         raise JudgeappError(f"{out}: with several routines --out must be a folder")
-    if several and default_score_max(args.labels, args.target) is None:
+    if several and default_score_max(args.labels, "total") is None:
         raise JudgeappError(
             f"{args.labels}: a name,score CSV has no routines; give one --routine name"
         )
@@ -362,37 +380,15 @@ def run(args: argparse.Namespace) -> int:
     device, score_max, source, test_source = prepare_run(args)
     head = head_options(args)
     for routine in routines:
-        train_set = load_split(source, args.target, routine)
-        test_set = load_split(test_source, args.target, routine) if test_source else None
         target_path = out / f"{routine}.safetensors" if several else out
-        runs = []
-        for seed in range(args.seed, args.seed + args.seeds):
-            config = train_config(args, routine, seed, head)
-            label = f"{routine} seed {seed}"
-            print(
-                f"{label}: {config.head_kind} head, {len(train_set)} videos, {config.epochs} "
-                f"epochs, batch "
-                f"{config.batch_size}, windows {config.segments or 'all'}/"
-                f"{config.frames or 'all'}, device {device}",
-                file=sys.stderr,
-            )
-            result = train_run(
-                train_set, config, score_max=score_max, routine=routine, target=args.target,
-                source=source, test_set=test_set, test_source=test_source, device=device,
-                on_epoch=EpochPrinter(label),
-            )  # fmt: skip
-            path = (
-                target_path
-                if args.seeds == 1
-                else target_path.with_name(f"{target_path.stem}.seed{seed}.safetensors")
-            )
-            save_checkpoint(path, result.outcome.model, result.card)
-            print(
-                f"{path}: val rho {_fmt(result.card.val_spearman)}, test rho "
-                f"{_fmt(result.card.test_spearman)} (epoch {result.outcome.best_epoch}, "
-                f"{result.outcome.seconds:.0f} s, {result.outcome.seconds_per_epoch:.2f} s/epoch)"
-            )
-            runs.append(result)
+        if args.target == ALL_TARGETS:
+            _train_set(args, routine, SET_ORDER, source, test_source, device, target_path)
+            continue
+        # Several seeds share one validation split, on which their set's interval is calibrated.
+        runs = _train_seeds(
+            args, routine, args.target, score_max, source, test_source, device, head,
+            target_path, split_seed=args.seed if args.seeds > 1 else None,
+        )  # fmt: skip
         if args.seeds > 1:
             summary = SeedSummary.of(runs)
             best = summary.best_by_validation()
@@ -406,4 +402,138 @@ def run(args: argparse.Namespace) -> int:
                 f"{_fmt(summary.val[1])}, test rho {_fmt(summary.test[0])} ± "
                 f"{_fmt(summary.test[1])}; {target_path} is seed {best.card.seed}"
             )
+            _save_one_target_set(args, routine, runs, source, device, target_path)
     return 0
+
+
+def set_path_of(head_path: Path) -> Path:
+    """Where `train --seeds K` for one target writes its one-target set: HEAD.set.safetensors."""
+    return head_path.with_name(f"{head_path.stem}.set.safetensors")
+
+
+def _train_seeds(args, routine, target, score_max, source, test_source, device, head,
+                 target_path, *, split_seed=None, save_members=True) -> list:  # fmt: skip
+    """Train --seeds members of one target; each seed's head is saved as before."""
+    import dataclasses
+
+    from judgeapp.model import save_checkpoint
+    from judgeapp.training.runs import load_split, train_run
+
+    train_set = load_split(source, target, routine)
+    test_set = load_split(test_source, target, routine) if test_source else None
+    runs = []
+    for seed in range(args.seed, args.seed + args.seeds):
+        config = train_config(args, routine, seed, head)
+        if split_seed is not None:
+            config = dataclasses.replace(config, split_seed=split_seed)
+        label = f"{routine} {target} seed {seed}"
+        print(
+            f"{label}: {config.head_kind} head, {len(train_set)} videos, {config.epochs} "
+            f"epochs, batch "
+            f"{config.batch_size}, windows {config.segments or 'all'}/"
+            f"{config.frames or 'all'}, device {device}",
+            file=sys.stderr,
+        )
+        result = train_run(
+            train_set, config, score_max=score_max, routine=routine, target=target,
+            source=source, test_set=test_set, test_source=test_source, device=device,
+            on_epoch=EpochPrinter(label),
+        )  # fmt: skip
+        where = ""
+        if save_members:
+            path = (
+                target_path
+                if args.seeds == 1
+                else target_path.with_name(f"{target_path.stem}.seed{seed}.safetensors")
+            )
+            save_checkpoint(path, result.outcome.model, result.card)
+            where = f"{path}: "
+        print(
+            f"{where or label + ': '}val rho {_fmt(result.card.val_spearman)}, test rho "
+            f"{_fmt(result.card.test_spearman)} (epoch {result.outcome.best_epoch}, "
+            f"{result.outcome.seconds:.0f} s, {result.outcome.seconds_per_epoch:.2f} s/epoch)"
+        )
+        runs.append(result)
+    return runs
+
+
+def _save_one_target_set(args, routine, runs, source, device, target_path) -> None:
+    """The --seeds members of one target as a one-target model set (HEAD.set.safetensors),
+    its interval calibrated on their validation split when there is one."""
+    import dataclasses
+
+    from judgeapp.model.model_set import save_model_set
+    from judgeapp.model.set_card import SetCard
+    from judgeapp.training.model_sets import calibrate_target
+    from judgeapp.training.runs import load_split
+
+    target = runs[0].card.target
+    config = dataclasses.replace(
+        train_config(args, routine, args.seed, head_options(args)), split_seed=args.seed
+    )
+    calibration = calibrate_target(runs, load_split(source, target, routine), config, device)
+    if calibration is None:
+        print(
+            f"{routine}: no validation split (--val-fraction 0): the set's interval is the "
+            "members' min..max, its coverage unmeasured",
+            file=sys.stderr,
+        )
+    card = SetCard(
+        name=f"set-{routine}-{target}-{args.seeds}x",
+        profile=source.profile,
+        routine=routine,
+        targets={target: tuple(r.card for r in runs)},
+        intervals={target: calibration} if calibration is not None else {},
+    )
+    path = set_path_of(target_path)
+    save_model_set(path, card, {target: [r.outcome.model for r in runs]})
+    print(f"{path}: one-target model set of {args.seeds} members{_coverage_text(card)}")
+
+
+def _coverage_text(card) -> str:
+    parts = [
+        f"{t} {c.nominal:.0%} interval: coverage {c.coverage:.2f}, mean width {c.mean_width:.2f}"
+        for t, c in card.intervals.items()
+    ]
+    return "; " + "; ".join(parts) if parts else ""
+
+
+def _train_set(args, routine, targets, source, test_source, device, target_path) -> None:
+    """`--target all`: difficulty, execution and total, --seeds members each, one set file."""
+    import dataclasses
+
+    from judgeapp.model.model_set import save_model_set
+    from judgeapp.model.set_card import SetCard
+    from judgeapp.training.labels import TARGET_SCORE_MAX
+    from judgeapp.training.model_sets import calibrate_target
+    from judgeapp.training.runs import load_split
+
+    if args.val_fraction <= 0:
+        args = argparse.Namespace(**{**vars(args), "val_fraction": SET_VAL_FRACTION})
+        print(
+            f"{routine}: a model set calibrates its intervals on a validation split: "
+            f"--val-fraction {SET_VAL_FRACTION}",
+            file=sys.stderr,
+        )
+    head = head_options(args)
+    runs, intervals = {}, {}
+    for target in targets:
+        runs[target] = _train_seeds(
+            args, routine, target, TARGET_SCORE_MAX[target], source, test_source, device, head,
+            target_path, split_seed=args.seed, save_members=False,
+        )  # fmt: skip
+        config = dataclasses.replace(
+            train_config(args, routine, args.seed, head), split_seed=args.seed
+        )
+        data = load_split(source, target, routine)
+        intervals[target] = calibrate_target(runs[target], data, config, device)
+    card = SetCard(
+        name=f"set-{routine}-{args.seeds}x",
+        profile=source.profile,
+        routine=routine,
+        targets={t: tuple(r.card for r in rs) for t, rs in runs.items()},
+        intervals={t: c for t, c in intervals.items() if c is not None},
+    )
+    save_model_set(target_path, card, {t: [r.outcome.model for r in rs] for t, rs in runs.items()})
+    print(f"{target_path}: model set, {len(targets)} targets x {args.seeds} members"
+          f"{_coverage_text(card)}")  # fmt: skip

@@ -13,6 +13,7 @@ from safetensors import SafetensorError, safe_open
 
 from judgeapp.core.errors import CheckpointError
 from judgeapp.model.card import ModelCard
+from judgeapp.model.set_card import SET_KEY, SetCard
 
 CARD_KEY = "judgeapp.model_card"
 HEADER_LIMIT_BYTES = 100 * 1024 * 1024
@@ -61,21 +62,47 @@ def card_from_metadata(path: Path, metadata: dict[str, str] | None) -> ModelCard
         raise CheckpointError(f"{path}: invalid model card ({one_line(exc)})") from None
 
 
-def read_model_card(path: str | Path) -> ModelCard:
-    """The model card of a head checkpoint, read from its header only (tensors untouched).
+def set_card_from_metadata(path: Path, metadata: dict[str, str] | None) -> SetCard:
+    """The set card in a model set file's metadata; CheckpointError naming `path` otherwise."""
+    metadata = metadata or {}
+    if SET_KEY not in metadata:
+        raise CheckpointError(f"{path}: no judgeapp set card in the file's metadata")
+    try:
+        return SetCard.from_json(metadata[SET_KEY])
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise CheckpointError(f"{path}: invalid set card ({one_line(exc)[:200]})") from None
 
-    Raises CheckpointError, one line naming the file, for anything that is not a safetensors
-    file with a valid card. The weights are not checked: `load_checkpoint` does that.
-    """
-    path = Path(path)
+
+def _metadata(path: Path) -> dict[str, str]:
     check_file_kind(path)
     try:
         with safe_open(str(path), framework="numpy") as reader:
-            metadata = reader.metadata()
+            return reader.metadata() or {}
     except (SafetensorError, OSError, ValueError) as exc:
         raise CheckpointError(
             f"{path}: not a readable safetensors file ({one_line(exc)})"
         ) from None
+
+
+def read_set_card(path: str | Path) -> SetCard | None:
+    """The set card of a model set file (None for a one-head checkpoint), from its header."""
+    path = Path(path)
+    metadata = _metadata(path)
+    return set_card_from_metadata(path, metadata) if SET_KEY in metadata else None
+
+
+def read_model_card(path: str | Path) -> ModelCard:
+    """The model card of a head checkpoint, read from its header only (tensors untouched).
+
+    For a model set: its main card (`SetCard.main_card`, the total's or only target's first
+    member, named as the set), so that every listing of heads lists sets too.
+    Raises CheckpointError, one line naming the file, for anything that is not a safetensors
+    file with a valid card. The weights are not checked: `load_checkpoint` does that.
+    """
+    path = Path(path)
+    metadata = _metadata(path)
+    if SET_KEY in metadata:
+        return set_card_from_metadata(path, metadata).main_card()
     return card_from_metadata(path, metadata)
 
 

@@ -81,6 +81,9 @@ class TrainConfig:
     lr_min_factor: float = 0.01
     triplet_weight: float = 0.0
     triplet_margin: float = 1.0
+    # The seed of the validation split (None: `seed`); a model set gives all its members one,
+    # so that their intervals are calibrated on the same validation videos.
+    split_seed: int | None = None
 
     def __post_init__(self) -> None:
         if self.epochs < 1:
@@ -119,6 +122,8 @@ class TrainConfig:
     def to_dict(self) -> dict:
         """The protocol as the model card records it (with the step epochs resolved)."""
         data = asdict(self)
+        if self.split_seed is None:
+            del data["split_seed"]  # cards of one head stay as they were
         data["lr_steps"] = list(self.steps) if self.schedule == STEPS else []
         data["window"] = window_record(self.scoring_window)
         data["training_window"] = window_record(WindowSize(self.segments, self.frames))

@@ -121,7 +121,7 @@ def make_videos(spec: SyntheticSpec, seed: int = 0) -> list[SyntheticVideo]:
     return videos
 
 
-def write_videos(root: str | Path, videos: list[SyntheticVideo]) -> None:
+def write_videos(root: str | Path, videos: list[SyntheticVideo] | list[JudgedVideo]) -> None:
     """Write the videos' features in the authors' layout under `root`."""
     root = Path(root)
     for video in videos:
@@ -143,3 +143,73 @@ def write_gdlt_layout(root: str | Path, videos: list[SyntheticVideo]) -> None:
     for video in videos:
         with atomic_path(root / f"{video.name}.npy", suffix=".npy") as tmp:
             np.save(tmp, video.dynamic, allow_pickle=False)
+
+
+@dataclass
+class JudgedVideo:
+    """A synthetic RG-style video: difficulty and execution each carried by their own planted
+    instances (with their own marker and score patterns) in both streams; total = D + E."""
+
+    name: str
+    difficulty: float
+    execution: float
+    dynamic: np.ndarray
+    static: np.ndarray
+    carriers: dict[str, dict[str, np.ndarray]]  # target -> stream -> instance indices
+
+    @property
+    def total(self) -> float:
+        return round(self.difficulty + self.execution, 2)
+
+
+def make_judged_videos(
+    spec: SyntheticSpec, seed: int = 0, d_max: float = 14.0, e_max: float = 10.0
+) -> list[JudgedVideo]:
+    """`spec.videos` videos whose D share and E share (uniform in [5 %, 95 %] of d_max /
+    e_max) are planted on disjoint carriers: `spec.carriers` instances per stream for each."""
+    rng = np.random.default_rng(seed)
+    patterns = np.random.default_rng(54321)
+    dims = {"dynamic": spec.dynamic_dim, "static": spec.static_dim}
+    marks = {(t, s): _pattern(patterns, d) for t in ("d", "e") for s, d in dims.items()}
+    signal = {(t, s): _pattern(patterns, d) for t in ("d", "e") for s, d in dims.items()}
+    videos = []
+    for index in range(spec.videos):
+        shares = {"d": float(rng.uniform(0.05, 0.95)), "e": float(rng.uniform(0.05, 0.95))}
+        counts = {
+            "dynamic": int(rng.integers(spec.segments[0], spec.segments[1] + 1)),
+            "static": int(rng.integers(spec.frames[0], spec.frames[1] + 1)),
+        }
+        streams, carriers = {}, {"difficulty": {}, "execution": {}}
+        for stream, count in counts.items():
+            features = rng.random((count, dims[stream]), dtype=np.float32)
+            where = rng.choice(count, size=2 * spec.carriers, replace=False)
+            for key, target, own in (
+                ("d", "difficulty", where[: spec.carriers]),
+                ("e", "execution", where[spec.carriers :]),
+            ):
+                amounts = rng.random(count).astype(np.float32) * spec.decoys
+                amounts[where] = 0.0
+                amounts[own] = shares[key]
+                features += spec.signal * amounts[:, None] * signal[(key, stream)]
+                features[own] += spec.marker * marks[(key, stream)]
+                carriers[target][stream] = np.sort(own)
+            streams[stream] = features
+        videos.append(
+            JudgedVideo(
+                name=f"{spec.prefix}_{seed:03d}{index:04d}",
+                difficulty=round(shares["d"] * d_max, 2),
+                execution=round(shares["e"] * e_max, 2),
+                dynamic=streams["dynamic"],
+                static=streams["static"],
+                carriers=carriers,
+            )
+        )
+    return videos
+
+
+def write_rg_labels(path: str | Path, videos: list[JudgedVideo]) -> None:
+    """An RG annotation file (penalty 0, length 95 s) of judged videos."""
+    lines = ["Video_Name\tDifficulty_Score Execution_Score\tTotal_Score Penalty Video_length"]
+    lines += [f"{v.name} {v.difficulty:.2f} {v.execution:.2f} {v.total:.2f} 0 95" for v in videos]
+    with atomic_path(path) as tmp:
+        Path(tmp).write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -156,7 +156,8 @@ def train_head(
     if len(data) < 2:
         raise JudgeappError(f"training needs at least 2 labelled videos, got {len(data)}")
     check_scores(data, score_max)
-    train_idx, val_idx = split_validation(len(data), config.val_fraction, config.seed)
+    split_seed = config.seed if config.split_seed is None else config.split_seed
+    train_idx, val_idx = split_validation(len(data), config.val_fraction, split_seed)
     train_set, val_set = data.subset(train_idx), data.subset(val_idx)
     window = WindowSize(config.segments, config.frames)
 

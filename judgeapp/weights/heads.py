@@ -119,15 +119,22 @@ def check_head_usable(card: ModelCard, label: str) -> None:
 
 
 def validate_head(path: str | Path) -> ModelCard:
-    """Load a head checkpoint completely (card and weights, no pickle); return its card.
+    """Load a head checkpoint or a model set completely (cards and weights, no pickle); return
+    its (main) card.
 
-    Raises CheckpointError, one line naming the file, when it is not a valid head or cannot
-    score videos (`head_problem`: unknown profile, other feature sizes).
+    Raises CheckpointError, one line naming the file, when it is not a valid head or set or
+    cannot score videos (`head_problem` on every member: unknown profile, other feature sizes).
     """
-    from judgeapp.model import load_checkpoint  # imports torch: only when installing
+    from judgeapp.model.model_set import ModelSet, load_scoring_model  # torch: installing only
 
-    _, card = load_checkpoint(Path(path))
-    check_head_usable(card, str(path))
+    model, card = load_scoring_model(Path(path))
+    members = (
+        [c for cards in model.card.targets.values() for c in cards]
+        if isinstance(model, ModelSet)
+        else [card]
+    )
+    for member in members:
+        check_head_usable(member, str(path))
     return card
 
 

@@ -1,0 +1,135 @@
+"""The set card: what a model set file holds (targets, members, interval calibrations).
+
+A model set is one safetensors file. Its metadata key `judgeapp.model_set` holds this card as
+JSON: the set's name, profile and routine, and per target the member cards (each a full model
+card, as one head's checkpoint has) and the interval calibration measured on the validation
+split at training (absent when there was none). The tensors of member i of target T are named
+`T.i.PARAM`. No torch here: listing installed models reads only this header.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+from judgeapp.model.card import MAX_CARD_CHARS, TARGETS, ModelCard, now_iso
+from judgeapp.model.intervals import IntervalCalibration
+
+SET_KEY = "judgeapp.model_set"
+SET_FORMAT_VERSION = 1
+MAX_MEMBERS = 64
+
+
+@dataclass(frozen=True)
+class SetCard:
+    """A model set's card. targets: target -> member cards (at least one each);
+    intervals: target -> calibration (missing for a target calibrated on nothing)."""
+
+    name: str
+    profile: str
+    routine: str
+    targets: dict[str, tuple[ModelCard, ...]]
+    intervals: dict[str, IntervalCalibration] = field(default_factory=dict)
+    created: str = field(default_factory=now_iso)
+    format_version: int = SET_FORMAT_VERSION
+
+    def __post_init__(self) -> None:
+        if self.format_version != SET_FORMAT_VERSION:
+            raise ValueError(
+                f"set card format_version {self.format_version!r} is not supported "
+                f"(this judgeapp reads version {SET_FORMAT_VERSION})"
+            )
+        for name in ("name", "profile", "routine", "created"):
+            if not isinstance(getattr(self, name), str) or not getattr(self, name):
+                raise ValueError(f"set card field {name} must be a non-empty string")
+        if not isinstance(self.targets, dict) or not self.targets:
+            raise ValueError("set card has no targets")
+        for target, members in self.targets.items():
+            if target not in TARGETS:
+                raise ValueError(f"set card target {str(target)[:40]!r} is not one of {TARGETS}")
+            if not members or len(members) > MAX_MEMBERS:
+                raise ValueError(f"set card target {target} needs 1 to {MAX_MEMBERS} members")
+            for card in members:
+                if card.target != target:
+                    raise ValueError(f"a member of target {target} predicts {card.target}")
+                if card.profile != self.profile:
+                    raise ValueError(f"a member of target {target} expects '{card.profile}'")
+                if card.score_max != members[0].score_max:
+                    raise ValueError(f"the members of target {target} differ in score_max")
+        unknown = sorted(set(self.intervals) - set(self.targets))
+        if unknown:
+            raise ValueError(f"set card has intervals for targets it lacks: {', '.join(unknown)}")
+
+    @property
+    def main_target(self) -> str:
+        """The total when the set predicts it, else its only (first) target."""
+        return "total" if "total" in self.targets else next(iter(self.targets))
+
+    def main_card(self) -> ModelCard:
+        """The card a head-only reader sees: the main target's first member, named as the set
+        (trained and calibrated only when every member is)."""
+        first = self.targets[self.main_target][0]
+        trained = all(c.trained for cards in self.targets.values() for c in cards)
+        return replace(first, name=self.name, trained=trained, seed=None)
+
+    def member_count(self) -> int:
+        return sum(len(cards) for cards in self.targets.values())
+
+    def to_json(self) -> str:
+        doc = {
+            "format_version": self.format_version,
+            "name": self.name,
+            "profile": self.profile,
+            "routine": self.routine,
+            "created": self.created,
+            "targets": {t: [c.to_dict() for c in cards] for t, cards in self.targets.items()},
+            "intervals": {t: asdict(c) for t, c in self.intervals.items()},
+        }
+        return json.dumps(doc, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> SetCard:
+        """Parse and validate; anything malformed raises ValueError."""
+        if len(text) > MAX_CARD_CHARS * 8:
+            raise ValueError("set card is too large")
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"set card is not valid JSON ({exc.msg})") from None
+        except RecursionError:
+            raise ValueError("set card JSON is nested too deeply") from None
+        return cls.from_dict(data)
+
+    @classmethod
+    def from_dict(cls, data: Any) -> SetCard:
+        if not isinstance(data, dict):
+            raise ValueError("set card must be a JSON object")
+        expected = {"format_version", "name", "profile", "routine", "created", "targets"}
+        missing = sorted(expected - set(data))
+        if missing:
+            raise ValueError(f"set card lacks fields: {', '.join(missing)}")
+        unknown = sorted(set(data) - expected - {"intervals"})
+        if unknown:
+            raise ValueError(f"set card has unknown fields: {', '.join(unknown)}")
+        targets, intervals = data["targets"], data.get("intervals", {})
+        if not isinstance(targets, dict) or not isinstance(intervals, dict):
+            raise ValueError("set card targets and intervals must be JSON objects")
+        for target, members in targets.items():
+            if not isinstance(members, list):
+                raise ValueError(f"set card target {str(target)[:40]} must list member cards")
+        for target, calibration in intervals.items():
+            if not isinstance(calibration, dict):
+                raise ValueError(f"set card interval of {str(target)[:40]} must be an object")
+        return cls(
+            name=data["name"],
+            profile=data["profile"],
+            routine=data["routine"],
+            created=data["created"],
+            format_version=data["format_version"],
+            targets={
+                t: tuple(ModelCard.from_dict(c) for c in members[: MAX_MEMBERS + 1])
+                for t, members in targets.items()
+            },
+            intervals={t: IntervalCalibration(**c) for t, c in intervals.items()},
+        )
