@@ -68,6 +68,7 @@ def run(args: argparse.Namespace) -> int:
     from judgeapp.analysis.device import resolve_device
     from judgeapp.core.files import write_text_atomic
     from judgeapp.model import load_checkpoint
+    from judgeapp.model.model_set import is_model_set
     from judgeapp.training.evaluation import (
         check_dims,
         check_profile,
@@ -83,7 +84,13 @@ def run(args: argparse.Namespace) -> int:
     apply_threads(args)
     features_profile = manifest_profile(args.features)
     evaluations, documents = [], []
+    set_tables = []
     for path in checkpoint_paths(args.model):
+        if is_model_set(path):
+            document, main = _evaluate_set(args, path, features_profile, device, set_tables)
+            evaluations.append(main)
+            documents.append(document)
+            continue
         model, card = load_checkpoint(path, device)
         check_profile(card, features_profile, path)
         routine = (args.routine or card.routine).lower()
@@ -106,7 +113,8 @@ def run(args: argparse.Namespace) -> int:
                 "model": str(path), "target": card.target, "profile": card.profile,
                 **result.to_dict(),
             })  # fmt: skip
-    print(format_table(evaluations), file=sys.stderr if args.json == "-" else sys.stdout)
+    table = "\n\n".join([format_table(evaluations), *set_tables])
+    print(table, file=sys.stderr if args.json == "-" else sys.stdout)
     if args.json:
         if len(documents) == 1:
             document = documents[0]
@@ -118,3 +126,35 @@ def run(args: argparse.Namespace) -> int:
         else:
             write_text_atomic(args.json, text)
     return 0
+
+
+def _evaluate_set(args, path: Path, features_profile, device: str, tables: list[str]):
+    """A model set: every target on its own labels; the main target's figures at the top level
+    of the JSON (the one-head keys), each target's (with coverage and width) in "targets"."""
+    from judgeapp.model.model_set import load_model_set
+    from judgeapp.training.evaluation import check_dims, check_profile
+    from judgeapp.training.feature_set import load_feature_set
+    from judgeapp.training.labels import load_labels
+    from judgeapp.training.model_sets import evaluate_set, format_set_table
+
+    model_set = load_model_set(path, device)
+    card = model_set.main_card
+    check_profile(card, features_profile, path)
+    routine = (args.routine or card.routine).lower()
+    data_of = {
+        target: load_feature_set(args.features, load_labels(args.labels, target, routine))
+        for target in model_set.card.targets
+    }
+    main_target = model_set.card.main_target
+    check_dims(model_set.heads[main_target][0], data_of[main_target], path)
+    results = evaluate_set(model_set, data_of, device)
+    tables.append(format_set_table(routine, results))
+    main = results[main_target].evaluation(routine)
+    document = {
+        "model": str(path),
+        "target": main_target,
+        "profile": card.profile,
+        **main.to_dict(),
+        "targets": {t: e.to_dict() for t, e in results.items()},
+    }
+    return document, main
