@@ -77,9 +77,7 @@ def test_each_head_ranks_its_own_target(trained: dict) -> None:
         rho = spearman(trained["pred"][target].mean, truth)
         assert rho >= 0.8, (target, rho)
     # and not the other one (D and E are independent)
-    rho_cross = spearman(
-        trained["pred"]["difficulty"].mean, np.array([v.execution for v in test])
-    )
+    rho_cross = spearman(trained["pred"]["difficulty"].mean, np.array([v.execution for v in test]))
     assert abs(rho_cross) < 0.3, rho_cross
 
 

@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 
 from judgeapp.commands.train import (
+    ALL_TARGETS,
+    SET_ORDER,
     EpochPrinter,
     add_data_options,
     add_protocol_options,
@@ -47,14 +49,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from judgeapp.core.errors import JudgeappError
     from judgeapp.core.files import write_text_atomic
-    from judgeapp.model import save_checkpoint
-    from judgeapp.training.ablation import (
-        format_ablation_table,
-        parse_variants,
-        run_variants,
-        variant_head,
-    )
-    from judgeapp.training.runs import load_split, train_run
+    from judgeapp.training.ablation import format_ablation_table, parse_variants
+    from judgeapp.training.labels import TARGET_SCORE_MAX
 
     variants = parse_variants(args.variants)
     routine = args.routine.strip().lower()
@@ -65,37 +61,53 @@ def run(args: argparse.Namespace) -> int:
             "nothing to compare the variants on: give --test-labels and/or --val-fraction"
         )
     device, score_max, source, test_source = prepare_run(args)
-    train_set = load_split(source, args.target, routine)
-    test_set = load_split(test_source, args.target, routine) if test_source else None
-    base_head = head_options(args)
     quiet = args.json == "-"
-
-    def train_variant(variant: str, seed: int):
-        config = train_config(args, routine, seed, variant_head(base_head, variant))
-        result = train_run(
-            train_set, config, score_max=score_max, routine=routine, target=args.target,
-            source=source, test_set=test_set, test_source=test_source, device=device,
-            on_epoch=EpochPrinter(f"{variant} seed {seed}"),
-        )  # fmt: skip
-        if args.out:
-            name = variant if args.seeds == 1 else f"{variant}.seed{seed}"
-            save_checkpoint(
-                Path(args.out) / f"{name}.safetensors", result.outcome.model, result.card
-            )
-        return result
-
-    seeds = list(range(args.seed, args.seed + args.seeds))
-    results = run_variants(variants, train_variant, seeds)
-    print(format_ablation_table(results), file=sys.stderr if quiet else sys.stdout)
+    targets = SET_ORDER if args.target == ALL_TARGETS else (args.target,)
+    tables = {}
+    for target in targets:
+        target_max = TARGET_SCORE_MAX[target] if args.target == ALL_TARGETS else score_max
+        results = _ablate_target(
+            args, variants, routine, target, target_max, source, test_source, device
+        )
+        title = f"target {target}\n" if len(targets) > 1 else ""
+        print(title + format_ablation_table(results), file=sys.stderr if quiet else sys.stdout)
+        tables[target] = [r.to_dict() for r in results]
     if args.json:
-        document = {
-            "routine": routine,
-            "target": args.target,
-            "variants": [r.to_dict() for r in results],
-        }
+        main = "total" if "total" in tables else targets[0]
+        document = {"routine": routine, "target": main, "variants": tables[main]}
+        if len(targets) > 1:
+            document["targets"] = {t: {"variants": v} for t, v in tables.items()}
         text = json.dumps(document, indent=2) + "\n"
         if quiet:
             sys.stdout.write(text)
         else:
             write_text_atomic(args.json, text)
     return 0
+
+
+def _ablate_target(args, variants, routine, target, score_max, source, test_source, device):
+    """Every variant on one target, --seeds seeds each (checkpoints saved under --out, in a
+    folder per target when there are several)."""
+    from judgeapp.model import save_checkpoint
+    from judgeapp.training.ablation import run_variants, variant_head
+    from judgeapp.training.runs import load_split, train_run
+
+    train_set = load_split(source, target, routine)
+    test_set = load_split(test_source, target, routine) if test_source else None
+    base_head = head_options(args)
+    out = Path(args.out) / target if args.out and args.target == ALL_TARGETS else args.out
+
+    def train_variant(variant: str, seed: int):
+        config = train_config(args, routine, seed, variant_head(base_head, variant))
+        result = train_run(
+            train_set, config, score_max=score_max, routine=routine, target=target,
+            source=source, test_set=test_set, test_source=test_source, device=device,
+            on_epoch=EpochPrinter(f"{target} {variant} seed {seed}"),
+        )  # fmt: skip
+        if out:
+            name = variant if args.seeds == 1 else f"{variant}.seed{seed}"
+            save_checkpoint(Path(out) / f"{name}.safetensors", result.outcome.model, result.card)
+        return result
+
+    seeds = list(range(args.seed, args.seed + args.seeds))
+    return run_variants(variants, train_variant, seeds)
