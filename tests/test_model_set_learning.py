@@ -151,3 +151,27 @@ def test_seeds_for_one_target_also_write_a_one_target_set(tmp_path: Path, one_th
     assert list(one.card.targets) == ["difficulty"] and len(one.heads["difficulty"]) == 2
     assert one.card.intervals["difficulty"].videos == 9
     assert one.card.main_card().target == "difficulty"
+
+
+def test_ablate_reports_every_target(trained: dict, capsys) -> None:
+    root = trained["root"]
+    capsys.readouterr()
+    code = main([
+        "ablate", "--features", str(root / "features"), "--labels", str(root / "train.txt"),
+        "--test-labels", str(root / "test.txt"), "--routine", "video", "--target", "all",
+        "--variants", "full,average", "--epochs", "2", "--segments", "16", "--frames", "20",
+        "--device", "cpu", "--json", "-",
+    ])  # fmt: skip
+    assert code == 0
+    report = json.loads(capsys.readouterr().out)
+    assert set(report["targets"]) == {"difficulty", "execution", "total"}
+    assert (
+        report["target"] == "total"
+        and report["variants"] == (report["targets"]["total"]["variants"])
+    )
+    for entry in report["targets"].values():
+        assert [v["variant"] for v in entry["variants"]] == ["full", "average"]
+        assert all(v["test_n"] == 200 and v["test_mae_mean"] > 0 for v in entry["variants"])
+    # each target was trained on its own column: the difficulty and execution runs differ
+    d, e = (report["targets"][t]["variants"][0] for t in ("difficulty", "execution"))
+    assert d != e

@@ -67,11 +67,20 @@ class SetCard:
         return "total" if "total" in self.targets else next(iter(self.targets))
 
     def main_card(self) -> ModelCard:
-        """The card a head-only reader sees: the main target's first member, named as the set
-        (trained and calibrated only when every member is)."""
+        """The card a head-only reader sees (model lists, packs): the main target's first
+        member, named as the set, trained only when every member is, its `trained_on` saying
+        what the set holds."""
         first = self.targets[self.main_target][0]
         trained = all(c.trained for cards in self.targets.values() for c in cards)
-        return replace(first, name=self.name, trained=trained, seed=None)
+        return replace(
+            first, name=self.name, trained=trained, seed=None, trained_on=self.describe()
+        )
+
+    def describe(self) -> str:
+        """One line: the targets and their members, then what the first member learnt from."""
+        parts = ", ".join(f"{t} x{len(cards)}" for t, cards in self.targets.items())
+        first = self.targets[self.main_target][0].trained_on
+        return f"model set ({parts})" + (f"; {first}" if first else "")
 
     def member_count(self) -> int:
         return sum(len(cards) for cards in self.targets.values())

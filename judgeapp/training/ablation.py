@@ -64,6 +64,7 @@ class VariantResult:
             **self.summary.to_dict(),
             "test_pearson_mean": None if math.isnan(p := self._mean("pearson")) else p,
             "test_mae_mean": None if math.isnan(m := self._mean("mae")) else m,
+            "test_n": next((r.test.metrics.n for r in self.summary.runs if r.test), None),
         }
 
 
