@@ -116,3 +116,38 @@ def test_a_result_without_attention_has_nothing_to_judge() -> None:
     result = dataclasses.replace(routine(), dynamic=[], static=[])
     found = judge_disagreement(result, [deduction(1, 7.0)])
     assert found.targets == () and found.empty
+
+
+# ------------------------------------------------------------------ what the dock and lane show
+
+
+def test_view_rows_lane_and_sorting() -> None:
+    from judgeapp.app.disagreement_view import (
+        UNMARKED_RGB,
+        disagreement_view,
+        percentile_rgb,
+        percentile_text,
+        sort_rows,
+    )
+
+    result = routine()
+    view = disagreement_view(result, [deduction(1, 7.0), deduction(2, 1.0), deduction(4, 23.0)])
+    assert [r.moment for r in view.rows] == [
+        "#2 deduction -0.3",
+        "#4 deduction -0.3",
+        "#1 deduction -0.3",
+        "unmarked, attention rank 2",  # ranks 4 and 5 are not above uniform attention
+    ]
+    assert [r.percentile_text for r in view.rows[:3]] == ["0th", "78th", "100th"]
+    assert view.rows[3].time == "0:16.0-0:19.2" and view.rows[3].rgb == UNMARKED_RGB
+    by_time = sort_rows(view.rows, "time", descending=False)
+    assert [r.time_s for r in by_time] == sorted(r.time_s for r in view.rows)
+    by_pct = sort_rows(view.rows, "percentile", descending=True)
+    assert by_pct[0].moment == "#1 deduction -0.3"
+    assert [m.time_s for m in view.lane.marks] == [1.0, 7.0, 23.0]
+    assert view.lane.marks[0].rgb == percentile_rgb(0.0) == (33, 102, 172)
+    assert view.lane.marks[1].rgb == percentile_rgb(100.0) == (200, 30, 30)
+    assert [(s.start_s, s.label) for s in view.lane.spans][0] == (16.0, "A2")
+    assert percentile_text(1.0) == "1st" and percentile_text(12.0) == "12th"
+    assert "3 deduction marks" in view.summary and "within 1 s" in view.summary
+    assert disagreement_view(None, []).rows == ()

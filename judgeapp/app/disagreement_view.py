@@ -1,0 +1,229 @@
+"""What the disagreement dock and the timeline's disagreement lane show, as plain data (no Qt).
+
+The numbers come from core/disagreement.py (judge_disagreement); this module turns them into
+table rows (text, a sort key per column, a colour) and into the lane's marks and spans. The
+lane shows the main target (total, or the only one): a lane per target would crowd the
+timeline, and the list names every target.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from judgeapp.core.disagreement import (
+    Disagreement,
+    MarkAttention,
+    UnmarkedMoment,
+    judge_disagreement,
+)
+from judgeapp.core.marks import Mark, format_time
+from judgeapp.core.results import AnalysisResult
+
+# Colour of a percentile: blue where the model barely looked, grey at the median, red where it
+# looked most (a deduction in red: model and judge agree that this moment matters).
+_LOW_RGB, _MID_RGB, _HIGH_RGB = (33, 102, 172), (150, 150, 150), (200, 30, 30)
+UNMARKED_RGB = (230, 120, 0)  # an attended moment no judge marked: orange, as a warning
+
+# (header, sort key) of each column of the list
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("Moment", "moment"),
+    ("Time", "time"),
+    ("Percentile", "percentile"),
+    ("Target", "target"),
+    ("Athlete frame", "static"),
+    ("Note", "note"),
+)
+PERCENTILE_COLUMN = 2
+
+
+def percentile_rgb(percentile: float) -> tuple[int, int, int]:
+    """The colour of an attention percentile (0..100): blue, through grey, to red."""
+    p = min(max(percentile, 0.0), 100.0) / 50.0
+    low, high = (_LOW_RGB, _MID_RGB) if p <= 1.0 else (_MID_RGB, _HIGH_RGB)
+    t = p if p <= 1.0 else p - 1.0
+    return tuple(round(a + (b - a) * t) for a, b in zip(low, high, strict=True))  # type: ignore[return-value]
+
+
+def percentile_text(percentile: float | None) -> str:
+    """A percentile as a list shows it: "97th" ("-" when unknown)."""
+    if percentile is None:
+        return "-"
+    value = round(percentile)
+    suffix = "th" if 10 <= value % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(value % 10, "th")
+    return f"{value}{suffix}"
+
+
+@dataclass(frozen=True)
+class DisagreementRow:
+    """One row of the list: a judge's deduction or an attended moment nobody marked."""
+
+    is_mark: bool
+    mark_id: int  # 0 for an unmarked moment
+    moment: str
+    time_s: float
+    time: str
+    percentile: float
+    percentile_text: str
+    target: str
+    static: str
+    static_percentile: float | None
+    note: str
+    rgb: tuple[int, int, int]
+
+    def sort_key(self, key: str) -> tuple:
+        """The value the list sorts this row by for a column's key (COLUMNS)."""
+        values = {
+            "moment": (not self.is_mark, self.mark_id, self.moment),
+            "time": (self.time_s,),
+            "percentile": (self.percentile,),
+            "target": (self.target,),
+            "static": (-1.0 if self.static_percentile is None else self.static_percentile,),
+            "note": (self.note.lower(),),
+        }
+        return values[key] + (self.time_s, self.target)
+
+
+def _mark_row(row: MarkAttention) -> DisagreementRow:
+    mark = row.mark
+    deduction = "" if mark.deduction is None else f" -{mark.deduction:g}"
+    return DisagreementRow(
+        is_mark=True,
+        mark_id=mark.id,
+        moment=f"#{mark.id} deduction{deduction}",
+        time_s=mark.time_s,
+        time=format_time(mark.time_s),
+        percentile=row.percentile,
+        percentile_text=percentile_text(row.percentile),
+        target=row.target,
+        static=percentile_text(row.static_percentile),
+        static_percentile=row.static_percentile,
+        note=mark.text,
+        rgb=percentile_rgb(row.percentile),
+    )
+
+
+def _unmarked_row(moment: UnmarkedMoment, tolerance_s: float) -> DisagreementRow:
+    return DisagreementRow(
+        is_mark=False,
+        mark_id=0,
+        moment=f"unmarked, attention rank {moment.rank}",
+        time_s=moment.start_s,
+        time=f"{format_time(moment.start_s)}-{format_time(moment.end_s)}",
+        percentile=moment.percentile,
+        percentile_text=percentile_text(moment.percentile),
+        target=moment.target,
+        static="-",
+        static_percentile=None,
+        note=f"no deduction within {tolerance_s:g} s of this segment",
+        rgb=UNMARKED_RGB,
+    )
+
+
+def disagreement_rows(found: Disagreement) -> list[DisagreementRow]:
+    """The list's rows: the marks, least attended first, then the unmarked moments."""
+    rows = [_mark_row(r) for r in found.marks]
+    return rows + [_unmarked_row(m, found.tolerance_s) for m in found.unmarked]
+
+
+def sort_rows(rows: Sequence[DisagreementRow], key: str, descending: bool) -> list[DisagreementRow]:
+    """The rows sorted by a column's key (COLUMNS); ties keep time order."""
+    return sorted(rows, key=lambda r: r.sort_key(key), reverse=descending)
+
+
+@dataclass(frozen=True)
+class LaneMark:
+    """A deduction on the lane: where, in which colour, with what label and tooltip."""
+
+    time_s: float
+    rgb: tuple[int, int, int]
+    label: str
+    tooltip: str
+
+
+@dataclass(frozen=True)
+class LaneSpan:
+    """An attended segment no judge marked, on the lane."""
+
+    start_s: float
+    end_s: float
+    label: str
+    tooltip: str
+
+
+@dataclass(frozen=True)
+class LaneModel:
+    """What the timeline's disagreement lane draws, for one target."""
+
+    target: str
+    marks: tuple[LaneMark, ...]
+    spans: tuple[LaneSpan, ...]
+
+
+def lane_model(found: Disagreement, target: str | None = None) -> LaneModel | None:
+    """The lane of `target` (default: the first judged, the main one); None when there is
+    nothing judged."""
+    if not found.targets:
+        return None
+    target = target or found.targets[0]
+    marks = tuple(
+        LaneMark(
+            r.mark.time_s,
+            percentile_rgb(r.percentile),
+            f"#{r.mark.id}",
+            f"#{r.mark.id} deduction at {format_time(r.mark.time_s)}: the model's attention "
+            f"there is at the {percentile_text(r.percentile)} percentile of the routine "
+            f"({target}, dynamic stream)",
+        )
+        for r in sorted(found.marks, key=lambda r: r.mark.time_s)
+        if r.target == target
+    )
+    spans = tuple(
+        LaneSpan(
+            m.start_s,
+            m.end_s,
+            f"A{m.rank}",
+            f"{format_time(m.start_s)}-{format_time(m.end_s)}: attention rank {m.rank} "
+            f"({percentile_text(m.percentile)} percentile, {target}); no deduction within "
+            f"{found.tolerance_s:g} s",
+        )
+        for m in found.unmarked
+        if m.target == target
+    )
+    return LaneModel(target, marks, spans)
+
+
+def summary_text(found: Disagreement) -> str:
+    """One or two lines above the list saying what was judged and how."""
+    if not found.targets:
+        return "No attention to compare with: the result has no dynamic segments."
+    targets = ", ".join(found.targets)
+    n_marks = len({r.mark.id for r in found.marks})
+    lines = [
+        f"{n_marks} deduction mark{'s' if n_marks != 1 else ''} against the model's attention "
+        f"({targets}; dynamic stream segments, percentile within the routine: 100 = most "
+        f"attended); {len(found.unmarked)} attended moment"
+        f"{'s' if len(found.unmarked) != 1 else ''} with no deduction within "
+        f"{found.tolerance_s:g} s."
+    ]
+    if found.unplaced:
+        ids = ", ".join(f"#{m.id}" for m in found.unplaced)
+        lines.append(f"Not placed (past the analysed segments): {ids}.")
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class DisagreementView:
+    """Everything the dock and the lane show for one result and its marks."""
+
+    rows: tuple[DisagreementRow, ...]
+    lane: LaneModel | None
+    summary: str
+
+
+def disagreement_view(result: AnalysisResult | None, marks: Sequence[Mark]) -> DisagreementView:
+    """The dock's and the lane's content; an empty view without a result."""
+    if result is None:
+        return DisagreementView((), None, "Analyse the video to compare the marks with the model.")
+    found = judge_disagreement(result, marks)
+    return DisagreementView(tuple(disagreement_rows(found)), lane_model(found), summary_text(found))
