@@ -6,12 +6,12 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from report_helpers import fake_video_info
+from ui_helpers import hand_result
 
 from judgeapp.core.disagreement import judge_disagreement, percentiles, target_attentions
 from judgeapp.core.marks import Mark
 from judgeapp.core.results import TargetScore
-from tests.report_helpers import fake_video_info
-from tests.ui_helpers import hand_result
 
 # Ten 3.2 s segments; sorted ascending the indices are 0 4 6 1 8 3 9 7 5 2 (percentile k/9).
 DYNAMIC = [0.02, 0.05, 0.30, 0.08, 0.03, 0.20, 0.04, 0.12, 0.06, 0.10]
