@@ -136,7 +136,7 @@ def test_view_rows_lane_and_sorting() -> None:
         "#2 deduction -0.3",
         "#4 deduction -0.3",
         "#1 deduction -0.3",
-        "unmarked, attention rank 2",  # ranks 4 and 5 are not above uniform attention
+        "A2 unmarked",  # ranks 4 and 5 are not above uniform attention
     ]
     assert [r.percentile_text for r in view.rows[:3]] == ["0th", "78th", "100th"]
     assert view.rows[3].time == "0:16.0-0:19.2" and view.rows[3].rgb == UNMARKED_RGB

@@ -46,7 +46,7 @@ def test_the_list_sorts_by_a_header_click_and_a_click_seeks(qtbot) -> None:
         "#2 deduction -0.1",
         "#3 deduction -0.3",
         "#1 deduction -0.5",
-        "unmarked, attention rank 2",
+        "A2 unmarked",
     ]
     assert _column(panel, 2) == ["0th", "78th", "100th", "89th"]
     assert panel.table.item(0, 2).foreground().color().getRgb()[:3] == percentile_rgb(0.0)

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from html import escape
 
 from judgeapp.core.disagreement import (
+    DEFAULT_TOLERANCE_S,
     Disagreement,
     MarkAttention,
     UnmarkedMoment,
@@ -31,10 +33,16 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("Time", "time"),
     ("Percentile", "percentile"),
     ("Target", "target"),
-    ("Athlete frame", "static"),
+    ("Static", "static"),
     ("Note", "note"),
 )
 PERCENTILE_COLUMN = 2
+COLUMN_TIPS = {
+    2: "The model's attention on the segment holding the moment (dynamic stream), as a "
+    "percentile within the routine: 100 = its most attended segment, 0 = its least",
+    4: "The attention on the nearest athlete frame within the tolerance (static stream), "
+    "as a percentile within the routine; - where no person was seen",
+}
 
 
 def percentile_rgb(percentile: float) -> tuple[int, int, int]:
@@ -107,7 +115,7 @@ def _unmarked_row(moment: UnmarkedMoment, tolerance_s: float) -> DisagreementRow
     return DisagreementRow(
         is_mark=False,
         mark_id=0,
-        moment=f"unmarked, attention rank {moment.rank}",
+        moment=f"A{moment.rank} unmarked",
         time_s=moment.start_s,
         time=f"{format_time(moment.start_s)}-{format_time(moment.end_s)}",
         percentile=moment.percentile,
@@ -191,6 +199,22 @@ def lane_model(found: Disagreement, target: str | None = None) -> LaneModel | No
         if m.target == target
     )
     return LaneModel(target, marks, spans)
+
+
+def lane_legend_html(lane: LaneModel, tolerance_s: float = DEFAULT_TOLERANCE_S) -> str:
+    """The line above the lane saying what its colours mean."""
+    stops = " · ".join(
+        f"<span style='color:{_hex(percentile_rgb(p))}'>▼ {p}</span>" for p in (0, 50, 100)
+    )
+    return (
+        f"&nbsp;deductions by attention percentile ({escape(lane.target)}): {stops} &nbsp;&nbsp;"
+        f"<span style='color:{_hex(UNMARKED_RGB)}'>▭ A2</span> attended segment (rank 2), "
+        f"no deduction within {tolerance_s:g} s"
+    )
+
+
+def _hex(rgb: tuple[int, int, int]) -> str:
+    return "#{:02x}{:02x}{:02x}".format(*rgb)
 
 
 def summary_text(found: Disagreement) -> str:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from judgeapp.app.disagreement_view import (
+    COLUMN_TIPS,
     COLUMNS,
     PERCENTILE_COLUMN,
     DisagreementRow,
@@ -28,7 +29,7 @@ from judgeapp.app.disagreement_view import (
     sort_rows,
 )
 
-_RIGHT = (1, 2, 4)  # time, percentile and athlete frame: right-aligned
+_RIGHT = (1, 2, 4)  # time, percentile and static percentile: right-aligned
 
 
 class DisagreementPanel(QWidget):
@@ -47,10 +48,13 @@ class DisagreementPanel(QWidget):
         self.summary.setWordWrap(True)
         self.table = QTableWidget(0, len(COLUMNS), self)
         self.table.setHorizontalHeaderLabels([title for title, _ in COLUMNS])
+        for column, tip in COLUMN_TIPS.items():
+            self.table.horizontalHeaderItem(column).setToolTip(tip)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)  # a long note elides; its tooltip has it whole
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)

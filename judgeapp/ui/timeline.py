@@ -21,7 +21,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from judgeapp.app.disagreement_view import UNMARKED_RGB, LaneModel
+from judgeapp.app.disagreement_view import UNMARKED_RGB, LaneModel, lane_legend_html
 from judgeapp.app.marks_view import mark_rgb
 from judgeapp.app.view_models import TimelineModel, polyline_steps
 from judgeapp.core.marks import MARK_KINDS
@@ -113,6 +113,7 @@ class AttentionTimeline(QWidget):
         layout.addWidget(self.legend)
         layout.addWidget(self.plot, 1)
         self._build_lane()
+        layout.addWidget(self.lane_legend)
         layout.addWidget(self.lane)
 
         self.model: TimelineModel | None = None
@@ -167,13 +168,13 @@ class AttentionTimeline(QWidget):
         self.lane.setMenuEnabled(False)
         self.lane.hideButtons()
         self.lane.setMouseEnabled(x=True, y=False)
-        self.lane.setFixedHeight(46)
+        self.lane.setFixedHeight(40)
         self.lane.setXLink(self.plot)
         lane_item = self.lane.getPlotItem()
         lane_item.hideAxis("bottom")
         left = lane_item.getAxis("left")
         left.setWidth(56)  # as the plot's, so the two time axes line up
-        left.setTicks([[(0.5, "judges")]])
+        left.setTicks([[(0.5, "marks")]])
         lane_item.getViewBox().setYRange(0.0, 1.0, padding=0.0)
         self.lane_spans = pg.BarGraphItem(x0=[], x1=[], y0=[], height=[], brush=None)
         self.lane_marks = pg.ScatterPlotItem(
@@ -186,6 +187,10 @@ class AttentionTimeline(QWidget):
         self.lane_marks.sigClicked.connect(self._lane_mark_clicked)
         self.lane.scene().sigMouseClicked.connect(self._lane_clicked)
         self.lane.hide()
+        self.lane_legend = QLabel("", self)
+        self.lane_legend.setObjectName("laneLegend")
+        self.lane_legend.setWordWrap(True)
+        self.lane_legend.hide()
 
     def set_disagreement(self, lane: LaneModel | None) -> None:
         """Show the judges' deductions by attention percentile and the unmarked attended
@@ -199,6 +204,7 @@ class AttentionTimeline(QWidget):
             self.lane_marks.setData([])
             self.lane_spans.setOpts(x0=[], x1=[], y0=[], height=[])
             self.lane.hide()
+            self.lane_legend.hide()
             return
         self.lane_marks.setData(
             [
@@ -226,6 +232,8 @@ class AttentionTimeline(QWidget):
             label.setToolTip(span.tooltip)
             lane_item.addItem(label)
             self._lane_labels.append(label)
+        self.lane_legend.setText(lane_legend_html(lane))
+        self.lane_legend.show()
         self.lane.show()
 
     def drawn_lane_marks(self) -> list[tuple[float, tuple[int, int, int]]]:
