@@ -14,18 +14,18 @@ from html import escape
 
 from judgeapp.core.disagreement import (
     DEFAULT_TOLERANCE_S,
+    UNMARKED_RGB,
     Disagreement,
     MarkAttention,
     UnmarkedMoment,
     judge_disagreement,
+    percentile_rgb,
+    percentile_text,
+    unmarked_label,
 )
+from judgeapp.core.disagreement import deduction_label as mark_label
 from judgeapp.core.marks import Mark, format_time
 from judgeapp.core.results import AnalysisResult
-
-# Colour of a percentile: blue where the model barely looked, grey at the median, red where it
-# looked most (a deduction in red: model and judge agree that this moment matters).
-_LOW_RGB, _MID_RGB, _HIGH_RGB = (33, 102, 172), (150, 150, 150), (200, 30, 30)
-UNMARKED_RGB = (230, 120, 0)  # an attended moment no judge marked: orange, as a warning
 
 # (header, sort key) of each column of the list
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -43,23 +43,6 @@ COLUMN_TIPS = {
     4: "The attention on the nearest athlete frame within the tolerance (static stream), "
     "as a percentile within the routine; - where no person was seen",
 }
-
-
-def percentile_rgb(percentile: float) -> tuple[int, int, int]:
-    """The colour of an attention percentile (0..100): blue, through grey, to red."""
-    p = min(max(percentile, 0.0), 100.0) / 50.0
-    low, high = (_LOW_RGB, _MID_RGB) if p <= 1.0 else (_MID_RGB, _HIGH_RGB)
-    t = p if p <= 1.0 else p - 1.0
-    return tuple(round(a + (b - a) * t) for a, b in zip(low, high, strict=True))  # type: ignore[return-value]
-
-
-def percentile_text(percentile: float | None) -> str:
-    """A percentile as a list shows it: "97th" ("-" when unknown)."""
-    if percentile is None:
-        return "-"
-    value = round(percentile)
-    suffix = "th" if 10 <= value % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(value % 10, "th")
-    return f"{value}{suffix}"
 
 
 @dataclass(frozen=True)
@@ -94,11 +77,10 @@ class DisagreementRow:
 
 def _mark_row(row: MarkAttention) -> DisagreementRow:
     mark = row.mark
-    deduction = "" if mark.deduction is None else f" -{mark.deduction:g}"
     return DisagreementRow(
         is_mark=True,
         mark_id=mark.id,
-        moment=f"#{mark.id} deduction{deduction}",
+        moment=mark_label(mark),
         time_s=mark.time_s,
         time=format_time(mark.time_s),
         percentile=row.percentile,
@@ -115,7 +97,7 @@ def _unmarked_row(moment: UnmarkedMoment, tolerance_s: float) -> DisagreementRow
     return DisagreementRow(
         is_mark=False,
         mark_id=0,
-        moment=f"A{moment.rank} unmarked",
+        moment=unmarked_label(moment),
         time_s=moment.start_s,
         time=f"{format_time(moment.start_s)}-{format_time(moment.end_s)}",
         percentile=moment.percentile,

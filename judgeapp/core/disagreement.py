@@ -35,6 +35,11 @@ from judgeapp.core.results import AnalysisResult
 DEFAULT_TOLERANCE_S = 1.0
 DEFAULT_TOP_K = 5
 
+# Colour of a percentile, in the GUI as in the reports: blue where the model barely looked, grey
+# at the median, red where it looked most (a red deduction: model and judge agree it matters).
+_LOW_RGB, _MID_RGB, _HIGH_RGB = (33, 102, 172), (150, 150, 150), (200, 30, 30)
+UNMARKED_RGB = (230, 120, 0)  # an attended moment no judge marked: orange, as a warning
+
 
 @dataclass(frozen=True)
 class TargetAttention:
@@ -103,6 +108,34 @@ class Disagreement:
     @property
     def empty(self) -> bool:
         return not self.marks and not self.unmarked
+
+
+def percentile_rgb(percentile: float) -> tuple[int, int, int]:
+    """The colour of an attention percentile (0..100): blue, through grey, to red."""
+    p = min(max(percentile, 0.0), 100.0) / 50.0
+    low, high = (_LOW_RGB, _MID_RGB) if p <= 1.0 else (_MID_RGB, _HIGH_RGB)
+    t = p if p <= 1.0 else p - 1.0
+    return tuple(round(a + (b - a) * t) for a, b in zip(low, high, strict=True))  # type: ignore[return-value]
+
+
+def percentile_text(percentile: float | None) -> str:
+    """A percentile as lists show it: "97th" ("-" when unknown)."""
+    if percentile is None:
+        return "-"
+    value = round(percentile)
+    suffix = "th" if 10 <= value % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(value % 10, "th")
+    return f"{value}{suffix}"
+
+
+def deduction_label(mark: Mark) -> str:
+    """A deduction mark in a list: "#12 deduction -0.3"."""
+    value = "" if mark.deduction is None else f" -{mark.deduction:g}"
+    return f"#{mark.id} deduction{value}"
+
+
+def unmarked_label(moment: UnmarkedMoment) -> str:
+    """An unmarked moment in a list and on the lane: "A2 unmarked" (A = attended, 2 = rank)."""
+    return f"A{moment.rank} unmarked"
 
 
 def percentiles(weights: Sequence[float]) -> list[float]:
