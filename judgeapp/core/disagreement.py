@@ -127,10 +127,11 @@ def percentile_text(percentile: float | None) -> str:
     return f"{value}{suffix}"
 
 
-def deduction_label(mark: Mark) -> str:
-    """A deduction mark in a list: "#12 deduction -0.3"."""
+def deduction_label(mark: Mark, number: int | None = None) -> str:
+    """A deduction mark in a list: "#12 deduction -0.3" (12: `number`, by default its id;
+    the reports number marks in time order)."""
     value = "" if mark.deduction is None else f" -{mark.deduction:g}"
-    return f"#{mark.id} deduction{value}"
+    return f"#{mark.id if number is None else number} deduction{value}"
 
 
 def unmarked_label(moment: UnmarkedMoment) -> str:
