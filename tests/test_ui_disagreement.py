@@ -125,3 +125,26 @@ def test_adding_a_deduction_updates_the_dock_and_the_lane(qtbot, window) -> None
     qtbot.waitUntil(lambda: abs(win.player.current_time_s - 16.0) < 0.11, timeout=5000)
     review.undo_action.trigger()
     qtbot.waitUntil(lambda: win.timeline.drawn_lane_marks() == [])
+
+
+def test_a_click_on_the_lane_seeks_to_the_deduction_there(qtbot) -> None:
+    from PySide6.QtCore import QPointF
+
+    timeline = AttentionTimeline()
+    qtbot.addWidget(timeline)
+    timeline.resize(900, 300)
+    timeline.show()
+    qtbot.waitExposed(timeline)
+    timeline.set_duration(32.0)
+    timeline.set_disagreement(_view().lane)
+    qtbot.waitUntil(lambda: timeline.lane.isVisible())
+    lane_box = timeline.lane.getPlotItem().getViewBox()
+    requests: list[float] = []
+    timeline.seekRequested.connect(requests.append)
+    for time_s in (7.1, 12.0):  # 0.1 s beside the deduction at 7 s; empty lane at 12 s
+        scene = lane_box.mapViewToScene(QPointF(time_s, 0.68))
+        pos = timeline.lane.mapFromScene(scene)
+        qtbot.mouseClick(timeline.lane.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    assert requests[0] == pytest.approx(7.0)  # on the triangle: its mark's exact time
+    assert requests[1] == pytest.approx(12.0, abs=0.1)
+    assert len(requests) == 2
