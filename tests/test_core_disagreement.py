@@ -151,3 +151,23 @@ def test_view_rows_lane_and_sorting() -> None:
     assert percentile_text(1.0) == "1st" and percentile_text(12.0) == "12th"
     assert "3 deduction marks" in view.summary and "within 1 s" in view.summary
     assert disagreement_view(None, []).rows == ()
+
+
+def test_view_of_one_target_of_a_model_set() -> None:
+    from judgeapp.app.disagreement_view import disagreement_view
+
+    result = routine()
+    result.scores = {
+        "total": TargetScore(12.5, 11.0, 14.0, (11.0, 14.0), 25.0),
+        "execution": TargetScore(7.0, 6.0, 8.0, (6.0, 8.0), 10.0, dynamic=tuple(DYNAMIC[::-1])),
+    }
+    marks = [deduction(1, 7.0)]
+    both = disagreement_view(result, marks)
+    assert both.targets == ("total", "execution") and both.target is None
+    assert {r.target for r in both.rows} == {"total", "execution"}
+    assert both.lane.target == "total"
+    one = disagreement_view(result, marks, "execution")
+    assert one.target == "execution" and {r.target for r in one.rows} == {"execution"}
+    assert one.lane.target == "execution"
+    assert [m.rgb for m in one.lane.marks] != [m.rgb for m in both.lane.marks]
+    assert disagreement_view(result, marks, "difficulty").target is None  # not judged: all

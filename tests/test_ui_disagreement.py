@@ -42,6 +42,7 @@ def test_the_list_sorts_by_a_header_click_and_a_click_seeks(qtbot) -> None:
     panel = DisagreementPanel()
     qtbot.addWidget(panel)
     panel.set_view(_view())
+    assert panel.target_combo.isHidden()  # one head: no target to choose
     assert _column(panel, 0) == [
         "#2 deduction -0.1",
         "#3 deduction -0.3",
@@ -148,3 +149,37 @@ def test_a_click_on_the_lane_seeks_to_the_deduction_there(qtbot) -> None:
     assert requests[0] == pytest.approx(7.0)  # on the triangle: its mark's exact time
     assert requests[1] == pytest.approx(12.0, abs=0.1)
     assert len(requests) == 2
+
+
+def test_a_model_set_offers_its_targets_and_the_lane_follows_the_choice(qtbot, window) -> None:
+    from judgeapp.core.results import TargetScore
+
+    win, review, video = window
+    assert win.open_video(video)
+    qtbot.waitUntil(lambda: review.marks_panel.video is not None, timeout=10_000)
+    result = hand_result(review.marks_panel.video, DYNAMIC, [(float(t), 1 / 32) for t in range(32)])
+    result.scores = {
+        "total": TargetScore(12.5, 11.0, 14.0, (11.0, 14.0), 25.0),
+        "execution": TargetScore(7.0, 6.0, 8.0, (6.0, 8.0), 10.0, dynamic=tuple(DYNAMIC[::-1])),
+    }
+    win.show_outcome(AnalysisOutcome(result, CardFacts()))
+    review.marks_panel.set_result(result)
+    review.marks.add(7.0, "deduction", "fall", 0.5)
+    panel = review.disagreement_panel
+    qtbot.waitUntil(lambda: win.timeline.drawn_lane_marks() != [])
+    combo = panel.target_combo
+    assert not combo.isHidden()
+    assert [combo.itemText(i) for i in range(combo.count())] == [
+        "all targets",
+        "total",
+        "execution",
+    ]
+    assert win.timeline.drawn_lane_marks() == [(7.0, percentile_rgb(100.0))]  # total's
+    combo.setCurrentIndex(2)
+    combo.activated.emit(2)
+    qtbot.waitUntil(lambda: win.timeline.drawn_lane_marks() == [(7.0, percentile_rgb(700 / 9))])
+    assert set(_column(panel, 3)) == {"execution"}
+    assert combo.currentText() == "execution"  # kept when the view is redrawn
+    review.marks.add(1.0, "deduction", "bent knee", 0.1)
+    qtbot.waitUntil(lambda: len(win.timeline.drawn_lane_marks()) == 2)
+    assert set(_column(panel, 3)) == {"execution"} and combo.currentText() == "execution"

@@ -220,16 +220,30 @@ def summary_text(found: Disagreement) -> str:
 
 @dataclass(frozen=True)
 class DisagreementView:
-    """Everything the dock and the lane show for one result and its marks."""
+    """Everything the dock and the lane show for one result and its marks.
+
+    targets: the targets judged (the dock's choice offers them when there are several);
+    target: the one shown (None: every target in the list, the main one on the lane).
+    """
 
     rows: tuple[DisagreementRow, ...]
     lane: LaneModel | None
     summary: str
+    targets: tuple[str, ...] = ()
+    target: str | None = None
 
 
-def disagreement_view(result: AnalysisResult | None, marks: Sequence[Mark]) -> DisagreementView:
-    """The dock's and the lane's content; an empty view without a result."""
+def disagreement_view(
+    result: AnalysisResult | None, marks: Sequence[Mark], target: str | None = None
+) -> DisagreementView:
+    """The dock's and the lane's content, for one target or all (None); an empty view without
+    a result. A target the result does not judge shows all of them."""
     if result is None:
         return DisagreementView((), None, "Analyse the video to compare the marks with the model.")
     found = judge_disagreement(result, marks)
-    return DisagreementView(tuple(disagreement_rows(found)), lane_model(found), summary_text(found))
+    if target not in found.targets:
+        target = None
+    rows = [r for r in disagreement_rows(found) if target is None or r.target == target]
+    return DisagreementView(
+        tuple(rows), lane_model(found, target), summary_text(found), found.targets, target
+    )

@@ -12,6 +12,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QTableWidget,
@@ -36,6 +38,7 @@ class DisagreementPanel(QWidget):
     """A summary and the sortable list; `seekRequested(seconds)` when a row is clicked."""
 
     seekRequested = Signal(float)
+    targetChosen = Signal(object)  # str | None: the target to show (None: all)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,8 +65,19 @@ class DisagreementPanel(QWidget):
         header.setSortIndicatorShown(True)
         header.sectionClicked.connect(self._header_clicked)
         self.table.cellClicked.connect(self._row_clicked)
+        self.target_combo = QComboBox(self)
+        self.target_combo.setToolTip(
+            "The model set's target whose attention the list and the timeline's lane show"
+        )
+        self.target_combo.activated.connect(self._target_activated)
+        self.target_label = QLabel("Target:", self)
+        choice = QHBoxLayout()
+        choice.addWidget(self.target_label)
+        choice.addWidget(self.target_combo)
+        choice.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(choice)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
 
@@ -71,7 +85,24 @@ class DisagreementPanel(QWidget):
         """Show a new view, keeping the user's sort."""
         self.view = view
         self.summary.setText(view.summary)
+        self._show_targets(view)
         self._show_rows()
+
+    def _show_targets(self, view: DisagreementView) -> None:
+        """The target choice: only for a model set judged on several targets."""
+        several = len(view.targets) > 1
+        self.target_combo.setVisible(several)
+        self.target_label.setVisible(several)
+        self.target_combo.blockSignals(True)
+        self.target_combo.clear()
+        self.target_combo.addItem("all targets", None)
+        for target in view.targets:
+            self.target_combo.addItem(target, target)
+        self.target_combo.setCurrentIndex(max(0, self.target_combo.findData(view.target)))
+        self.target_combo.blockSignals(False)
+
+    def _target_activated(self, index: int) -> None:
+        self.targetChosen.emit(self.target_combo.itemData(index))
 
     def sort_by(self, column: int, descending: bool) -> None:
         """Sort by a column (as a header click does)."""

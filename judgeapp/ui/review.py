@@ -128,10 +128,16 @@ class Review(QObject):
         window.tabifyDockWidget(self.marks_dock, self.disagreement_dock)
         window.menus["view"].addAction(self.disagreement_dock.toggleViewAction())
         self.disagreement_panel.seekRequested.connect(window.player.seek_time)
+        self.disagreement_panel.targetChosen.connect(self._choose_disagreement_target)
         self.marks_panel.marksChanged.connect(self._show_disagreement)
+        self.disagreement_target: str | None = None  # the dock's choice (None: all)
+
+    def _choose_disagreement_target(self, target: str | None) -> None:
+        self.disagreement_target = target
+        self._show_disagreement(self.marks_panel.marks())
 
     def _show_disagreement(self, marks) -> None:
-        view = disagreement_view(self.marks.result, marks)
+        view = disagreement_view(self.marks.result, marks, self.disagreement_target)
         self.disagreement_panel.set_view(view)
         self.window.timeline.set_disagreement(view.lane)
 
