@@ -238,3 +238,21 @@ def test_a_set_installed_from_a_pack_is_validated_like_a_head(
     with pytest.raises(WeightsError, match="rg-set.safetensors.*unexpected.*nothing was installed"):
         install(out)
     assert not heads_dir().exists() or not list(heads_dir().iterdir())
+
+
+def test_train_all_needs_rg_labels_and_one_range_per_target(tmp_path: Path, capsys) -> None:
+    labels = tmp_path / "labels.csv"
+    labels.write_text("name,score\nVideo_1,3\nVideo_2,4\n")
+    (tmp_path / "features").mkdir()
+    base = ["train", "--features", str(tmp_path / "features"), "--routine", "video",
+            "--target", "all", "--out", str(tmp_path / "set.safetensors")]  # fmt: skip
+    assert main([*base, "--labels", str(labels)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0] == (
+        f"error: {labels}: --target all needs RG labels (difficulty, execution, total)"
+    )
+    rg = tmp_path / "train.txt"
+    rg.write_text("Video_Name Difficulty_Score Execution_Score Total_Score Penalty Video_length\n")
+    assert main([*base, "--labels", str(rg), "--score-max", "30"]) == 1
+    assert "not with --target all" in capsys.readouterr().err
+    assert not (tmp_path / "set.safetensors").exists()
