@@ -256,3 +256,25 @@ def test_train_all_needs_rg_labels_and_one_range_per_target(tmp_path: Path, caps
     assert main([*base, "--labels", str(rg), "--score-max", "30"]) == 1
     assert "not with --target all" in capsys.readouterr().err
     assert not (tmp_path / "set.safetensors").exists()
+
+
+def test_models_install_takes_a_set_file_and_refuses_a_broken_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    monkeypatch.setenv("JUDGEAPP_OFFLINE", "1")
+    monkeypatch.setenv("JUDGEAPP_CACHE_DIR", str(tmp_path / "cache"))
+    good = tmp_path / "ball-set.safetensors"
+    save_random_set(good, dims=(1024, 2048), members=1)
+    assert main(["models", "install", str(good)]) == 0
+    assert [h.card.name for h in installed_heads()] == ["test-set"]
+    assert installed_heads()[0].card.trained_on.startswith("model set (difficulty x1, ")
+    broken = tmp_path / "broken-set.safetensors"
+    save_random_set(broken, dims=(1024, 2048), members=1)
+    tensors = load_file(str(broken))
+    del tensors[next(k for k in tensors if k.startswith("total.0."))]
+    _rewrite(broken, tensors)
+    capsys.readouterr()
+    assert main(["models", "install", str(broken)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and str(broken) in err[0] and "missing" in err[0]
+    assert [h.path.name for h in installed_heads()] == ["ball-set.safetensors"]
