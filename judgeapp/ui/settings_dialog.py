@@ -33,7 +33,7 @@ PROFILES = (
     ("paper", "paper: the networks of the original study"),
     ("vst", "vst: Video Swin (very slow without a GPU)"),
 )
-CHECKPOINT_FILTER = "Model checkpoints (*.safetensors);;All files (*)"
+CHECKPOINT_FILTER = "Heads and model sets (*.safetensors);;All files (*)"
 
 
 def choose_checkpoint(parent: QWidget, start: str = "") -> str:
@@ -64,7 +64,7 @@ class SettingsDialog(QDialog):
         kind = {"": "installed", "random": "random"}.get(settings.model, "file")
         self.model_kind.setCurrentIndex(self.model_kind.findData(kind))
         self.model_path = QLineEdit(settings.model if kind == "file" else "", self)
-        self.model_path.setPlaceholderText("a .safetensors file from training or a model pack")
+        self.model_path.setPlaceholderText("a .safetensors head or model set (training, packs)")
         self.model_kind.setToolTip(
             "What turns the video into a score. Install trained models in Analysis ▸ Models…"
         )
