@@ -1,11 +1,18 @@
-"""The predicted score with the model card that produced it."""
+"""The predicted score with the model card that produced it; for a model set, D, E and total
+with their intervals, the panel's scores beside them and the consistency line."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QGridLayout, QLabel, QVBoxLayout, QWidget
 
+from judgeapp.app.score_view import CONSISTENCY_TIP, INTERVAL_TIP, TargetsView
 from judgeapp.app.view_models import SCORE_ROW_TIPS, ScoreView
+
+TARGET_COLUMNS = ("", "Predicted", "Interval", "Panel", "Difference")
+_NOTE_STYLE = "color: palette(mid); font-size: 9pt;"
+_OUTSIDE_STYLE = "color: #b8860b; font-weight: bold;"
+_FLAG_STYLE = "color: #b03020; font-weight: bold;"
 
 
 class ScorePanel(QWidget):
@@ -29,6 +36,15 @@ class ScorePanel(QWidget):
         self.form.setContentsMargins(0, 4, 0, 0)
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        self.targets = QGridLayout()
+        self.targets.setContentsMargins(0, 6, 0, 2)
+        self.targets.setHorizontalSpacing(10)
+        self.targets.setVerticalSpacing(1)
+        self.consistency = QLabel("", self)
+        self.consistency.setObjectName("scoreConsistency")
+        self.consistency.setWordWrap(True)
+        self.consistency.setToolTip(CONSISTENCY_TIP)
+        self.consistency.hide()
         self.warnings = QLabel("", self)
         self.warnings.setObjectName("scoreWarnings")
         self.warnings.setWordWrap(True)
@@ -40,6 +56,8 @@ class ScorePanel(QWidget):
         layout.addWidget(self.range)
         layout.addWidget(self.calibration)
         layout.addWidget(self.status)
+        layout.addLayout(self.targets)
+        layout.addWidget(self.consistency)
         layout.addLayout(self.form)
         layout.addWidget(self.warnings)
         layout.addStretch(1)
@@ -51,6 +69,11 @@ class ScorePanel(QWidget):
         self.status.setText(status)
         self.status.show()
         self.warnings.hide()
+        self.consistency.hide()
+        while self.targets.count():
+            item = self.targets.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
         while self.form.rowCount():
             self.form.removeRow(0)
 
@@ -67,6 +90,8 @@ class ScorePanel(QWidget):
             self.calibration.setText(f"⚠ {view.banner.title}")
             self.calibration.setToolTip(view.banner.text)
             self.calibration.show()
+        if view.targets is not None:
+            self._show_targets(view.targets)
         for name, value in view.rows:
             label = QLabel(value, self)
             label.setWordWrap(True)
@@ -79,6 +104,51 @@ class ScorePanel(QWidget):
         if view.warnings:
             self.warnings.setText("\n".join(f"• {w}" for w in view.warnings))
             self.warnings.show()
+
+    def _cell(self, text: str, row: int, column: int, style: str = "", tip: str = "") -> None:
+        label = QLabel(text, self)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        if column > 0:
+            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if style:
+            label.setStyleSheet(style)
+        label.setToolTip(tip)
+        self.targets.addWidget(label, row, column)
+
+    def _show_targets(self, view: TargetsView) -> None:
+        """A row per target, a line under it saying what its interval was worth."""
+        for column, title in enumerate(TARGET_COLUMNS):
+            self._cell(title, 0, column, "font-weight: bold;")
+        row = 1
+        for target in view.rows:
+            outside = "the panel's score lies outside the interval" if target.outside else ""
+            self._cell(target.label, row, 0, "font-weight: bold;")
+            self._cell(target.value, row, 1)
+            self._cell(target.interval, row, 2, tip=INTERVAL_TIP)
+            self._cell(target.panel or "—", row, 3)
+            self._cell(target.difference or "—", row, 4, _OUTSIDE_STYLE if outside else "", outside)
+            row += 1
+            if target.coverage:
+                note = QLabel(target.coverage, self)
+                note.setWordWrap(True)
+                note.setStyleSheet(_NOTE_STYLE)
+                note.setToolTip(INTERVAL_TIP)
+                self.targets.addWidget(note, row, 0, 1, len(TARGET_COLUMNS))
+                row += 1
+        if view.consistency:
+            self.consistency.setText(view.consistency)
+            self.consistency.setStyleSheet(_FLAG_STYLE if view.inconsistent else "")
+            self.consistency.show()
+
+    def target_cells(self) -> list[list[str]]:
+        """The targets grid on show, row by row (header first; coverage lines as one cell)."""
+        cells: dict[int, dict[int, str]] = {}
+        for index in range(self.targets.count()):
+            row, column, _, _ = self.targets.getItemPosition(index)
+            widget = self.targets.itemAt(index).widget()
+            if widget is not None:
+                cells.setdefault(row, {})[column] = widget.text()
+        return [[cells[r][c] for c in sorted(cells[r])] for r in sorted(cells)]
 
     def rows(self) -> dict[str, str]:
         """The model card rows on show (name -> value)."""
