@@ -8,7 +8,7 @@ from judgeapp.core.errors import JudgeappError
 
 
 def resolve_device(name: str) -> str:
-    """"auto" -> "cuda" when a CUDA GPU is usable, else "cpu"; "cuda" without one is an error."""
+    """ "auto" -> "cuda" when a CUDA GPU is usable, else "cpu"; "cuda" without one is an error."""
     if name == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
     if name == "cuda" and not torch.cuda.is_available():

@@ -23,8 +23,9 @@ INTERVAL_NOTE = (
     "Interval: the spread of the set's members (the same model trained with different seeds). "
     "It shows how much training luck moves the score, not a judge's own spread nor videos "
     "unlike the training set; coverage is how often it held the panel's score on validation "
-    "videos. Consistency: flagged when predicted D + E falls outside the total's interval "
-    "(the model predicts no penalty)."
+    "videos; a difference in bold: the panel's score lies outside the interval. Consistency: "
+    "flagged when predicted D + E falls outside the total's interval (the model predicts no "
+    "penalty)."
 )
 
 

@@ -80,7 +80,7 @@ def _targets_table(content: ReportContent) -> list[str]:
         "<h2>Scores by target</h2>",
         '<table class="targets"><tr>'
         + "".join(f"<th>{t}</th>" for t in titles)
-        + "<th>What the interval was worth (validation)</th></tr>",
+        + "<th>Coverage on validation videos</th></tr>",
     ]
     for row in rows:
         outside = " outside" if row.outside else ""

@@ -136,8 +136,8 @@ def _targets_table(pdf: _ReportPDF, content: ReportContent) -> None:
     if not rows:
         return
     _heading(pdf, "Scores by target", keep_with_mm=8 + 10 * len(rows))
-    pdf.use(9)
-    widths = (30, 26, 30, 16, 20, 22)
+    pdf.use(8.5)
+    widths = (28, 21, 25, 20, 14, 22)
     widths = (*widths, pdf.content_w - sum(widths))
     with pdf.table(
         col_widths=widths,
@@ -150,7 +150,7 @@ def _targets_table(pdf: _ReportPDF, content: ReportContent) -> None:
         header = table.row()
         for title in ("Target", "Predicted", "Interval", "Members", "Panel", "Difference"):
             header.cell(title)
-        header.cell("What the interval was worth (validation)")
+        header.cell("Coverage on validation videos")
         for target in rows:
             row = table.row()
             row.cell(pdf.t(target.label), style=FontFace(emphasis="BOLD"))

@@ -22,6 +22,8 @@ from judgeapp.core.results import AnalysisResult, TargetScore
 
 # The order a judge reads them in: difficulty, execution, then the total they add up to.
 TARGET_ORDER = ("difficulty", "execution", "total")
+# Two scores closer than this are the same (sums of floats read back from JSON).
+TOLERANCE = 1e-6
 TARGET_LABELS = {"difficulty": "Difficulty (D)", "execution": "Execution (E)", "total": "Total"}
 
 
@@ -52,6 +54,11 @@ def coverage_text(score: TargetScore) -> str:
     if score.mean_width is not None:
         parts.append(f"mean width {round(score.mean_width, 2):g}")
     return ", ".join(parts)
+
+
+def _inside(value: float, low: float, high: float) -> bool:
+    """`value` within [low, high], the ends included (up to TOLERANCE)."""
+    return low - TOLERANCE <= value <= high + TOLERANCE
 
 
 def panel_difference(score: TargetScore, panel_value: float | None) -> float | None:
@@ -113,7 +120,7 @@ class Consistency:
 
     @property
     def flagged(self) -> bool:
-        return not (self.low <= self.parts_sum <= self.high)
+        return not _inside(self.parts_sum, self.low, self.high)
 
     def text(self, penalty: float | None = None) -> str:
         """ "Predicted D + E = 17.40 beside total 17.25 (gap +0.15): within the total's
