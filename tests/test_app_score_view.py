@@ -31,7 +31,8 @@ def test_a_set_lists_d_e_and_total_with_intervals_coverage_and_the_panel():
     assert total.coverage == (
         "interval held the true score for 72 % of validation videos, mean width 0.9"
     )
-    assert execution.coverage == ""  # not measured: nothing claimed
+    assert total.coverage_short == "coverage 72 % on validation, mean width 0.9"
+    assert execution.coverage == "" and execution.coverage_short == ""  # not measured
     assert (difficulty.panel, difficulty.difference) == ("8.00", "+0.40")
     assert (execution.panel, execution.difference) == ("10.50", "-1.60")
     assert (total.panel, total.difference) == ("18.00", "-0.75")
@@ -71,10 +72,14 @@ def test_consistency_is_flagged_when_d_plus_e_leaves_the_totals_interval(
     view = targets_view(set_result(difficulty, execution, total=17.25, total_halfwidth=0.45))
     assert view.inconsistent is flagged
     parts = difficulty + execution
-    assert f"Predicted D + E = {parts:.2f}" in view.consistency
-    assert "predicted total 17.25" in view.consistency
-    assert ("outside" in view.consistency) is flagged
-    assert view.consistency.startswith("Inconsistent.") is flagged
+    where = "outside" if flagged else "within"
+    assert view.consistency == (
+        f"D + E = {parts:.2f} beside total 17.25: gap {parts - 17.25:+.2f}, "
+        f"{where} the total's interval"
+    )
+    assert f"Predicted D + E = {parts:.2f}" in view.consistency_full
+    assert "predicted total 17.25" in view.consistency_full
+    assert view.consistency_full.startswith("Inconsistent.") is flagged
 
 
 def test_for_a_centred_interval_the_flag_is_a_gap_above_half_the_width():
@@ -85,7 +90,8 @@ def test_for_a_centred_interval_the_flag_is_a_gap_above_half_the_width():
 
 def test_the_consistency_line_names_the_panels_penalty():
     view = targets_view(set_result(), PanelScore(18.0, 8.0, 10.5))
-    assert view.consistency.endswith("The panel's penalty was 0.50.")
+    assert view.consistency_full.endswith("The panel's penalty was 0.50.")
+    assert "penalty" not in targets_view(set_result(), PanelScore(17.0)).consistency_full
 
 
 def test_no_consistency_line_unless_d_e_and_total_are_all_predicted():

@@ -28,11 +28,13 @@ CONSISTENCY_TIP = (
 @dataclass(frozen=True)
 class TargetsView:
     """The targets block: one row per predicted target, then the consistency line ("" when
-    not all of D, E and total are predicted; `inconsistent` when it is flagged)."""
+    not all of D, E and total are predicted; `inconsistent` when it is flagged), short for the
+    panel, in full (as the reports say it) for its tooltip."""
 
     rows: tuple[TargetRow, ...]
     consistency: str = ""
     inconsistent: bool = False
+    consistency_full: str = ""
 
 
 def targets_view(result: AnalysisResult, panel: PanelScore | None = None) -> TargetsView | None:
@@ -43,6 +45,7 @@ def targets_view(result: AnalysisResult, panel: PanelScore | None = None) -> Tar
     penalty = None if panel is None else panel.penalty
     return TargetsView(
         rows=tuple(target_rows(result, panel)),
-        consistency="" if check is None else check.text(penalty),
+        consistency="" if check is None else check.short_text(),
         inconsistent=check is not None and check.flagged,
+        consistency_full="" if check is None else check.text(penalty),
     )

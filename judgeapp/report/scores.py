@@ -61,6 +61,17 @@ def _inside(value: float, low: float, high: float) -> bool:
     return low - TOLERANCE <= value <= high + TOLERANCE
 
 
+def coverage_short(score: TargetScore) -> str:
+    """The same in a few words, for a narrow panel: "coverage 72 % on validation, mean width
+    0.9"; "" when not measured."""
+    parts = []
+    if score.coverage is not None:
+        parts.append(f"coverage {score.coverage * 100:.0f} % on validation")
+    if score.mean_width is not None:
+        parts.append(f"mean width {round(score.mean_width, 2):g}")
+    return ", ".join(parts)
+
+
 def panel_difference(score: TargetScore, panel_value: float | None) -> float | None:
     """Predicted minus panel, when the panel's score for the target is known."""
     return None if panel_value is None else score.value - panel_value
@@ -76,6 +87,7 @@ class TargetRow:
     interval: str
     members: str
     coverage: str
+    coverage_short: str
     panel: str
     difference: str
     outside: bool  # the panel's score lies outside the interval
@@ -95,6 +107,7 @@ def target_rows(result: AnalysisResult, panel: PanelScore | None = None) -> list
                 interval=interval_text(score),
                 members=f"{len(score.members)}",
                 coverage=coverage_text(score),
+                coverage_short=coverage_short(score),
                 panel="" if panel_value is None else f"{panel_value:.2f}",
                 difference="" if diff is None else f"{diff:+.2f}",
                 outside=panel_value is not None and not (score.low <= panel_value <= score.high),
@@ -121,6 +134,15 @@ class Consistency:
     @property
     def flagged(self) -> bool:
         return not _inside(self.parts_sum, self.low, self.high)
+
+    def short_text(self) -> str:
+        """The line in a few words, for a narrow panel: "D + E = 17.40 beside total 17.25:
+        gap +0.15, within the total's interval"."""
+        where = "outside" if self.flagged else "within"
+        return (
+            f"D + E = {self.parts_sum:.2f} beside total {self.total:.2f}: gap {self.gap:+.2f}, "
+            f"{where} the total's interval"
+        )
 
     def text(self, penalty: float | None = None) -> str:
         """ "Predicted D + E = 17.40 beside total 17.25 (gap +0.15): within the total's

@@ -4,13 +4,28 @@ with their intervals, the panel's scores beside them and the consistency line.""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from judgeapp.app.score_view import CONSISTENCY_TIP, INTERVAL_TIP, TargetsView
 from judgeapp.app.view_models import SCORE_ROW_TIPS, ScoreView
 
-TARGET_COLUMNS = ("", "Predicted", "Interval", "Panel", "Difference")
-_NOTE_STYLE = "color: palette(mid); font-size: 9pt;"
+TARGET_COLUMNS = ("", "Predicted", "Interval", "Panel", "Diff.")
+COLUMN_TIPS = (
+    "",
+    "The members' mean, of the score's range",
+    INTERVAL_TIP,
+    "The judges' score (Marks dock)",
+    "Predicted - panel",
+)
+_NOTE_STYLE = "color: #808080; font-size: 9pt;"
 _OUTSIDE_STYLE = "color: #b8860b; font-weight: bold;"
 _FLAG_STYLE = "color: #b03020; font-weight: bold;"
 
@@ -20,15 +35,22 @@ class ScorePanel(QWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.score = QLabel("—", self)
+        # The contents scroll when the dock is shorter than a model set's rows need: nothing
+        # is squeezed or cut off.
+        self.body = QWidget(self)
+        self.scroll = QScrollArea(self)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.score = QLabel("—", self.body)
         self.score.setObjectName("scoreValue")
         self.score.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom)
-        self.range = QLabel("", self)
+        self.range = QLabel("", self.body)
         self.range.setObjectName("scoreRange")
-        self.status = QLabel("No analysis yet.", self)
+        self.status = QLabel("No analysis yet.", self.body)
         self.status.setObjectName("scoreStatus")
         self.status.setWordWrap(True)
-        self.calibration = QLabel("", self)
+        self.calibration = QLabel("", self.body)
         self.calibration.setObjectName("calibrationTag")
         self.calibration.setWordWrap(True)
         self.calibration.hide()
@@ -38,18 +60,17 @@ class ScorePanel(QWidget):
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         self.targets = QGridLayout()
         self.targets.setContentsMargins(0, 6, 0, 2)
-        self.targets.setHorizontalSpacing(10)
+        self.targets.setHorizontalSpacing(8)
         self.targets.setVerticalSpacing(1)
-        self.consistency = QLabel("", self)
+        self.consistency = QLabel("", self.body)
         self.consistency.setObjectName("scoreConsistency")
         self.consistency.setWordWrap(True)
-        self.consistency.setToolTip(CONSISTENCY_TIP)
         self.consistency.hide()
-        self.warnings = QLabel("", self)
+        self.warnings = QLabel("", self.body)
         self.warnings.setObjectName("scoreWarnings")
         self.warnings.setWordWrap(True)
         self.warnings.hide()
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout(self.body)
         layout.setContentsMargins(8, 6, 8, 6)
         layout.setSpacing(2)
         layout.addWidget(self.score)
@@ -61,6 +82,10 @@ class ScorePanel(QWidget):
         layout.addLayout(self.form)
         layout.addWidget(self.warnings)
         layout.addStretch(1)
+        self.scroll.setWidget(self.body)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.scroll)
 
     def clear(self, status: str = "No analysis yet.") -> None:
         self.score.setText("—")
@@ -93,10 +118,10 @@ class ScorePanel(QWidget):
         if view.targets is not None:
             self._show_targets(view.targets)
         for name, value in view.rows:
-            label = QLabel(value, self)
+            label = QLabel(value, self.body)
             label.setWordWrap(True)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            title = QLabel(f"{name}:", self)
+            title = QLabel(f"{name}:", self.body)
             tip = SCORE_ROW_TIPS.get(name, "")
             title.setToolTip(tip)
             label.setToolTip(tip)
@@ -106,7 +131,7 @@ class ScorePanel(QWidget):
             self.warnings.show()
 
     def _cell(self, text: str, row: int, column: int, style: str = "", tip: str = "") -> None:
-        label = QLabel(text, self)
+        label = QLabel(text, self.body)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         if column > 0:
             label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -118,7 +143,7 @@ class ScorePanel(QWidget):
     def _show_targets(self, view: TargetsView) -> None:
         """A row per target, a line under it saying what its interval was worth."""
         for column, title in enumerate(TARGET_COLUMNS):
-            self._cell(title, 0, column, "font-weight: bold;")
+            self._cell(title, 0, column, "font-weight: bold;", COLUMN_TIPS[column])
         row = 1
         for target in view.rows:
             outside = "the panel's score lies outside the interval" if target.outside else ""
@@ -129,15 +154,16 @@ class ScorePanel(QWidget):
             self._cell(target.difference or "—", row, 4, _OUTSIDE_STYLE if outside else "", outside)
             row += 1
             if target.coverage:
-                note = QLabel(target.coverage, self)
+                note = QLabel(target.coverage_short, self.body)
                 note.setWordWrap(True)
                 note.setStyleSheet(_NOTE_STYLE)
-                note.setToolTip(INTERVAL_TIP)
+                note.setToolTip(f"The {target.coverage}.\n\n{INTERVAL_TIP}")
                 self.targets.addWidget(note, row, 0, 1, len(TARGET_COLUMNS))
                 row += 1
         if view.consistency:
-            self.consistency.setText(view.consistency)
-            self.consistency.setStyleSheet(_FLAG_STYLE if view.inconsistent else "")
+            self.consistency.setText(("⚠ " if view.inconsistent else "") + view.consistency)
+            self.consistency.setToolTip(f"{view.consistency_full}\n\n{CONSISTENCY_TIP}")
+            self.consistency.setStyleSheet(_FLAG_STYLE if view.inconsistent else _NOTE_STYLE)
             self.consistency.show()
 
     def target_cells(self) -> list[list[str]]:
