@@ -163,3 +163,27 @@ def test_the_targets_are_not_clipped_at_1280x800(qtbot, themed, shown, tmp_path)
         right = widget.mapTo(panel.scroll.viewport(), widget.rect().topRight()).x()
         assert right < panel.scroll.viewport().width(), widget.text()  # not under the bar
     assert window.grab().save(str(tmp_path / "score-panel.png"))
+
+
+def test_the_next_video_does_not_show_the_last_ones_panel_score(qtbot, shown, tmp_path):
+    window, review, one = shown
+    _show(window, review, set_of(one))
+    _save_panel(qtbot, review, "", "8.0", "5.0")
+
+    def total_row():
+        return next(c for c in window.score_panel.target_cells() if c[0] == "Total")
+
+    qtbot.waitUntil(lambda: total_row()[3] == "13.00", timeout=5_000)
+    other = write_video(tmp_path / "other.mp4", fps=25.0, frames=200, width=640, height=360)
+    first_sha = review.marks_panel.video.sha256
+    assert window.open_video(other)
+    qtbot.waitUntil(
+        lambda: (
+            review.marks_panel.video is not None and review.marks_panel.video.sha256 != first_sha
+        ),
+        timeout=10_000,
+    )
+    info = review.marks_panel.video
+    two = hand_result(info, [0.2, 0.3, 0.5], [(float(t), 0.125) for t in range(8)], True)
+    _show(window, review, set_of(two))
+    assert total_row() == ["Total", "12.50 / 25", "12.05 – 12.95", "—", "—"]
