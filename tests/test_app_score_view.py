@@ -111,3 +111,9 @@ def test_a_set_without_a_total_shows_its_first_target_as_the_big_number():
     only = dataclasses.replace(result, scores=scores, score=scores["difficulty"].value)
     view = score_view(only)
     assert view.score_text == "8.40" and view.range_text.endswith("(difficulty)")
+
+
+def test_the_model_card_names_a_sets_targets_and_members():
+    rows = dict(score_view(set_result()).rows)
+    assert rows["Target"] == "difficulty (of 12), execution (of 10), total (of 25); 3 members each"
+    assert dict(score_view(make_result(fake_video_info())).rows)["Target"] == "total score"

@@ -116,3 +116,10 @@ def test_report_command_reads_v1_and_v2_files(tmp_path, schema, capsys):
     doc = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     assert doc["analysis"]["schema"] == f"judgeapp.analysis{schema}"
     assert capsys.readouterr().out.count("wrote ") == 4
+
+
+def test_the_report_model_card_names_a_sets_targets():
+    rows = dict(build_report(set_result()).model_rows())
+    assert rows["Target"].startswith("difficulty (of 12), execution (of 10), total (of 25)")
+    one = dict(build_report(make_result(fake_video_info())).model_rows())
+    assert one["Target"] == "total score, range 0 to 25"

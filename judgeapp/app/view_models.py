@@ -27,7 +27,7 @@ from judgeapp.core.results import (
 )
 from judgeapp.detect import DETECTOR_KINDS
 from judgeapp.detect.factory import HOG_WARNING
-from judgeapp.report.scores import main_target
+from judgeapp.report.scores import main_target, targets_text
 from judgeapp.weights.heads import InstalledHead
 from judgeapp.weights.status import MISSING, FileStatus
 
@@ -398,7 +398,10 @@ def calibration_banner(model: ModelInfo, warnings: Sequence[str] = ()) -> Banner
 SCORE_ROW_TIPS = {
     "Model": "The scoring model that gave this number (Analysis ▸ Models… lists them)",
     "Routine": "The apparatus the scoring model learned to judge",
-    "Target": "Which score it predicts: total, difficulty or execution",
+    "Target": (
+        "Which score it predicts: total, difficulty or execution (a model set predicts several, "
+        "each with several members)"
+    ),
     "Profile": (
         "How the video was looked at (which video networks); a scoring model only understands "
         "the kind it learned from"
@@ -423,7 +426,7 @@ def score_view(
     rows = (
         ("Model", model.name),
         ("Routine", model.routine),
-        ("Target", f"{model.target} score"),
+        ("Target", targets_text(result.scores) if result.scores else f"{model.target} score"),
         ("Profile", model.profile),
         ("Trained on", facts.trained_on or ("untrained" if facts.trained is False else "—")),
         ("Test Spearman", spearman),

@@ -11,7 +11,13 @@ from judgeapp.core.marks import Mark, PanelScore, format_time, now_iso
 from judgeapp.core.progress import CancelToken, Progress, ProgressCallback, no_progress
 from judgeapp.core.results import AnalysisResult
 from judgeapp.report.crops import Crop, extreme_frames, load_crops, video_for_result
-from judgeapp.report.scores import TargetRow, consistency, main_target, target_rows
+from judgeapp.report.scores import (
+    TargetRow,
+    consistency,
+    main_target,
+    target_rows,
+    targets_text,
+)
 from judgeapp.report.timeline import draw_timeline, png_bytes
 
 CALIBRATION_WARNING = (
@@ -84,7 +90,12 @@ class ReportContent:
         return [
             ("Model", m.name),
             ("Routine", m.routine),
-            ("Target", f"{m.target} score, range 0 to {m.score_max:g}"),
+            (
+                "Target",
+                targets_text(self.result.scores)
+                if self.result.scores
+                else f"{m.target} score, range 0 to {m.score_max:g}",
+            ),
             ("Feature profile", m.profile),
             ("Calibrated", "yes" if m.calibrated else "NO (see warning)"),
         ]

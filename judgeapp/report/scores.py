@@ -39,6 +39,20 @@ def ordered_targets(scores: Mapping[str, TargetScore]) -> list[tuple[str, Target
     return [(name, scores[name]) for name in TARGET_ORDER if name in scores]
 
 
+def targets_text(scores: Mapping[str, TargetScore]) -> str:
+    """The model card's Target row for a set: "difficulty (of 12), execution (of 10), total
+    (of 25); 3 members each"."""
+    targets = ordered_targets(scores)
+    names = ", ".join(f"{name} (of {score.score_max:g})" for name, score in targets)
+    counts = sorted({len(score.members) for _, score in targets})
+    each = (
+        f"{counts[0]} members each"
+        if len(counts) == 1
+        else "members: " + ", ".join(f"{name} {len(score.members)}" for name, score in targets)
+    )
+    return f"{names}; {each}"
+
+
 def interval_text(score: TargetScore) -> str:
     """ "17.0 – 18.1": the interval of the members' spread."""
     return f"{score.low:.2f} – {score.high:.2f}"
