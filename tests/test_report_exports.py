@@ -258,3 +258,53 @@ def test_a_failed_report_keeps_the_previous_file(result, tmp_path, monkeypatch) 
         write_report(path, result, _marks(result.video.sha256))
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["r.html"]
+
+
+def _disagreement_report():
+    """A 32 s hand-made result whose ten segment weights are known, with deductions on its most
+    and least attended segments (report numbers 1..3 in time order, ids 9, 5, 6)."""
+    from report_helpers import fake_video_info
+    from ui_helpers import hand_result
+
+    info = fake_video_info("disagree.mp4", duration_s=32.0)
+    dynamic = [0.02, 0.05, 0.30, 0.08, 0.03, 0.20, 0.04, 0.12, 0.06, 0.10]
+    result = hand_result(info, dynamic, [(float(t), 1 / 32) for t in range(32)])
+    marks = [
+        Mark(9, info.sha256, 1.0, "deduction", "bent knee <b>", 0.1),  # least attended
+        Mark(5, info.sha256, 7.0, "deduction", "fall", 0.5),  # most attended
+        Mark(6, info.sha256, 23.0, "deduction", "step", 0.3),
+    ]
+    return build_report(result, marks, None)
+
+
+def test_html_lists_the_disagreement_least_attended_first() -> None:
+    page = render_html(_disagreement_report())
+    section = page[page.index("Judges and model: where they disagree") :]
+    cells = re.findall(r"<td[^>]*>(?:<b>)?([^<]*)(?:</b>)?</td>", section)
+    rows = [cells[i : i + 6] for i in range(0, len(cells), 6)]
+    assert [row[:3] for row in rows] == [
+        ["#1 deduction -0.1", "0:01.0", "0th"],
+        ["#3 deduction -0.3", "0:23.0", "78th"],
+        ["#2 deduction -0.5", "0:07.0", "100th"],
+        ["A2 unmarked", "0:16.0-0:19.2", "89th"],
+    ]
+    assert "bent knee &lt;b&gt;" in section and "bent knee <b>" not in section
+    assert 'style="color:#2166ac"' in section  # the 0th percentile in blue
+
+
+def test_pdf_has_the_disagreement_section(tmp_path) -> None:
+    path = tmp_path / "d.pdf"
+    path.write_bytes(render_pdf(_disagreement_report()))
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) not installed: PDF text not checked")
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True
+    ).stdout
+    section = text[text.index("Judges and model: where they disagree") :]
+    lines = [line.split() for line in section.splitlines() if "deduction -" in line]
+    assert [(words[0], words[3], words[4]) for words in lines] == [
+        ("#1", "0:01.0", "0th"),
+        ("#3", "0:23.0", "78th"),
+        ("#2", "0:07.0", "100th"),
+    ]
+    assert "A2 unmarked" in section

@@ -137,7 +137,8 @@ def test_batch_window_scores_a_folder_and_goes_on_after_a_failure(
         ["3", "a.mp4", "11.00"],
         ["", "corrupt.mp4", ""],
     ]
-    assert ranking[0][3:] == ["no", "14.00", "-1.00"]  # the panel score judges had entered
+    assert ranking[0][3:6] == ["no", "14.00", "-1.00"]  # the panel score judges had entered
+    assert ranking[0][6:] == ["-1.00", "", ""]  # one head (total): no interval, no D or E
     window.ranking_table.horizontalHeader().sectionClicked.emit(5)  # by difference
     assert _cells(window.ranking_table)[0][1] == "bbb.mp4"
     assert "3 scored, 1 failed" in window.status.text()
@@ -551,3 +552,61 @@ def test_file_export_opens_beside_the_video_then_in_the_last_export_folder(
     finally:
         window.close()
         review.library.close()
+
+
+def _set_analyze(path: Path, progress, cancel):
+    """A model set's result: total, difficulty and execution, each with an interval."""
+    from judgeapp.core.results import TargetScore
+
+    info = fake_video_info(path.name, duration_s=20.0)
+    info = info.__class__(**{**info.__dict__, "path": str(path)})
+    d, e = {"a.mp4": (8.0, 9.0), "b.mp4": (6.0, 9.5)}[path.name]
+    result = make_result(info, score=d + e)
+    result.scores = {
+        "total": TargetScore(d + e, d + e - 1.0, d + e + 0.5, (d + e - 1.0, d + e + 0.5), 25.0),
+        "difficulty": TargetScore(d, d - 0.5, d + 0.5, (d - 0.5, d + 0.5), 10.0),
+        "execution": TargetScore(e, e - 0.2, e + 0.2, (e - 0.2, e + 0.2), 10.0),
+    }
+    return result
+
+
+def test_the_ranking_shows_predicted_minus_panel_per_target_with_the_interval(
+    qtbot, library, service, tmp_path
+) -> None:
+    for name in ("a.mp4", "b.mp4"):
+        (tmp_path / name).write_bytes(b"x")
+        library.remember_video(fake_video_info(name, duration_s=20.0))
+    library.set_panel_score(fake_video_info("a.mp4").sha256, PanelScore(16.0, 7.0, 9.5))
+    library.set_panel_score(
+        fake_video_info("b.mp4").sha256,
+        PanelScore(
+            16.0,
+            7.5,
+            9.0,
+        ),
+    )
+    window = BatchWindow(service, _set_analyze)
+    qtbot.addWidget(window)
+    window.add_videos([tmp_path / "a.mp4", tmp_path / "b.mp4"])
+    window.start()
+    qtbot.waitUntil(lambda: not window.is_running() and window.queue.next_queued() is None)
+    headers = [window.ranking_table.horizontalHeaderItem(c).text() for c in range(9)]
+    assert headers[6:] == ["Δ total", "Δ difficulty", "Δ execution"]
+    rows = {r[1]: r[6:] for r in _cells(window.ranking_table)}
+    assert rows["a.mp4"] == ["+1.00 [+0.00, +1.50]", "+1.00 [+0.50, +1.50]", "-0.50 [-0.70, -0.30]"]
+    assert rows["b.mp4"] == ["-0.50 [-1.50, +0.00]", "-1.50 [-2.00, -1.00]", "+0.50 [+0.30, +0.70]"]
+    assert "predicted 8.00 - panel 7.00" in window.ranking_table.item(0, 7).toolTip()
+    header = window.ranking_table.horizontalHeader()
+    header.sectionClicked.emit(7)  # Δ difficulty, largest first
+    assert [r[1] for r in _cells(window.ranking_table)] == ["a.mp4", "b.mp4"]
+    header.sectionClicked.emit(8)  # Δ execution, largest first
+    assert [r[1] for r in _cells(window.ranking_table)] == ["b.mp4", "a.mp4"]
+    header.sectionClicked.emit(8)  # again: smallest first
+    assert [r[1] for r in _cells(window.ranking_table)] == ["a.mp4", "b.mp4"]
+    out = tmp_path / "ranking.csv"
+    window.export_csv(out)
+    rows = {r["video"]: r for r in csv.DictReader(io.StringIO(out.read_text()))}
+    assert rows["b.mp4"]["difference_difficulty"] == "-1.5000"
+    assert rows["b.mp4"]["difference_difficulty_low"] == "-2.0000"
+    assert rows["b.mp4"]["difference_difficulty_high"] == "-1.0000"
+    assert live_job_threads() == []

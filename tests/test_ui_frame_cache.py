@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 
 import cv2
 import numpy as np
@@ -98,17 +97,13 @@ def test_juggle_cached_frames_match_sequential_decoding(juggle):
     fill_cache(source.cache, path, info)
     assert source.frame_count == len(truth) == 247
     rng = random.Random(4)
-    seconds = []
     for index in rng.sample(range(len(truth)), 40):
-        start = time.perf_counter()
-        frame = source.frame(index)
-        seconds.append(time.perf_counter() - start)
+        frame = source.frame(index)  # how fast: benchmarks/seek.py ("cached")
         error = mse(frame.image, truth[index])
         assert 10 * np.log10(255**2 / error) > 30  # JPEG q90: ~34 dB on this grass
         for neighbour in (index - 1, index + 1):
             if 0 <= neighbour < len(truth):
                 assert error < mse(frame.image, truth[neighbour])
-    assert np.median(seconds) < 0.15
 
 
 def test_juggle_direct_reads_equal_sequential_decoding(juggle):

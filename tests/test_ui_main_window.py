@@ -170,7 +170,11 @@ def test_cancel_mid_analysis_stops_the_worker(qtbot, window, media_dir, tmp_path
         qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not window.session.analysing)
     assert window.outcome is None and window.progress.isHidden()
-    assert not [t for t in live_job_threads() if t.name == "judgeapp-analysis"]
+    # The outcome is delivered just before the job thread returns: wait for it to end.
+    qtbot.waitUntil(
+        lambda: not [t for t in live_job_threads() if t.name == "judgeapp-analysis"],
+        timeout=10_000,
+    )
 
 
 def test_opening_another_video_cancels_the_running_analysis(

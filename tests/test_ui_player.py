@@ -46,22 +46,21 @@ def seek_and_wait(qtbot, player: Player, index: int) -> float:
     return time.perf_counter() - start
 
 
-def test_seek_to_any_frame_shows_that_frame_fast(qtbot, player, juggle):
+def test_seek_to_any_frame_shows_that_frame(qtbot, player, juggle):
+    """How fast: benchmarks/seek.py ("player"); wall-clock limits do not belong in tests."""
     path, info, truth = juggle
     source = FrameSource(path, info)
     fill_cache(source.cache, path, info)
     player.set_source(source)
     qtbot.waitUntil(lambda: player.current_index == 0)
-    seconds = []
     for index in random.Random(7).sample(range(len(truth)), 30):
-        seconds.append(seek_and_wait(qtbot, player, index))
+        seek_and_wait(qtbot, player, index)
         shown = qimage_to_rgb(player.current_image())
         error = mse(shown, truth[index])
         for neighbour in (index - 1, index + 1):
             if 0 <= neighbour < len(truth):
                 assert error < mse(shown, truth[neighbour]), (index, neighbour)
         assert player.position_label.text().endswith(f"frame {index} / 246")
-    assert np.median(seconds) < 0.15, seconds
 
 
 def test_uncached_frames_come_from_an_exact_direct_read(qtbot, player, juggle):

@@ -159,7 +159,7 @@ class JobRunner:
         ok = all(job.done.wait(timeout_s) for job in self._all)
         for job in self._all:
             if job.thread is not None:
-                job.thread.join(0.5)
+                job.thread.join(5.0)  # done is set: the thread is only returning
         self._all = [j for j in self._all if not j.done.is_set()]
         return ok
 

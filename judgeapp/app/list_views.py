@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from judgeapp.core.marks import format_time
+from judgeapp.core.marks import PanelScore, format_time
 from judgeapp.core.results import AnalysisResult
 from judgeapp.store import AnalysisRow
 
@@ -39,9 +39,13 @@ RANKING_COLUMNS: tuple[tuple[str, str | None], ...] = (
     ("Calibrated", None),
     ("Panel", "panel"),
     ("Difference", "difference"),
+    ("Δ total", "difference:total"),
+    ("Δ difficulty", "difference:difficulty"),
+    ("Δ execution", "difference:execution"),
 )
-RANKING_NUMBER_COLUMNS = (0, 2, 4, 5)  # right-aligned
+RANKING_NUMBER_COLUMNS = (0, 2, 4, 5, 6, 7, 8)  # right-aligned
 RANKING_CALIBRATED_COLUMN = 3
+RANKING_TARGET_COLUMNS = {6: "total", 7: "difficulty", 8: "execution"}  # Δ per target
 
 
 def number(value: float | None, signed: bool = False) -> str:
@@ -157,3 +161,59 @@ def column_widths(
         else:
             high = cap - 1
     return [max(lo, min(want, low)) for lo, want in pairs]
+
+
+@dataclass(frozen=True)
+class TargetDifference:
+    """Predicted minus panel for one target, with the prediction's interval moved the same way.
+
+    low / high: the model set's interval minus the panel's value (None for one head, which has
+    no interval); difference: the members' mean minus the panel's value.
+    """
+
+    target: str
+    predicted: float
+    panel: float
+    difference: float
+    low: float | None
+    high: float | None
+
+    @property
+    def text(self) -> str:
+        """The cell: "+1.20 [-0.30, +2.10]" (the interval only where the model has one)."""
+        if self.low is None or self.high is None:
+            return f"{self.difference:+.2f}"
+        return f"{self.difference:+.2f} [{self.low:+.2f}, {self.high:+.2f}]"
+
+    @property
+    def tooltip(self) -> str:
+        interval = (
+            ""
+            if self.low is None or self.high is None
+            else f"; the interval {self.low + self.panel:.2f}..{self.high + self.panel:.2f}"
+            f" gives {self.low:+.2f}..{self.high:+.2f}"
+        )
+        return (
+            f"{self.target}: predicted {self.predicted:.2f} - panel {self.panel:.2f} = "
+            f"{self.difference:+.2f}{interval}"
+        )
+
+
+def target_difference(
+    result: AnalysisResult | None, panel: PanelScore | None, target: str
+) -> TargetDifference | None:
+    """Predicted minus panel for `target` where both exist (a model set's targets, or a single
+    head's own target); None otherwise."""
+    if result is None or panel is None:
+        return None
+    value = panel.value(target)
+    if value is None:
+        return None
+    score = result.scores.get(target)
+    if score is not None:
+        return TargetDifference(
+            target, score.value, value, score.value - value, score.low - value, score.high - value
+        )
+    if not result.scores and result.model.target == target:
+        return TargetDifference(target, result.score, value, result.score - value, None, None)
+    return None

@@ -9,6 +9,7 @@ from pathlib import Path
 from judgeapp.core.marks import format_time
 from judgeapp.report.content import CALIBRATION_WARNING, INTERVAL_NOTE, ReportContent
 from judgeapp.report.crops import Crop
+from judgeapp.report.disagreement_section import html_section
 from judgeapp.report.output import write_report_text
 
 # No script may run and nothing may load from outside the file, whatever a text contains.
@@ -163,6 +164,7 @@ def render_html(content: ReportContent) -> str:
         parts.append("</table>")
     else:
         parts.append('<p class="meta">No marks.</p>')
+    parts.append(html_section(content))
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 

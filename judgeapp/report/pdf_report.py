@@ -13,6 +13,7 @@ from PIL import Image
 from judgeapp.core.marks import KIND_RGB, format_time
 from judgeapp.report.content import CALIBRATION_WARNING, INTERVAL_NOTE, ReportContent
 from judgeapp.report.crops import Crop
+from judgeapp.report.disagreement_section import pdf_section
 from judgeapp.report.fonts import unicode_font
 from judgeapp.report.output import write_report_bytes
 
@@ -338,6 +339,7 @@ def render_pdf(content: ReportContent) -> bytes:
 
     _heading(pdf, f"Judges' marks ({len(content.marks)})")
     _marks_table(pdf, content)
+    pdf_section(pdf, content, _heading)
     return bytes(pdf.output())
 
 

@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from judgeapp.app.list_views import target_difference
 from judgeapp.core.marks import PanelScore
 from judgeapp.core.progress import Progress
 from judgeapp.core.results import AnalysisResult
@@ -31,10 +32,17 @@ RANKING_COLUMNS = [
     "difference",
     "calibrated",
     "error",
+    # predicted - panel per target, with the model set's interval moved the same way
+    *(
+        f"difference_{t}{end}"
+        for t in ("total", "difficulty", "execution")
+        for end in ("", "_low", "_high")
+    ),
 ]
 
 # Sort keys of the ranking table; every key puts unscored videos last.
-SORT_KEYS = ("predicted", "panel", "difference", "name")
+TARGET_SORT_KEYS = {f"difference:{t}": t for t in ("total", "difficulty", "execution")}
+SORT_KEYS = ("predicted", "panel", "difference", "name", *TARGET_SORT_KEYS)
 
 
 @dataclass
@@ -158,7 +166,7 @@ class BatchQueue:
             "predicted": lambda i: i.predicted,
             "panel": lambda i: i.panel_value,
             "difference": lambda i: i.difference,
-        }[sort]
+        }.get(sort) or (lambda i: _target_difference(i, TARGET_SORT_KEYS[sort]))
         known = [i for i in self.items if value(i) is not None]
         unknown = [i for i in self.items if value(i) is None]
         known.sort(key=lambda i: (value(i), i.name.lower()), reverse=descending)
@@ -188,9 +196,27 @@ class BatchQueue:
                     "difference": _num(item.difference),
                     "calibrated": str(result.model.calibrated).lower() if result else "",
                     "error": item.error,
+                    **_target_cells(item),
                 }
             )
         return buffer.getvalue()
+
+
+def _target_difference(item: BatchItem, target: str) -> float | None:
+    """Predicted minus panel for one target (list_views.target_difference), for sorting."""
+    found = target_difference(item.result, item.panel, target)
+    return None if found is None else found.difference
+
+
+def _target_cells(item: BatchItem) -> dict[str, str]:
+    """The CSV's difference_TARGET, _low and _high cells ("" where unknown)."""
+    cells = {}
+    for target in ("total", "difficulty", "execution"):
+        found = target_difference(item.result, item.panel, target)
+        cells[f"difference_{target}"] = _num(None if found is None else found.difference)
+        cells[f"difference_{target}_low"] = _num(None if found is None else found.low)
+        cells[f"difference_{target}_high"] = _num(None if found is None else found.high)
+    return cells
 
 
 def _num(value: float | None) -> str:

@@ -37,10 +37,12 @@ from judgeapp.app.list_views import (
     RANKING_CALIBRATED_COLUMN,
     RANKING_COLUMNS,
     RANKING_NUMBER_COLUMNS,
+    RANKING_TARGET_COLUMNS,
     calibration,
     number,
     ranking_status,
     short_error,
+    target_difference,
 )
 from judgeapp.app.report_service import DictValues, ExportFolders, write_text
 from judgeapp.core.errors import JudgeappError
@@ -277,9 +279,16 @@ class BatchWindow(QWidget):
                 number(item.panel_value),
                 number(item.difference, signed=True),
             ]
+            per_target = {
+                col: target_difference(item.result, item.panel, target)
+                for col, target in RANKING_TARGET_COLUMNS.items()
+            }
+            cells += [d.text if d is not None else "" for d in per_target.values()]
             for col, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
                 cell.setToolTip(str(item.path) if col == 1 else flag.tooltip)
+                if per_target.get(col) is not None:
+                    cell.setToolTip(per_target[col].tooltip)
                 if col in RANKING_NUMBER_COLUMNS:
                     cell.setTextAlignment(_RIGHT)
                 if flag.flagged and col in (2, RANKING_CALIBRATED_COLUMN):

@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMenu
 
 from judgeapp.app.analysis_run import AnalysisOutcome, NoModel
+from judgeapp.app.disagreement_view import disagreement_view
 from judgeapp.app.library_service import LibraryService, with_path
 from judgeapp.app.marks_service import MarksService
 from judgeapp.app.report_service import ExportFolders
@@ -23,6 +24,7 @@ from judgeapp.app.view_models import CardFacts
 from judgeapp.core.errors import CheckpointError, JudgeappError
 from judgeapp.core.results import AnalysisResult, VideoInfo
 from judgeapp.ui.batch_window import BatchWindow
+from judgeapp.ui.disagreement_panel import DisagreementPanel
 from judgeapp.ui.export_report import QSettingsValues, ReportExporter
 from judgeapp.ui.library_window import LibraryWindow
 from judgeapp.ui.mark_lines import MarkLines
@@ -103,9 +105,10 @@ class Review(QObject):
         self.marks_dock.setWidget(self.marks_panel)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.marks_dock)
         window.tabifyDockWidget(window.crops_dock, self.marks_dock)
-        window.crops_dock.raise_()
         window.menus["view"].addAction(self.marks_dock.toggleViewAction())
         self.mark_lines = MarkLines(window.timeline.plot_item, self.marks_panel)
+        self._build_disagreement()
+        window.crops_dock.raise_()
 
         window.player.positionChanged.connect(self._position_changed)
         self.marks_panel.seekRequested.connect(window.player.seek_time)
@@ -113,6 +116,31 @@ class Review(QObject):
         window.session.analysisFinished.connect(self._analysis_finished)
         window.session.hashed.connect(self._hashed)
         self.update_actions()
+
+    def _build_disagreement(self) -> None:
+        """The Disagreement dock (beside Marks) and the timeline's lane, redrawn whenever the
+        marks or the result change (the marks panel announces both)."""
+        window = self.window
+        self.disagreement_panel = DisagreementPanel(window)
+        self.disagreement_dock = QDockWidget("Disagreement", window)
+        self.disagreement_dock.setObjectName("disagreementDock")
+        self.disagreement_dock.setWidget(self.disagreement_panel)
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.disagreement_dock)
+        window.tabifyDockWidget(self.marks_dock, self.disagreement_dock)
+        window.menus["view"].addAction(self.disagreement_dock.toggleViewAction())
+        self.disagreement_panel.seekRequested.connect(window.player.seek_time)
+        self.disagreement_panel.targetChosen.connect(self._choose_disagreement_target)
+        self.marks_panel.marksChanged.connect(self._show_disagreement)
+        self.disagreement_target: str | None = None  # the dock's choice (None: all)
+
+    def _choose_disagreement_target(self, target: str | None) -> None:
+        self.disagreement_target = target
+        self._show_disagreement(self.marks_panel.marks())
+
+    def _show_disagreement(self, marks) -> None:
+        view = disagreement_view(self.marks.result, marks, self.disagreement_target)
+        self.disagreement_panel.set_view(view)
+        self.window.timeline.set_disagreement(view.lane)
 
     def _action(self, text: str, slot, keys: str) -> QAction:
         action = QAction(text, self.window)

@@ -7,6 +7,10 @@ emits nothing; only the user's drag or click emits `seekRequested`, so the two n
 Other layers (judges' marks) can be added with `add_layer`; they sit below the playhead, which
 is solid and in the foreground colour (marks are dashed in their kind's colour), so a mark at
 the playhead never hides it. The player's A-B loop is shaded with `set_loop`.
+
+Below the plot, on the same time axis, the disagreement lane (`set_disagreement`) shows each
+judge's deduction as a triangle coloured by the model's attention percentile there, and the
+attended moments no judge marked as orange spans; clicking one seeks there.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from judgeapp.app.disagreement_view import UNMARKED_RGB, LaneModel, lane_legend_html
 from judgeapp.app.marks_view import mark_rgb
 from judgeapp.app.view_models import TimelineModel, polyline_steps
 from judgeapp.core.marks import MARK_KINDS
@@ -107,6 +112,9 @@ class AttentionTimeline(QWidget):
         layout.setSpacing(0)
         layout.addWidget(self.legend)
         layout.addWidget(self.plot, 1)
+        self._build_lane()
+        layout.addWidget(self.lane_legend)
+        layout.addWidget(self.lane)
 
         self.model: TimelineModel | None = None
         self.duration_s = 0.0
@@ -152,6 +160,107 @@ class AttentionTimeline(QWidget):
             self._shades.append(shade)
         self.legend.show()
         self.reset_view()
+
+    # --- the disagreement lane ------------------------------------------------------------------
+    def _build_lane(self) -> None:
+        self.lane = pg.PlotWidget(self)
+        self.lane.setObjectName("disagreementLane")
+        self.lane.setMenuEnabled(False)
+        self.lane.hideButtons()
+        self.lane.setMouseEnabled(x=True, y=False)
+        self.lane.setFixedHeight(40)
+        self.lane.setXLink(self.plot)
+        lane_item = self.lane.getPlotItem()
+        lane_item.hideAxis("bottom")
+        left = lane_item.getAxis("left")
+        left.setWidth(56)  # as the plot's, so the two time axes line up
+        left.setTicks([[(0.5, "marks")]])
+        lane_item.getViewBox().setYRange(0.0, 1.0, padding=0.0)
+        self.lane_spans = pg.BarGraphItem(x0=[], x1=[], y0=[], height=[], brush=None)
+        self.lane_marks = pg.ScatterPlotItem(
+            size=13, symbol="t", hoverable=True, tip=lambda x, y, data: data.tooltip
+        )
+        lane_item.addItem(self.lane_spans)
+        lane_item.addItem(self.lane_marks)
+        self._lane_labels: list[pg.TextItem] = []
+        self.lane_model: LaneModel | None = None
+        self.lane_marks.sigClicked.connect(self._lane_mark_clicked)
+        self.lane.scene().sigMouseClicked.connect(self._lane_clicked)
+        self.lane.hide()
+        self.lane_legend = QLabel("", self)
+        self.lane_legend.setObjectName("laneLegend")
+        self.lane_legend.setWordWrap(True)
+        self.lane_legend.hide()
+
+    def set_disagreement(self, lane: LaneModel | None) -> None:
+        """Show the judges' deductions by attention percentile and the unmarked attended
+        moments (None, or nothing to show: the lane is hidden)."""
+        self.lane_model = lane
+        lane_item = self.lane.getPlotItem()
+        for label in self._lane_labels:
+            lane_item.removeItem(label)
+        self._lane_labels.clear()
+        if lane is None or (not lane.marks and not lane.spans):
+            self.lane_marks.setData([])
+            self.lane_spans.setOpts(x0=[], x1=[], y0=[], height=[])
+            self.lane.hide()
+            self.lane_legend.hide()
+            return
+        self.lane_marks.setData(
+            [
+                {
+                    "pos": (m.time_s, 0.68),
+                    "brush": pg.mkBrush(*m.rgb),
+                    "pen": pg.mkPen(40, 40, 40, 160),
+                    "data": m,
+                }
+                for m in lane.marks
+            ]
+        )
+        rgb = UNMARKED_RGB
+        self.lane_spans.setOpts(
+            x0=[s.start_s for s in lane.spans],
+            x1=[s.end_s for s in lane.spans],
+            y0=[0.08] * len(lane.spans),
+            height=[0.34] * len(lane.spans),
+            brush=pg.mkBrush(*rgb, 90),
+            pen=pg.mkPen(*rgb, width=1.5),
+        )
+        for span in lane.spans:
+            label = pg.TextItem(span.label, color=rgb, anchor=(0.5, 0.5))
+            label.setPos((span.start_s + span.end_s) / 2, 0.25)
+            label.setToolTip(span.tooltip)
+            lane_item.addItem(label)
+            self._lane_labels.append(label)
+        self.lane_legend.setText(lane_legend_html(lane))
+        self.lane_legend.show()
+        self.lane.show()
+
+    def drawn_lane_marks(self) -> list[tuple[float, tuple[int, int, int]]]:
+        """(time_s, rgb) of each deduction the lane draws."""
+        return [
+            (float(p.pos().x()), tuple(p.brush().color().getRgb()[:3]))
+            for p in self.lane_marks.points()
+        ]
+
+    def drawn_lane_spans(self) -> list[tuple[float, float]]:
+        x0, x1 = self.lane_spans.opts.get("x0"), self.lane_spans.opts.get("x1")
+        return [] if x0 is None else [(float(a), float(b)) for a, b in zip(x0, x1, strict=True)]
+
+    def _lane_mark_clicked(self, _item, points, event) -> None:
+        if len(points):
+            event.accept()
+            self.seekRequested.emit(float(points[0].pos().x()))
+
+    def _lane_clicked(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton or event.isAccepted():
+            return
+        view_box = self.lane.getPlotItem().getViewBox()
+        if not view_box.sceneBoundingRect().contains(event.scenePos()):
+            return
+        time_s = float(view_box.mapSceneToView(event.scenePos()).x())
+        event.accept()
+        self.seekRequested.emit(min(max(time_s, 0.0), self.duration_s))
 
     @staticmethod
     def _set_uniform(line: pg.InfiniteLine, value: float) -> None:
@@ -223,8 +332,9 @@ class AttentionTimeline(QWidget):
     def apply_colors(self, background: QColor, foreground: QColor) -> None:
         """Follow the window's light or dark palette."""
         self.plot.setBackground(background)
-        for name in ("left", "bottom"):
-            axis = self.plot.getAxis(name)
+        self.lane.setBackground(background)
+        for plot, name in ((self.plot, "left"), (self.plot, "bottom"), (self.lane, "left")):
+            axis = plot.getAxis(name)
             axis.setPen(pg.mkPen(foreground))
             axis.setTextPen(pg.mkPen(foreground))
         self.set_playhead_color(foreground)
