@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from judgeapp.app.requests import AnalysisRequest
+from judgeapp.app.score_view import TargetsView, targets_view
+from judgeapp.core.marks import PanelScore
 from judgeapp.core.progress import Progress
 from judgeapp.core.results import (
     HEAD_ON_RANDOM_FEATURES,
@@ -25,6 +27,7 @@ from judgeapp.core.results import (
 )
 from judgeapp.detect import DETECTOR_KINDS
 from judgeapp.detect.factory import HOG_WARNING
+from judgeapp.report.scores import main_target, targets_text
 from judgeapp.weights.heads import InstalledHead
 from judgeapp.weights.status import MISSING, FileStatus
 
@@ -344,6 +347,8 @@ class ScoreView:
     rows: tuple[tuple[str, str], ...]
     banner: Banner | None
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    # A model set's D, E and total with intervals and the panel's beside them (None: one head).
+    targets: TargetsView | None = None
 
 
 # What each calibration reason means to a coach, and which menu does something about it.
@@ -393,7 +398,10 @@ def calibration_banner(model: ModelInfo, warnings: Sequence[str] = ()) -> Banner
 SCORE_ROW_TIPS = {
     "Model": "The scoring model that gave this number (Analysis ▸ Models… lists them)",
     "Routine": "The apparatus the scoring model learned to judge",
-    "Target": "Which score it predicts: total, difficulty or execution",
+    "Target": (
+        "Which score it predicts: total, difficulty or execution (a model set predicts several, "
+        "each with several members)"
+    ),
     "Profile": (
         "How the video was looked at (which video networks); a scoring model only understands "
         "the kind it learned from"
@@ -406,7 +414,11 @@ SCORE_ROW_TIPS = {
 }
 
 
-def score_view(result: AnalysisResult, facts: CardFacts | None = None) -> ScoreView:
+def score_view(
+    result: AnalysisResult, facts: CardFacts | None = None, panel: PanelScore | None = None
+) -> ScoreView:
+    """The score panel's content; `panel`: the judges' score of the video, shown beside a
+    model set's targets (a one-head result shows as before)."""
     model = result.model
     reason_texts = {r.text for r in model.uncalibrated}
     facts = facts or CardFacts()
@@ -414,17 +426,18 @@ def score_view(result: AnalysisResult, facts: CardFacts | None = None) -> ScoreV
     rows = (
         ("Model", model.name),
         ("Routine", model.routine),
-        ("Target", f"{model.target} score"),
+        ("Target", targets_text(result.scores) if result.scores else f"{model.target} score"),
         ("Profile", model.profile),
         ("Trained on", facts.trained_on or ("untrained" if facts.trained is False else "—")),
         ("Test Spearman", spearman),
     )
     return ScoreView(
         score_text=f"{result.score:.2f}",
-        range_text=f"of {model.score_max:g} ({model.target})",
+        range_text=f"of {model.score_max:g} ({main_target(result)})",
         rows=rows,
         banner=calibration_banner(model),
         warnings=tuple(GUI_WARNINGS.get(w, w) for w in result.warnings if w not in reason_texts),
+        targets=targets_view(result, panel),
     )
 
 

@@ -57,9 +57,7 @@ class PixelNet(nn.Module):
     the torch engine runs and what the OpenVINO engine converts, so both compute the same thing.
     """
 
-    def __init__(
-        self, net: nn.Module, norm: Normalization, permutation: tuple[int, ...]
-    ) -> None:
+    def __init__(self, net: nn.Module, norm: Normalization, permutation: tuple[int, ...]) -> None:
         super().__init__()
         self.net = net
         self.permutation = permutation

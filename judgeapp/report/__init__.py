@@ -20,7 +20,7 @@ REPORT_FORMATS = {
     ".pdf": "PDF report",
     ".html": "HTML report (one self-contained file)",
     ".htm": "HTML report (one self-contained file)",
-    ".csv": "CSV of the segment and frame weights and the marks",
+    ".csv": "CSV of the segment and frame weights, the marks and a model set's target scores",
     ".json": "JSON of the analysis, the marks and the panel score",
     ".mp4": "annotated video",
 }
@@ -56,7 +56,7 @@ def write_report(
     target = Path(target)
     suffix = report_format(target)
     if suffix == ".csv":
-        write_csv(target, result, marks)
+        write_csv(target, result, marks, panel)
     elif suffix == ".json":
         write_json(target, result, marks, panel)
     elif suffix == ".mp4":

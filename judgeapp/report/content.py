@@ -11,11 +11,27 @@ from judgeapp.core.marks import Mark, PanelScore, format_time, now_iso
 from judgeapp.core.progress import CancelToken, Progress, ProgressCallback, no_progress
 from judgeapp.core.results import AnalysisResult
 from judgeapp.report.crops import Crop, extreme_frames, load_crops, video_for_result
+from judgeapp.report.scores import (
+    TargetRow,
+    consistency,
+    main_target,
+    target_rows,
+    targets_text,
+)
 from judgeapp.report.timeline import draw_timeline, png_bytes
 
 CALIBRATION_WARNING = (
     "This score is not calibrated: it comes from an untrained head or from backbones with "
     "random weights. It shows how the tool works, not how good the routine is."
+)
+
+INTERVAL_NOTE = (
+    "Interval: the spread of the set's members (the same model trained with different seeds). "
+    "It shows how much training luck moves the score, not a judge's own spread nor videos "
+    "unlike the training set; coverage is how often it held the panel's score on validation "
+    "videos; a difference in bold: the panel's score lies outside the interval. Consistency: "
+    "flagged when predicted D + E falls outside the total's interval (the model predicts no "
+    "penalty)."
 )
 
 
@@ -39,8 +55,14 @@ class ReportContent:
 
     @property
     def panel_value(self) -> float | None:
-        """The panel's score for the model's target (total, difficulty or execution)."""
-        return None if self.panel is None else self.panel.value(self.result.model.target)
+        """The panel's score for the predicted score's target (a set's total, else the head's
+        target: total, difficulty or execution)."""
+        return None if self.panel is None else self.panel.value(self.target)
+
+    @property
+    def target(self) -> str:
+        """Which score `result.score` is (report/scores.py main_target)."""
+        return main_target(self.result)
 
     @property
     def difference(self) -> float | None:
@@ -68,14 +90,20 @@ class ReportContent:
         return [
             ("Model", m.name),
             ("Routine", m.routine),
-            ("Target", f"{m.target} score, range 0 to {m.score_max:g}"),
+            (
+                "Target",
+                targets_text(self.result.scores)
+                if self.result.scores
+                else f"{m.target} score, range 0 to {m.score_max:g}",
+            ),
             ("Feature profile", m.profile),
             ("Calibrated", "yes" if m.calibrated else "NO (see warning)"),
         ]
 
     def score_rows(self) -> list[tuple[str, str]]:
         m = self.result.model
-        rows = [("Predicted", f"{self.result.score:.2f} / {m.score_max:g} ({m.target})")]
+        target = self.target
+        rows = [("Predicted", f"{self.result.score:.2f} / {m.score_max:g} ({target})")]
         if self.panel is None:
             rows.append(("Panel", "not entered"))
             return rows
@@ -89,12 +117,30 @@ class ReportContent:
         rows.append(
             (
                 "Difference",
-                f"{diff:+.2f} (predicted - panel {m.target})"
+                f"{diff:+.2f} (predicted - panel {target})"
                 if diff is not None
-                else f"panel {m.target} score not entered",
+                else f"panel {target} score not entered",
             )
         )
         return rows
+
+    def target_rows(self) -> list[TargetRow]:
+        """A model set's targets (D, E, total) with intervals and the panel's scores; empty
+        for one head (schema /1)."""
+        return target_rows(self.result, self.panel)
+
+    def consistency_text(self) -> str:
+        """Predicted D + E beside the predicted total, flagged when the gap exceeds the
+        total's interval; "" unless D, E and total are all predicted."""
+        check = consistency(self.result.scores)
+        if check is None:
+            return ""
+        return check.text(None if self.panel is None else self.panel.penalty)
+
+    @property
+    def inconsistent(self) -> bool:
+        check = consistency(self.result.scores)
+        return check is not None and check.flagged
 
     def sorted_marks(self) -> list[Mark]:
         """Marks in time order: the numbers 1.. on the timeline follow this order."""

@@ -7,7 +7,7 @@ from html import escape
 from pathlib import Path
 
 from judgeapp.core.marks import format_time
-from judgeapp.report.content import CALIBRATION_WARNING, ReportContent
+from judgeapp.report.content import CALIBRATION_WARNING, INTERVAL_NOTE, ReportContent
 from judgeapp.report.crops import Crop
 from judgeapp.report.disagreement_section import html_section
 from judgeapp.report.output import write_report_text
@@ -40,6 +40,8 @@ figure img { height: 180px; border: 1px solid #ccc; }
 img.timeline { width: 100%; }
 .kind-deduction { color: #c82828; } .kind-highlight { color: #1e8c3c; }
 .kind-comment { color: #5a5a5a; }
+td.outside { color: #966400; font-weight: bold; }
+p.inconsistent { color: #b03020; font-weight: bold; }
 """
 
 
@@ -68,6 +70,39 @@ def _figure(crop: Crop, content: ReportContent) -> str:
     return f"<figure>{picture}{caption}</figure>"
 
 
+def _targets_table(content: ReportContent) -> list[str]:
+    """A model set's D, E and total with intervals, the panel's beside them, and the
+    consistency line; nothing for one head (schema /1)."""
+    rows = content.target_rows()
+    if not rows:
+        return []
+    titles = ("Target", "Predicted", "Interval", "Members", "Panel", "Difference")
+    parts = [
+        "<h2>Scores by target</h2>",
+        '<table class="targets"><tr>'
+        + "".join(f"<th>{t}</th>" for t in titles)
+        + "<th>Coverage on validation videos</th></tr>",
+    ]
+    for row in rows:
+        outside = " outside" if row.outside else ""
+        parts.append(
+            f"<tr><th>{escape(row.label)}</th>"
+            f'<td class="num">{escape(row.value)}</td>'
+            f'<td class="num">{escape(row.interval)}</td>'
+            f'<td class="num">{escape(row.members)}</td>'
+            f'<td class="num">{escape(row.panel or "-")}</td>'
+            f'<td class="num{outside}">{escape(row.difference or "-")}</td>'
+            f"<td>{escape(row.coverage or 'not measured')}</td></tr>"
+        )
+    parts.append("</table>")
+    line = content.consistency_text()
+    if line:
+        cls = "inconsistent" if content.inconsistent else "consistency"
+        parts.append(f'<p class="{cls}">{escape(line)}</p>')
+    parts.append(f'<p class="meta">{escape(INTERVAL_NOTE)}</p>')
+    return parts
+
+
 def render_html(content: ReportContent) -> str:
     """The report as one HTML document (UTF-8 text)."""
     result = content.result
@@ -89,6 +124,7 @@ def render_html(content: ReportContent) -> str:
         "</div><div><h2>Model card</h2>",
         _kv_table(content.model_rows()),
         "</div></div>",
+        *_targets_table(content),
         "<h2>Video</h2>",
         _kv_table(content.video_rows()),
         "<h2>Attention over time</h2>",

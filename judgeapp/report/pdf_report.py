@@ -11,7 +11,7 @@ from fpdf.fonts import FontFace
 from PIL import Image
 
 from judgeapp.core.marks import KIND_RGB, format_time
-from judgeapp.report.content import CALIBRATION_WARNING, ReportContent
+from judgeapp.report.content import CALIBRATION_WARNING, INTERVAL_NOTE, ReportContent
 from judgeapp.report.crops import Crop
 from judgeapp.report.disagreement_section import pdf_section
 from judgeapp.report.fonts import unicode_font
@@ -98,9 +98,9 @@ def _score_boxes(pdf: _ReportPDF, content: ReportContent) -> None:
     panel = content.panel_value
     diff = content.difference
     boxes = [
-        ("Predicted " + model.target, f"{content.result.score:.2f}", f"of {model.score_max:g}"),
+        ("Predicted " + content.target, f"{content.result.score:.2f}", f"of {model.score_max:g}"),
         (
-            "Panel " + model.target,
+            "Panel " + content.target,
             "-" if panel is None else f"{panel:.2f}",
             "not entered" if panel is None else _panel_parts(content),
         ),
@@ -124,6 +124,51 @@ def _score_boxes(pdf: _ReportPDF, content: ReportContent) -> None:
         pdf.use(8, rgb=_GREY)
         pdf.cell(box_w, 4, pdf.t(sub), align="C")
     pdf.set_xy(pdf.l_margin, y + 27)
+
+
+_FLAG_RGB = (176, 48, 32)
+_OUTSIDE_RGB = (150, 100, 0)
+
+
+def _targets_table(pdf: _ReportPDF, content: ReportContent) -> None:
+    """A model set's D, E and total: value, interval, members, panel, difference, what each
+    interval was worth, then the consistency line. Nothing for one head (schema /1)."""
+    rows = content.target_rows()
+    if not rows:
+        return
+    _heading(pdf, "Scores by target", keep_with_mm=8 + 10 * len(rows))
+    pdf.use(8.5)
+    widths = (28, 21, 25, 20, 14, 22)
+    widths = (*widths, pdf.content_w - sum(widths))
+    with pdf.table(
+        col_widths=widths,
+        borders_layout=TableBordersLayout.HORIZONTAL_LINES,
+        line_height=4.8,
+        text_align=("LEFT", "RIGHT", "CENTER", "RIGHT", "RIGHT", "RIGHT", "LEFT"),
+        headings_style=FontFace(emphasis="BOLD", fill_color=(240, 240, 240)),
+        padding=(0.8, 1.5),
+    ) as table:
+        header = table.row()
+        for title in ("Target", "Predicted", "Interval", "Members", "Panel", "Difference"):
+            header.cell(title)
+        header.cell("Coverage on validation videos")
+        for target in rows:
+            row = table.row()
+            row.cell(pdf.t(target.label), style=FontFace(emphasis="BOLD"))
+            row.cell(pdf.t(target.value))
+            row.cell(pdf.t(target.interval))
+            row.cell(target.members)
+            row.cell(target.panel or "-")
+            outside = FontFace(color=_OUTSIDE_RGB, emphasis="BOLD") if target.outside else None
+            row.cell(target.difference or "-", style=outside)
+            row.cell(pdf.t(target.coverage or "not measured"), style=FontFace(color=_GREY))
+    line = content.consistency_text()
+    if line:
+        pdf.ln(1.5)
+        pdf.use(9, bold=content.inconsistent, rgb=_FLAG_RGB if content.inconsistent else (0, 0, 0))
+        pdf.multi_cell(0, 4.8, pdf.t(line), new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
+    pdf.use(7.5, rgb=_GREY)
+    pdf.multi_cell(0, 3.8, pdf.t(INTERVAL_NOTE), new_x=XPos.LMARGIN, new_y=YPos.NEXT, align="L")
 
 
 def _panel_parts(content: ReportContent) -> str:
@@ -255,6 +300,7 @@ def render_pdf(content: ReportContent) -> bytes:
         _warning(pdf, CALIBRATION_WARNING)
 
     _score_boxes(pdf, content)
+    _targets_table(pdf, content)
     _heading(pdf, "Video")
     _kv_table(pdf, content.video_rows())
     _heading(pdf, "Model card")

@@ -1,4 +1,9 @@
-"""CSV and JSON exports of the attention weights (per segment, per frame) and the marks."""
+"""CSV and JSON exports of the attention weights (per segment, per frame) and the marks.
+
+A model set's result (schema /2) adds, after the /1 columns: a "score" row per target (value,
+interval, members, coverage, mean width, the panel's score and the difference) and a weight
+column per target ("weight_difficulty", ...) holding that target's mean attention on each
+segment and frame. A one-head result (/1) writes exactly the /1 columns."""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from typing import Any
 from judgeapp.core.marks import Mark, PanelScore
 from judgeapp.core.results import AnalysisResult
 from judgeapp.report.output import write_report_text
+from judgeapp.report.scores import consistency, main_target, ordered_targets, panel_difference
 
 REPORT_SCHEMA = "judgeapp.report/1"
 
@@ -34,6 +40,33 @@ CSV_COLUMNS = [
     "text",
 ]
 
+# Added for a model set's result (schema /2), after the /1 columns.
+SCORE_COLUMNS = [
+    "target",
+    "value",
+    "low",
+    "high",
+    "members",
+    "coverage",
+    "mean_width",
+    "panel",
+    "difference",
+]
+
+
+def csv_columns(result: AnalysisResult) -> list[str]:
+    """The CSV header: the /1 columns, and for a set the score columns and a weight column per
+    target whose attention was recorded."""
+    if not result.scores:
+        return list(CSV_COLUMNS)
+    weights = [
+        f"weight_{name}"
+        for name, score in ordered_targets(result.scores)
+        if score.dynamic or score.static
+    ]
+    return [*CSV_COLUMNS, *SCORE_COLUMNS, *weights]
+
+
 # A spreadsheet runs a cell starting with one of these as a formula; quote such user text.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -53,14 +86,51 @@ def sorted_marks(marks: Sequence[Mark]) -> list[Mark]:
     return sorted(marks, key=lambda m: (m.time_s, m.id))
 
 
-def weights_csv(result: AnalysisResult, marks: Sequence[Mark] = ()) -> str:
-    """One table in long form: a row per segment, per static frame and per mark.
+def _target_weights(result: AnalysisResult, stream: str, i: int) -> dict[str, str]:
+    """Each target's mean attention on entry `i` of the `stream` ("dynamic" or "static")."""
+    cells = {}
+    for name, score in ordered_targets(result.scores):
+        weights = getattr(score, stream)
+        if score.dynamic or score.static:
+            cells[f"weight_{name}"] = _num(weights[i], 8) if weights else ""
+    return cells
+
+
+def _score_rows(result: AnalysisResult, panel: PanelScore | None) -> list[dict[str, Any]]:
+    rows = []
+    for k, (name, score) in enumerate(ordered_targets(result.scores), start=1):
+        panel_value = None if panel is None else panel.value(name)
+        rows.append(
+            {
+                "record": "score",
+                "index": k,
+                "target": name,
+                "value": _num(score.value),
+                "low": _num(score.low),
+                "high": _num(score.high),
+                "members": " ".join(_num(m) for m in score.members),
+                "coverage": _num(score.coverage),
+                "mean_width": _num(score.mean_width),
+                "panel": _num(panel_value),
+                "difference": _num(panel_difference(score, panel_value)),
+            }
+        )
+    return rows
+
+
+def weights_csv(
+    result: AnalysisResult, marks: Sequence[Mark] = (), panel: PanelScore | None = None
+) -> str:
+    """One table in long form: a row per target score (a set's result), per segment, per
+    static frame and per mark.
 
     Mark texts that a spreadsheet would run as a formula get a leading apostrophe.
     """
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=csv_columns(result), lineterminator="\n")
     writer.writeheader()
+    for row in _score_rows(result, panel):
+        writer.writerow(row)
     for k, seg in enumerate(result.dynamic, start=1):
         writer.writerow(
             {
@@ -69,12 +139,14 @@ def weights_csv(result: AnalysisResult, marks: Sequence[Mark] = ()) -> str:
                 "start_s": _num(seg.start_s, 3),
                 "end_s": _num(seg.end_s, 3),
                 "weight": _num(seg.weight, 8),
+                **_target_weights(result, "dynamic", k - 1),
             }
         )
     for k, frame in enumerate(result.static, start=1):
         x1, y1, x2, y2 = frame.box
         writer.writerow(
             {
+                **_target_weights(result, "static", k - 1),
                 "record": "frame",
                 "index": k,
                 "time_s": _num(frame.time_s, 3),
@@ -104,19 +176,43 @@ def weights_csv(result: AnalysisResult, marks: Sequence[Mark] = ()) -> str:
 def report_document(
     result: AnalysisResult, marks: Sequence[Mark] = (), panel: PanelScore | None = None
 ) -> dict[str, Any]:
-    """The JSON export: the analysis (schema judgeapp.analysis/1), the panel score, the marks."""
-    panel_value = None if panel is None else panel.value(result.model.target)
-    return {
+    """The JSON export: the analysis (schema judgeapp.analysis/1 or /2), the panel score, the
+    difference for the main score and, for a set, per target, the consistency check, the marks.
+    """
+    panel_value = None if panel is None else panel.value(main_target(result))
+    doc: dict[str, Any] = {
         "schema": REPORT_SCHEMA,
         "analysis": result.to_dict(),
         "panel": None if panel is None else asdict(panel),
         "difference": None if panel_value is None else result.score - panel_value,
-        "marks": [asdict(m) for m in sorted_marks(marks)],
     }
+    if result.scores:
+        doc["differences"] = {
+            name: panel_difference(score, None if panel is None else panel.value(name))
+            for name, score in ordered_targets(result.scores)
+        }
+        check = consistency(result.scores)
+        doc["consistency"] = (
+            None
+            if check is None
+            else {
+                "parts_sum": check.parts_sum,
+                "total": check.total,
+                "gap": check.gap,
+                "flagged": check.flagged,
+            }
+        )
+    doc["marks"] = [asdict(m) for m in sorted_marks(marks)]
+    return doc
 
 
-def write_csv(path: str | Path, result: AnalysisResult, marks: Sequence[Mark] = ()) -> None:
-    write_report_text(path, weights_csv(result, marks))
+def write_csv(
+    path: str | Path,
+    result: AnalysisResult,
+    marks: Sequence[Mark] = (),
+    panel: PanelScore | None = None,
+) -> None:
+    write_report_text(path, weights_csv(result, marks, panel))
 
 
 def write_json(

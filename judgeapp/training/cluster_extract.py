@@ -474,9 +474,7 @@ def extract_on_cluster(
         return summary
     with ray_session(ray, address):
         resources = ray.cluster_resources()
-        plan = plan_workers(
-            resources, options.device, cpus_per_worker, len(todo), gpus_per_worker
-        )
+        plan = plan_workers(resources, options.device, cpus_per_worker, len(todo), gpus_per_worker)
         queue = JobQueue(todo, retries)
         job = _ClusterJob(ray, writer, summary, options, plan, queue, notify, on_progress)
         with interrupt_flag() as interrupted:

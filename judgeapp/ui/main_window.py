@@ -88,6 +88,7 @@ class MainWindow(QMainWindow):
         self.models_window: ModelsWindow | None = None
         self.shortcuts_window: ShortcutsWindow | None = None
         self._pending_request = None  # analyse the video being opened with this request
+        self.panel_score = None  # the judges' score of the open video (the marks panel's)
         self.setWindowTitle("judgeapp")
         icon = resource("icon.svg") or resource("icon.png")
         if icon:
@@ -535,7 +536,7 @@ class MainWindow(QMainWindow):
         self.state.set_outcome(outcome)
 
     def _render_outcome(self, outcome: AnalysisOutcome) -> None:
-        view = score_view(outcome.result, outcome.facts)
+        view = score_view(outcome.result, outcome.facts, self.panel_score)
         self.score_panel.show_score(view)
         if view.banner is not None:
             self.calibration_banner.show_message(view.banner)
@@ -543,6 +544,15 @@ class MainWindow(QMainWindow):
             self.calibration_banner.hide()
         self._show_result_views()
         self._update_actions()
+
+    def show_panel_score(self, panel) -> None:
+        """The judges' score of the open video changed (PanelScore or None): a model set's
+        targets show it beside theirs."""
+        self.panel_score = panel
+        if self.outcome is not None:
+            self.score_panel.show_score(
+                score_view(self.outcome.result, self.outcome.facts, self.panel_score)
+            )
 
     def _show_result_views(self) -> None:
         """Timeline, box overlay, highlights and crops of the current result at the current k."""

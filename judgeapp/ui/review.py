@@ -112,6 +112,7 @@ class Review(QObject):
 
         window.player.positionChanged.connect(self._position_changed)
         self.marks_panel.seekRequested.connect(window.player.seek_time)
+        self.marks_panel.panelChanged.connect(window.show_panel_score)
         window.session.analysisFinished.connect(self._analysis_finished)
         window.session.hashed.connect(self._hashed)
         self.update_actions()
