@@ -11,10 +11,7 @@ timeline's disagreement lane below the attention plot.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,44 +28,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dark", action="store_true", help="the dark theme")
     args = parser.parse_args(argv)
 
-    scratch = Path(tempfile.mkdtemp(prefix="judgeapp-disagreement-shot-"))
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    os.environ["JUDGEAPP_CACHE_DIR"] = str(scratch / "cache")
-    os.environ["JUDGEAPP_DATA_DIR"] = str(scratch / "data")
     sys.path.insert(0, str(ROOT / "scripts"))
-    from marks_screenshot import hand_result
-    from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer
+    from marks_screenshot import hand_result, open_review_window, save_grab
 
-    import judgeapp.ui  # noqa: F401  (undoes OpenCV's Qt variables before Qt starts)
-    from judgeapp.app.view_models import AppSettings, CardFacts
-    from judgeapp.ui.app import application
-    from judgeapp.ui.main_window import AnalysisOutcome, MainWindow
-    from judgeapp.ui.review import Review
-    from judgeapp.ui.settings import SettingsStore
-    from judgeapp.ui.theme import apply_theme
-
-    app = application()
-    apply_theme(app, dark=args.dark)
-    store = SettingsStore(QSettings(str(scratch / "judgeapp.ini"), QSettings.Format.IniFormat))
-    store.save(AppSettings(model="random", pretrained=False, auto_analyze=False))
-    window = MainWindow(store)
-    review = Review(window)
-    window.add_extension(review)
-    window.resize(*SIZE)
-    window.show()
-
-    def wait(condition, timeout_s: float) -> bool:
-        deadline = time.monotonic() + timeout_s
-        loop = QEventLoop()
-        while not condition() and time.monotonic() < deadline:
-            QTimer.singleShot(20, loop.quit)
-            loop.exec()
-        return condition()
-
-    window.open_video(args.video)
-    if not wait(lambda: review.marks_panel.video is not None, 60):
-        print(f"error: {args.video} did not open: {window.error_banner.message()}", file=sys.stderr)
+    opened = open_review_window("judgeapp-disagreement-shot-", args.video, args.dark)
+    if opened is None:
         return 1
+    window, review, wait = opened
+    from PySide6.QtCore import Qt
+
+    from judgeapp.app.view_models import CardFacts
+    from judgeapp.ui.main_window import AnalysisOutcome
+
     panel = review.marks_panel
     result = hand_result(panel.video)
     window.show_outcome(AnalysisOutcome(result, CardFacts(trained_on="RG ball, 200 routines")))
@@ -89,10 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     window.resizeDocks([window.timeline_dock], [270], Qt.Orientation.Vertical)
     window.player.seek_time(middle(ranked[-2]))
     wait(lambda: False, 0.6)  # let the last paint settle
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    ok = window.grab().save(str(out))
-    print(f"{out}: {SIZE[0]}x{SIZE[1]}" if ok else f"error: cannot write {out}")
+    ok = save_grab(window, args.out)
     window.close()
     review.library.close()
     return 0 if ok else 1

@@ -48,30 +48,25 @@ def hand_result(info):
     )
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--video", default=str(DEFAULT_VIDEO))
-    parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots" / "marks-editing.png"))
-    parser.add_argument("--segments", default="", help="also save the Segments tab here")
-    parser.add_argument("--dark", action="store_true", help="the dark theme")
-    args = parser.parse_args(argv)
-
-    scratch = Path(tempfile.mkdtemp(prefix="judgeapp-marks-shot-"))
+def open_review_window(prefix: str, video: str, dark: bool):
+    """The main window with the review extension, offscreen at SIZE, in scratch folders, with
+    `video` open. Returns (window, review, wait), or None (message printed) if it did not open;
+    `wait(condition, timeout_s)` runs the event loop until the condition holds."""
+    scratch = Path(tempfile.mkdtemp(prefix=prefix))
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ["JUDGEAPP_CACHE_DIR"] = str(scratch / "cache")
     os.environ["JUDGEAPP_DATA_DIR"] = str(scratch / "data")
     from PySide6.QtCore import QEventLoop, QSettings, QTimer
 
     import judgeapp.ui  # noqa: F401  (undoes OpenCV's Qt variables before Qt starts)
-    from judgeapp.app.view_models import AppSettings, CardFacts
+    from judgeapp.app.view_models import AppSettings
     from judgeapp.ui.app import application
-    from judgeapp.ui.main_window import AnalysisOutcome, MainWindow  # (wherever it is defined)
+    from judgeapp.ui.main_window import MainWindow
     from judgeapp.ui.review import Review
     from judgeapp.ui.settings import SettingsStore
     from judgeapp.ui.theme import apply_theme
 
-    app = application()
-    apply_theme(app, dark=args.dark)
+    apply_theme(application(), dark=dark)
     store = SettingsStore(QSettings(str(scratch / "judgeapp.ini"), QSettings.Format.IniFormat))
     store.save(AppSettings(model="random", pretrained=False, auto_analyze=False))
     window = MainWindow(store)
@@ -88,10 +83,37 @@ def main(argv: list[str] | None = None) -> int:
             loop.exec()
         return condition()
 
-    window.open_video(args.video)
+    window.open_video(video)
     if not wait(lambda: review.marks_panel.video is not None, 60):
-        print(f"error: {args.video} did not open: {window.error_banner.message()}", file=sys.stderr)
+        print(f"error: {video} did not open: {window.error_banner.message()}", file=sys.stderr)
+        return None
+    return window, review, wait
+
+
+def save_grab(window, out: str | Path) -> bool:
+    """The window as a PNG at `out`; says where (or that it could not)."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    ok = window.grab().save(str(out))
+    print(f"{out}: {SIZE[0]}x{SIZE[1]}" if ok else f"error: cannot write {out}")
+    return ok
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--video", default=str(DEFAULT_VIDEO))
+    parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots" / "marks-editing.png"))
+    parser.add_argument("--segments", default="", help="also save the Segments tab here")
+    parser.add_argument("--dark", action="store_true", help="the dark theme")
+    args = parser.parse_args(argv)
+
+    opened = open_review_window("judgeapp-marks-shot-", args.video, args.dark)
+    if opened is None:
         return 1
+    window, review, wait = opened
+    from judgeapp.app.view_models import CardFacts
+    from judgeapp.ui.main_window import AnalysisOutcome
+
     panel = review.marks_panel
     info = panel.video
     result = hand_result(info)
@@ -99,7 +121,6 @@ def main(argv: list[str] | None = None) -> int:
     panel.set_result(result)
     wait(lambda: window.session.source.cache.complete, 60)
     player = window.player
-    player.loopChanged.connect(window.timeline.set_loop)  # (the main window does not yet)
 
     def at(frame: int) -> None:
         player.seek(frame)
@@ -135,10 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     panel.text_edit.setFocus()
     panel.text_edit.setText("bent knee in the pivot")
     wait(lambda: False, 0.4)  # let the last paint settle
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    ok = window.grab().save(str(out))
-    print(f"{out}: {SIZE[0]}x{SIZE[1]}" if ok else f"error: cannot write {out}")
+    ok = save_grab(window, args.out)
     if ok and args.segments:
         window.crops_dock.show()
         window.crops_dock.raise_()

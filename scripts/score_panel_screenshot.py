@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import os
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from marks_screenshot import DEFAULT_VIDEO, ROOT, SIZE, hand_result  # noqa: E402
+from marks_screenshot import (  # noqa: E402
+    DEFAULT_VIDEO,
+    ROOT,
+    hand_result,
+    open_review_window,
+    save_grab,
+)
 
 
 def set_result(info):
@@ -51,42 +54,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dark", action="store_true", help="the dark theme")
     args = parser.parse_args(argv)
 
-    scratch = Path(tempfile.mkdtemp(prefix="judgeapp-score-shot-"))
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    os.environ["JUDGEAPP_CACHE_DIR"] = str(scratch / "cache")
-    os.environ["JUDGEAPP_DATA_DIR"] = str(scratch / "data")
-    from PySide6.QtCore import QEventLoop, QSettings, QTimer
-
-    import judgeapp.ui  # noqa: F401  (undoes OpenCV's Qt variables before Qt starts)
-    from judgeapp.app.view_models import AppSettings, CardFacts
-    from judgeapp.ui.app import application
-    from judgeapp.ui.main_window import AnalysisOutcome, MainWindow
-    from judgeapp.ui.review import Review
-    from judgeapp.ui.settings import SettingsStore
-    from judgeapp.ui.theme import apply_theme
-
-    app = application()
-    apply_theme(app, dark=args.dark)
-    store = SettingsStore(QSettings(str(scratch / "judgeapp.ini"), QSettings.Format.IniFormat))
-    store.save(AppSettings(model="random", pretrained=False, auto_analyze=False))
-    window = MainWindow(store)
-    review = Review(window)
-    window.add_extension(review)
-    window.resize(*SIZE)
-    window.show()
-
-    def wait(condition, timeout_s: float) -> bool:
-        deadline = time.monotonic() + timeout_s
-        loop = QEventLoop()
-        while not condition() and time.monotonic() < deadline:
-            QTimer.singleShot(20, loop.quit)
-            loop.exec()
-        return condition()
-
-    window.open_video(args.video)
-    if not wait(lambda: review.marks_panel.video is not None, 60):
-        print(f"error: {args.video} did not open: {window.error_banner.message()}", file=sys.stderr)
+    opened = open_review_window("judgeapp-score-shot-", args.video, args.dark)
+    if opened is None:
         return 1
+    window, review, wait = opened
+    from judgeapp.app.view_models import CardFacts
+    from judgeapp.ui.main_window import AnalysisOutcome
+
     marks = review.marks_panel
     result = set_result(marks.video)
     facts = CardFacts(trained_on="RG ball, 200 routines (3 seeds per target)", test_spearman=0.83)
@@ -100,10 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     wait(lambda: window.session.source.cache.complete, 60)
     window.player.seek(60)
     wait(lambda: False, 0.4)  # let the last paint settle
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    ok = window.grab().save(str(out))
-    print(f"{out}: {SIZE[0]}x{SIZE[1]}" if ok else f"error: cannot write {out}")
+    ok = save_grab(window, args.out)
     window.close()
     review.library.close()
     return 0 if ok else 1
