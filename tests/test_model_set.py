@@ -182,6 +182,7 @@ def test_score_with_a_set_on_shared_media_writes_schema_2(media_dir: Path, tmp_p
     total_attention = [s["weight"] for s in doc["dynamic"]]
     assert total_attention == pytest.approx(doc["scores"]["total"]["dynamic"], abs=1e-6)
     assert doc["model"]["name"] == "test-set" and doc["model"]["target"] == "total"
+    assert doc["model"]["routine"] == "ball"  # the set's routine, not its members' default
 
 
 def test_score_with_a_bad_set_gives_one_error_line(media_dir: Path, tmp_path: Path) -> None:

@@ -68,12 +68,17 @@ class SetCard:
 
     def main_card(self) -> ModelCard:
         """The card a head-only reader sees (model lists, packs): the main target's first
-        member, named as the set, trained only when every member is, its `trained_on` saying
-        what the set holds."""
+        member, named as the set and with its routine, trained only when every member is, its
+        `trained_on` saying what the set holds."""
         first = self.targets[self.main_target][0]
         trained = all(c.trained for cards in self.targets.values() for c in cards)
         return replace(
-            first, name=self.name, trained=trained, seed=None, trained_on=self.describe()
+            first,
+            name=self.name,
+            routine=self.routine or first.routine,
+            trained=trained,
+            seed=None,
+            trained_on=self.describe(),
         )
 
     def describe(self) -> str:
