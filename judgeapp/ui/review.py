@@ -242,13 +242,12 @@ class Review(QObject):
         if outcome is None:
             return
         self.exporter.folders = ExportFolders(QSettingsValues(self.window.store.qsettings))
-        library = LibraryService.wrap(self.library)
-        self.exporter.choose_and_export(outcome.result, library, self.path)
+        self.exporter.choose_and_export(outcome.result, self.service, self.path)
 
     def show_library(self) -> None:
         """File > Library: one window, reused; a double-click opens the video here."""
         if self.library_window is None:
-            self.library_window = LibraryWindow(LibraryService.wrap(self.library), self.window)
+            self.library_window = LibraryWindow(self.service, self.window)
             self.library_window.openRequested.connect(
                 lambda path, _sha: self.window.open_video(path)
             )
@@ -272,7 +271,7 @@ class Review(QObject):
                 return outcome.result
 
             self.batch_window = BatchWindow(
-                LibraryService.wrap(self.library),
+                self.service,
                 analyze_one,
                 self.window,
                 folders=ExportFolders(QSettingsValues(window.store.qsettings)),
