@@ -154,3 +154,28 @@ def test_cancel_stops_every_stage(video):
         )
     assert seen and seen[-1] < info.frames
     assert _judgeapp_threads() == []
+
+
+def test_stage_timings_count_work_not_waiting_for_the_next_stage(video):
+    """`timings_s` is each stage's own busy time: a detector that waits for a slow static
+    network (its queue full) is not billed for the wait."""
+    from judgeapp.analysis.extraction import StageClock
+    from judgeapp.detect import make_detector
+
+    path, info = video
+    clock = StageClock()
+    features = extract_video_features(
+        path,
+        info,
+        PROFILE,
+        PixelStats(),
+        PixelStats(slow_s=0.3),
+        make_detector("none"),  # instant: every frame is the athlete
+        frames_per_batch=1,
+        clock=clock,
+    )
+    batches = len(features.static)
+    assert batches >= 10
+    assert clock.seconds["static"] >= 0.3 * batches
+    # Without the pause the detector waits for about (batches - 3) x 0.3 s of the static stage.
+    assert clock.seconds["detect"] < 0.5
