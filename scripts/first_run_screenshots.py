@@ -6,7 +6,9 @@
   fresh settings file, an empty cache (no weights, no trained model) and two recent videos;
 - demo-analysis.png: the window after "Try a Demo Analysis" on the shipped sample clip (a real
   analysis: random backbones, an untrained head, HOG; about a minute on a 2-core CPU);
-- shortcuts.png: Help ▸ Keyboard Shortcuts.
+- shortcuts.png: Help ▸ Keyboard Shortcuts;
+- settings.png: Analysis ▸ Settings… (device, network engine and precision, model, networks,
+  athlete finder).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     from judgeapp.ui.main_window import MainWindow
     from judgeapp.ui.review import Review
     from judgeapp.ui.settings import SettingsStore
+    from judgeapp.ui.settings_dialog import SettingsDialog
     from judgeapp.ui.theme import follow_system
 
     app = application()
@@ -62,6 +65,11 @@ def main(argv: list[str] | None = None) -> int:
     settle()
     window.shortcuts_window.grab().save(str(out / "shortcuts.png"))
     window.shortcuts_window.close()
+    dialog = SettingsDialog(window.settings, window)
+    dialog.show()
+    settle()
+    dialog.grab().save(str(out / "settings.png"))
+    dialog.close()
 
     done = QEventLoop()
     window.session.analysisFinished.connect(lambda _o: QTimer.singleShot(1500, done.quit))
@@ -72,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     settle(800)
     window.grab().save(str(out / "demo-analysis.png"))
     window.close()
-    print(f"wrote {out}/first-run.png, demo-analysis.png, shortcuts.png")
+    print(f"wrote {out}/first-run.png, demo-analysis.png, shortcuts.png, settings.png")
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 from ui_helpers import hand_result
@@ -25,7 +26,7 @@ from judgeapp.app.view_models import (
     step_polyline,
     timeline_model,
 )
-from judgeapp.core.results import SegmentWeight, VideoInfo
+from judgeapp.core.results import EngineInfo, Provenance, SegmentWeight, VideoInfo
 
 INFO = VideoInfo("/v/r.mp4", "", 30.0, 25.0, 750, 640, 360)
 DYNAMIC = [0.1, 0.3, 0.1, 0.05, 0.2, 0.05, 0.1, 0.1]
@@ -114,9 +115,35 @@ def test_score_view_banner_only_when_not_calibrated():
     assert "untrained" in view.banner.text
     rows = dict(view.rows)
     assert rows["Routine"] == "ball" and rows["Profile"] == "torchvision"
+    assert rows["Computed with"] == "—" and rows["Athlete finder"] == "—"  # not recorded
     calibrated = hand_result(INFO, [1.0], [(0.0, 1.0)], calibrated=True)
     assert score_view(calibrated).banner is None
     assert "Analysis ▸ Models" in NO_MODEL_BANNER.text
+
+
+def test_score_view_says_which_engine_precision_and_finder_computed_it():
+    made = dataclasses.replace(
+        result(),
+        engine=EngineInfo("openvino", "bf16"),
+        provenance=Provenance("paper", 2, False, "hog", ""),
+    )
+    rows = dict(score_view(made).rows)
+    assert rows["Computed with"] == "OpenVINO, bf16"
+    assert rows["Athlete finder"] == "built-in (OpenCV HOG)"
+    on_gpu = dataclasses.replace(made, engine=EngineInfo("torch", "fp16"))
+    assert dict(score_view(on_gpu).rows)["Computed with"] == "PyTorch, fp16"
+
+
+def test_settings_engines_are_the_analysis_engines():
+    from judgeapp.app.view_models import ENGINE_KINDS, PRECISION_KINDS
+    from judgeapp.features.engines import ENGINES, PRECISIONS
+
+    assert set(ENGINE_KINDS) == set(ENGINES)
+    assert set(PRECISION_KINDS) == {"", *PRECISIONS}
+    chosen = AppSettings(engine="openvino", precision="bf16")
+    assert (chosen.request.engine, chosen.request.precision) == ("openvino", "bf16")
+    assert AppSettings(engine="tensorrt").engine == "auto"
+    assert AppSettings(precision="int4").precision == ""
 
 
 def test_settings_and_recent_files():

@@ -105,6 +105,10 @@ def test_a_stored_result_is_reused_only_for_the_same_settings_and_recipe(cli_res
     assert not stored_result_reusable(stored, dataclasses.replace(settings, profile="torchvision"))
     assert not stored_result_reusable(stored, dataclasses.replace(settings, detector="none"))
     assert not stored_result_reusable(stored, dataclasses.replace(settings, precision="bf16"))
+    made_by = stored.engine.name
+    other = "torch" if made_by == "openvino" else "openvino"
+    assert stored_result_reusable(stored, dataclasses.replace(settings, engine=made_by))
+    assert not stored_result_reusable(stored, dataclasses.replace(settings, engine=other))
     older = dataclasses.replace(stored.provenance, recipe=current_recipe("paper") - 1)
     assert not stored_result_reusable(dataclasses.replace(stored, provenance=older), settings)
     unknown = dataclasses.replace(stored, provenance=None)  # stored before provenance existed

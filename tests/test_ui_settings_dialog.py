@@ -27,3 +27,27 @@ def test_every_detector_is_offered_and_edits_round_trip(qtbot) -> None:
         3,
     )
     assert edited.device == "cpu" and edited.recent == start.recent
+
+
+def test_engine_and_precision_are_offered_edited_and_kept_across_sessions(qtbot, tmp_path) -> None:
+    from PySide6.QtCore import QSettings
+
+    from judgeapp.app.view_models import ENGINE_KINDS, PRECISION_KINDS
+    from judgeapp.ui.settings import SettingsStore
+
+    start = AppSettings(engine="torch", precision="fp32")
+    dialog = SettingsDialog(start)
+    qtbot.addWidget(dialog)
+    engines = [dialog.engine.itemData(i) for i in range(dialog.engine.count())]
+    precisions = [dialog.precision.itemData(i) for i in range(dialog.precision.count())]
+    assert set(engines) == set(ENGINE_KINDS) and set(precisions) == set(PRECISION_KINDS)
+    assert dialog.settings() == start
+    dialog.engine.setCurrentIndex(dialog.engine.findData("openvino"))
+    dialog.precision.setCurrentIndex(dialog.precision.findData("bf16"))
+    edited = dialog.settings()
+    assert (edited.request.engine, edited.request.precision) == ("openvino", "bf16")
+
+    path = str(tmp_path / "settings.ini")
+    SettingsStore(QSettings(path, QSettings.Format.IniFormat)).save(edited)
+    again = SettingsStore(QSettings(path, QSettings.Format.IniFormat)).load()
+    assert (again.engine, again.precision) == ("openvino", "bf16")

@@ -35,7 +35,7 @@ def stored_result_reusable(result: AnalysisResult, request: AnalysisRequest) -> 
 
     Only a result that records its provenance, made by the current recipe of its profile, with
     the same backbone weights, the same kind of head (untrained or a checkpoint) and, where the
-    request names them, the same profile, detector and precision. Anything else is analysed
+    request names them, the same profile, detector, engine and precision. Anything else is analysed
     again: the number shown must not depend on what an earlier session happened to store.
     """
     made = result.provenance
@@ -47,7 +47,9 @@ def stored_result_reusable(result: AnalysisResult, request: AnalysisRequest) -> 
         return False
     if (request.model == RANDOM_HEAD) != (made.head_sha256 == ""):
         return False
-    if request.precision and result.engine is not None:
-        if result.engine.precision != request.precision:
+    if result.engine is not None:
+        if request.precision and result.engine.precision != request.precision:
+            return False
+        if request.engine != "auto" and result.engine.name != request.engine:
             return False
     return request.detector in ("auto", made.detector)

@@ -406,12 +406,38 @@ SCORE_ROW_TIPS = {
         "How the video was looked at (which video networks); a scoring model only understands "
         "the kind it learned from"
     ),
+    "Computed with": (
+        "Which engine ran the video networks, in which number precision (fp32 is the reference; "
+        "bf16 and fp16 are faster and differ slightly). Analysis ▸ Settings… chooses it"
+    ),
+    "Athlete finder": "How the athlete was found in each one-second picture",
     "Trained on": "The scored routines the scoring model learned from",
     "Test Spearman": (
         "How well its ranking of unseen routines agreed with the judges' (1 = the same order, "
         "0 = no relation)"
     ),
 }
+
+
+ENGINE_NAMES = {"torch": "PyTorch", "openvino": "OpenVINO"}
+FINDER_NAMES = {"hog": "built-in (OpenCV HOG)", "yolo": "YOLO", "none": "none (whole frames)"}
+
+
+def engine_text(result: AnalysisResult) -> str:
+    """Which engine and precision computed the features, e.g. "OpenVINO, fp32" ("—": a result
+    from before engines were recorded, or read from the feature cache of such a run)."""
+    if result.engine is None or not result.engine.name:
+        return "—"
+    name = ENGINE_NAMES.get(result.engine.name, result.engine.name)
+    return f"{name}, {result.engine.precision}" if result.engine.precision else name
+
+
+def finder_text(result: AnalysisResult) -> str:
+    """The person detector the result records ("—" when it records none)."""
+    made = result.provenance
+    if made is None or not made.detector:
+        return "—"
+    return FINDER_NAMES.get(made.detector, made.detector)
 
 
 def score_view(
@@ -428,6 +454,8 @@ def score_view(
         ("Routine", model.routine),
         ("Target", targets_text(result.scores) if result.scores else f"{model.target} score"),
         ("Profile", model.profile),
+        ("Computed with", engine_text(result)),
+        ("Athlete finder", finder_text(result)),
         ("Trained on", facts.trained_on or ("untrained" if facts.trained is False else "—")),
         ("Test Spearman", spearman),
     )
@@ -442,6 +470,12 @@ def score_view(
 
 
 # --- settings ------------------------------------------------------------------------------------
+# The engines and precisions of features.engines (kept here so that the window does not import
+# torch to list them; a test keeps the two equal). Precision "" = the engine's default.
+ENGINE_KINDS = ("auto", "torch", "openvino")
+PRECISION_KINDS = ("", "fp32", "fp16", "bf16")
+
+
 @dataclass(frozen=True)
 class AppSettings:
     """What the user chose, persisted between sessions.
@@ -458,12 +492,18 @@ class AppSettings:
     k: int = DEFAULT_K
     recent: tuple[str, ...] = ()
     auto_analyze: bool = True
+    engine: str = "auto"
+    precision: str = ""
 
     def __post_init__(self) -> None:
         if self.device not in ("auto", "cpu", "cuda"):
             object.__setattr__(self, "device", "auto")
         if self.detector not in DETECTOR_KINDS:
             object.__setattr__(self, "detector", "auto")
+        if self.engine not in ENGINE_KINDS:
+            object.__setattr__(self, "engine", "auto")
+        if self.precision not in PRECISION_KINDS:
+            object.__setattr__(self, "precision", "")
         object.__setattr__(self, "k", int(min(max(self.k, 1), MAX_K)))
 
     @property
@@ -475,6 +515,8 @@ class AppSettings:
             profile=self.profile,
             pretrained=self.pretrained,
             detector=self.detector,
+            engine=self.engine,
+            precision=self.precision,
         )
 
 

@@ -33,6 +33,8 @@ class SettingsStore:
             k=s.value("view/k", DEFAULT_K, type=int),
             recent=tuple(_as_list(s.value("files/recent", []))),
             auto_analyze=s.value("analysis/auto", True, type=bool),
+            engine=str(s.value("analysis/engine", "auto")),
+            precision=str(s.value("analysis/precision", "") or ""),
         )
 
     def save(self, settings: AppSettings) -> None:
@@ -43,6 +45,8 @@ class SettingsStore:
         s.setValue("analysis/pretrained", settings.pretrained)
         s.setValue("analysis/detector", settings.detector)
         s.setValue("analysis/auto", settings.auto_analyze)
+        s.setValue("analysis/engine", settings.engine)
+        s.setValue("analysis/precision", settings.precision)
         s.setValue("view/k", settings.k)
         s.setValue("files/recent", list(settings.recent))  # written to disk by Qt soon after
 

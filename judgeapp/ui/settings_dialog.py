@@ -1,4 +1,5 @@
-"""The settings dialog: device, model, profile, backbones, detector, crops per side."""
+"""The settings dialog: device, engine, precision, model, profile, backbones, detector, crops
+per side."""
 
 from __future__ import annotations
 
@@ -33,6 +34,17 @@ PROFILES = (
     ("paper", "paper: the networks of the original study"),
     ("vst", "vst: Video Swin (very slow without a GPU)"),
 )
+ENGINES = (
+    ("auto", "Automatic (the fastest here: PyTorch on a GPU, else OpenVINO on the CPU)"),
+    ("openvino", "OpenVINO (CPU; several times faster than PyTorch there)"),
+    ("torch", "PyTorch"),
+)
+PRECISIONS = (
+    ("", "Automatic (fp16 on a GPU, fp32 on the CPU)"),
+    ("fp32", "fp32 (the reference numbers)"),
+    ("bf16", "bf16 (OpenVINO on CPUs that compute it; slightly different numbers)"),
+    ("fp16", "fp16 (GPU only; slightly different numbers)"),
+)
 CHECKPOINT_FILTER = "Heads and model sets (*.safetensors);;All files (*)"
 
 
@@ -42,6 +54,15 @@ def choose_checkpoint(parent: QWidget, start: str = "") -> str:
         parent, "Choose a model checkpoint", start, CHECKPOINT_FILTER
     )
     return path
+
+
+def _choices(parent: QWidget, choices: tuple[tuple[str, str], ...], current: str) -> QComboBox:
+    """A combo box of (value, text) choices with `current` selected (the first when unknown)."""
+    box = QComboBox(parent)
+    for value, text in choices:
+        box.addItem(text, value)
+    box.setCurrentIndex(max(0, box.findData(current)))
+    return box
 
 
 class SettingsDialog(QDialog):
@@ -57,6 +78,16 @@ class SettingsDialog(QDialog):
         ):
             self.device.addItem(text, value)
         self.device.setCurrentIndex(max(0, self.device.findData(settings.device)))
+        self.engine = _choices(self, ENGINES, settings.engine)
+        self.engine.setToolTip(
+            "What runs the video networks. The score is the same to four decimals in fp32; "
+            "the result and the score panel say which one computed it"
+        )
+        self.precision = _choices(self, PRECISIONS, settings.precision)
+        self.precision.setToolTip(
+            "Number precision of the video networks. fp32 gives the reference features; "
+            "bf16 and fp16 are faster, change the score slightly and are recorded in the result"
+        )
 
         self.model_kind = QComboBox(self)
         for value, text in MODEL_CHOICES:
@@ -113,6 +144,8 @@ class SettingsDialog(QDialog):
         self.detector.setToolTip("How judgeapp finds the athlete in each picture")
         self.k.setToolTip("How many most and least attended moments the Crops panel shows")
         form.addRow("Run on:", self.device)
+        form.addRow("Network engine:", self.engine)
+        form.addRow("Precision:", self.precision)
         form.addRow("Scoring model:", self.model_kind)
         form.addRow("", model_row)
         form.addRow("Video networks:", self.profile)
@@ -148,6 +181,8 @@ class SettingsDialog(QDialog):
         return replace(
             self._original,
             device=self.device.currentData(),
+            engine=self.engine.currentData(),
+            precision=self.precision.currentData(),
             model=model,
             profile=self.profile.currentData(),
             pretrained=not self.random_backbones.isChecked(),
