@@ -610,3 +610,56 @@ def test_the_ranking_shows_predicted_minus_panel_per_target_with_the_interval(
     assert rows["b.mp4"]["difference_difficulty_low"] == "-2.0000"
     assert rows["b.mp4"]["difference_difficulty_high"] == "-1.0000"
     assert live_job_threads() == []
+
+
+def test_batch_reuses_results_stored_the_same_way_and_analyses_the_rest(
+    qtbot, library, service, tmp_path
+):
+    """A second batch over the same videos with the same settings runs no analysis; other
+    settings (another detector) analyse them again."""
+    import dataclasses
+
+    from judgeapp.app.requests import AnalysisRequest
+    from judgeapp.core.files import sha256_file
+    from judgeapp.core.results import EngineInfo, Provenance
+    from judgeapp.features.recipes import current_recipe
+
+    videos = []
+    for name, content in (("floor_a.mp4", b"first routine"), ("floor_b.mp4", b"second one")):
+        (tmp_path / name).write_bytes(content)
+        videos.append(tmp_path / name)
+    analysed: list[str] = []
+    request = AnalysisRequest(model="random", pretrained=False, detector="hog")
+
+    def analyse(path: Path, progress, cancel):
+        analysed.append(path.name)
+        info = dataclasses.replace(
+            fake_video_info(path.name, 20.0), path=str(path), sha256=sha256_file(path)
+        )
+        made = Provenance("torchvision", current_recipe("torchvision"), False, "hog", "")
+        result = make_result(info, score=10.0 + len(analysed))
+        return dataclasses.replace(result, provenance=made, engine=EngineInfo("torch", "fp32"))
+
+    def run_batch(asked: AnalysisRequest) -> list[list[str]]:
+        window = BatchWindow(service, analyse, request_fn=lambda: asked)
+        qtbot.addWidget(window)
+        window.add_videos(videos)
+        window.start()
+        qtbot.waitUntil(lambda: not window.is_running(), timeout=10_000)
+        rows = _cells(window.queue_table)
+        window.close()
+        return rows
+
+    first = run_batch(request)
+    assert analysed == ["floor_a.mp4", "floor_b.mp4"]
+    assert [r[1] for r in first] == ["done", "done"]
+    assert len(library.list_analyses()) == 2
+
+    again = run_batch(request)
+    assert analysed == ["floor_a.mp4", "floor_b.mp4"]  # nothing analysed a second time
+    assert [r[1] for r in again] == ["done (from the library)"] * 2
+    assert len(library.list_analyses(latest_only=False)) == 2  # and nothing saved twice
+
+    run_batch(dataclasses.replace(request, detector="none"))
+    assert analysed[2:] == ["floor_a.mp4", "floor_b.mp4"]
+    assert live_job_threads() == []

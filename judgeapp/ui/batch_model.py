@@ -56,6 +56,7 @@ class BatchItem:
     result: AnalysisResult | None = None
     panel: PanelScore | None = None
     error: str = ""
+    reused: bool = False  # the result came from the library: no analysis ran
 
     @property
     def name(self) -> str:
@@ -114,9 +115,13 @@ class BatchQueue:
         item = self.items[index]
         item.stage, item.fraction = progress.stage, progress.fraction
 
-    def finish(self, index: int, result: AnalysisResult, panel: PanelScore | None) -> None:
+    def finish(
+        self, index: int, result: AnalysisResult, panel: PanelScore | None, reused: bool = False
+    ) -> None:
+        """Record a video's result; `reused`: the library had it (made the same way)."""
         item = self.items[index]
-        item.status, item.stage, item.fraction = DONE, "done", 1.0
+        item.status, item.fraction, item.reused = DONE, 1.0, reused
+        item.stage = "from the library" if reused else "done"
         item.result, item.panel = result, panel
 
     def fail(self, index: int, error: str) -> None:
@@ -134,6 +139,7 @@ class BatchQueue:
         for item in self.items:
             if item.status in (FAILED, CANCELLED):
                 item.status, item.stage, item.fraction, item.error = QUEUED, "", 0.0, ""
+                item.reused = False
 
     def set_panel(self, sha256: str, panel: PanelScore | None) -> None:
         for item in self.items:

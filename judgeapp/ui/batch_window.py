@@ -1,12 +1,15 @@
 """The batch window: a queue of videos analysed one after another, and their ranking.
 
-Each video runs as a job of one JobRunner (app.jobs) that calls the given analyse function;
-the main window passes one that uses its analysis service, as for its own analyses. A failing
-video is reported in its row and the queue goes on. Finished results are saved in the library
-(app.library_service), so the main window and the library window show them at once, with the
-panel scores judges entered. Scores that are not calibrated (random weights, untrained head)
-are flagged in the ranking: they do not rank routines. Double-clicking a row asks for the video
-to be opened in the main window (`openRequested`).
+Each video runs as a job of one JobRunner (app.jobs) that asks the library for it
+(`LibraryService.result_or_analyse`): a result stored for the same content and made the same
+way (the request `request_fn` gives) is shown again at once, labelled "from the library";
+anything else is analysed by the given analyse function (the main window passes one that uses
+its analysis service, as for its own analyses) and saved, so the main window and the library
+window show it at once, with the panel scores judges entered. Without `request_fn` every video
+is analysed. A failing video is reported in its row and the queue goes on. Scores that are not
+calibrated (random weights, untrained head) are flagged in the ranking: they do not rank
+routines. Double-clicking a row asks for the video to be opened in the main window
+(`openRequested`).
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from judgeapp.app.library_service import LibraryService
+from judgeapp.app.library_service import LibraryAnswer, LibraryService
 from judgeapp.app.list_views import FLAG_COLOUR as FLAG_HEX
 from judgeapp.app.list_views import (
     QUEUE_COLUMNS,
@@ -45,6 +48,7 @@ from judgeapp.app.list_views import (
     target_difference,
 )
 from judgeapp.app.report_service import DictValues, ExportFolders, write_text
+from judgeapp.app.requests import AnalysisRequest
 from judgeapp.core.errors import JudgeappError
 from judgeapp.core.progress import CancelToken, Progress, ProgressCallback
 from judgeapp.core.results import AnalysisResult
@@ -66,6 +70,8 @@ class BatchWindow(QWidget):
 
     library: where results are saved and panel scores come from. analyze_fn: analyses one
     video. folders: where the export dialog opens (default: remembered for this window only).
+    request_fn: the request the analyses answer (read when each video starts), so that stored
+    results made the same way are reused; None: analyse every video.
     `openRequested(path)`: the user double-clicked a video to open it in the main window.
     `videoFinished(index)`: a video's outcome was recorded (before the next one starts).
     """
@@ -79,12 +85,14 @@ class BatchWindow(QWidget):
         analyze_fn: AnalyzeFn,
         parent: QWidget | None = None,
         folders: ExportFolders | None = None,
+        request_fn: Callable[[], AnalysisRequest] | None = None,
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle("judgeapp batch scoring")
         self.resize(1000, 640)
         self.library = library
         self.analyze_fn = analyze_fn
+        self.request_fn = request_fn
         self.folders = folders or ExportFolders(DictValues())
         self.queue = BatchQueue()
         self.jobs = gui_job_runner("judgeapp-batch")
@@ -213,10 +221,18 @@ class BatchWindow(QWidget):
         self.running_index = index
         self.queue.start(index)
         path = self.queue.items[index].path
+        request = self.request_fn() if self.request_fn is not None else None
         self.jobs.start(
-            lambda progress, cancel: self.analyze_fn(path, progress, cancel),
+            lambda progress, cancel: self.library.result_or_analyse(
+                path,
+                request or AnalysisRequest(),
+                self.analyze_fn,
+                reanalyse=request is None,
+                progress=progress,
+                cancel=cancel,
+            ),
             name=f"judgeapp-batch-{index}",
-            on_done=lambda result: self._ended(index, lambda: self._finished(index, result)),
+            on_done=lambda answer: self._ended(index, lambda: self._finished(index, answer)),
             on_failed=lambda message: self._ended(index, lambda: self.queue.fail(index, message)),
             on_cancelled=lambda: self._ended(index, self.queue.cancel_pending),
             on_progress=lambda progress: self._progress(index, progress),
@@ -229,14 +245,16 @@ class BatchWindow(QWidget):
         self._update_queue_row(index)
         self.overall.setValue(round(1000 * self.queue.overall_fraction))
 
-    def _finished(self, index: int, result: AnalysisResult) -> None:
+    def _finished(self, index: int, answer: LibraryAnswer) -> None:
+        """A video's result is in (already saved, or reused from the library)."""
         panel = None
+        if answer.save_error:
+            self.status.setText(answer.save_error)
         try:
-            self.library.save_result(result)
-            panel = self.library.panel_score(result.video.sha256)
+            panel = self.library.panel_score(answer.result.video.sha256)
         except JudgeappError as exc:
             self.status.setText(str(exc))
-        self.queue.finish(index, result, panel)
+        self.queue.finish(index, answer.result, panel, reused=answer.reused)
 
     def _ended(self, index: int, record) -> None:
         """A video's job ended (on the GUI thread): record its outcome, start the next soon."""
@@ -313,6 +331,8 @@ class BatchWindow(QWidget):
     def _update_queue_row(self, index: int) -> None:
         item = self.queue.items[index]
         status = item.status if item.status != RUNNING else f"running: {item.stage}"
+        if item.reused:
+            status = "done (from the library)"
         error = short_error(item.error, str(item.path))
         for col, text in ((0, item.name), (1, status), (3, error)):
             cell = QTableWidgetItem(text)

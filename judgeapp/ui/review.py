@@ -275,6 +275,7 @@ class Review(QObject):
                 analyze_one,
                 self.window,
                 folders=ExportFolders(QSettingsValues(window.store.qsettings)),
+                request_fn=lambda: window.settings.request,
             )
             self.batch_window.openRequested.connect(window.open_video)
         self.batch_window.show()
