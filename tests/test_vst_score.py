@@ -52,6 +52,20 @@ def test_score_vst_on_a_real_video_then_report_it(media_dir, tmp_path, capsys):
     assert clips[0]["weight"] == pytest.approx(1.0, abs=1e-5)
     assert doc["static"] == []
     assert 0.0 <= doc["score"] <= 25.0
+    # `auto` on a CPU ran Video Swin-B through OpenVINO where it is installed: PyTorch must give
+    # the same score and attention.
+    torch_out = tmp_path / "torch.json"
+    code = main(
+        ["score", str(video), "--profile", "vst", "--pretrained", "none", "--model", "random",
+         "--device", "cpu", "--engine", "torch", "--json", str(torch_out)]
+    )  # fmt: skip
+    assert code == 0
+    by_torch = json.loads(torch_out.read_text())
+    assert by_torch["engine"]["name"] == "torch"
+    assert by_torch["score"] == pytest.approx(doc["score"], abs=1e-4)
+    assert [c["weight"] for c in by_torch["dynamic"]] == pytest.approx(
+        [c["weight"] for c in clips], abs=1e-4
+    )
     for suffix in (".html", ".pdf", ".csv"):
         report = tmp_path / f"report{suffix}"
         assert main(["report", str(out), "--no-library", "--out", str(report)]) == 0

@@ -124,5 +124,7 @@ def extract_clip_features(
         segment_start_s=starts,
         segment_end_s=ends,
         detector="none",
+        engine=getattr(dynamic_backbone, "engine", ""),
+        precision=getattr(dynamic_backbone, "precision", ""),
         **empty_static(),
     )
