@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
+import tempfile
 import threading
 from pathlib import Path
 
@@ -20,8 +22,19 @@ from judgeapp.core.results import Provenance, VideoInfo
 from judgeapp.features.recipes import current_recipe
 from judgeapp.store import Library
 
-PRETRAINED = Provenance("torchvision", current_recipe("torchvision"), True, "hog", "ab" * 32)
-REQUEST = AnalysisRequest()  # pretrained backbones, the installed head, any detector
+# A chosen head checkpoint: reuse compares its content hash with the one a result records.
+HEAD_FILE = Path(tempfile.mkdtemp(prefix="judgeapp-test-head-")) / "ball.safetensors"
+HEAD_FILE.write_bytes(b"stands in for a head checkpoint: only its hash matters here")
+PRETRAINED = Provenance(
+    "torchvision", current_recipe("torchvision"), True, "hog", sha256_file(HEAD_FILE)
+)
+REQUEST = AnalysisRequest(model=str(HEAD_FILE))  # pretrained backbones, that head, any detector
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _remove_head_file():
+    yield
+    shutil.rmtree(HEAD_FILE.parent, ignore_errors=True)
 
 
 @pytest.fixture
@@ -78,6 +91,36 @@ def test_a_result_made_another_way_is_analysed_again_and_saved(service, tmp_path
     # Once saved it answers the same request: no second analysis.
     assert service.result_or_analyse(path, REQUEST, analyser).reused
     assert len(analyser.calls) == 1
+
+
+def test_a_result_of_another_head_is_never_shown_for_this_one(service, tmp_path, monkeypatch):
+    """The library's newest result was made by head A: asking for head B, or for the installed
+    head when that is not A, analyses again."""
+    from weights_helpers import save_head
+
+    from judgeapp.weights.heads import heads_dir
+
+    path, info = _video(tmp_path)
+    service.save_result(_result(info, 14.0))  # made by HEAD_FILE
+    other = tmp_path / "other-head.safetensors"
+    other.write_bytes(b"another checkpoint")
+    assert service.find_result(info.sha256, AnalysisRequest(model=str(other))).outdated
+    assert service.find_result(info.sha256, REQUEST).result is not None
+
+    monkeypatch.setenv("JUDGEAPP_CACHE_DIR", str(tmp_path / "cache"))
+    installed = AnalysisRequest()  # the installed head
+    assert service.find_result(info.sha256, installed).outdated  # none is installed
+    heads_dir().mkdir(parents=True)
+    save_head(heads_dir() / "ball.safetensors")
+    assert service.find_result(info.sha256, installed).outdated  # installed: not HEAD_FILE
+    by_installed = dataclasses.replace(
+        PRETRAINED, head_sha256=sha256_file(heads_dir() / "ball.safetensors")
+    )
+    service.save_result(_result(info, 15.0, by_installed))
+    assert service.find_result(info.sha256, installed).result.score == 15.0
+    analyser = Analyser(info, 20.0)
+    assert service.result_or_analyse(path, REQUEST, analyser).result.score == 20.0
+    assert analyser.calls == [path]
 
 
 def test_results_without_provenance_are_never_reused(service, tmp_path):

@@ -12,23 +12,39 @@ from report_helpers import make_result
 from video_helpers import write_video
 
 from judgeapp.cli import main
+from judgeapp.core.files import sha256_file
 from judgeapp.core.marks import PanelScore
 from judgeapp.core.results import Provenance
 from judgeapp.features.recipes import current_recipe
 from judgeapp.store import Library
 from judgeapp.video import probe
 
-# How the command's default options analyse: pretrained backbones, an installed head, YOLO.
-DEFAULT_WAY = Provenance("torchvision", current_recipe("torchvision"), True, "yolo", "ab" * 32)
+
+def _installed_head_sha256() -> str:
+    from judgeapp.weights.heads import heads_dir
+
+    return sha256_file(heads_dir() / "ball.safetensors")
 
 
 @pytest.fixture
 def setup(tmp_path: Path, monkeypatch):
-    """A private library holding one analysed video with a mark and a panel score."""
+    """A private library holding one analysed video with a mark and a panel score, made the
+    way the command's default options analyse: pretrained backbones, the installed head (a
+    private one), YOLO."""
+    from weights_helpers import save_head
+
+    from judgeapp.weights.heads import heads_dir
+
     monkeypatch.setenv("JUDGEAPP_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("JUDGEAPP_CACHE_DIR", str(tmp_path / "cache"))
+    heads_dir().mkdir(parents=True)
+    save_head(heads_dir() / "ball.safetensors")
+    default_way = Provenance(
+        "torchvision", current_recipe("torchvision"), True, "yolo", _installed_head_sha256()
+    )
     video = write_video(tmp_path / "clip.mp4", fps=8.0, frames=48)
     result = dataclasses.replace(
-        make_result(probe(video), seed=1, score=20.0), provenance=DEFAULT_WAY
+        make_result(probe(video), seed=1, score=20.0), provenance=default_way
     )
     with Library.open() as lib:
         lib.save_analysis(result)
@@ -71,7 +87,11 @@ def _fake_analysis(monkeypatch, score: float) -> list:
     def fake(path, options, progress=None, cancel=None, pool=None):
         calls.append(options)
         made = Provenance(
-            "torchvision", current_recipe("torchvision"), options.pretrained, "hog", "cd" * 32
+            "torchvision",
+            current_recipe("torchvision"),
+            options.pretrained,
+            "hog",
+            _installed_head_sha256(),
         )
         return dataclasses.replace(make_result(probe(path), seed=2, score=score), provenance=made)
 

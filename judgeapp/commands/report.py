@@ -2,7 +2,7 @@
 
 A video's result comes from app.library_service's `result_or_analyse`, as in the GUI: the
 library's result when it was made the way this command would analyse now (same backbone
-weights, kind of head, profile, detector, precision and recipe), else a new analysis, saved.
+weights, head file, profile, detector, engine, precision and recipe), else a new analysis, saved.
 The judges' marks and the panel score come from the library.
 """
 
