@@ -39,6 +39,23 @@ def save_checkpoint(path: str | Path, model: ActionNet | GDLTHead, card: ModelCa
     return card
 
 
+def read_safetensors(path: Path) -> tuple[dict[str, str], dict[str, torch.Tensor]]:
+    """A checkpoint file's metadata and tensors (on the CPU), after its kind is checked.
+
+    Raises CheckpointError, one line naming the file, for a missing, empty, truncated or
+    non-safetensors file (heads and model sets alike).
+    """
+    check_file_kind(path)
+    try:
+        with safe_open(str(path), framework="pt", device="cpu") as reader:
+            metadata = reader.metadata() or {}
+            tensors = {name: reader.get_tensor(name) for name in reader.keys()}
+    except (SafetensorError, OSError, ValueError) as exc:
+        reason = one_line(exc)
+        raise CheckpointError(f"{path}: not a readable safetensors file ({reason})") from None
+    return metadata, tensors
+
+
 def load_checkpoint(
     path: str | Path, device: str | torch.device = "cpu"
 ) -> tuple[ActionNet | GDLTHead, ModelCard]:
@@ -48,14 +65,7 @@ def load_checkpoint(
     non-safetensors file, a missing or invalid card, or weights that do not fit the card's head.
     """
     path = Path(path)
-    check_file_kind(path)
-    try:
-        with safe_open(str(path), framework="pt", device="cpu") as reader:
-            metadata = reader.metadata() or {}
-            tensors = {name: reader.get_tensor(name) for name in reader.keys()}
-    except (SafetensorError, OSError, ValueError) as exc:
-        reason = one_line(exc)
-        raise CheckpointError(f"{path}: not a readable safetensors file ({reason})") from None
+    metadata, tensors = read_safetensors(path)
     card = card_from_metadata(path, metadata)
     try:
         # Sizes come from the card: check them against the file's tensors on the meta device

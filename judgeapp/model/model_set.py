@@ -15,17 +15,16 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from safetensors import SafetensorError, safe_open
 from safetensors.torch import save_file
 
 from judgeapp.core.errors import CheckpointError
 from judgeapp.core.files import atomic_path
 from judgeapp.core.results import TargetScore
 from judgeapp.model.card import ModelCard
-from judgeapp.model.checkpoint import _matching_state, head_from_config
+from judgeapp.model.checkpoint import _matching_state, head_from_config, read_safetensors
 from judgeapp.model.gdlt import GDLTHead
 from judgeapp.model.head import ActionNet
-from judgeapp.model.header import SET_KEY, check_file_kind, one_line, set_card_from_metadata
+from judgeapp.model.header import SET_KEY, one_line, set_card_from_metadata
 from judgeapp.model.intervals import bounds, spread_only
 from judgeapp.model.predict import VideoScore, card_window, score_videos
 from judgeapp.model.set_card import SetCard
@@ -84,15 +83,7 @@ def is_model_set(path: str | Path) -> bool:
 def load_model_set(path: str | Path, device: str | torch.device = "cpu") -> ModelSet:
     """Read a model set; CheckpointError, one line naming the file, for anything wrong."""
     path = Path(path)
-    check_file_kind(path)
-    try:
-        with safe_open(str(path), framework="pt", device="cpu") as reader:
-            metadata = reader.metadata() or {}
-            tensors = {name: reader.get_tensor(name) for name in reader.keys()}
-    except (SafetensorError, OSError, ValueError) as exc:
-        raise CheckpointError(
-            f"{path}: not a readable safetensors file ({one_line(exc)})"
-        ) from None
+    metadata, tensors = read_safetensors(path)
     card = set_card_from_metadata(path, metadata)
     heads: dict[str, list[Head]] = {}
     used: set[str] = set()

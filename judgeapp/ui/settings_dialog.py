@@ -34,6 +34,17 @@ PROFILES = (
     ("paper", "paper: the networks of the original study"),
     ("vst", "vst: Video Swin (very slow without a GPU)"),
 )
+DEVICES = (
+    ("auto", "Automatic (GPU when present)"),
+    ("cpu", "CPU"),
+    ("cuda", "GPU (CUDA)"),
+)
+DETECTORS = (
+    ("auto", "Automatic (the better finder when installed, else the built-in one)"),
+    ("yolo", "YOLO (install it in Analysis ▸ Models…)"),
+    ("hog", "Built-in (OpenCV HOG; works offline)"),
+    ("none", "None: look at whole frames (for comparisons)"),
+)
 ENGINES = (
     ("auto", "Automatic (the fastest here: PyTorch on a GPU, else OpenVINO on the CPU)"),
     ("openvino", "OpenVINO (CPU; several times faster than PyTorch there)"),
@@ -70,14 +81,7 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self._original = settings
-        self.device = QComboBox(self)
-        for value, text in (
-            ("auto", "Automatic (GPU when present)"),
-            ("cpu", "CPU"),
-            ("cuda", "GPU (CUDA)"),
-        ):
-            self.device.addItem(text, value)
-        self.device.setCurrentIndex(max(0, self.device.findData(settings.device)))
+        self.device = _choices(self, DEVICES, settings.device)
         self.engine = _choices(self, ENGINES, settings.engine)
         self.engine.setToolTip(
             "What runs the video networks. The score is the same to four decimals in fp32; "
@@ -89,11 +93,8 @@ class SettingsDialog(QDialog):
             "bf16 and fp16 are faster, change the score slightly and are recorded in the result"
         )
 
-        self.model_kind = QComboBox(self)
-        for value, text in MODEL_CHOICES:
-            self.model_kind.addItem(text, value)
         kind = {"": "installed", "random": "random"}.get(settings.model, "file")
-        self.model_kind.setCurrentIndex(self.model_kind.findData(kind))
+        self.model_kind = _choices(self, MODEL_CHOICES, kind)
         self.model_path = QLineEdit(settings.model if kind == "file" else "", self)
         self.model_path.setPlaceholderText("a .safetensors head or model set (training, packs)")
         self.model_kind.setToolTip(
@@ -125,15 +126,7 @@ class SettingsDialog(QDialog):
             "from, so leave it on the recommended choice unless told otherwise."
         )
         self.random_backbones.setChecked(not settings.pretrained)
-        self.detector = QComboBox(self)
-        for value, text in (
-            ("auto", "Automatic (the better finder when installed, else the built-in one)"),
-            ("yolo", "YOLO (install it in Analysis ▸ Models…)"),
-            ("hog", "Built-in (OpenCV HOG; works offline)"),
-            ("none", "None: look at whole frames (for comparisons)"),
-        ):
-            self.detector.addItem(text, value)
-        self.detector.setCurrentIndex(max(0, self.detector.findData(settings.detector)))
+        self.detector = _choices(self, DETECTORS, settings.detector)
         self.k = QSpinBox(self)
         self.k.setRange(1, MAX_K)
         self.k.setValue(settings.k)
