@@ -1,7 +1,8 @@
 """Inference engines for the backbones: PyTorch (CPU or CUDA) and OpenVINO (CPU).
 
 Most users have no NVIDIA card, and on a CPU PyTorch's eager convolutions dominate an analysis.
-OpenVINO runs the same networks several times faster there. `choose_engine` turns the user's
+OpenVINO runs the same networks faster there: 1.5-1.8x on a 2-core AVX2 CPU, more where it has
+AVX-512 or AMX (docs/performance.md). `choose_engine` turns the user's
 `--engine auto|torch|openvino` and `--precision` into one `EngineChoice` (pure, so the choice is
 testable on any machine); `apply_engine` makes a built backbone run through it.
 

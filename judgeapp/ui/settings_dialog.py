@@ -47,7 +47,7 @@ DETECTORS = (
 )
 ENGINES = (
     ("auto", "Automatic (the fastest here: PyTorch on a GPU, else OpenVINO on the CPU)"),
-    ("openvino", "OpenVINO (CPU; several times faster than PyTorch there)"),
+    ("openvino", "OpenVINO (CPU only; faster than PyTorch there)"),
     ("torch", "PyTorch"),
 )
 PRECISIONS = (
