@@ -51,6 +51,8 @@ def options_for(request: AnalysisRequest) -> AnalysisOptions:
         detector=request.detector,
         engine=request.engine,
         precision=request.precision or None,
+        athlete=request.athlete,
+        follow=request.follow,
         segments_per_batch=SEGMENTS_PER_BATCH,
         frames_per_batch=FRAMES_PER_BATCH,
     )

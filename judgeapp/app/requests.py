@@ -23,7 +23,12 @@ class AnalysisRequest:
     """model: "" = the installed head, "random" = an untrained head, else a checkpoint path.
     profile: "" = the checkpoint's (or the default). pretrained: False = random backbones.
     engine / precision: how the backbones run (features.engines); precision "" = the engine's
-    default."""
+    default.
+    athlete: "track" (one person followed through the video) or "largest" (the paper's rule:
+    the largest person in each frame). follow: (time_s, x, y) in frame pixels, the user's
+    "follow this person" click; None = the automatic choice. A follow is not a setting: it is
+    asked for one video, by one click.
+    """
 
     device: str = "auto"
     model: str = ""
@@ -32,6 +37,12 @@ class AnalysisRequest:
     detector: str = "auto"
     engine: str = "auto"
     precision: str = ""
+    athlete: str = "track"
+    follow: tuple[float, float, float] | None = None
+
+    def __post_init__(self) -> None:
+        if self.follow is not None:  # a list after a trip through JSON or a pipe
+            object.__setattr__(self, "follow", tuple(float(v) for v in self.follow))
 
 
 @lru_cache(maxsize=64)
@@ -91,4 +102,37 @@ def stored_result_reusable(
             return False
         if request.engine != "auto" and result.engine.name != request.engine:
             return False
+    if not same_athlete_choice(result, request):
+        return False
     return request.detector in ("auto", made.detector)
+
+
+# The reason select_athlete gives when the paper's rule was asked for (a "largest" result whose
+# reason differs is the track rule's fallback: no track had a one-second frame).
+PAPER_RULE_REASON = "the paper's rule"
+
+
+def athlete_rule_of(result: AnalysisResult) -> str | None:
+    """The athlete rule the result was asked to use ("track" or "largest"), or None where no
+    athlete was chosen (no people recorded: whole frames, a clip profile, an older result)."""
+    athlete = result.athlete
+    if athlete is None:
+        return None
+    if athlete.rule == "largest" and athlete.reason.startswith(PAPER_RULE_REASON):
+        return "largest"
+    return "track"
+
+
+def same_athlete_choice(result: AnalysisResult, request: AnalysisRequest) -> bool:
+    """Whether the result's athlete is the one `request` asks for: the same rule, chosen
+    automatically. A request with a follow point is always analysed again (a result does not
+    record the point clicked, and choosing again reads the feature cache: no network run); a
+    result whose athlete the user chose is not reused for the automatic choice. A result that
+    records no athlete (whole frames, a clip profile, one stored before athletes were
+    followed) has nothing to compare and answers either rule."""
+    if request.follow is not None:
+        return False
+    rule = athlete_rule_of(result)
+    if rule is None:
+        return True
+    return rule == request.athlete and result.athlete.chosen_by == "auto"

@@ -474,6 +474,7 @@ def score_view(
 # torch to list them; a test keeps the two equal). Precision "" = the engine's default.
 ENGINE_KINDS = ("auto", "torch", "openvino")
 PRECISION_KINDS = ("", "fp32", "fp16", "bf16")
+ATHLETE_RULES = ("track", "largest")  # analysis.athlete.ATHLETE_RULES (a test keeps them equal)
 
 
 @dataclass(frozen=True)
@@ -482,6 +483,7 @@ class AppSettings:
 
     model: "" = the installed head, "random" = an untrained head, else a checkpoint path.
     profile: "" = the checkpoint's (or the default). pretrained: False = random backbones.
+    athlete: "track" (follow one person) or "largest" (the paper's rule).
     """
 
     device: str = "auto"
@@ -494,6 +496,7 @@ class AppSettings:
     auto_analyze: bool = True
     engine: str = "auto"
     precision: str = ""
+    athlete: str = "track"
 
     def __post_init__(self) -> None:
         if self.device not in ("auto", "cpu", "cuda"):
@@ -504,6 +507,8 @@ class AppSettings:
             object.__setattr__(self, "engine", "auto")
         if self.precision not in PRECISION_KINDS:
             object.__setattr__(self, "precision", "")
+        if self.athlete not in ATHLETE_RULES:
+            object.__setattr__(self, "athlete", "track")
         object.__setattr__(self, "k", int(min(max(self.k, 1), MAX_K)))
 
     @property
@@ -517,6 +522,7 @@ class AppSettings:
             detector=self.detector,
             engine=self.engine,
             precision=self.precision,
+            athlete=self.athlete,
         )
 
 

@@ -35,6 +35,7 @@ class SettingsStore:
             auto_analyze=s.value("analysis/auto", True, type=bool),
             engine=str(s.value("analysis/engine", "auto")),
             precision=str(s.value("analysis/precision", "") or ""),
+            athlete=str(s.value("analysis/athlete", "track") or "track"),
         )
 
     def save(self, settings: AppSettings) -> None:
@@ -47,6 +48,7 @@ class SettingsStore:
         s.setValue("analysis/auto", settings.auto_analyze)
         s.setValue("analysis/engine", settings.engine)
         s.setValue("analysis/precision", settings.precision)
+        s.setValue("analysis/athlete", settings.athlete)
         s.setValue("view/k", settings.k)
         s.setValue("files/recent", list(settings.recent))  # written to disk by Qt soon after
 

@@ -1,5 +1,5 @@
-"""The settings dialog: device, engine, precision, model, profile, backbones, detector, crops
-per side."""
+"""The settings dialog: device, engine, precision, model, profile, backbones, detector, the
+athlete rule, crops per side."""
 
 from __future__ import annotations
 
@@ -44,6 +44,10 @@ DETECTORS = (
     ("yolo", "YOLO (install it in Analysis ▸ Models…)"),
     ("hog", "Built-in (OpenCV HOG; works offline)"),
     ("none", "None: look at whole frames (for comparisons)"),
+)
+ATHLETES = (
+    ("track", "Follow one person (recommended)"),
+    ("largest", "Largest person in each frame (the paper's rule)"),
 )
 ENGINES = (
     ("auto", "Automatic (the fastest here: PyTorch on a GPU, else OpenVINO on the CPU)"),
@@ -127,6 +131,12 @@ class SettingsDialog(QDialog):
         )
         self.random_backbones.setChecked(not settings.pretrained)
         self.detector = _choices(self, DETECTORS, settings.detector)
+        self.athlete = _choices(self, ATHLETES, settings.athlete)
+        self.athlete.setToolTip(
+            "Which person is the athlete. Following one person keeps judges, coaches and "
+            "passers-by out of the score; the paper's rule takes the largest person in each "
+            "one-second picture. Click a person in the video to follow someone else"
+        )
         self.k = QSpinBox(self)
         self.k.setRange(1, MAX_K)
         self.k.setValue(settings.k)
@@ -144,6 +154,7 @@ class SettingsDialog(QDialog):
         form.addRow("Video networks:", self.profile)
         form.addRow("", self.random_backbones)
         form.addRow("Athlete finder:", self.detector)
+        form.addRow("Athlete:", self.athlete)
         form.addRow("Moments shown per side:", self.k)
         form.addRow("", self.auto_analyze)
         note = QLabel("Saving re-analyses the open video when these change its score.", self)
@@ -180,6 +191,7 @@ class SettingsDialog(QDialog):
             profile=self.profile.currentData(),
             pretrained=not self.random_backbones.isChecked(),
             detector=self.detector.currentData(),
+            athlete=self.athlete.currentData(),
             k=self.k.value(),
             auto_analyze=self.auto_analyze.isChecked(),
         )

@@ -1,0 +1,79 @@
+"""The athlete rule and the user's "follow this person" in the analysis request, without Qt:
+they reach the analysis options, and a stored result is reused only for the same choice."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from report_helpers import fake_video_info, make_result
+
+from judgeapp.analysis.athlete import ATHLETE_RULES
+from judgeapp.app.analysis_run import options_for
+from judgeapp.app.requests import AnalysisRequest, athlete_rule_of, stored_result_reusable
+from judgeapp.app.view_models import ATHLETE_RULES as SETTINGS_RULES
+from judgeapp.app.view_models import AppSettings
+from judgeapp.core.athlete import AthleteInfo
+from judgeapp.core.results import AnalysisResult, Provenance
+from judgeapp.features.recipes import current_recipe
+
+REQUEST = AnalysisRequest(model="random", profile="torchvision", pretrained=False)
+MADE = Provenance("torchvision", current_recipe("torchvision"), False, "pose", "")
+TRACKED = AthleteInfo("track", 2, "auto", "seen longest, moving most")
+CHOSEN = AthleteInfo("track", 5, "user", "chosen by the user at 12.3 s")
+PAPER = AthleteInfo("largest", None, "auto", "the paper's rule: the largest person in each frame")
+FALLBACK = AthleteInfo("largest", None, "auto", "no track to follow")
+
+
+def _stored(athlete: AthleteInfo | None) -> AnalysisResult:
+    result = make_result(fake_video_info("ribbon.mp4", duration_s=20.0))
+    return dataclasses.replace(result, provenance=MADE, athlete=athlete)
+
+
+def test_the_settings_offer_the_analysis_rules_and_pass_the_rule_on() -> None:
+    assert SETTINGS_RULES == ATHLETE_RULES
+    assert AppSettings().athlete == "track" and AppSettings().request.athlete == "track"
+    assert AppSettings(athlete="largest").request.athlete == "largest"
+    assert AppSettings(athlete="tallest").athlete == "track"  # an unknown value: the default
+    assert AppSettings().request.follow is None  # a follow is never a setting
+
+
+def test_rule_and_follow_reach_the_analysis_options() -> None:
+    options = options_for(dataclasses.replace(REQUEST, athlete="largest"))
+    assert (options.athlete, options.follow) == ("largest", None)
+    options = options_for(dataclasses.replace(REQUEST, follow=(12.25, 310.0, 402.5)))
+    assert (options.athlete, options.follow) == ("track", (12.25, 310.0, 402.5))
+
+
+def test_a_follow_point_survives_the_trip_to_the_analysis_process() -> None:
+    # The service sends asdict(request) over a pipe (or as JSON: a list); the child rebuilds it.
+    request = dataclasses.replace(REQUEST, follow=(3.0, 10, 20.5))
+    rebuilt = AnalysisRequest(**{**dataclasses.asdict(request), "follow": [3.0, 10, 20.5]})
+    assert rebuilt == request and rebuilt.follow == (3.0, 10.0, 20.5)
+    assert hash(rebuilt) == hash(request)
+
+
+def test_the_rule_a_result_was_made_with() -> None:
+    assert athlete_rule_of(_stored(TRACKED)) == "track"
+    assert athlete_rule_of(_stored(CHOSEN)) == "track"
+    assert athlete_rule_of(_stored(PAPER)) == "largest"
+    assert athlete_rule_of(_stored(FALLBACK)) == "track"  # asked to track, found no track
+    assert athlete_rule_of(_stored(None)) is None
+
+
+def test_a_stored_result_is_reused_only_for_the_same_athlete_choice() -> None:
+    track, largest = REQUEST, dataclasses.replace(REQUEST, athlete="largest")
+    follow = dataclasses.replace(REQUEST, follow=(12.3, 100.0, 200.0))
+    assert stored_result_reusable(_stored(TRACKED), track)
+    assert not stored_result_reusable(_stored(TRACKED), largest)
+    assert stored_result_reusable(_stored(PAPER), largest)
+    assert not stored_result_reusable(_stored(PAPER), track)
+    assert stored_result_reusable(_stored(FALLBACK), track)
+    # The user's choice is not the automatic one, and a new click always analyses again.
+    assert not stored_result_reusable(_stored(CHOSEN), track)
+    assert not stored_result_reusable(_stored(CHOSEN), follow)
+    assert not stored_result_reusable(_stored(TRACKED), follow)
+    # A result that chose nobody (whole frames, older results) answers either rule.
+    assert stored_result_reusable(_stored(None), track)
+    assert stored_result_reusable(_stored(None), largest)
+    # The other conditions still hold.
+    assert not stored_result_reusable(_stored(TRACKED), dataclasses.replace(track, detector="hog"))
