@@ -14,13 +14,23 @@ from judgeapp.report.content import ReportContent, build_report
 from judgeapp.report.crops import video_for_result
 from judgeapp.report.html_report import render_html, write_html
 from judgeapp.report.pdf_report import render_pdf, write_pdf
-from judgeapp.report.tables import report_document, weights_csv, write_csv, write_json
+from judgeapp.report.tables import (
+    ANGLES_CSV_SUFFIX,
+    angles_csv,
+    is_angles_csv,
+    report_document,
+    weights_csv,
+    write_angles_csv,
+    write_csv,
+    write_json,
+)
 
 REPORT_FORMATS = {
     ".pdf": "PDF report",
     ".html": "HTML report (one self-contained file)",
     ".htm": "HTML report (one self-contained file)",
     ".csv": "CSV of the segment and frame weights, the marks and a model set's target scores",
+    ANGLES_CSV_SUFFIX: "CSV of the athlete's joint angles per pose frame (NAME.angles.csv)",
     ".json": "JSON of the analysis, the marks and the panel score",
     ".mp4": "annotated video",
 }
@@ -28,11 +38,14 @@ REPORT_FORMATS = {
 
 def report_format(path: str | Path) -> str:
     """The format a file name asks for (its suffix), or a JudgeappError listing the choices."""
+    if is_angles_csv(path):
+        return ANGLES_CSV_SUFFIX
     suffix = Path(path).suffix.lower()
     if suffix not in REPORT_FORMATS:
         raise JudgeappError(
             f"{path}: unknown report format {suffix or '(no suffix)'!r}; use one of "
-            + ", ".join(s for s in REPORT_FORMATS if s != ".htm")
+            + ", ".join(s for s in REPORT_FORMATS if s not in (".htm", ANGLES_CSV_SUFFIX))
+            + f" (or NAME{ANGLES_CSV_SUFFIX} for the joint angles)"
         )
     return suffix
 
@@ -55,7 +68,9 @@ def write_report(
     """
     target = Path(target)
     suffix = report_format(target)
-    if suffix == ".csv":
+    if suffix == ANGLES_CSV_SUFFIX:
+        write_angles_csv(target, result)
+    elif suffix == ".csv":
         write_csv(target, result, marks, panel)
     elif suffix == ".json":
         write_json(target, result, marks, panel)
@@ -78,14 +93,17 @@ def write_report(
 
 
 __all__ = [
+    "ANGLES_CSV_SUFFIX",
     "REPORT_FORMATS",
     "ReportContent",
+    "angles_csv",
     "build_report",
     "render_html",
     "render_pdf",
     "report_document",
     "report_format",
     "weights_csv",
+    "write_angles_csv",
     "write_annotated_video",
     "write_csv",
     "write_html",

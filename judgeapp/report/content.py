@@ -10,7 +10,8 @@ from judgeapp import __version__
 from judgeapp.core.marks import Mark, PanelScore, format_time, now_iso
 from judgeapp.core.progress import CancelToken, Progress, ProgressCallback, no_progress
 from judgeapp.core.results import AnalysisResult
-from judgeapp.report.crops import Crop, extreme_frames, load_crops, video_for_result
+from judgeapp.report.crops import Crop, extreme_frames, load_pictures, video_for_result
+from judgeapp.report.posture import PostureSection, build_posture, posture_frames
 from judgeapp.report.scores import (
     TargetRow,
     consistency,
@@ -46,6 +47,8 @@ class ReportContent:
     top: tuple[Crop, ...]
     bottom: tuple[Crop, ...]
     notes: tuple[str, ...] = ()
+    # The athlete and posture section (a result with athlete or pose, schema /3), else None.
+    posture: PostureSection | None = None
     created: str = field(default_factory=now_iso)
     generator: str = f"judgeapp {__version__}"
 
@@ -163,7 +166,9 @@ def build_report(
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
 ) -> ReportContent:
-    """Gather a report: draw the timeline and cut the k top and bottom crops from the video.
+    """Gather a report: draw the timeline and cut the k top and bottom crops from the video;
+    with the athlete's pose (schema /3), the posture section and its thumbnails (the same pass
+    over the video decodes the crops' and the thumbnails' frames, and no other).
 
     When the video file is gone (or is not the analysed one), the report says so instead of
     showing crops.
@@ -172,7 +177,8 @@ def build_report(
     if cancel is not None:
         cancel.raise_if_cancelled()
     video = video_for_result(result, video_path, check_hash=check_hash)
-    top, bottom, notes = load_crops(result, video, k)
+    pictures = load_pictures(result, video, k, also=posture_frames(result))
+    posture = build_posture(result, pictures.images, pictures.problem)
     progress(Progress("report: timeline", 1, 2))
     if cancel is not None:
         cancel.raise_if_cancelled()
@@ -184,7 +190,8 @@ def build_report(
         marks=tuple(marks),
         panel=panel,
         timeline_png=png_bytes(timeline),
-        top=tuple(top),
-        bottom=tuple(bottom),
-        notes=tuple(notes),
+        top=tuple(pictures.top),
+        bottom=tuple(pictures.bottom),
+        notes=tuple(pictures.notes),
+        posture=posture,
     )

@@ -50,17 +50,26 @@ def frame_index(frame: FrameWeight, fps: float, frames: int) -> int:
     return int(min(max(index, 0), max(frames - 1, 0)))
 
 
-def crop_box(
-    image: np.ndarray, box: tuple[float, float, float, float], height_px: int = CROP_HEIGHT_PX
-) -> Image.Image:
-    """The box (with a margin) cut from an RGB frame and scaled to `height_px` high."""
-    h, w = image.shape[:2]
+def crop_rect(
+    shape: tuple[int, ...], box: tuple[float, float, float, float]
+) -> tuple[int, int, int, int]:
+    """(left, top, right, bottom) in pixels of the box with a margin, inside a frame of
+    `shape` (rows, columns, ...); the whole frame for a degenerate box."""
+    h, w = shape[:2]
     x1, y1, x2, y2 = box
     mx, my = _MARGIN * (x2 - x1), _MARGIN * (y2 - y1)
     left, right = int(max(0, x1 - mx)), int(min(w, x2 + mx))
     top, bottom = int(max(0, y1 - my)), int(min(h, y2 + my))
     if right - left < 2 or bottom - top < 2:  # a degenerate box: show the whole frame
         left, top, right, bottom = 0, 0, w, h
+    return left, top, right, bottom
+
+
+def crop_box(
+    image: np.ndarray, box: tuple[float, float, float, float], height_px: int = CROP_HEIGHT_PX
+) -> Image.Image:
+    """The box (with a margin) cut from an RGB frame and scaled to `height_px` high."""
+    left, top, right, bottom = crop_rect(image.shape, box)
     cut = Image.fromarray(np.ascontiguousarray(image[top:bottom, left:right]))
     scale = height_px / cut.height
     return cut.resize((max(1, round(cut.width * scale)), height_px), Image.Resampling.LANCZOS)
@@ -93,27 +102,54 @@ def video_for_result(
     return path
 
 
+@dataclass(frozen=True)
+class Pictures:
+    """What one pass over the video gave the report: the crops, notes on what could not be
+    shown, every decoded frame by index (for other pictures: the posture thumbnails) and, where
+    no frame could be read, why."""
+
+    top: list[Crop]
+    bottom: list[Crop]
+    notes: list[str]
+    images: dict[int, np.ndarray]
+    problem: str = ""
+
+
 def load_crops(
     result: AnalysisResult, video: Path | None, k: int = 4
 ) -> tuple[list[Crop], list[Crop], list[str]]:
     """Top and bottom crops, read from `video` in one pass; notes say what could not be shown."""
+    pictures = load_pictures(result, video, k)
+    return pictures.top, pictures.bottom, pictures.notes
+
+
+def load_pictures(
+    result: AnalysisResult, video: Path | None, k: int = 4, also: Sequence[int] = ()
+) -> Pictures:
+    """The top and bottom crops and the frames `also` lists, decoded in one pass that stops
+    after the last frame needed."""
     top, bottom = extreme_frames(result.static, k)
     info = result.video
     notes: list[str] = []
     images: dict[int, np.ndarray] = {}
+    problem = ""
+    if video is None:
+        problem = (
+            f"the video {info.path} is not available (moved, deleted or changed since the "
+            "analysis)."
+        )
     if not top and not bottom:
         notes.append("No frame with a person: there are no crops to show.")
     elif video is None:
-        notes.append(
-            f"Crops not shown: the video {info.path} is not available (moved, deleted or "
-            "changed since the analysis)."
-        )
-    else:
-        wanted = [frame_index(f, info.fps, info.frames) for f in top + bottom]
+        notes.append(f"Crops not shown: {problem}")
+    wanted = [frame_index(f, info.fps, info.frames) for f in top + bottom] + list(also)
+    if video is not None and wanted:
         try:
             images = read_frames(video, wanted)
         except JudgeappError as exc:
-            notes.append(f"Crops not shown: {exc}")
+            problem = f"{exc}."
+            if top or bottom:
+                notes.append(f"Crops not shown: {exc}")
     crops: list[list[Crop]] = [[], []]
     for side, (prefix, frames) in enumerate((("T", top), ("B", bottom))):
         for rank, frame in enumerate(frames, start=1):
@@ -123,4 +159,4 @@ def load_crops(
             crops[side].append(Crop(f"{prefix}{rank}", frame.time_s, frame.weight, index, jpeg))
     if images and any(c.jpeg is None for c in crops[0] + crops[1]):
         notes.append("Some crops could not be decoded from the video.")
-    return crops[0], crops[1], notes
+    return Pictures(crops[0], crops[1], notes, images, problem)

@@ -11,6 +11,7 @@ from judgeapp.report.content import CALIBRATION_WARNING, INTERVAL_NOTE, ReportCo
 from judgeapp.report.crops import Crop
 from judgeapp.report.disagreement_section import html_section
 from judgeapp.report.output import write_report_text
+from judgeapp.report.posture_section import html_section as posture_html_section
 
 # No script may run and nothing may load from outside the file, whatever a text contains.
 _CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
@@ -42,6 +43,7 @@ img.timeline { width: 100%; }
 .kind-comment { color: #5a5a5a; }
 td.outside { color: #966400; font-weight: bold; }
 p.inconsistent { color: #b03020; font-weight: bold; }
+td.unseen, p.unseen { color: #b03020; font-weight: bold; }
 """
 
 
@@ -165,6 +167,7 @@ def render_html(content: ReportContent) -> str:
     else:
         parts.append('<p class="meta">No marks.</p>')
     parts.append(html_section(content))
+    parts.append(posture_html_section(content))
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 

@@ -16,6 +16,7 @@ from judgeapp.report.crops import Crop
 from judgeapp.report.disagreement_section import pdf_section
 from judgeapp.report.fonts import unicode_font
 from judgeapp.report.output import write_report_bytes
+from judgeapp.report.posture_section import pdf_section as posture_pdf_section
 
 _MARGIN_MM = 15.0
 _CROP_H_MM = 52.0
@@ -340,6 +341,7 @@ def render_pdf(content: ReportContent) -> bytes:
     _heading(pdf, f"Judges' marks ({len(content.marks)})")
     _marks_table(pdf, content)
     pdf_section(pdf, content, _heading)
+    posture_pdf_section(pdf, content, _heading)
     return bytes(pdf.output())
 
 

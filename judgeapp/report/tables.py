@@ -3,7 +3,11 @@
 A model set's result (schema /2) adds, after the /1 columns: a "score" row per target (value,
 interval, members, coverage, mean width, the panel's score and the difference) and a weight
 column per target ("weight_difficulty", ...) holding that target's mean attention on each
-segment and frame. A one-head result (/1) writes exactly the /1 columns."""
+segment and frame. A one-head result (/1) writes exactly the /1 columns.
+
+NAME.angles.csv is another table: the athlete's joint angles per pose frame (angles_csv).
+The JSON export carries the analysis whole, the athlete and pose sections (schema /3)
+included."""
 
 from __future__ import annotations
 
@@ -15,10 +19,13 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from judgeapp.core.errors import JudgeappError
 from judgeapp.core.marks import Mark, PanelScore
+from judgeapp.core.posture import ANGLE_NAMES
 from judgeapp.core.results import AnalysisResult
 from judgeapp.report.output import write_report_text
 from judgeapp.report.scores import consistency, main_target, ordered_targets, panel_difference
+from judgeapp.report.skeleton import athlete_poses
 
 REPORT_SCHEMA = "judgeapp.report/1"
 
@@ -171,6 +178,59 @@ def weights_csv(
             }
         )
     return buffer.getvalue()
+
+
+ANGLES_CSV_SUFFIX = ".angles.csv"
+
+
+def is_angles_csv(path: str | Path) -> bool:
+    """Whether a report file name asks for the per-frame joint angles (NAME.angles.csv)."""
+    return Path(path).name.lower().endswith(ANGLES_CSV_SUFFIX)
+
+
+def angle_names(result: AnalysisResult) -> list[str]:
+    """The result's angle series in core.posture.ANGLES order, then any other by name."""
+    if result.pose is None:
+        return []
+    names = [n for n in ANGLE_NAMES if n in result.pose.angles]
+    return names + sorted(n for n in result.pose.angles if n not in ANGLE_NAMES)
+
+
+def angles_csv_columns(result: AnalysisResult) -> list[str]:
+    """time_s, frame, each angle in degrees, then each angle's visibility (NAME_visibility)."""
+    names = angle_names(result)
+    return ["time_s", "frame", *names, *(f"{n}_visibility" for n in names)]
+
+
+def angles_csv(result: AnalysisResult) -> str:
+    """The athlete's joint angles, one row per pose frame (5 per second): the time, the video
+    frame the pose was seen in (empty where none is recorded), each angle in degrees (empty
+    where it was not measured) and each angle's visibility (the least visible landmark it
+    uses, 0..1). JudgeappError where the result has no angles.
+
+    Header cells that a spreadsheet would run as a formula (a series name from a hand-edited
+    analysis) get a leading apostrophe, as mark texts do."""
+    pose = result.pose
+    if pose is None or not pose.angle_time_s:
+        raise JudgeappError(
+            f"{result.video.path}: the analysis has no joint angles (the pose model did not "
+            "run, or did not find the athlete's body): nothing to write to an angles CSV"
+        )
+    names = angle_names(result)
+    frames = {p.time_s: p.frame for p in athlete_poses(result)}
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([_cell_text(c) for c in angles_csv_columns(result)])
+    for i, time_s in enumerate(pose.angle_time_s):
+        frame = frames.get(time_s, -1)
+        degrees = [_num(pose.angles[n].degrees[i], 3) for n in names]
+        visibility = [_num(pose.angles[n].visibility[i], 3) for n in names]
+        writer.writerow([_num(time_s, 4), frame if frame >= 0 else "", *degrees, *visibility])
+    return buffer.getvalue()
+
+
+def write_angles_csv(path: str | Path, result: AnalysisResult) -> None:
+    write_report_text(path, angles_csv(result))
 
 
 def report_document(
