@@ -1,4 +1,5 @@
-"""The annotated video: the original frames with the athlete box, a running attention bar and
+"""The annotated video: the original frames with the athlete box, the athlete's skeleton (the
+pose nearest in time, within 0.15 s; other people thin and grey), a running attention bar and
 the judges' marks at their times.
 
 Written to a temporary file beside the target and renamed only when every frame is in and the
@@ -23,6 +24,7 @@ from judgeapp.core.progress import CancelToken, Progress, ProgressCallback, no_p
 from judgeapp.core.results import AnalysisResult, FrameWeight
 from judgeapp.report.fonts import image_font
 from judgeapp.report.output import REPORT_MODE, check_folder
+from judgeapp.report.skeleton import PoseTimeline, draw_skeleton
 from judgeapp.report.timeline import DYNAMIC_RGB, STATIC_RGB
 from judgeapp.video import iter_frames
 
@@ -160,6 +162,7 @@ class _Painter:
             for n, m in enumerate(self.marks, start=1)
         ]
         self.label_cache: dict[str, np.ndarray] = {}
+        self.poses = PoseTimeline.of(result)
 
     def _label(self, text: str, rgb: tuple[int, int, int]) -> np.ndarray:
         if text not in self.label_cache:
@@ -171,19 +174,34 @@ class _Painter:
     def paint(self, frame: np.ndarray, time_s: float) -> np.ndarray:
         lay = self.layout
         unit = lay.unit
-        # Athlete box with its static weight.
+        # Other people thin and grey, under the athlete's box and skeleton.
+        for person in self.poses.others_at(time_s):
+            draw_skeleton(frame, person.landmarks, max(1, round(1.5 * unit)), grey=True)
+        # Athlete box with its static weight: where the athlete's pose was seen within 0.15 s
+        # (5 per second), the box of that pose, drawn with its skeleton; else the static
+        # stream's box (1 per second), interpolated.
+        athlete = self.poses.athlete_at(time_s)
         found = box_at(self.result.static, time_s)
-        if found is not None:
-            box, weight = found
+        thickness = max(2, round(3 * unit))
+        box = None
+        if athlete is not None:
+            box = np.asarray(athlete.box, dtype=float)
+        elif found is not None:
+            box = found[0]
+        if box is not None:
             x1, y1, x2, y2 = (int(round(v)) for v in box)
-            thickness = max(2, round(3 * unit))
             cv2.rectangle(frame, (x1, y1), (x2, y2), _BOX_RGB, thickness, cv2.LINE_AA)
-            n = len(self.result.static)
-            label = self._label(
-                f"athlete  static weight {weight:.3f} ({weight * n:.2f}x)", _BOX_RGB
-            )
+            if found is not None:
+                weight = found[1]
+                n = len(self.result.static)
+                text = f"athlete  static weight {weight:.3f} ({weight * n:.2f}x)"
+            else:
+                text = "athlete"
+            label = self._label(text, _BOX_RGB)
             label_y = y1 - label.shape[0] if y1 >= label.shape[0] else y1 + thickness
             _blend(frame, label, x1, label_y)
+        if athlete is not None:
+            draw_skeleton(frame, athlete.landmarks, thickness)
         # Running attention bar: the part already played in full colour, a playhead line.
         bx0, bx1 = lay.bar_x
         strip_w = bx1 - bx0
