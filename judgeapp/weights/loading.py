@@ -20,9 +20,11 @@ def resolve(
 ) -> Path:
     """The path of a verified copy of weights file `name`.
 
-    Looks in the cache, `$JUDGEAPP_WEIGHTS_PATH` and torch.hub's folder; a file that fails its
-    size or hash check is skipped. Without a good copy it downloads when `allow_download` (and
-    not JUDGEAPP_OFFLINE), else raises WeightsError saying which file to put where.
+    Looks in the cache, `$JUDGEAPP_WEIGHTS_PATH`, the installation's folder
+    (`site_weights_dir()`) and torch.hub's folder (store.search_dirs); a file that fails its
+    size or hash check is skipped, and named in the error when no good copy is found. Without a
+    good copy it downloads when `allow_download` (and not JUDGEAPP_OFFLINE), else raises
+    WeightsError saying which file to put where.
     """
     entry = get_weights_file(name)
     problems = []

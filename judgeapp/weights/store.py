@@ -2,7 +2,9 @@
 
 A file is looked for in judgeapp's cache (`<cache>/weights/`, where downloads and model packs
 go), then in the folders of `$JUDGEAPP_WEIGHTS_PATH` (os.pathsep-separated, read-only; e.g. a
-model pack unpacked on a shared drive), then in torch.hub's checkpoint folder (torchvision files
+model pack unpacked on a shared drive), then in the installation's own folder
+`<sys.prefix>/share/judgeapp/weights` (scripts/install.sh puts the BlazePose models there;
+`JUDGEAPP_NO_SITE_WEIGHTS=1` skips it), then in torch.hub's checkpoint folder (torchvision files
 a user already downloaded). Hashing a 100 MB file takes a while, so a verified digest is
 remembered by path, size and modification time in `<cache>/weights/verified.json`.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,11 +43,26 @@ def _torch_hub_checkpoints() -> Path:
     return Path(torch_home) / "hub" / "checkpoints"
 
 
+def site_weights_dir() -> Path:
+    """The installation's own weights folder, `<sys.prefix>/share/judgeapp/weights` (in a venv,
+    the venv's): files installed with the program, not per user."""
+    return Path(sys.prefix) / "share" / "judgeapp" / "weights"
+
+
+def site_weights_enabled() -> bool:
+    """Whether `site_weights_dir()` is searched (`JUDGEAPP_NO_SITE_WEIGHTS=1` turns it off)."""
+    flag = os.environ.get("JUDGEAPP_NO_SITE_WEIGHTS", "").strip().lower()
+    return flag not in ("1", "true", "yes", "on")
+
+
 def search_dirs() -> list[Path]:
-    """Folders searched for weights files, in order."""
+    """Folders searched for weights files, in order: the cache, `$JUDGEAPP_WEIGHTS_PATH`, the
+    installation's folder (unless switched off), torch.hub's checkpoints."""
     dirs = [weights_dir()]
     extra = os.environ.get("JUDGEAPP_WEIGHTS_PATH", "")
     dirs += [Path(p) for p in extra.split(os.pathsep) if p]
+    if site_weights_enabled():
+        dirs.append(site_weights_dir())
     dirs.append(_torch_hub_checkpoints())
     return dirs
 
