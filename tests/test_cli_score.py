@@ -36,7 +36,10 @@ def run_cli(*args: str, cache: Path | None = None) -> subprocess.CompletedProces
 
 def check_result(doc: dict, video: Path) -> None:
     info = doc["video"]
-    assert doc["schema"] == "judgeapp.analysis/1"
+    # /3: the athlete followed (any finder links its people into tracks) and, with the pose
+    # model, the body measured.
+    assert doc["schema"] == "judgeapp.analysis/3"
+    assert doc["athlete"]["rule"] == "track"
     assert Path(info["path"]).name == video.name
     cap = cv2.VideoCapture(str(video))
     assert info["frames"] == int(cap.get(cv2.CAP_PROP_FRAME_COUNT))

@@ -15,7 +15,44 @@ def test_auto_falls_back_to_hog_without_weights(tmp_path):
 
 
 def test_warning_names_the_detector_and_the_fix():
-    assert "HOG" in HOG_WARNING and "judgeapp models download yolo" in HOG_WARNING
+    assert "HOG" in HOG_WARNING
+    assert "judgeapp models download blazepose_detector blazepose_landmark_full" in HOG_WARNING
+
+
+def test_auto_takes_the_pose_model_when_its_files_are_given_and_pose_needs_them(tmp_path):
+    with pytest.raises(WeightsError, match="pose model needs its two model files"):
+        make_detector("pose")
+    damaged = tmp_path / "pose_detection.tflite"
+    damaged.write_bytes(b"not a model")
+    with pytest.raises(WeightsError, match=f"{damaged}: not a readable pose model"):
+        make_detector("auto", pose_files=(damaged, damaged))
+
+
+def test_auto_names_the_pose_model_it_could_not_use(monkeypatch, tmp_path):
+    """A tampered pose file is never used: auto falls back and the warning says so."""
+    from weights_helpers import flip_byte
+
+    from judgeapp.analysis import AnalysisOptions
+    from judgeapp.analysis.backbone_pool import build_detector
+    from judgeapp.weights import site_weights_dir
+    from judgeapp.weights.registry import REGISTRY
+
+    folder = tmp_path / "weights"
+    folder.mkdir()
+    source = site_weights_dir()
+    for name in ("blazepose_detector", "blazepose_landmark_full"):
+        filename = REGISTRY[name].filename
+        if (source / filename).is_file():
+            (folder / filename).write_bytes((source / filename).read_bytes())
+        else:
+            (folder / filename).write_bytes(b"x" * REGISTRY[name].size_bytes)
+    flip_byte(folder / "pose_detection.tflite")
+    monkeypatch.setenv("JUDGEAPP_WEIGHTS_PATH", str(folder))
+    detector = build_detector(AnalysisOptions(profile="torchvision"), "cpu")
+    assert detector.name == "hog"
+    note = detector.fallback_note
+    assert "pose model was not used" in note and "pose_detection.tflite" in note
+    assert "hog finder instead" in note
 
 
 def test_explicit_yolo_needs_its_weights(tmp_path):

@@ -196,7 +196,7 @@ def test_score_on_three_videos_builds_each_network_once(openvino_three_videos):
     assert counts == {"dynamic": 1, "static": 1, "openvino": 2}
     for doc in docs:
         assert doc["engine"] == {"name": "openvino", "precision": "fp32"}
-        assert doc["schema"] == "judgeapp.analysis/1"
+        assert doc["schema"] == "judgeapp.analysis/3"
 
 
 def test_openvino_fp32_scores_and_attends_as_torch(torch_without_openvino, openvino_three_videos):

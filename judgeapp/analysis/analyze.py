@@ -6,6 +6,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from judgeapp.analysis.athlete import Follow, select_athlete
 from judgeapp.analysis.backbone_pool import (
     BackbonePool,
     build_backbones,
@@ -225,12 +226,20 @@ def analyze(
         video_path, opts, progress, cancel, info=info, clock=clock, pool=pool, on_frame=on_frame
     )
     cancel.raise_if_cancelled()
+    selection = select_athlete(
+        features,
+        info.width,
+        info.height,
+        options.athlete,
+        Follow(*options.follow) if options.follow is not None else None,
+    )
+    features = selection.features
     head_start = time.perf_counter()
     scored, target_scores = score_features_any(features, head, card)
     dyn_att, stat_att = scored.dynamic_attention, scored.static_attention
     head_s = time.perf_counter() - head_start
     progress(Progress("head", 1, 1))
-    warnings = list(features.warnings)
+    warnings = list(features.warnings) + selection.warnings
     reasons = calibration_reasons(card, options.pretrained)
     if (note := recipe_warning(card, get_profile(profile_name))) is not None:
         reasons.append(CalibrationReason(RECIPE_MISMATCH, note))
@@ -282,4 +291,6 @@ def analyze(
             head_sha256=sha256_file(checkpoint) if checkpoint is not None else "",
         ),
         scores=target_scores,
+        athlete=selection.athlete,
+        pose=selection.pose,
     )

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
 import torch
 
 from judgeapp.analysis.device import resolve_device
 from judgeapp.analysis.options import DEFAULT_PROFILE, AnalysisOptions
+from judgeapp.core.errors import WeightsError
 from judgeapp.core.results import VideoInfo
 from judgeapp.detect import PersonDetector, make_detector
 from judgeapp.features.backbones import DynamicBackbone, StaticBackbone
@@ -72,20 +74,51 @@ def build_backbones(
     )
 
 
+POSE_FILES = ("blazepose_detector", "blazepose_landmark_full")
+
+
+def _pose_files(options: AnalysisOptions) -> tuple[tuple[Path, Path] | None, str]:
+    """The verified pose model files, or None and why not (one line; "" when simply absent)."""
+    try:
+        paths = tuple(resolve(name, allow_download=options.allow_download) for name in POSE_FILES)
+    except WeightsError as exc:
+        if options.detector == "pose":
+            raise
+        message = str(exc)
+        return None, "" if ": not found" in message else message
+    return (paths[0], paths[1]), ""
+
+
 def build_detector(options: AnalysisOptions, device: str) -> PersonDetector:
-    """YOLO when its weights are installed (or asked for), else OpenCV's HOG; or none (and
-    always none for a profile without a static stream: nothing would use the boxes)."""
+    """The best person finder installed (pose model, else YOLO, else OpenCV's HOG) or the one
+    asked for; none for a profile without a static stream (nothing would use the boxes).
+
+    A finder that `auto` skipped because its files failed their check is named in the
+    detector's `fallback_note`, which the result's warnings carry.
+    """
     if not get_profile(options.profile or DEFAULT_PROFILE).has_static:
         return make_detector("none")
     if options.detector in ("hog", "none"):
         return make_detector(options.detector)
-    try:
-        weights = resolve("yolo", allow_download=options.allow_download)
-    except Exception:
-        if options.detector == "yolo":
-            raise
-        weights = None
-    return make_detector(options.detector, yolo_weights=weights, device=device)
+    pose_files, pose_problem = (None, "")
+    if options.detector in ("auto", "pose"):
+        pose_files, pose_problem = _pose_files(options)
+    weights = None
+    if options.detector in ("auto", "yolo") and pose_files is None:
+        try:
+            weights = resolve("yolo", allow_download=options.allow_download)
+        except Exception:
+            if options.detector == "yolo":
+                raise
+    detector = make_detector(
+        options.detector, yolo_weights=weights, device=device, pose_files=pose_files
+    )
+    if pose_problem:
+        detector.fallback_note = (
+            f"the pose model was not used ({pose_problem}); the athlete was found with "
+            f"the {detector.name} finder instead"
+        )
+    return detector
 
 
 @dataclass(frozen=True)

@@ -22,14 +22,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import cv2
 import numpy as np
 
 from judgeapp.core.errors import Cancelled, VideoError
 from judgeapp.core.progress import CancelToken, Progress, ProgressCallback, no_progress
 from judgeapp.core.results import VideoInfo
-from judgeapp.detect import PersonDetector, detector_warning, largest_box
+from judgeapp.detect import Box, PersonDetector, detector_warning, largest_box
 from judgeapp.features.profiles import get_profile
-from judgeapp.features.video_features import VideoFeatures
+from judgeapp.features.video_features import PeopleFound, VideoFeatures
 from judgeapp.video import SEGMENT_FRAMES, SamplingPlan, iter_samples, plan_sampling
 from judgeapp.video.decode import FrameSink
 
@@ -77,6 +78,28 @@ class _StaticFrame:
     image: np.ndarray  # full resolution RGB, needed for detection and cropping
 
 
+@dataclass(frozen=True)
+class _PoseFrame:
+    time_s: float
+    index: int
+    image: np.ndarray  # RGB, shrunk to at most POSE_LONG_SIDE_PX
+    scale: float  # original pixels per pixel of `image`
+
+
+POSE_LONG_SIDE_PX = 1280  # the pose model's crops are 256 px: more detail buys nothing
+CANDIDATES_PER_FRAME = 3  # people embedded per 1 fps frame, so the athlete can be re-chosen
+
+
+def shrink_for_pose(image: np.ndarray) -> tuple[np.ndarray, float]:
+    """`image` with its long side at most POSE_LONG_SIDE_PX, and the factor back."""
+    long_side = max(image.shape[:2])
+    if long_side <= POSE_LONG_SIDE_PX:
+        return image, 1.0
+    factor = POSE_LONG_SIDE_PX / long_side
+    size = (round(image.shape[1] * factor), round(image.shape[0] * factor))
+    return cv2.resize(image, size, interpolation=cv2.INTER_AREA), 1.0 / factor
+
+
 def _decode_into(
     out: queue.Queue,
     path: Path,
@@ -87,9 +110,11 @@ def _decode_into(
     stop: threading.Event,
     clock: StageClock,
     on_frame: FrameSink | None = None,
+    with_pose: bool = False,
 ) -> None:
     """Producer: decode once, put prepared dynamic frames and full static frames (after the
-    profile's `static_frame` step) on `out`."""
+    profile's `static_frame` step) on `out`; `with_pose`: each dynamic sample also as a
+    shrunk full frame for the pose model."""
 
     def put(item: object) -> bool:
         while not stop.is_set():
@@ -109,6 +134,11 @@ def _decode_into(
                 clock.seconds["decode"] += time.perf_counter() - start
                 break
             if sampled.stream == "dynamic":
+                if with_pose:
+                    shrunk, scale = shrink_for_pose(sampled.frame.image)
+                    pose = _PoseFrame(sampled.frame.time_s, sampled.frame.index, shrunk, scale)
+                    if not put(pose):
+                        return
                 item: object = _DynamicFrame(sampled.sample, prepare_frame(sampled.frame.image))
             else:
                 image = static_frame(sampled.frame.image)
@@ -257,38 +287,40 @@ def extract_video_features(
     total_units = plan.segments + len(plan.static_times_s)
 
     dyn_rows: list[np.ndarray] = []
-    static_rows: list[np.ndarray] = []
-    static_time_s: list[float] = []
-    static_frame: list[int] = []
-    static_box: list[tuple[float, float, float, float]] = []
+    cand_rows: list[np.ndarray] = []  # features of every candidate person, in candidate order
+    cands = _Candidates()
+    poses = _Poses()
     crops: list[np.ndarray] = []  # filled by the detection stage, drained into the static one
     # Whole frames, already shrunk, in case no frame at all shows a person.
     whole: list[tuple[float, int, np.ndarray]] = []
+    finder = detector if callable(getattr(detector, "find", None)) else None
 
     def embed_clips(batch: np.ndarray) -> int:
         dyn_rows.append(dynamic_backbone.embed(batch))
         return len(batch)
 
     def embed_crops(batch: np.ndarray) -> int:
-        static_rows.append(static_backbone.embed(batch))
+        cand_rows.append(static_backbone.embed(batch))
         return 0
 
     def detect(frames: list[_StaticFrame]) -> int:
         boxes = detector.detect([f.image for f in frames])
         for frame, frame_boxes in zip(frames, boxes, strict=True):
             whole.append((frame.time_s, frame.index, static_backbone.prepare_crop(frame.image)))
-            best = largest_box(frame_boxes)
-            if best is None:
-                continue
-            box = (best.x1, best.y1, best.x2, best.y2)
-            crops.append(static_backbone.prepare_crop(crop_box(frame.image, box)))
-            static_time_s.append(frame.time_s)
-            static_frame.append(frame.index)
-            static_box.append(box)
-            if len(crops) >= frames_per_batch:
-                with clock.paused("detect"):  # waiting for the static network
-                    static_stage.submit(np.stack(crops))
-                crops.clear()
+            for box in candidate_boxes(frame_boxes):
+                xyxy = (box.x1, box.y1, box.x2, box.y2)
+                crops.append(static_backbone.prepare_crop(crop_box(frame.image, xyxy)))
+                cands.add(frame.time_s, frame.index, xyxy, box.score)
+                if len(crops) >= frames_per_batch:
+                    with clock.paused("detect"):  # waiting for the static network
+                        static_stage.submit(np.stack(crops))
+                    crops.clear()
+        return len(frames)
+
+    def find_poses(frames: list[_PoseFrame]) -> int:
+        for frame in frames:
+            people = finder.find(frame.image, expect_person=poses.saw_someone_last)
+            poses.add(frame, people)
         return len(frames)
 
     # Two events: a failing stage stops the other stages (not the decoder, whose frames the
@@ -299,15 +331,23 @@ def extract_video_features(
     dynamic_stage = _Stage("dynamic", embed_clips, clock, stages_stop, lock)
     static_stage = _Stage("static", embed_crops, clock, stages_stop, lock)
     detect_stage = _Stage("detect", detect, clock, stages_stop)
-    stages = (dynamic_stage, detect_stage, static_stage)
-    reported = [0, 0]  # dynamic segments, detected frames
+    stages = [dynamic_stage, detect_stage, static_stage]
+    pose_stage = None
+    if finder is not None:
+        clock.seconds.setdefault("pose", 0.0)
+        pose_stage = _Stage("pose", find_poses, clock, stages_stop)
+        stages.append(pose_stage)
+    reported = [0, 0, 0]  # dynamic segments, detected frames, pose frames
+    pose_total = len(plan.dynamic_times_s) if finder is not None else 0
 
     def report() -> None:
-        now = [dynamic_stage.units, detect_stage.units]
+        now = [dynamic_stage.units, detect_stage.units, pose_stage.units if pose_stage else 0]
         if now[1] != reported[1]:  # each stage that moved is reported, the total rising
             progress(Progress("detect", reported[0] + now[1], total_units))
         if now[0] != reported[0]:
-            progress(Progress("dynamic", sum(now), total_units))
+            progress(Progress("dynamic", now[0] + now[1], total_units))
+        if now[2] != reported[2]:
+            progress(Progress("pose", now[2], pose_total))
         reported[:] = now
 
     frames_q: queue.Queue = queue.Queue(maxsize=_QUEUE_ITEMS)
@@ -323,6 +363,7 @@ def extract_video_features(
             stop,
             clock,
             on_frame,
+            finder is not None,
         ),
         name="judgeapp-decode",
         daemon=True,
@@ -331,6 +372,7 @@ def extract_video_features(
     clip: list[np.ndarray] = []
     clips: list[np.ndarray] = []
     pending_static: list[_StaticFrame] = []
+    pending_pose: list[_PoseFrame] = []
     finished = False
     try:
         for item in _consume(frames_q):
@@ -343,6 +385,11 @@ def extract_video_features(
                     if len(clips) >= segments_per_batch:
                         dynamic_stage.submit(np.stack(clips))
                         clips.clear()
+            elif isinstance(item, _PoseFrame):
+                pending_pose.append(item)
+                if len(pending_pose) >= _POSE_BATCH and pose_stage is not None:
+                    pose_stage.submit(list(pending_pose))
+                    pending_pose.clear()
             else:
                 pending_static.append(item)
                 if len(pending_static) >= frames_per_batch:
@@ -354,12 +401,16 @@ def extract_video_features(
             dynamic_stage.submit(np.stack(clips))
         if pending_static:
             detect_stage.submit(list(pending_static))
+        if pending_pose and pose_stage is not None:
+            pose_stage.submit(list(pending_pose))
         detect_stage.close()
         if crops:
             static_stage.submit(np.stack(crops))
             crops.clear()
         static_stage.close()
         dynamic_stage.close()
+        if pose_stage is not None:
+            pose_stage.close()
         report()
         finished = True
     finally:
@@ -377,20 +428,30 @@ def extract_video_features(
     warnings: list[str] = []
     if (note := detector_warning(detector)) is not None:
         warnings.append(note)
-    whole_frames = not static_rows
+    if (note := getattr(detector, "fallback_note", None)) is not None:
+        warnings.append(note)
+    cand_static = (
+        np.concatenate(cand_rows).astype(np.float32)
+        if cand_rows
+        else np.zeros((0, profile.static_dim), dtype=np.float32)
+    )
+    people = cands.found(cand_static, poses)
+    static_rows, static_time_s, static_frame, static_box = largest_per_frame(people)
+    whole_frames = not len(static_rows)
     if whole_frames:
         warnings.append(
             "no person was detected in any 1 fps frame: the static stream used whole frames"
         )
-        for time_s, index, image in whole:
-            crops.append(image)
-            static_time_s.append(time_s)
-            static_frame.append(index)
-            static_box.append((0.0, 0.0, float(info.width), float(info.height)))
-        for i in range(0, len(crops), frames_per_batch):
-            clock.timed("static", embed_crops, np.stack(crops[i : i + frames_per_batch]))
-    if not static_rows:
-        raise VideoError(f"{path}: no frame could be sampled for the static stream")
+        rows: list[np.ndarray] = []
+        for i in range(0, len(whole), frames_per_batch):
+            batch = np.stack([image for _, _, image in whole[i : i + frames_per_batch]])
+            rows.append(clock.timed("static", static_backbone.embed, batch))
+        if not rows:
+            raise VideoError(f"{path}: no frame could be sampled for the static stream")
+        static_rows = np.concatenate(rows)
+        static_time_s = np.asarray([t for t, _, _ in whole], dtype=np.float64)
+        static_frame = np.asarray([i for _, i, _ in whole], dtype=np.int64)
+        static_box = np.tile([0.0, 0.0, float(info.width), float(info.height)], (len(whole), 1))
 
     dynamic = np.concatenate(dyn_rows).astype(np.float32)
     if len(dynamic) != plan.segments:
@@ -403,7 +464,7 @@ def extract_video_features(
         dynamic=dynamic,
         segment_start_s=starts,
         segment_end_s=starts + SEGMENT_FRAMES / 5.0,
-        static=np.concatenate(static_rows).astype(np.float32),
+        static=np.asarray(static_rows, dtype=np.float32),
         static_time_s=np.asarray(static_time_s, dtype=np.float64),
         static_frame=np.asarray(static_frame, dtype=np.int64),
         static_box=np.asarray(static_box, dtype=np.float64).reshape(-1, 4),
@@ -412,6 +473,111 @@ def extract_video_features(
         warnings=warnings,
         engine=getattr(dynamic_backbone, "engine", ""),
         precision=getattr(dynamic_backbone, "precision", ""),
+        people=None if whole_frames and not len(poses.time_s) else people,
+    )
+
+
+_POSE_BATCH = 4  # pose frames handed to the pose stage at once
+
+
+def candidate_boxes(boxes: list[Box]) -> list[Box]:
+    """The people of one frame worth embedding: the largest (the paper's rule) and the best
+    scoring others, at most CANDIDATES_PER_FRAME, the largest first."""
+    largest = largest_box(boxes)
+    if largest is None:
+        return []
+    others = sorted((b for b in boxes if b is not largest), key=lambda b: -b.score)
+    return [largest, *others[: CANDIDATES_PER_FRAME - 1]]
+
+
+class _Candidates:
+    """The candidate people of the 1 fps frames, in the order their crops were embedded."""
+
+    def __init__(self) -> None:
+        self.time_s: list[float] = []
+        self.frame: list[int] = []
+        self.box: list[tuple[float, float, float, float]] = []
+        self.score: list[float] = []
+
+    def add(self, time_s: float, frame: int, box: tuple, score: float) -> None:
+        self.time_s.append(time_s)
+        self.frame.append(frame)
+        self.box.append(tuple(float(v) for v in box))
+        self.score.append(float(score))
+
+    def found(self, features: np.ndarray, poses: _Poses) -> PeopleFound:
+        """Everything seen, as arrays (features: the embedded crops, in the same order)."""
+        return PeopleFound(
+            cand_static=features,
+            cand_time_s=np.asarray(self.time_s, dtype=np.float64),
+            cand_frame=np.asarray(self.frame, dtype=np.int64),
+            cand_box=np.asarray(self.box, dtype=np.float64).reshape(-1, 4),
+            cand_score=np.asarray(self.score, dtype=np.float64),
+            **poses.arrays(),
+        )
+
+
+class _Poses:
+    """The people the pose model found in the 5 fps frames, in time order."""
+
+    def __init__(self) -> None:
+        self.time_s: list[float] = []
+        self.frame: list[int] = []
+        self.box: list[tuple[float, float, float, float]] = []
+        self.score: list[float] = []
+        self.rotation: list[int] = []
+        self.landmarks: list[np.ndarray] = []
+        self.saw_someone_last = False
+
+    def add(self, frame: _PoseFrame, people: list) -> None:
+        self.saw_someone_last = bool(people)
+        for person in people:
+            self.time_s.append(frame.time_s)
+            self.frame.append(frame.index)
+            self.box.append(tuple(float(v) * frame.scale for v in person.box.xyxy))
+            self.score.append(float(person.score))
+            self.rotation.append(int(person.rotation_deg))
+            points = person.landmarks.astype(np.float32).copy()
+            points[:, :2] *= frame.scale
+            self.landmarks.append(points)
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {
+            "pose_time_s": np.asarray(self.time_s, dtype=np.float64),
+            "pose_frame": np.asarray(self.frame, dtype=np.int64),
+            "pose_box": np.asarray(self.box, dtype=np.float64).reshape(-1, 4),
+            "pose_score": np.asarray(self.score, dtype=np.float64),
+            "pose_rotation": np.asarray(self.rotation, dtype=np.int64),
+            "pose_landmarks": (
+                np.stack(self.landmarks).astype(np.float32)
+                if self.landmarks
+                else np.zeros((0, 33, 3), dtype=np.float32)
+            ),
+        }
+
+
+def largest_per_frame(people: PeopleFound):
+    """The paper's rule on the candidates: per 1 fps frame, the largest box's row
+    (features [M, Ds], time_s [M], frame [M], box [M, 4])."""
+    rows: list[int] = []
+    best: dict[int, int] = {}
+    for row, (frame, box) in enumerate(zip(people.cand_frame, people.cand_box, strict=True)):
+        area = max(0.0, box[2] - box[0]) * max(0.0, box[3] - box[1])
+        held = best.get(int(frame))
+        if held is None:
+            best[int(frame)] = row
+            rows.append(row)
+        else:
+            kept = people.cand_box[held]
+            if area > max(0.0, kept[2] - kept[0]) * max(0.0, kept[3] - kept[1]):
+                rows[rows.index(held)] = row
+                best[int(frame)] = row
+    index = np.asarray(rows, dtype=np.int64)
+    return (
+        people.cand_static[index],
+        people.cand_time_s[index],
+        people.cand_frame[index],
+        people.cand_box[index].reshape(-1, 4),
     )
 
 

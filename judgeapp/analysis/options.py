@@ -15,7 +15,12 @@ class AnalysisOptions:
     pretrained: False builds the backbones with random weights (`--pretrained none`).
     model: a checkpoint path, "random" for an untrained head, or None for the installed one.
     device: "auto" (CUDA when present), "cpu" or "cuda".
-    detector: "auto" (YOLO when its weights are installed, else HOG), "yolo" or "hog".
+    detector: "auto" (the pose model when its files are installed, else YOLO, else HOG),
+        "pose", "yolo", "hog" or "none".
+    athlete: "track" (one person followed through the video) or "largest" (the paper's rule:
+        the largest person in each frame).
+    follow: (time_s, x, y): the user's "follow this one", a point on a person at a moment;
+        None = the automatic choice.
     allow_download: fetch missing pretrained files (with a progress bar) when a network exists.
     use_cache: read and write the feature cache.
     engine: how the backbones run: "auto" (CUDA, else OpenVINO, else PyTorch), "torch" or
@@ -35,3 +40,5 @@ class AnalysisOptions:
     frames_per_batch: int = 8
     engine: str = "auto"
     precision: str | None = None
+    athlete: str = "track"
+    follow: tuple[float, float, float] | None = None

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from judgeapp.app.pose_view import ATHLETE_ROW_TIP, athlete_text
 from judgeapp.app.requests import AnalysisRequest
 from judgeapp.app.score_view import TargetsView, targets_view
 from judgeapp.core.marks import PanelScore
@@ -366,7 +367,7 @@ CALIBRATION_WORDS = {
 GUI_WARNINGS = {
     HOG_WARNING: (
         "The athlete was found with the built-in finder (OpenCV HOG), which misses large or "
-        "unusual poses; the better finder (YOLO) installs from Analysis ▸ Models…"
+        "unusual poses; the pose model installs from Analysis ▸ Models…"
     ),
 }
 
@@ -411,6 +412,7 @@ SCORE_ROW_TIPS = {
         "bf16 and fp16 are faster and differ slightly). Analysis ▸ Settings… chooses it"
     ),
     "Athlete finder": "How the athlete was found in each one-second picture",
+    "Athlete": ATHLETE_ROW_TIP,
     "Trained on": "The scored routines the scoring model learned from",
     "Test Spearman": (
         "How well its ranking of unseen routines agreed with the judges' (1 = the same order, "
@@ -420,7 +422,12 @@ SCORE_ROW_TIPS = {
 
 
 ENGINE_NAMES = {"torch": "PyTorch", "openvino": "OpenVINO"}
-FINDER_NAMES = {"hog": "built-in (OpenCV HOG)", "yolo": "YOLO", "none": "none (whole frames)"}
+FINDER_NAMES = {
+    "pose": "pose model (BlazePose)",
+    "hog": "built-in (OpenCV HOG)",
+    "yolo": "YOLO",
+    "none": "none (whole frames)",
+}
 
 
 def engine_text(result: AnalysisResult) -> str:
@@ -456,6 +463,7 @@ def score_view(
         ("Profile", model.profile),
         ("Computed with", engine_text(result)),
         ("Athlete finder", finder_text(result)),
+        *((("Athlete", athlete),) if (athlete := athlete_text(result)) is not None else ()),
         ("Trained on", facts.trained_on or ("untrained" if facts.trained is False else "—")),
         ("Test Spearman", spearman),
     )
@@ -535,6 +543,7 @@ STAGE_NAMES = {
     "cache": "reading cached features",
     "decode": "decoding",
     "detect": "finding the athlete",
+    "pose": "following the athlete's pose",
     "dynamic": "segments (video network)",
     "static": "athlete crops (image network)",
     "head": "scoring",

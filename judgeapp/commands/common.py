@@ -41,9 +41,18 @@ def add_backbone_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--detector",
-        choices=["auto", "yolo", "hog", "none"],  # detect.DETECTOR_KINDS, without importing cv2
+        choices=["auto", "pose", "yolo", "hog", "none"],  # detect.DETECTOR_KINDS, no cv2 import
         default="auto",
-        help="person detector; none: whole frames, no detection (ablation)",
+        help="person finder; auto: the pose model, else YOLO, else HOG (the best installed); "
+        "none: whole frames, no detection (ablation)",
+    )
+    parser.add_argument(
+        "--athlete",
+        choices=["track", "largest"],
+        default="track",
+        help="track: one person followed through the video (judges, coaches and passers-by "
+        "are not taken for the athlete); largest: the paper's rule, the largest person in "
+        "each frame",
     )
     parser.add_argument(
         "--download", action="store_true", help="download missing pretrained weights"
@@ -61,6 +70,7 @@ def analysis_options(args: argparse.Namespace, model: str | None = None):
         model=model,
         device=args.device,
         detector=args.detector,
+        athlete=getattr(args, "athlete", "track"),
         allow_download=args.download,
         use_cache=not args.no_cache,
         engine=args.engine,

@@ -3,7 +3,9 @@
 `/2` is written for a model set (several targets, several members each): it adds `scores`, one
 entry per predicted target with the members' mean, an interval from their spread and, where the
 set card measured them, the interval's coverage and mean width on the validation split. A result
-of one head is still written as `/1`. Readers accept both."""
+of one head is still written as `/1`. `/3` adds the athlete followed and the pose measured
+(`athlete`, `pose`: core/athlete.py), with `scores` where a model set scored. Readers accept
+all three."""
 
 from __future__ import annotations
 
@@ -13,9 +15,19 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from judgeapp.core.athlete import (
+    AthleteInfo,
+    PoseInfo,
+    athlete_from_dict,
+    athlete_to_dict,
+    pose_from_dict,
+    pose_to_dict,
+)
+
 SCHEMA = "judgeapp.analysis/1"
 SCHEMA_V2 = "judgeapp.analysis/2"
-READ_SCHEMAS = (SCHEMA, SCHEMA_V2)
+SCHEMA_V3 = "judgeapp.analysis/3"
+READ_SCHEMAS = (SCHEMA, SCHEMA_V2, SCHEMA_V3)
 TARGETS = ("total", "difficulty", "execution")
 # Two values closer than this are the same (a mean rebuilt from JSON floats).
 _SCORE_TOLERANCE = 1e-6
@@ -179,10 +191,19 @@ class AnalysisResult:
     provenance: Provenance | None = None
     # A model set's targets ("total", "difficulty", "execution"); empty for one head (schema /1).
     scores: dict[str, TargetScore] = field(default_factory=dict)
+    # The athlete followed and the body measured (schema /3); None when not recorded.
+    athlete: AthleteInfo | None = None
+    pose: PoseInfo | None = None
+
+    @property
+    def schema(self) -> str:
+        if self.athlete is not None or self.pose is not None:
+            return SCHEMA_V3
+        return SCHEMA_V2 if self.scores else SCHEMA
 
     def to_dict(self) -> dict[str, Any]:
         doc = {
-            "schema": SCHEMA_V2 if self.scores else SCHEMA,
+            "schema": self.schema,
             "video": asdict(self.video),
             "model": _model_dict(self.model),
             "score": float(self.score),
@@ -196,6 +217,10 @@ class AnalysisResult:
             doc["engine"] = asdict(self.engine)
         if self.scores:
             doc["scores"] = {name: self.scores[name].to_dict() for name in self.scores}
+        if self.athlete is not None:
+            doc["athlete"] = athlete_to_dict(self.athlete)
+        if self.pose is not None:
+            doc["pose"] = pose_to_dict(self.pose)
         return doc
 
     def to_json(self) -> str:
@@ -390,7 +415,9 @@ def _provenance(data: Any) -> Provenance:
 def _result_from_dict(data: Any) -> AnalysisResult:
     schema = _field(data, "schema", "")
     if schema not in READ_SCHEMAS:
-        raise ValueError(f"not a {SCHEMA} or {SCHEMA_V2} document (schema={str(schema)[:80]!r})")
+        raise ValueError(
+            f"not a {SCHEMA}, {SCHEMA_V2} or {SCHEMA_V3} document (schema={str(schema)[:80]!r})"
+        )
     model = _model_info(_field(data, "model", ""))
     score = _number(_field(data, "score", ""), "score", low=0, high=model.score_max)
     warnings = _items(data.get("warnings", []), "warnings")
@@ -419,6 +446,8 @@ def _result_from_dict(data: Any) -> AnalysisResult:
         provenance=_provenance(data["provenance"]) if "provenance" in data else None,
         engine=_engine_info(data["engine"]) if "engine" in data else None,
         scores=scores,
+        athlete=athlete_from_dict(data["athlete"]) if "athlete" in data else None,
+        pose=pose_from_dict(data["pose"]) if "pose" in data else None,
     )
 
 
@@ -463,8 +492,9 @@ def _target_score(data: Any, where: str, n_dynamic: int, n_static: int) -> Targe
 def _scores(
     data: dict, schema: str, score: float, n_dynamic: int, n_static: int
 ) -> dict[str, TargetScore]:
-    """The `scores` of a /2 document (a /1 document has none), checked against `score`."""
-    if schema == SCHEMA:
+    """The `scores` of a /2 document (a /1 document has none, a /3 one where a set scored),
+    checked against `score`."""
+    if schema == SCHEMA or (schema == SCHEMA_V3 and "scores" not in data):
         return {}
     raw = _field(data, "scores", "")
     if not isinstance(raw, dict) or not raw:

@@ -1,4 +1,10 @@
-"""Choosing the person detector, and the warning a result carries when it is the weak one."""
+"""Choosing the person detector, and the warning a result carries when a weaker one ran.
+
+`auto` takes the best finder whose files are installed: the pose model (BlazePose through
+OpenVINO), then YOLO, then OpenCV's built-in HOG. The caller resolves and verifies the files
+(judgeapp.weights) and says why a better finder could not be used (`fallback`), so the result
+can tell the user which finder ran and why.
+"""
 
 from __future__ import annotations
 
@@ -9,21 +15,26 @@ from judgeapp.detect.detector import PersonDetector
 from judgeapp.detect.hog import HogDetector
 from judgeapp.detect.whole_frame import WholeFrameDetector
 
-DETECTOR_KINDS = ("auto", "yolo", "hog", "none")
+DETECTOR_KINDS = ("auto", "pose", "yolo", "hog", "none")
 
 HOG_WARNING = (
-    "person detection used OpenCV's HOG people detector (no YOLO weights installed): it misses "
-    "large or unusual poses; install the YOLO weights with `judgeapp models download yolo`"
+    "person detection used OpenCV's HOG people detector (no pose model or YOLO weights "
+    "installed): it misses large or unusual poses; install the pose model with "
+    "`judgeapp models download blazepose_detector blazepose_landmark_full`"
 )
 
 
 def make_detector(
-    kind: str = "auto", yolo_weights: Path | None = None, device: str = "cpu"
+    kind: str = "auto",
+    yolo_weights: Path | None = None,
+    device: str = "cpu",
+    pose_files: tuple[Path, Path] | None = None,
 ) -> PersonDetector:
-    """`auto`: YOLO when `yolo_weights` names an existing file, else HOG; `yolo` needs the file;
+    """`auto`: the pose model when `pose_files` (detector, landmark model) are given, else YOLO
+    when `yolo_weights` names an existing file, else HOG; `pose` and `yolo` need their files;
     `none`: no detection, whole frames.
 
-    The weights must be a registry-verified file (see judgeapp.detect.yolo on why).
+    The files must be registry-verified (see judgeapp.detect.yolo and judgeapp.detect.pose).
     """
     if kind not in DETECTOR_KINDS:
         choices = ", ".join(DETECTOR_KINDS)
@@ -32,6 +43,12 @@ def make_detector(
         return HogDetector()
     if kind == "none":
         return WholeFrameDetector()
+    if kind == "pose" and pose_files is None:
+        raise WeightsError("the pose model needs its two model files, and none were given")
+    if kind in ("pose", "auto") and pose_files is not None:
+        from judgeapp.detect.pose import BlazePose  # imports OpenVINO: only when needed
+
+        return BlazePose(*pose_files)
     if kind == "yolo" and yolo_weights is None:
         raise WeightsError("YOLO person detection needs a weights file, and none was given")
     if kind == "yolo" or (yolo_weights is not None and Path(yolo_weights).is_file()):
@@ -44,3 +61,4 @@ def make_detector(
 def detector_warning(detector: PersonDetector) -> str | None:
     """The warning for the analysis result when the weak HOG fallback found the people."""
     return HOG_WARNING if detector.weak else None
+

@@ -18,10 +18,11 @@ from judgeapp.core.errors import JudgeappError
 from judgeapp.core.files import atomic_path
 from judgeapp.core.paths import cache_dir
 from judgeapp.features.profiles import Profile
-from judgeapp.features.video_features import VideoFeatures
+from judgeapp.features.video_features import PeopleFound, VideoFeatures
 
 # 2: keys carry the profile's recipe version (entries of version 1 predate it and are ignored).
-CACHE_VERSION = 2
+# 3: entries carry every person found (candidates and poses) for choosing the athlete.
+CACHE_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,7 @@ class FeatureCache:
                     warnings=list(meta["warnings"]),
                     engine=meta.get("engine", key.engine),
                     precision=meta.get("precision", key.precision),
+                    people=PeopleFound.from_arrays(data),
                 )
         except (OSError, ValueError, KeyError, zipfile.BadZipFile):
             path.unlink(missing_ok=True)

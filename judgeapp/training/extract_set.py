@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from judgeapp.analysis import AnalysisOptions
+from judgeapp.analysis.athlete import select_athlete
 from judgeapp.analysis.backbone_pool import BackbonePool, engine_choice, feature_cache_key
 from judgeapp.analysis.extraction import extract_video_features
 from judgeapp.analysis.options import DEFAULT_PROFILE
@@ -147,7 +148,7 @@ class BatchExtractor:
         detector = self.pool.detector(self.options)
         key = feature_cache_key(info, self.profile, self.options, detector, self.choice)
         if self.options.use_cache and (cached := self.cache.load(key)) is not None:
-            return info.sha256, cached
+            return info.sha256, self._athlete(cached, info)
         dynamic, static = self.pool.backbones(self.profile, self.options, self.choice)
         features = extract_video_features(
             video,
@@ -163,7 +164,13 @@ class BatchExtractor:
         )
         if self.options.use_cache and (note := self.cache.save_or_warn(key, features)):
             features.warnings.append(note)
-        return info.sha256, features
+        return info.sha256, self._athlete(features, info)
+
+    def _athlete(self, features: VideoFeatures, info) -> VideoFeatures:
+        """The static stream of the athlete under the options' rule (as an analysis has it)."""
+        selection = select_athlete(features, info.width, info.height, self.options.athlete)
+        selection.features.warnings.extend(selection.warnings)
+        return selection.features
 
 
 class FeatureSetWriter:

@@ -40,7 +40,8 @@ DEVICES = (
     ("cuda", "GPU (CUDA)"),
 )
 DETECTORS = (
-    ("auto", "Automatic (the better finder when installed, else the built-in one)"),
+    ("auto", "Automatic (the best finder installed: pose model, YOLO, built-in)"),
+    ("pose", "Pose model (BlazePose; finds and measures the body)"),
     ("yolo", "YOLO (install it in Analysis ▸ Models…)"),
     ("hog", "Built-in (OpenCV HOG; works offline)"),
     ("none", "None: look at whole frames (for comparisons)"),
