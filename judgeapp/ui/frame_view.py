@@ -1,16 +1,23 @@
-"""The picture area of the player: one decoded frame, zoom and pan, the athlete box.
+"""The picture area of the player: one decoded frame, zoom and pan, the athlete box, the pose.
 
 The wheel zooms around the cursor, dragging pans a zoomed picture, a double-click goes back to
 fit (the zoom rules are in app/zoom.py). "Fit" follows the window's size; any other zoom keeps
 its scale when the window is resized.
+
+The pose overlay draws a PoseOverlay (app/pose_view.py) as it is: the athlete's skeleton and
+box in green, the others thin and grey. A click that is not a drag nor half of a double-click
+is reported as `clicked(x, y)` in frame pixels (the scene is in video pixels, so zoom and pan
+are already undone), a right-click as `contextRequested(x, y, global position)`.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPixmap, QTransform
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen, QPixmap, QTransform
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
+    QGraphicsPathItem,
     QGraphicsPixmapItem,
     QGraphicsRectItem,
     QGraphicsScene,
@@ -18,9 +25,22 @@ from PySide6.QtWidgets import (
     QGraphicsView,
 )
 
+from judgeapp.app.pose_view import ManualAngle, PersonOverlay, PoseOverlay
 from judgeapp.app.zoom import clamp_scale, fit_scale, is_fit, wheel_scale, zoom_center
 
 BOX_COLOR = QColor(255, 196, 0)
+ATHLETE_POSE_COLOR = QColor(0, 230, 118)
+OTHER_POSE_COLOR = QColor(200, 200, 200, 190)
+ANGLE_TOOL_COLOR = QColor(255, 64, 160)
+JOINT_RADIUS_PX = 3.0  # screen pixels
+CLICK_SLOP_PX = 4  # a press and release this close is a click, not a drag
+
+
+def _pen(color: QColor, width: float, style: Qt.PenStyle = Qt.PenStyle.SolidLine) -> QPen:
+    pen = QPen(color, width, style)
+    pen.setCosmetic(True)  # as wide at any zoom
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    return pen
 
 
 class FrameView(QGraphicsView):
@@ -31,6 +51,8 @@ class FrameView(QGraphicsView):
     """
 
     zoomChanged = Signal(float, bool)  # scale (screen px per video px), fit
+    clicked = Signal(float, float)  # a left click at (x, y) in video pixels
+    contextRequested = Signal(float, float, QPoint)  # a right click: video x, y, global pos
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -53,6 +75,7 @@ class FrameView(QGraphicsView):
         self._box.setZValue(1)
         self._box.hide()
         self.scene().addItem(self._box)
+        self._build_pose_items()
         self._hint = QGraphicsSimpleTextItem("Open a video: File ▸ Open…, or drop a file here")
         self._hint.setBrush(QColor(170, 170, 170))
         self.scene().addItem(self._hint)
@@ -60,6 +83,38 @@ class FrameView(QGraphicsView):
         self._fit = True
         self._scale = 1.0
         self._image: QImage | None = None
+        self._press: QPoint | None = None
+        self._click_at: QPointF | None = None
+        self._click_timer = QTimer(self)
+        self._click_timer.setSingleShot(True)
+        self._click_timer.timeout.connect(self._emit_click)
+
+    def _build_pose_items(self) -> None:
+        def path_item(pen: QPen, z: float, brush: QColor | None = None) -> QGraphicsPathItem:
+            item = QGraphicsPathItem()
+            item.setPen(pen)
+            if brush is not None:
+                item.setBrush(brush)
+            item.setZValue(z)
+            item.hide()
+            self.scene().addItem(item)
+            return item
+
+        self._others_item = path_item(_pen(OTHER_POSE_COLOR, 1.5), 2)
+        self._athlete_box_item = path_item(_pen(ATHLETE_POSE_COLOR, 1.5, Qt.PenStyle.DashLine), 3)
+        self._athlete_item = path_item(_pen(ATHLETE_POSE_COLOR, 3), 4)
+        self._joints_item = path_item(_pen(QColor(20, 20, 20), 1), 5, ATHLETE_POSE_COLOR)
+        self._angle_item = path_item(_pen(ANGLE_TOOL_COLOR, 2.5), 6, ANGLE_TOOL_COLOR)
+        self._angle_text = QGraphicsSimpleTextItem()
+        self._angle_text.setBrush(ANGLE_TOOL_COLOR)
+        self._angle_text.setFlag(
+            QGraphicsSimpleTextItem.GraphicsItemFlag.ItemIgnoresTransformations
+        )
+        self._angle_text.setZValue(7)
+        self._angle_text.hide()
+        self.scene().addItem(self._angle_text)
+        self._pose: PoseOverlay | None = None
+        self._angle = ManualAngle()
 
     # --- content -------------------------------------------------------------------------------
     def set_video_size(self, width: int, height: int) -> None:
@@ -71,6 +126,8 @@ class FrameView(QGraphicsView):
     def clear(self) -> None:
         self._pixmap.setPixmap(QPixmap())
         self._box.hide()
+        self.set_pose(None)
+        self.set_manual_angle(ManualAngle())
         self._image = None
         self._video_size = (0, 0)
         self._hint.show()
@@ -101,6 +158,79 @@ class FrameView(QGraphicsView):
 
     def box_visible(self) -> bool:
         return self._box.isVisible()
+
+    # --- pose overlay and the manual angle -----------------------------------------------------
+    def set_pose(self, overlay: PoseOverlay | None) -> None:
+        """Draw everyone of one pose sample (None: nothing); the same overlay again is free."""
+        if overlay is self._pose:
+            return
+        self._pose = overlay
+        items = (self._others_item, self._athlete_box_item, self._athlete_item, self._joints_item)
+        if overlay is None:
+            for item in items:
+                item.hide()
+            return
+        others = QPainterPath()
+        for person in overlay.others:
+            _add_person(others, person)
+        self._others_item.setPath(others)
+        athlete = overlay.athlete
+        box, lines = QPainterPath(), QPainterPath()
+        if athlete is not None:
+            x1, y1, x2, y2 = athlete.box
+            box.addRect(QRectF(x1, y1, x2 - x1, y2 - y1))
+            _add_lines(lines, athlete)
+        self._athlete_box_item.setPath(box)
+        self._athlete_item.setPath(lines)
+        self._draw_joints()
+        for item in items:
+            item.show()
+
+    def pose_overlay(self) -> PoseOverlay | None:
+        """The pose sample drawn now (None: none)."""
+        return self._pose
+
+    def pose_visible(self) -> bool:
+        return self._pose is not None and self._athlete_item.isVisible()
+
+    def _draw_joints(self) -> None:
+        """The athlete's joints as dots of a fixed screen size (redrawn when zooming)."""
+        path = QPainterPath()
+        athlete = self._pose.athlete if self._pose is not None else None
+        radius = JOINT_RADIUS_PX / max(self._scale, 1e-6)
+        for x, y in athlete.joints if athlete is not None else ():
+            path.addEllipse(QPointF(x, y), radius, radius)
+        self._joints_item.setPath(path)
+
+    def set_manual_angle(self, angle: ManualAngle) -> None:
+        """Draw the manual angle tool's points, its two arms and its reading."""
+        self._angle = angle
+        path = QPainterPath()
+        radius = (JOINT_RADIUS_PX + 1) / max(self._scale, 1e-6)
+        points = [QPointF(x, y) for x, y in angle.points]
+        for point in points:
+            path.addEllipse(point, radius, radius)
+        if len(points) >= 2:
+            path.moveTo(points[0])
+            path.lineTo(points[1])
+        if len(points) == 3:
+            path.moveTo(points[1])
+            path.lineTo(points[2])
+        self._angle_item.setPath(path)
+        self._angle_item.setVisible(bool(points))
+        if angle.complete and angle.degrees is not None:
+            self._angle_text.setText(f"{angle.degrees:.1f}°")
+            self._angle_text.setPos(points[1] + QPointF(8 / max(self._scale, 1e-6), 0))
+            font = self._angle_text.font()
+            font.setPointSizeF(14)
+            font.setBold(True)
+            self._angle_text.setFont(font)
+            self._angle_text.show()
+        else:
+            self._angle_text.hide()
+
+    def manual_angle(self) -> ManualAngle:
+        return self._angle
 
     # --- zoom ----------------------------------------------------------------------------------
     @property
@@ -155,6 +285,9 @@ class FrameView(QGraphicsView):
         self.setDragMode(
             QGraphicsView.DragMode.ScrollHandDrag if zoomed else QGraphicsView.DragMode.NoDrag
         )
+        self._draw_joints()
+        if self._angle.points:
+            self.set_manual_angle(self._angle)
         self.zoomChanged.emit(self._scale, self._fit)
 
     # --- mouse and resizing --------------------------------------------------------------------
@@ -167,9 +300,42 @@ class FrameView(QGraphicsView):
         self.zoom_to(wheel_scale(self._scale, delta, self.fit_scale()), event.position())
         event.accept()
 
+    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt override
+        left = event.button() == Qt.MouseButton.LeftButton
+        self._press = event.position().toPoint() if left else None
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802 - Qt override
+        """A left press and release in one place is a click (reported once no double-click
+        follows); a drag pans."""
+        super().mouseReleaseEvent(event)
+        press, self._press = self._press, None
+        if press is None or event.button() != Qt.MouseButton.LeftButton:
+            return
+        position = event.position().toPoint()
+        if not self._video_size[0] or (position - press).manhattanLength() > CLICK_SLOP_PX:
+            return
+        self._click_at = self.mapToScene(position)
+        self._click_timer.start(QApplication.doubleClickInterval())
+
+    def _emit_click(self) -> None:
+        point, self._click_at = self._click_at, None
+        if point is not None and self._video_size[0]:
+            self.clicked.emit(float(point.x()), float(point.y()))
+
+    def contextMenuEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if not self._video_size[0]:
+            super().contextMenuEvent(event)
+            return
+        point = self.mapToScene(event.pos())
+        self.contextRequested.emit(float(point.x()), float(point.y()), event.globalPos())
+        event.accept()
+
     def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802 - Qt override
         """A double-click shows the whole frame again."""
         if event.button() == Qt.MouseButton.LeftButton and self._video_size[0]:
+            self._click_timer.stop()  # its first click was no click of its own
+            self._click_at = None
             self.zoom_fit()
             event.accept()
             return
@@ -179,3 +345,16 @@ class FrameView(QGraphicsView):
         super().resizeEvent(event)
         if self._fit:
             self.zoom_fit()
+
+
+def _add_lines(path: QPainterPath, person: PersonOverlay) -> None:
+    for x1, y1, x2, y2 in person.lines:
+        path.moveTo(x1, y1)
+        path.lineTo(x2, y2)
+
+
+def _add_person(path: QPainterPath, person: PersonOverlay) -> None:
+    """A person who is not the athlete: box and skeleton in one thin path."""
+    x1, y1, x2, y2 = person.box
+    path.addRect(QRectF(x1, y1, x2 - x1, y2 - y1))
+    _add_lines(path, person)

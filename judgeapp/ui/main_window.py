@@ -43,6 +43,7 @@ from judgeapp.app.view_models import (
     Thumb,
     athlete_thumbs,
     build_highlights,
+    finder_text,
     next_highlight,
     previous_highlight,
     push_recent,
@@ -58,6 +59,7 @@ from judgeapp.ui.banners import MessageBanner
 from judgeapp.ui.crops_panel import CropsPanel
 from judgeapp.ui.models_window import ModelsWindow
 from judgeapp.ui.player import Player
+from judgeapp.ui.pose_review import PoseReview
 from judgeapp.ui.resources import resource
 from judgeapp.ui.score_panel import ScorePanel
 from judgeapp.ui.session import VideoSession
@@ -114,6 +116,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._build_menus()
         self._connect()
+        self.pose = PoseReview(self)  # overlay, follow this person, angle lane, angle tool
         self._restore_layout()
         self._apply_timeline_colors()
         self._name_keys_in_tooltips()
@@ -149,6 +152,7 @@ class MainWindow(QMainWindow):
         layout.setSpacing(4)
         for banner in (self.error_banner, self.model_banner, self.calibration_banner):
             layout.addWidget(banner)
+        self._banner_count = 3
         self.pages = QStackedWidget(central)
         self.pages.addWidget(self.start_screen)
         self.pages.addWidget(self.player)
@@ -157,6 +161,11 @@ class MainWindow(QMainWindow):
         self.start_screen.openRequested.connect(self.open_dialog)
         self.start_screen.demoRequested.connect(self.demo)
         self.start_screen.recentChosen.connect(self.open_video)
+
+    def add_banner(self, banner: MessageBanner) -> None:
+        """Another one-line message above the video, under the window's own banners."""
+        self.centralWidget().layout().insertWidget(self._banner_count, banner)
+        self._banner_count += 1
 
     def _dock(self, title: str, name: str, widget: QWidget, area) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -526,8 +535,10 @@ class MainWindow(QMainWindow):
     def _analysis_finished(self, outcome: AnalysisOutcome) -> None:
         self._show_progress(False)
         self.show_outcome(outcome)
+        finder = finder_text(outcome.result)
+        found = f"; athlete finder: {finder}" if finder != "—" else ""
         self.statusBar().showMessage(
-            f"Analysis done in {outcome.result.timings_s.get('total', 0):.1f} s", 10_000
+            f"Analysis done in {outcome.result.timings_s.get('total', 0):.1f} s{found}", 10_000
         )
 
     def show_outcome(self, outcome: AnalysisOutcome) -> None:

@@ -4,14 +4,17 @@ Frames come from a FrameSource through a FrameLoader thread, so the GUI thread n
 The position is the frame on screen: it changes when a frame arrives, not when it is asked for.
 Also: a go-to field (frame number or time, app/playback.py), an A-B loop, and zoom and pan of
 the picture. A click on the picture gives the player the keyboard focus, so the transport keys
-work again after typing a note.
+work again after typing a note. The pose overlay (skeletons and boxes of a result's pose
+section, app/pose_view.py) is looked up from precomputed PoseFrames for the frame on screen;
+clicks on the picture are reported with the time of that frame (`videoClicked`,
+`videoContextMenu`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QElapsedTimer, QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QImage, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -36,6 +39,7 @@ from judgeapp.app.playback import (
     loop_text,
     parse_goto,
 )
+from judgeapp.app.pose_view import PoseFrames
 from judgeapp.app.view_models import SPEEDS, box_at, format_position, playback_index, shuttle
 from judgeapp.app.zoom import zoom_text
 from judgeapp.core.errors import JudgeappError
@@ -53,6 +57,8 @@ class Player(QWidget):
     positionChanged = Signal(int, float)  # frame index on screen, its time in seconds
     frameFailed = Signal(str)
     loopChanged = Signal(object)  # (start_s, end_s) of the A-B loop, or None
+    videoClicked = Signal(float, float, float)  # time_s of the frame on screen, x, y (video px)
+    videoContextMenu = Signal(float, float, float, QPoint)  # time_s, x, y, global position
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -61,6 +67,7 @@ class Player(QWidget):
         self._loader: FrameLoader | None = None
         self._retired: set[FrameLoader] = set()  # stopping; never waited for on the GUI thread
         self._static: Sequence[FrameWeight] = ()
+        self._pose: PoseFrames | None = None
         self._index = -1  # frame on screen
         self._time_s = 0.0
         self._requested = -1
@@ -77,6 +84,10 @@ class Player(QWidget):
         self._build_controls()
         self._build_actions()
         self.view.zoomChanged.connect(self._zoom_changed)
+        self.view.clicked.connect(lambda x, y: self._video_clicked(x, y))
+        self.view.contextRequested.connect(
+            lambda x, y, at: self.videoContextMenu.emit(self._time_s, x, y, at)
+        )
         self._set_enabled(False)
 
     # --- layout --------------------------------------------------------------------------------
@@ -138,6 +149,15 @@ class Player(QWidget):
         self.box_check.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.box_check.setChecked(True)
         self.box_check.toggled.connect(lambda _on: self._update_box())
+        self.pose_check = QCheckBox("Pose", self)
+        self.pose_check.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.pose_check.setChecked(True)
+        self.pose_check.setToolTip(
+            "The athlete's skeleton and box from the pose model (green), the other people thin "
+            "and grey (S). Click a person to follow them"
+        )
+        self.pose_check.toggled.connect(lambda _on: self._update_box())
+        self.pose_check.hide()  # shown for a result with pose data
 
         self.goto_edit = QLineEdit(self)
         self.goto_edit.setObjectName("gotoEdit")
@@ -179,6 +199,7 @@ class Player(QWidget):
             self.loop_b_button,
             self.loop_button,
             self.box_check,
+            self.pose_check,
             self.fit_button,
             self.one_button,
         ):
@@ -281,6 +302,7 @@ class Player(QWidget):
         self._stop_loader()
         self._source = source
         self._static = ()
+        self._pose = None
         self._index = self._requested = -1
         self._time_s = 0.0
         self.clear_loop()
@@ -309,6 +331,21 @@ class Player(QWidget):
         """The analysis's athlete frames, whose boxes the overlay draws."""
         self._static = tuple(static)
         self._update_box()
+
+    def set_pose_frames(self, frames: PoseFrames | None) -> None:
+        """The result's poses (app.pose_view.PoseFrames, built once), which the overlay draws;
+        None: the result has none."""
+        self._pose = frames
+        self.pose_check.setVisible(frames is not None)
+        self._update_box()
+
+    @property
+    def pose_frames(self) -> PoseFrames | None:
+        return self._pose
+
+    def _video_clicked(self, x: float, y: float) -> None:
+        if self._index >= 0:
+            self.videoClicked.emit(self._time_s, x, y)
 
     def shutdown(self) -> None:
         """Stop playback and the loader threads (blocks until they have ended)."""
@@ -394,6 +431,8 @@ class Player(QWidget):
     def _update_box(self) -> None:
         box = box_at(self._static, self._time_s) if self.box_check.isChecked() else None
         self.view.set_box(box if self._index >= 0 else None)
+        shown = self._pose is not None and self.pose_check.isChecked() and self._index >= 0
+        self.view.set_pose(self._pose.at(self._time_s) if shown else None)
 
     def current_image(self) -> QImage | None:
         return self.view.current_image()

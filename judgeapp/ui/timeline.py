@@ -11,6 +11,11 @@ the playhead never hides it. The player's A-B loop is shaded with `set_loop`.
 Below the plot, on the same time axis, the disagreement lane (`set_disagreement`) shows each
 judge's deduction as a triangle coloured by the model's attention percentile there, and the
 attended moments no judge marked as orange spans; clicking one seeks there.
+
+Under it the angle lane (`set_angle_choices`, `set_angle_lane`) draws one joint angle of the
+athlete (an AngleLane of app/pose_view.py) on the same time axis: a gap where the angle was not
+measured, its amplitude peaks as small triangles, a dashed reference line (180° unless edited)
+and the playhead; a chooser picks the angle, clicking the lane seeks.
 """
 
 from __future__ import annotations
@@ -19,11 +24,20 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from judgeapp.app.disagreement_view import UNMARKED_RGB, LaneModel, lane_legend_html
 from judgeapp.app.marks_view import mark_rgb
-from judgeapp.app.view_models import TimelineModel, polyline_steps
+from judgeapp.app.pose_view import DEFAULT_REFERENCE_DEG, AngleLane
+from judgeapp.app.view_models import TimelineModel, format_clock, polyline_steps
 from judgeapp.core.marks import MARK_KINDS
 
 DYNAMIC_COLOR = QColor(74, 163, 255)
@@ -32,6 +46,9 @@ SHADE_COLOR = QColor(74, 163, 255, 48)
 LOOP_COLOR = QColor(160, 90, 220, 40)
 PLAYHEAD_COLOR = QColor(150, 150, 150)  # pyqtgraph's foreground, until apply_colors
 PLAYHEAD_Z = 30  # above the marks (mark_lines.MARK_Z) and every curve
+ANGLE_COLOR = QColor(0, 176, 96)
+REFERENCE_COLOR = QColor(214, 64, 64)
+ANGLE_LANE_HEIGHT = 84
 
 
 def _legend_html(playhead: QColor = PLAYHEAD_COLOR) -> str:
@@ -56,6 +73,8 @@ class AttentionTimeline(QWidget):
     """Attention weights over time, with a playhead synced to the player."""
 
     seekRequested = Signal(float)  # seconds
+    angleChosen = Signal(str)  # the angle lane's angle (core.posture name)
+    referenceChanged = Signal(float)  # the angle lane's reference line, degrees
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -115,6 +134,9 @@ class AttentionTimeline(QWidget):
         self._build_lane()
         layout.addWidget(self.lane_legend)
         layout.addWidget(self.lane)
+        self._build_angle_lane()
+        layout.addWidget(self.angle_bar)
+        layout.addWidget(self.angle_plot)
 
         self.model: TimelineModel | None = None
         self.duration_s = 0.0
@@ -262,6 +284,160 @@ class AttentionTimeline(QWidget):
         event.accept()
         self.seekRequested.emit(min(max(time_s, 0.0), self.duration_s))
 
+    # --- the angle lane -------------------------------------------------------------------------
+    def _build_angle_lane(self) -> None:
+        self.angle_bar = QWidget(self)
+        self.angle_bar.setObjectName("angleBar")
+        self.angle_combo = QComboBox(self.angle_bar)
+        self.angle_combo.setObjectName("angleChooser")
+        self.angle_combo.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.angle_combo.setToolTip("The athlete's joint angle the lane shows")
+        self.angle_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.reference_spin = QDoubleSpinBox(self.angle_bar)
+        self.reference_spin.setObjectName("angleReference")
+        self.reference_spin.setRange(0.0, 360.0)
+        self.reference_spin.setDecimals(0)
+        self.reference_spin.setSingleStep(5.0)
+        self.reference_spin.setSuffix("°")
+        self.reference_spin.setValue(DEFAULT_REFERENCE_DEG)
+        self.reference_spin.setToolTip("The dashed reference line (e.g. 180° for a full split)")
+        self.angle_info = QLabel("", self.angle_bar)
+        self.angle_info.setObjectName("angleInfo")
+        self.angle_info.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        row = QHBoxLayout(self.angle_bar)
+        row.setContentsMargins(4, 2, 4, 0)
+        row.setSpacing(6)
+        row.addWidget(QLabel("Angle:", self.angle_bar))
+        row.addWidget(self.angle_combo)
+        row.addWidget(QLabel("reference", self.angle_bar))
+        row.addWidget(self.reference_spin)
+        row.addWidget(self.angle_info, 1)
+        self.angle_combo.currentIndexChanged.connect(self._angle_chosen)
+        self.reference_spin.valueChanged.connect(self._reference_edited)
+
+        self.angle_plot = pg.PlotWidget(self)
+        self.angle_plot.setObjectName("angleLane")
+        self.angle_plot.setMenuEnabled(False)
+        self.angle_plot.hideButtons()
+        self.angle_plot.setMouseEnabled(x=True, y=False)
+        self.angle_plot.setFixedHeight(ANGLE_LANE_HEIGHT)
+        self.angle_plot.setXLink(self.plot)
+        self.angle_plot.showGrid(x=True, y=True, alpha=0.15)
+        item = self.angle_plot.getPlotItem()
+        item.hideAxis("bottom")
+        left = item.getAxis("left")
+        left.setWidth(56)  # as the plot's, so the time axes line up
+        left.setTicks([[(v, f"{v}°") for v in (0, 90, 180)]])
+        self.angle_curve = pg.PlotDataItem(pen=pg.mkPen(ANGLE_COLOR, width=2), connect="finite")
+        self.angle_peaks = pg.ScatterPlotItem(
+            size=9,
+            symbol="t1",
+            pen=pg.mkPen(None),
+            brush=pg.mkBrush(ANGLE_COLOR),
+            hoverable=True,
+            tip=lambda x, y, data: data,
+        )
+        self.angle_reference = pg.InfiniteLine(
+            angle=0,
+            pos=DEFAULT_REFERENCE_DEG,
+            pen=pg.mkPen(REFERENCE_COLOR, width=1.5, style=Qt.PenStyle.DashLine),
+        )
+        self.angle_playhead = pg.InfiniteLine(angle=90, pos=0.0, pen=pg.mkPen(PLAYHEAD_COLOR))
+        self.angle_playhead.setZValue(PLAYHEAD_Z)
+        item.addItem(self.angle_curve)
+        item.addItem(self.angle_peaks)
+        item.addItem(self.angle_reference, ignoreBounds=True)
+        item.addItem(self.angle_playhead, ignoreBounds=True)
+        self.angle_lane: AngleLane | None = None
+        self.angle_plot.scene().sigMouseClicked.connect(self._angle_clicked)
+        self.angle_bar.hide()
+        self.angle_plot.hide()
+
+    def set_angle_choices(self, choices: list[tuple[str, str]], current: str | None) -> None:
+        """The angles the chooser offers ((name, label)), `current` selected (else the first);
+        none: the lane is hidden. Emits nothing: the caller draws the lane it wants."""
+        blocked = self.angle_combo.blockSignals(True)
+        self.angle_combo.clear()
+        for name, label in choices:
+            self.angle_combo.addItem(label, name)
+        index = self.angle_combo.findData(current) if current else -1
+        self.angle_combo.setCurrentIndex(max(index, 0) if choices else -1)
+        self.angle_combo.blockSignals(blocked)
+        if not choices:
+            self.set_angle_lane(None)
+
+    def current_angle(self) -> str | None:
+        """The angle the chooser shows (None: no angles)."""
+        return self.angle_combo.currentData()
+
+    def reference_deg(self) -> float:
+        return float(self.reference_spin.value())
+
+    def set_angle_lane(self, lane: AngleLane | None) -> None:
+        """Draw one angle of the athlete (None hides the lane)."""
+        self.angle_lane = lane
+        if lane is None:
+            self.angle_curve.setData([], [])
+            self.angle_peaks.setData([])
+            self.angle_bar.hide()
+            self.angle_plot.hide()
+            return
+        xs = np.asarray(lane.times_s, float)
+        ys = np.asarray(lane.degrees, float)
+        self.angle_curve.setData(xs, ys)
+        self.angle_peaks.setData(
+            [
+                {"pos": (t, d), "data": f"{lane.label}: peak {d:.0f}° at {format_clock(t)}"}
+                for t, d in lane.peaks
+            ]
+        )
+        self.angle_reference.setValue(lane.reference_deg)
+        blocked = self.reference_spin.blockSignals(True)
+        self.reference_spin.setValue(lane.reference_deg)
+        self.reference_spin.blockSignals(blocked)
+        finite = ys[np.isfinite(ys)]
+        top = max(190.0, lane.reference_deg + 10.0, float(finite.max()) + 10 if finite.size else 0)
+        self.angle_plot.getPlotItem().getViewBox().setYRange(0.0, top, padding=0.0)
+        measured = f"{lane.measured} of {len(ys)} samples measured"
+        peaks = f"{len(lane.peaks)} peak{'s' if len(lane.peaks) != 1 else ''} (. and , visit them)"
+        self.angle_info.setText(f"{measured}; {peaks}")
+        self.angle_bar.show()
+        self.angle_plot.show()
+
+    def drawn_angle(self) -> tuple[np.ndarray, np.ndarray]:
+        """(times_s, degrees) of the angle curve drawn (NaN: a gap)."""
+        xs, ys = self.angle_curve.getData()
+        if xs is None:
+            return np.zeros(0), np.zeros(0)
+        return np.asarray(xs, float), np.asarray(ys, float)
+
+    def drawn_peaks(self) -> list[tuple[float, float]]:
+        return [(float(p.pos().x()), float(p.pos().y())) for p in self.angle_peaks.points()]
+
+    def _angle_chosen(self, _index: int) -> None:
+        name = self.angle_combo.currentData()
+        if name:
+            self.angleChosen.emit(name)
+
+    def _reference_edited(self, value: float) -> None:
+        self.angle_reference.setValue(value)
+        self.referenceChanged.emit(float(value))
+
+    def _angle_clicked(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton or event.isAccepted():
+            return
+        view_box = self.angle_plot.getPlotItem().getViewBox()
+        if not view_box.sceneBoundingRect().contains(event.scenePos()):
+            return
+        time_s = float(view_box.mapSceneToView(event.scenePos()).x())
+        event.accept()
+        self.seekRequested.emit(min(max(time_s, 0.0), self.duration_s))
+
+    def angle_scene_x_for_time(self, time_s: float) -> float:
+        """Scene x coordinate of a time on the angle lane (for tests)."""
+        view_box = self.angle_plot.getPlotItem().getViewBox()
+        return float(view_box.mapViewToScene(pg.Point(time_s, 0.0)).x())
+
     @staticmethod
     def _set_uniform(line: pg.InfiniteLine, value: float) -> None:
         line.setVisible(value > 0)
@@ -308,11 +484,13 @@ class AttentionTimeline(QWidget):
         """Move the playhead to where the player is (emits no seek)."""
         if not self.playhead.moving:  # the user is dragging it: do not fight them
             self.playhead.setValue(time_s)
+        self.angle_playhead.setValue(time_s)
 
     def playhead_time(self) -> float:
         return float(self.playhead.value())
 
     def _playhead_dragged(self, line: pg.InfiniteLine) -> None:
+        self.angle_playhead.setValue(float(line.value()))
         self.seekRequested.emit(float(line.value()))
 
     def _clicked(self, event) -> None:
@@ -333,7 +511,13 @@ class AttentionTimeline(QWidget):
         """Follow the window's light or dark palette."""
         self.plot.setBackground(background)
         self.lane.setBackground(background)
-        for plot, name in ((self.plot, "left"), (self.plot, "bottom"), (self.lane, "left")):
+        self.angle_plot.setBackground(background)
+        for plot, name in (
+            (self.plot, "left"),
+            (self.plot, "bottom"),
+            (self.lane, "left"),
+            (self.angle_plot, "left"),
+        ):
             axis = plot.getAxis(name)
             axis.setPen(pg.mkPen(foreground))
             axis.setTextPen(pg.mkPen(foreground))
@@ -343,4 +527,5 @@ class AttentionTimeline(QWidget):
         """The playhead takes the foreground colour: no mark kind uses it."""
         self.playhead.setPen(pg.mkPen(color, width=2))
         self.playhead.setHoverPen(pg.mkPen(color, width=4))
+        self.angle_playhead.setPen(pg.mkPen(color, width=1.5))
         self.legend.setText(_legend_html(color))
