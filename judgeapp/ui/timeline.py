@@ -396,8 +396,8 @@ class AttentionTimeline(QWidget):
         self.reference_spin.setValue(lane.reference_deg)
         self.reference_spin.blockSignals(blocked)
         finite = ys[np.isfinite(ys)]
-        top = max(190.0, lane.reference_deg + 10.0, float(finite.max()) + 10 if finite.size else 0)
-        self.angle_plot.getPlotItem().getViewBox().setYRange(0.0, top, padding=0.0)
+        top = max(180.0, lane.reference_deg, float(finite.max()) if finite.size else 0.0)
+        self.angle_plot.getPlotItem().getViewBox().setYRange(0.0, top, padding=0.08)
         measured = f"{lane.measured} of {len(ys)} samples measured"
         peaks = f"{len(lane.peaks)} peak{'s' if len(lane.peaks) != 1 else ''} (. and , visit them)"
         self.angle_info.setText(f"{measured}; {peaks}")
