@@ -305,3 +305,47 @@ def test_athlete_per_frame_gives_the_chosen_tracks_detection_in_each_frame():
     assert athlete_per_frame(tracks, None, frames) == [None] * 11
     with pytest.raises(ValueError, match="no track has id 7"):
         athlete_per_frame(tracks, 7, frames)
+
+
+# Real boxes of the pose model in backflip_two_people_30fps.mp4 (1768x994, 5 fps samples): a man
+# standing on a low roof (top of the frame) and a woman walking in below him from the right.
+_ROOF_MAN = {
+    1.2: (458, 0, 829, 490), 1.4: (537, 39, 760, 505), 1.6: (432, 0, 857, 490),
+    1.8: (480, 0, 793, 490), 2.0: (476, 0, 776, 507), 2.2: (421, 0, 832, 483),
+    2.4: (459, 0, 815, 499), 2.6: (545, 43, 726, 506), 2.8: (532, 46, 743, 516),
+    3.0: (531, 9, 747, 492), 3.2: (546, 28, 752, 509),
+}  # fmt: skip
+_WALKING_WOMAN = {
+    2.0: (1229, 496, 1547, 994), 2.2: (1239, 487, 1509, 986), 2.4: (1187, 476, 1406, 966),
+    2.6: (1065, 483, 1399, 967), 2.8: (1065, 472, 1349, 976), 3.0: (1049, 468, 1216, 968),
+    3.2: (901, 470, 1200, 972), 3.4: (871, 475, 1184, 976), 3.6: (868, 460, 1037, 968),
+    3.8: (705, 461, 1037, 974), 4.0: (680, 458, 985, 982),
+}  # fmt: skip
+
+
+def _backflip_frames(man_seen_until: float) -> list:
+    frames = []
+    for t in sorted(set(_ROOF_MAN) | set(_WALKING_WOMAN)):
+        people = [Box(*_WALKING_WOMAN[t], 0.97)] if t in _WALKING_WOMAN else []
+        if t in _ROOF_MAN and t <= man_seen_until:
+            people.insert(0, Box(*_ROOF_MAN[t], 0.96))
+        frames.append((t, people))
+    return frames
+
+
+def test_a_track_never_jumps_from_the_man_on_the_roof_to_the_woman_walking_below():
+    for man_seen_until in (1.6, 2.0, 3.2):  # the earlier finder lost him after 1.6 s
+        frames = _backflip_frames(man_seen_until)
+        tracks = link_tracks(frames, 1768, 994)
+        assert len(tracks) == 2, (man_seen_until, [(t.start_s, t.end_s) for t in tracks])
+        for track in tracks:  # on the roof (bottom above y 560) or on the ground, never both
+            assert len({box.y2 < 560 for box in track.boxes}) == 1
+    # She comes in (2.2 s) while he is unseen (1.8-2.2 s) and within the gate of his last place:
+    # linked at first, but his place is seen occupied again (2.4 s), so his track waits for him.
+    frames = [
+        (t, [b for b in people if t not in (1.8, 2.0, 2.2) or b.y2 > 560])
+        for t, people in _backflip_frames(3.2)
+        if t != 2.0
+    ]
+    tracks = link_tracks(frames, 1768, 994)
+    assert [(t.start_s, t.end_s, t.count) for t in tracks] == [(1.2, 3.2, 8), (2.2, 4.0, 10)]

@@ -35,11 +35,18 @@ class Detection:
 Frame = tuple[float, Sequence[Detection | Box]]
 
 DEFAULT_MAX_GAP_S = 1.5
-# Gate on the distance from where a track was expected: GATE_SIZES body sizes, plus
-# GATE_SIZES_PER_S for each second it has not been seen (a gymnast covers about 3 body lengths a
-# second at most), and never more than GATE_FRAME_SHARE of the frame's diagonal.
-GATE_SIZES = 1.0
+# Gate on the distance from where a track was expected: GATE_SIZES body sizes (the detector's
+# jitter), plus GATE_SIZES_PER_S for each second it has not been seen (a gymnast covers about 3
+# body lengths a second at most), and never more than GATE_FRAME_SHARE of the frame's diagonal.
+# At 5 fps that is 1.1 body sizes from one sample to the next. (It was 1 + 3/s: 2.2 body sizes
+# after 0.4 s unseen, which linked a man standing on a roof to a woman walking in below him,
+# docs/pose.md.)
+GATE_SIZES = 0.5
 GATE_SIZES_PER_S = 3.0
+# A move of more than JUMP_SIZES body sizes between two observations of a track is a jump; it
+# is undone where the place the track left is seen occupied again within the track gap (the
+# person it followed is still there: the move went to someone else).
+JUMP_SIZES = 1.0
 GATE_FRAME_SHARE = 0.5
 # A person's size (the longer side of the box) changes less than this factor between samples.
 GATE_SIZE_RATIO = 4.0
@@ -169,18 +176,30 @@ def _frame_times(frames: Sequence[Frame]) -> list[float]:
     return times
 
 
+Link = tuple[tuple[int, int], tuple[int, int]]  # (frame, detection) before -> after
+
+
 def _assign(
-    live: list[_OpenTrack], boxes: list[Box], time_s: float, frame_diagonal: float
+    live: list[_OpenTrack],
+    boxes: list[Box],
+    time_s: float,
+    frame_diagonal: float,
+    frame_index: int,
+    forbidden: set[Link],
 ) -> dict[int, _OpenTrack]:
     """The live track each detection (by index) continues: the assignment of least total cost
-    among those linking the most pairs inside the gate."""
+    among those linking the most pairs inside the gate, `forbidden` links left out."""
     if not live or not boxes:
         return {}
     cost = np.array(
         [
             [
-                _link_cost(_predicted_box(t, time_s), b, time_s - t.times_s[-1], frame_diagonal)
-                for b in boxes
+                _INFEASIBLE
+                if ((t.frame_indices[-1], t.detection_indices[-1]), (frame_index, k)) in forbidden
+                else _link_cost(
+                    _predicted_box(t, time_s), b, time_s - t.times_s[-1], frame_diagonal
+                )
+                for k, b in enumerate(boxes)
             ]
             for t in live
         ]
@@ -200,24 +219,90 @@ def link_tracks(
     Frame by frame, the tracks seen within the last `max_gap_s` are matched to the frame's
     detections by an optimal assignment on `_link_cost` (centre distance from the predicted box
     in body sizes, IoU, size change), gated so that people far apart are never linked; a
-    detection left over starts a new track. Ids count from 0 in order of first appearance
-    (within a frame, in the order of its detections), so the same input gives the same ids.
+    detection left over starts a new track. Then each jump (a move of more than JUMP_SIZES
+    body sizes) after which the place left is seen occupied again within `max_gap_s` is
+    forbidden and the linking done again, until no track jumps between two people. Ids count
+    from 0 in order of first appearance (within a frame, in the order of its detections), so
+    the same input gives the same ids.
     """
     if frame_width <= 0 or frame_height <= 0:
         raise ValueError(f"frame size must be positive, not {frame_width}x{frame_height}")
     frame_diagonal = math.hypot(frame_width, frame_height)
+    times = _frame_times(frames)
+    forbidden: set[Link] = set()
+    while True:
+        tracks = _link_once(frames, times, frame_diagonal, max_gap_s, forbidden)
+        jumps = _jumps_between_people(tracks, frames, times, frame_diagonal, max_gap_s)
+        if not jumps:
+            return [t.closed() for t in tracks]
+        forbidden |= jumps
+
+
+def _link_once(
+    frames: Sequence[Frame],
+    times: list[float],
+    frame_diagonal: float,
+    max_gap_s: float,
+    forbidden: set[Link],
+) -> list[_OpenTrack]:
     tracks: list[_OpenTrack] = []
-    for frame_index, time_s in enumerate(_frame_times(frames)):
+    for frame_index, time_s in enumerate(times):
         boxes = [detection_box(d) for d in frames[frame_index][1]]
         live = [t for t in tracks if time_s - t.times_s[-1] <= max_gap_s + _TIME_TOLERANCE_S]
-        matched = _assign(live, boxes, time_s, frame_diagonal)
+        matched = _assign(live, boxes, time_s, frame_diagonal, frame_index, forbidden)
         for detection_index, box in enumerate(boxes):
             track = matched.get(detection_index)
             if track is None:
                 track = _OpenTrack(id=len(tracks))
                 tracks.append(track)
             track.add(frame_index, detection_index, time_s, box)
-    return [t.closed() for t in tracks]
+    return tracks
+
+
+def _jumps_between_people(
+    tracks: list[_OpenTrack],
+    frames: Sequence[Frame],
+    times: list[float],
+    frame_diagonal: float,
+    max_gap_s: float,
+) -> set[Link]:
+    """The links of `tracks` that move more than JUMP_SIZES body sizes while the place they
+    left is seen occupied again, by a detection of another track, within `max_gap_s` after."""
+    owner = {
+        (f, d): t.id
+        for t in tracks
+        for f, d in zip(t.frame_indices, t.detection_indices, strict=True)
+    }
+    jumps: set[Link] = set()
+    for track in tracks:
+        for k in range(1, len(track.boxes)):
+            before, after = track.boxes[k - 1], track.boxes[k]
+            (xb, yb), (xa, ya) = _centre(before), _centre(after)
+            sizes = (_size(before) + _size(after)) / 2
+            if sizes <= 0 or math.hypot(xa - xb, ya - yb) <= JUMP_SIZES * sizes:
+                continue
+            start = track.frame_indices[k]
+            for frame_index in range(start, len(frames)):
+                if times[frame_index] - track.times_s[k] > max_gap_s + _TIME_TOLERANCE_S:
+                    break
+                unseen = times[frame_index] - track.times_s[k - 1]
+                stayed = [
+                    d
+                    for d, detection in enumerate(frames[frame_index][1])
+                    if owner.get((frame_index, d)) != track.id
+                    and iou(before, detection_box(detection)) > 0
+                    and _link_cost(before, detection_box(detection), unseen, frame_diagonal)
+                    < _INFEASIBLE
+                ]
+                if stayed:
+                    jumps.add(
+                        (
+                            (track.frame_indices[k - 1], track.detection_indices[k - 1]),
+                            (start, track.detection_indices[k]),
+                        )
+                    )
+                    break
+    return jumps
 
 
 @dataclass(frozen=True)
