@@ -199,7 +199,8 @@ class _Painter:
                 text = "athlete"
             label = self._label(text, _BOX_RGB)
             label_y = y1 - label.shape[0] if y1 >= label.shape[0] else y1 + thickness
-            _blend(frame, label, x1, label_y)
+            label_x = max(0, min(x1, lay.width - label.shape[1]))  # whole, where it fits
+            _blend(frame, label, label_x, label_y)
         if athlete is not None:
             draw_skeleton(frame, athlete.landmarks, thickness)
         # Running attention bar: the part already played in full colour, a playhead line.
