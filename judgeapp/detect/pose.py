@@ -133,8 +133,12 @@ def decode_detections(
     candidates = [
         _Candidate(
             float(scores[i]),
-            (float(cx[j] - half_w[j]), float(cy[j] - half_h[j]),
-             float(cx[j] + half_w[j]), float(cy[j] + half_h[j])),
+            (
+                float(cx[j] - half_w[j]),
+                float(cy[j] - half_h[j]),
+                float(cx[j] + half_w[j]),
+                float(cy[j] + half_h[j]),
+            ),
             keypoints[j].astype(np.float32),
         )  # fmt: skip
         for j, i in enumerate(keep)
@@ -208,7 +212,22 @@ def landmarks_box(landmarks: np.ndarray, width: int, height: int, score: float) 
     return box if box.area > 0 else None
 
 
-# A frame wider (or taller) than this ratio is also searched in square tiles.
+# A body's visible landmarks span this share of the landmark crop's side at least: the crop is
+# 1.25 x the detector's body circle, and people measured 0.53-0.85 on the shared clips, false
+# finds (a shadow, a table, collapsed landmarks in glare) 0.13-0.36 (docs/pose.md).
+MIN_CROP_FILL = 0.45
+
+
+def fills_crop(landmarks: np.ndarray, roi: Roi) -> float:
+    """The longer side of the box of the visible landmarks over the landmark crop's side."""
+    visible = landmarks[:, 2] >= _VISIBLE
+    if int(visible.sum()) < 4:
+        return 0.0
+    xy = landmarks[visible, :2]
+    return float((xy.max(axis=0) - xy.min(axis=0)).max() / roi.size_px)
+
+
+# A frame wider than this ratio is also searched in square tiles.
 TILE_ASPECT = 1.3
 
 
@@ -320,13 +339,15 @@ class BlazePose:
         found: list[_Candidate] = []
         for x0, y0, side_w, side_h in detector_views(width, height, self.tiles):
             view = frame[y0 : y0 + side_h, x0 : x0 + side_w]
-            found.extend(self._detect_view(_rotate(view, rotation), rotation, x0, y0, side_w, side_h))
+            found.extend(
+                self._detect_view(_rotate(view, rotation), rotation, x0, y0, side_w, side_h)
+            )
         people: list[PersonPose] = []
         for cand in _suppress(found)[:_MAX_PEOPLE]:
             roi = roi_from_keypoints(cand.keypoints[0], cand.keypoints[1])
             landmarks, presence = self._landmark_pass(frame, roi)
             score = cand.score * presence
-            if score < self.min_score:
+            if score < self.min_score or fills_crop(landmarks, roi) < MIN_CROP_FILL:
                 continue
             box = landmarks_box(landmarks, width, height, score)
             if box is not None:
