@@ -28,7 +28,13 @@ from judgeapp.core.posture import ANGLE_NAMES, ANGLES, amplitude_peaks
 from judgeapp.core.results import AnalysisResult
 from judgeapp.report.crops import crop_rect, jpeg_bytes
 from judgeapp.report.fonts import image_font
-from judgeapp.report.skeleton import athlete_poses, draw_angle, draw_skeleton, nearest_pose
+from judgeapp.report.skeleton import (
+    athlete_poses,
+    draw_angle,
+    draw_skeleton,
+    nearest_pose,
+    seen_points,
+)
 from judgeapp.report.timeline import png_bytes, tick_label, tick_step_s
 
 TITLE = "Athlete and posture"
@@ -306,9 +312,8 @@ def thumbnail(image: np.ndarray, plan: ThumbPlan, height_px: int = THUMB_HEIGHT_
 def _pose_extent(person: PosePerson) -> tuple[float, float, float, float]:
     """The person's box grown to hold every landmark it saw."""
     x1, y1, x2, y2 = person.box
-    for x, y, v in person.landmarks:
-        if v >= 0.5 and math.isfinite(x) and math.isfinite(y):
-            x1, y1, x2, y2 = min(x1, x), min(y1, y), max(x2, x), max(y2, y)
+    for x, y in seen_points(person.landmarks):
+        x1, y1, x2, y2 = min(x1, x), min(y1, y), max(x2, x), max(y2, y)
     return x1, y1, x2, y2
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -85,12 +84,18 @@ def _area(person: PosePerson) -> float:
     return max(0.0, x2 - x1) * max(0.0, y2 - y1)
 
 
-@dataclass(frozen=True)
 class PoseTimeline:
-    """Poses indexed by time, for "the pose nearest this moment" lookups (annotated video)."""
+    """Poses indexed by time, for "the pose nearest this moment" lookups in every frame of a
+    video (the annotated video): the athlete's, and everyone else's grouped by pose frame."""
 
-    athlete: tuple[PosePerson, ...]
-    others: tuple[PosePerson, ...]
+    def __init__(self, athlete: Sequence[PosePerson], others: Sequence[PosePerson]) -> None:
+        self.athlete = tuple(sorted(athlete, key=lambda p: p.time_s))
+        self._athlete_times = [p.time_s for p in self.athlete]
+        groups: dict[float, list[PosePerson]] = {}
+        for person in others:
+            groups.setdefault(person.time_s, []).append(person)
+        self._other_times = sorted(groups)
+        self._others = [groups[t] for t in self._other_times]
 
     @classmethod
     def of(cls, result: AnalysisResult) -> PoseTimeline:
@@ -98,31 +103,35 @@ class PoseTimeline:
         chosen = {id(p) for p in athlete}
         pose: PoseInfo | None = result.pose
         others = [] if pose is None else [p for p in pose.people if id(p) not in chosen]
-        return cls(tuple(athlete), tuple(sorted(others, key=lambda p: p.time_s)))
+        return cls(athlete, others)
 
     def athlete_at(self, time_s: float, reach_s: float = POSE_REACH_S) -> PosePerson | None:
         """The athlete's pose nearest `time_s`, if within `reach_s`."""
-        return nearest_pose(self.athlete, time_s, reach_s)
+        i = _nearest(self._athlete_times, time_s, reach_s)
+        return None if i is None else self.athlete[i]
 
     def others_at(self, time_s: float, reach_s: float = POSE_REACH_S) -> list[PosePerson]:
         """The other people of the pose frame nearest `time_s` (within `reach_s`)."""
-        nearest = nearest_pose(self.others, time_s, reach_s)
-        if nearest is None:
-            return []
-        return [p for p in self.others if p.time_s == nearest.time_s]
+        i = _nearest(self._other_times, time_s, reach_s)
+        return [] if i is None else list(self._others[i])
+
+
+def _nearest(times: Sequence[float], time_s: float, reach_s: float) -> int | None:
+    """The index of the time in sorted `times` nearest `time_s`, if within `reach_s`."""
+    i = bisect.bisect_left(times, time_s)
+    near = [j for j in (i - 1, i) if 0 <= j < len(times)]
+    if not near:
+        return None
+    best = min(near, key=lambda j: abs(times[j] - time_s))
+    return best if abs(times[best] - time_s) <= reach_s + 1e-9 else None
 
 
 def nearest_pose(
     poses: Sequence[PosePerson], time_s: float, reach_s: float = POSE_REACH_S
 ) -> PosePerson | None:
     """The pose of `poses` (in time order) nearest `time_s`, if within `reach_s`."""
-    if not poses:
-        return None
-    times = [p.time_s for p in poses]
-    i = bisect.bisect_left(times, time_s)
-    near = [poses[j] for j in (i - 1, i) if 0 <= j < len(poses)]
-    best = min(near, key=lambda p: abs(p.time_s - time_s))
-    return best if abs(best.time_s - time_s) <= reach_s + 1e-9 else None
+    i = _nearest([p.time_s for p in poses], time_s, reach_s)
+    return None if i is None else poses[i]
 
 
 def _seen(point: Sequence[float]) -> bool:
