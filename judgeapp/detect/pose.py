@@ -227,6 +227,9 @@ def fills_crop(landmarks: np.ndarray, roi: Roi) -> float:
     return float((xy.max(axis=0) - xy.min(axis=0)).max() / roi.size_px)
 
 
+# The tiles are skipped where the whole frame showed only sure people at least this share of
+# the frame's height tall.
+TILE_SKIP_HEIGHT = 0.6
 # A frame wider than this ratio is also searched in square tiles.
 TILE_ASPECT = 1.3
 
@@ -333,27 +336,58 @@ class BlazePose:
         return best
 
     def _pass(self, frame: np.ndarray, rotation: int) -> list[PersonPose]:
-        """Detector on every view of `frame` turned by `rotation`, then landmarks for the best
-        distinct candidates; results in the frame's pixels."""
+        """Detector on the whole frame turned by `rotation`, then landmarks for the best
+        distinct candidates; then, in a wide frame, the same on its tiles unless the whole
+        frame showed only people sure and tall (over TILE_SKIP_HEIGHT of the frame: nobody
+        small is left to find larger). Results in the frame's pixels."""
         height, width = frame.shape[:2]
+        whole, *tiles = detector_views(width, height, self.tiles)
+        seen: list[_Candidate] = []
+        people = self._landmarks_for(
+            frame, rotation, self._detect_views(frame, rotation, [whole]), seen
+        )
+        tall = people and all(
+            p.score >= SURE_PERSON_SCORE and p.box.height >= TILE_SKIP_HEIGHT * height
+            for p in people
+        )
+        if tiles and not tall:
+            found = self._detect_views(frame, rotation, tiles)
+            people += self._landmarks_for(frame, rotation, found, seen)
+        people.sort(key=lambda p: -p.score)
+        return _distinct(people)
+
+    def _detect_views(self, frame: np.ndarray, rotation: int, views) -> list[_Candidate]:
         found: list[_Candidate] = []
-        for x0, y0, side_w, side_h in detector_views(width, height, self.tiles):
+        for x0, y0, side_w, side_h in views:
             view = frame[y0 : y0 + side_h, x0 : x0 + side_w]
             found.extend(
                 self._detect_view(_rotate(view, rotation), rotation, x0, y0, side_w, side_h)
             )
+        return _suppress(found)
+
+    def _landmarks_for(
+        self, frame: np.ndarray, rotation: int, found: list[_Candidate], seen: list[_Candidate]
+    ) -> list[PersonPose]:
+        """Landmark passes for the best candidates not already in `seen` (added to it), up to
+        _MAX_PEOPLE in all."""
+        height, width = frame.shape[:2]
         people: list[PersonPose] = []
-        for cand in _suppress(found)[:_MAX_PEOPLE]:
+        for cand in found:
+            if len(seen) >= _MAX_PEOPLE:
+                break
+            box = Box(*cand.box, cand.score)
+            if any(iou(box, Box(*other.box, other.score)) > _NMS_IOU for other in seen):
+                continue
+            seen.append(cand)
             roi = roi_from_keypoints(cand.keypoints[0], cand.keypoints[1])
             landmarks, presence = self._landmark_pass(frame, roi)
             score = cand.score * presence
             if score < self.min_score or fills_crop(landmarks, roi) < MIN_CROP_FILL:
                 continue
-            box = landmarks_box(landmarks, width, height, score)
-            if box is not None:
-                people.append(PersonPose(box, landmarks, float(score), rotation))
-        people.sort(key=lambda p: -p.score)
-        return _distinct(people)
+            person_box = landmarks_box(landmarks, width, height, score)
+            if person_box is not None:
+                people.append(PersonPose(person_box, landmarks, float(score), rotation))
+        return people
 
     def _detect_view(
         self, image: np.ndarray, rotation: int, x0: int, y0: int, view_w: int, view_h: int
