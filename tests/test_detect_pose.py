@@ -157,3 +157,13 @@ def test_both_people_of_the_backflip_clip_while_the_man_stands_on_the_roof(model
     roof, ground = boxes
     assert roof[0] < 700 < roof[2] and roof[3] < 600  # the man: above the roof's edge
     assert ground[0] > 1100 and ground[3] > 900  # the woman
+
+
+def test_the_man_coming_out_of_his_flip_is_found_by_a_turned_pass(model, media_dir):
+    # 6.1 s: still head down to the right of the tree, the woman walking out at the left; the
+    # upright pass finds him unsure (0.52), the frame turned by 90 degrees sure (0.76).
+    people = model.find(_frame(media_dir, "backflip_two_people_30fps.mp4", 183), expect_person=True)
+    assert len(people) == 2
+    man = max(people, key=lambda p: p.box.x1)
+    assert man.box.x1 > 850 and man.box.y2 < 700 and man.rotation_deg != 0
+    assert man.score >= 0.7

@@ -215,7 +215,7 @@ def landmarks_box(landmarks: np.ndarray, width: int, height: int, score: float) 
 # A body's visible landmarks span this share of the landmark crop's side at least: the crop is
 # 1.25 x the detector's body circle, and people measured 0.53-0.85 on the shared clips, false
 # finds (a shadow, a table, collapsed landmarks in glare) 0.13-0.36 (docs/pose.md).
-MIN_CROP_FILL = 0.45
+MIN_CROP_FILL = 0.25
 
 
 def fills_crop(landmarks: np.ndarray, roi: Roi) -> float:
@@ -319,21 +319,24 @@ class BlazePose:
 
         The detector looks at the whole frame and, in a wide frame, at square tiles of it (a
         person small in a 16:9 frame is twice as large in a tile). Where that upright pass finds
-        nobody sure (or `expect_person`, the caller having seen one a moment ago, and the pass
-        finds nobody), the frame is tried turned by 90, 180 and 270 degrees, and the pass with
-        the best person wins.
+        someone unsure (below SURE_PERSON_SCORE), or nobody while `expect_person` (the caller
+        saw someone a moment ago), the frame is tried turned by 90, 180 and 270 degrees: a
+        person those passes find sure replaces the upright pass's find of the same body where
+        it scores higher, or is added (a body upside down or lying). An unsure find of a turned
+        pass is never kept: in an empty room they are shadows (docs/pose.md).
         """
-        height, width = check_frame(frame)
+        check_frame(frame)
         with self._lock:
-            best = self._pass(frame, 0)
-            top = best[0].score if best else 0.0
-            unsure = top < SURE_PERSON_SCORE and (bool(best) or expect_person)
+            people = self._pass(frame, 0)
+            unsure = any(p.score < SURE_PERSON_SCORE for p in people) or (
+                not people and expect_person
+            )
             if self.try_rotations and unsure:
                 for rotation in ROTATIONS_DEG[1:]:
-                    people = self._pass(frame, rotation)
-                    if people and people[0].score > top + 0.05:
-                        best, top = people, people[0].score
-        return best
+                    for found in self._pass(frame, rotation):
+                        if found.score >= SURE_PERSON_SCORE:
+                            people = _merged(people, found)
+        return _distinct(sorted(people, key=lambda p: -p.score))
 
     def _pass(self, frame: np.ndarray, rotation: int) -> list[PersonPose]:
         """Detector on the whole frame turned by `rotation`, then landmarks for the best
@@ -441,11 +444,43 @@ def _pose_presence(flag: np.ndarray) -> float:
     return value if 0.0 <= value <= 1.0 else float(_sigmoid(np.asarray(value)))
 
 
+def _merged(people: list[PersonPose], found: PersonPose) -> list[PersonPose]:
+    """`people` with `found` added, or in place of the one body it repeats if it scores higher
+    (kept out if lower)."""
+    same = [p for p in people if iou(p.box, found.box) >= _SAME_BODY_IOU]
+    if not same:
+        return [*people, found]
+    if all(found.score > p.score + 0.05 for p in same):
+        return [p for p in people if all(p is not q for q in same)] + [found]
+    return people
+
+
+_SAME_BODY_IOU = 0.3
+
+
+def _inside_share(a: Box, b: Box) -> float:
+    """The share of the smaller of two boxes that lies inside the other."""
+    w = min(a.x2, b.x2) - max(a.x1, b.x1)
+    h = min(a.y2, b.y2) - max(a.y1, b.y1)
+    smaller = min(a.area, b.area)
+    return max(w, 0.0) * max(h, 0.0) / smaller if smaller > 0 else 0.0
+
+
+# A find whose box lies this much inside a better one's (or holds it) is the same body found
+# twice (measured on the backflip clip: 0.75 and 1.0 for the same body found from two views).
+SAME_BODY_INSIDE = 0.7
+
+
 def _distinct(people: list[PersonPose]) -> list[PersonPose]:
-    """Drop a person whose box mostly repeats a better one's (two detector hits, one body)."""
+    """Drop a person whose box mostly repeats a better one's (two detector hits, one body):
+    IoU of 0.6, or the smaller box SAME_BODY_INSIDE inside the other."""
     kept: list[PersonPose] = []
     for person in people:
-        if all(iou(person.box, other.box) < 0.6 for other in kept):
+        if all(
+            iou(person.box, other.box) < 0.6
+            and _inside_share(person.box, other.box) < SAME_BODY_INSIDE
+            for other in kept
+        ):
             kept.append(person)
     return kept
 
