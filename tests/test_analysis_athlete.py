@@ -192,3 +192,13 @@ def test_a_malformed_pose_section_is_refused_naming_the_field():
     doc["people"][0]["landmarks"][0][2] = 7
     with pytest.raises(ValueError, match="visibility is above 1"):
         pose_from_dict(doc)
+
+
+def test_the_pose_model_samples_the_whole_video_not_only_whole_segments():
+    """The skater's spiral is in the last 0.4 s of a 3.6 s clip, after the one whole segment."""
+    from judgeapp.video.sampling import plan_sampling
+
+    plan = plan_sampling(3.6, pose=True)
+    assert len(plan.dynamic_times_s) == 16 and len(plan.pose_times_s) == 18
+    assert plan.pose_times_s[-1] == pytest.approx(3.4)
+    assert plan_sampling(3.6).pose_times_s == ()

@@ -110,11 +110,10 @@ def _decode_into(
     stop: threading.Event,
     clock: StageClock,
     on_frame: FrameSink | None = None,
-    with_pose: bool = False,
 ) -> None:
-    """Producer: decode once, put prepared dynamic frames and full static frames (after the
-    profile's `static_frame` step) on `out`; `with_pose`: each dynamic sample also as a
-    shrunk full frame for the pose model."""
+    """Producer: decode once, put prepared dynamic frames, full static frames (after the
+    profile's `static_frame` step) and, where the plan has pose samples, frames shrunk for the
+    pose model on `out`."""
 
     def put(item: object) -> bool:
         while not stop.is_set():
@@ -133,13 +132,11 @@ def _decode_into(
             if sampled is None:
                 clock.seconds["decode"] += time.perf_counter() - start
                 break
-            if sampled.stream == "dynamic":
-                if with_pose:
-                    shrunk, scale = shrink_for_pose(sampled.frame.image)
-                    pose = _PoseFrame(sampled.frame.time_s, sampled.frame.index, shrunk, scale)
-                    if not put(pose):
-                        return
-                item: object = _DynamicFrame(sampled.sample, prepare_frame(sampled.frame.image))
+            if sampled.stream == "pose":
+                shrunk, scale = shrink_for_pose(sampled.frame.image)
+                item: object = _PoseFrame(sampled.frame.time_s, sampled.frame.index, shrunk, scale)
+            elif sampled.stream == "dynamic":
+                item = _DynamicFrame(sampled.sample, prepare_frame(sampled.frame.image))
             else:
                 image = static_frame(sampled.frame.image)
                 item = _StaticFrame(sampled.frame.time_s, sampled.frame.index, image)
@@ -273,7 +270,8 @@ def extract_video_features(
         return extract_clip_features(
             path, info, profile, dynamic_backbone, progress, cancel, segments_per_batch, clock
         )
-    plan = plan_sampling(info.duration_s, profile.sampling)
+    finder = detector if callable(getattr(detector, "find", None)) else None
+    plan = plan_sampling(info.duration_s, profile.sampling, pose=finder is not None)
     if plan.segments == 0:
         raise VideoError(
             f"{path}: too short ({info.duration_s:.1f} s): one 16-frame segment at 5 fps "
@@ -293,7 +291,6 @@ def extract_video_features(
     crops: list[np.ndarray] = []  # filled by the detection stage, drained into the static one
     # Whole frames, already shrunk, in case no frame at all shows a person.
     whole: list[tuple[float, int, np.ndarray]] = []
-    finder = detector if callable(getattr(detector, "find", None)) else None
 
     def embed_clips(batch: np.ndarray) -> int:
         dyn_rows.append(dynamic_backbone.embed(batch))
@@ -338,7 +335,7 @@ def extract_video_features(
         pose_stage = _Stage("pose", find_poses, clock, stages_stop)
         stages.append(pose_stage)
     reported = [0, 0, 0]  # dynamic segments, detected frames, pose frames
-    pose_total = len(plan.dynamic_times_s) if finder is not None else 0
+    pose_total = len(plan.pose_times_s)
 
     def report() -> None:
         now = [dynamic_stage.units, detect_stage.units, pose_stage.units if pose_stage else 0]
@@ -363,7 +360,6 @@ def extract_video_features(
             stop,
             clock,
             on_frame,
-            finder is not None,
         ),
         name="judgeapp-decode",
         daemon=True,

@@ -181,7 +181,9 @@ def iter_samples(
     path = Path(path)
     plan = plan or plan_sampling(info.duration_s)
     streams = {"dynamic": plan.dynamic_times_s, "static": plan.static_times_s}
-    rates = {"dynamic": DYNAMIC_FPS, "static": STATIC_FPS}
+    rates = {"dynamic": DYNAMIC_FPS, "static": STATIC_FPS, "pose": DYNAMIC_FPS}
+    if plan.pose_times_s:
+        streams["pose"] = plan.pose_times_s
     selectors = {
         name: make_selector(plan.rule, times, rates[name], info.fps)
         for name, times in streams.items()

@@ -38,6 +38,9 @@ class SamplingPlan:
     dynamic_times_s: tuple[float, ...]
     static_times_s: tuple[float, ...]
     rule: str = NEAREST
+    # The pose model's samples (5 fps over the whole video, not trimmed to whole segments);
+    # empty when no pose model runs.
+    pose_times_s: tuple[float, ...] = ()
 
     @property
     def segments(self) -> int:
@@ -67,12 +70,14 @@ def target_times(
     return [k / rate_hz for k in range(count)]
 
 
-def plan_sampling(duration_s: float, rule: str = NEAREST) -> SamplingPlan:
-    """Both streams' samples for a video of `duration_s` under `rule`."""
+def plan_sampling(duration_s: float, rule: str = NEAREST, pose: bool = False) -> SamplingPlan:
+    """Both streams' samples for a video of `duration_s` under `rule`, and the pose model's
+    (5 fps to the video's end) when `pose`."""
     return SamplingPlan(
         dynamic_times_s=tuple(target_times(duration_s, DYNAMIC_FPS, True, rule)),
         static_times_s=tuple(target_times(duration_s, STATIC_FPS, False, rule)),
         rule=rule,
+        pose_times_s=tuple(target_times(duration_s, DYNAMIC_FPS, False, rule)) if pose else (),
     )
 
 
