@@ -247,3 +247,21 @@ def test_angles_measured_nearest_a_moment() -> None:
     assert angles_at(result, 1.82) == [("Left knee", pytest.approx(152.0))]  # in the gap
     assert angles_at(result, 4.5) == []  # no sample within 0.3 s
     assert angles_at(dataclasses.replace(result, pose=None), 1.0) == []
+
+
+def test_marks_say_the_athletes_angles_at_their_moment() -> None:
+    from judgeapp.app.marks_view import mark_angles, mark_rows, mark_tooltip
+    from judgeapp.core.marks import Mark
+
+    result = pose_result()
+    marks = [Mark(7, "ab", 3.0, "deduction", "leg bent", 0.3), Mark(8, "ab", 9.0, "comment", "")]
+    rows = mark_rows(marks, lambda t: round(t * 25), result)
+    assert rows[0].angles == "Athlete: Leg separation 170°, Left knee 140°"
+    assert rows[1].angles == ""  # no pose sample within 0.3 s
+    assert [r.angles for r in mark_rows(marks, lambda t: 0)] == ["", ""]  # no result
+    tip = mark_tooltip(marks[0], 75, mark_angles(result, 3.0))
+    assert tip.splitlines() == [
+        "#7 deduction -0.3 at 0:03.0, frame 75",
+        "leg bent",
+        "Athlete: Leg separation 170°, Left knee 140°",
+    ]

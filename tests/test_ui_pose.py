@@ -232,3 +232,44 @@ def test_a_notice_says_the_pose_model_was_not_used(qtbot, window):
     assert window.pose.banner.message().startswith("The pose model was not used")
     show(window)
     assert not window.pose.banner.isVisible()
+
+
+def test_marks_show_the_angles_and_a_measured_angle_is_saved_with_a_mark(
+    qtbot, tmp_path, monkeypatch, media_dir
+):
+    from judgeapp.ui.review import Review
+
+    monkeypatch.setenv("JUDGEAPP_DATA_DIR", str(tmp_path / "data"))
+    store = SettingsStore(QSettings(str(tmp_path / "judgeapp.ini"), QSettings.Format.IniFormat))
+    store.save(SETTINGS)
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    review = Review(window)
+    window.add_extension(review)
+    window.resize(1280, 800)
+    window.show()
+    try:
+        assert window.open_video(media_dir / "squats_portrait_5fps.mp4")
+        qtbot.waitUntil(lambda: review.marks_panel.video is not None, timeout=20_000)
+        panel = review.marks_panel
+        result = pose_result(panel.video)
+        window.show_outcome(AnalysisOutcome(result, CardFacts()))
+        panel.set_result(result)
+        panel.service.add(3.0, "deduction", "leg bent", 0.3)
+        time_item = panel.table.item(0, 1)
+        assert "Athlete: Leg separation 170°, Left knee 140°" in time_item.toolTip()
+        assert panel.table.item(0, 4).toolTip().splitlines() == [
+            "leg bent",
+            "Athlete: Leg separation 170°, Left knee 140°",
+        ]
+
+        go_to(qtbot, window, 1.0)
+        window.pose.angle_action.trigger()
+        for x, y in ((0.0, 0.0), (10.0, 0.0), (10.0, 10.0)):
+            window.player.videoClicked.emit(1.0, x, y)
+        window.pose.save_angle_action.trigger()
+        notes = [(m.kind, m.text, m.time_s) for m in panel.marks()]
+        assert ("comment", "angle 90.0° (measured on the video)", pytest.approx(1.0)) in notes
+    finally:
+        window.close()
+        review.library.close()

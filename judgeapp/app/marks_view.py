@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from judgeapp.app.pose_view import angles_at, angles_text
 from judgeapp.core.marks import KIND_RGB, Mark, PanelScore, format_time
 from judgeapp.core.results import AnalysisResult
 
@@ -25,11 +26,20 @@ def mark_rgb(kind: str) -> tuple[int, int, int]:
     return KIND_RGB.get(kind, OTHER_RGB)
 
 
-def mark_tooltip(mark: Mark, frame: int) -> str:
-    """A mark line's tooltip: number, kind, deduction, time, frame and the note."""
+def mark_tooltip(mark: Mark, frame: int, angles: str = "") -> str:
+    """A mark line's tooltip: number, kind, deduction, time, frame, the note and the athlete's
+    angles measured there (`mark_angles`)."""
     deduction = f" -{mark.deduction:g}" if mark.deduction is not None else ""
     head = f"{mark_label(mark)} {mark.kind}{deduction} at {format_time(mark.time_s)}, frame {frame}"
-    return f"{head}\n{mark.text}" if mark.text else head
+    lines = [head, *([mark.text] if mark.text else []), *([angles] if angles else [])]
+    return "\n".join(lines)
+
+
+def mark_angles(result: AnalysisResult | None, time_s: float) -> str:
+    """The athlete's angles measured at the pose sample nearest a mark (within 0.3 s), e.g.
+    "Athlete: Leg separation 172°, Left knee 165°"; "" where the result measured none."""
+    text = angles_text(angles_at(result, time_s))
+    return f"Athlete: {text}" if text else ""
 
 
 @dataclass(frozen=True)
@@ -43,10 +53,16 @@ class MarkRow:
     kind: str
     deduction: str
     text: str
+    angles: str = ""  # the athlete's angles measured there (mark_angles)
 
 
-def mark_rows(marks: Sequence[Mark], frame_at: Callable[[float], int]) -> list[MarkRow]:
-    """The table's rows, in the order of `marks` (time order)."""
+def mark_rows(
+    marks: Sequence[Mark],
+    frame_at: Callable[[float], int],
+    result: AnalysisResult | None = None,
+) -> list[MarkRow]:
+    """The table's rows, in the order of `marks` (time order); with a result that measured
+    the athlete's angles, each row says those nearest its time."""
     return [
         MarkRow(
             mark_id=m.id,
@@ -56,6 +72,7 @@ def mark_rows(marks: Sequence[Mark], frame_at: Callable[[float], int]) -> list[M
             kind=m.kind,
             deduction="" if m.deduction is None else f"{m.deduction:g}",
             text=m.text,
+            angles=mark_angles(result, m.time_s),
         )
         for m in marks
     ]

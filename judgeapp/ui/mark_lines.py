@@ -11,7 +11,7 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, Qt
 
-from judgeapp.app.marks_view import mark_label, mark_rgb, mark_tooltip
+from judgeapp.app.marks_view import mark_angles, mark_label, mark_rgb, mark_tooltip
 from judgeapp.core.marks import Mark
 from judgeapp.ui.marks_panel import MarksPanel
 
@@ -54,7 +54,9 @@ class MarkLines(QObject):
                     "movable": False,
                 },
             )
-            line.setToolTip(mark_tooltip(mark, self.panel.service.frame_at(mark.time_s)))
+            frame = self.panel.service.frame_at(mark.time_s)
+            angles = mark_angles(self.panel.result, mark.time_s)
+            line.setToolTip(mark_tooltip(mark, frame, angles))
             line.setZValue(MARK_Z)
             line.sigPositionChangeFinished.connect(
                 lambda item, mark_id=mark.id: self._dragged(mark_id, float(item.value()))

@@ -389,7 +389,7 @@ class MarksPanel(QWidget):
     def _fill_table(self) -> None:
         self._refreshing = True
         try:
-            rows = mark_rows(self._marks, self.service.frame_at)
+            rows = mark_rows(self._marks, self.service.frame_at, self.result)
             self.table.setRowCount(len(rows))
             for row, cells in enumerate(rows):
                 texts = {
@@ -413,9 +413,10 @@ class MarksPanel(QWidget):
                         item.setToolTip(
                             "Time and frame of the mark; type m:ss.s, seconds or f<frame> to "
                             "move it; double-click the row to go there"
+                            + (f"\n{cells.angles}" if cells.angles else "")
                         )
                     if col == COL_TEXT:
-                        item.setToolTip(cells.text)
+                        item.setToolTip("\n".join(t for t in (cells.text, cells.angles) if t))
                     self.table.setItem(row, col, item)
         finally:
             self._refreshing = False
