@@ -130,8 +130,9 @@ class PoseFrames:
     """Every person of a result's pose section grouped by sample time, the athlete marked.
 
     The athlete is the followed track's person (rule "track"); under the paper's rule (no
-    track) it is the largest person of each sample. Built once per result; `at(time_s)` is a
-    binary search, so the player can ask on every frame.
+    track) it is the largest person of each sample. Built when a result is shown, each sample's
+    lines computed the first time it is asked for (a 95 s routine has ~500 samples; none is
+    drawn twice over), and `at(time_s)` is a binary search: the player asks on every frame.
     """
 
     def __init__(
@@ -145,17 +146,23 @@ class PoseFrames:
             groups.setdefault(round(person.time_s, 6), []).append(person)
         track = athlete.track if athlete is not None and athlete.rule == "track" else None
         self.athlete_track = track
+        self.min_visibility = min_visibility
         self.times: tuple[float, ...] = tuple(sorted(groups))
-        self._overlays: list[PoseOverlay] = []
-        for time_s in self.times:
-            people = groups[time_s]
-            if track is not None:
-                chosen = next((p for p in people if p.track == track), None)
+        self._people = [groups[t] for t in self.times]
+        self._overlays: list[PoseOverlay | None] = [None] * len(self.times)
+
+    def _overlay(self, index: int) -> PoseOverlay:
+        overlay = self._overlays[index]
+        if overlay is None:
+            people = self._people[index]
+            if self.athlete_track is not None:
+                chosen = next((p for p in people if p.track == self.athlete_track), None)
             else:
                 chosen = max(people, key=lambda p: _box_area(p.box), default=None)
-            drawn = [person_overlay(p, p is chosen, min_visibility) for p in people]
+            drawn = [person_overlay(p, p is chosen, self.min_visibility) for p in people]
             drawn.sort(key=lambda p: p.athlete)  # the athlete last: drawn on top
-            self._overlays.append(PoseOverlay(time_s, tuple(drawn)))
+            overlay = self._overlays[index] = PoseOverlay(self.times[index], tuple(drawn))
+        return overlay
 
     @classmethod
     def of_result(cls, result: AnalysisResult | None) -> PoseFrames | None:
@@ -181,7 +188,7 @@ class PoseFrames:
     def at(self, time_s: float, tolerance_s: float = OVERLAY_TOLERANCE_S) -> PoseOverlay | None:
         """Everyone at the sample nearest `time_s`, if one is within `tolerance_s`."""
         index = self.nearest_index(time_s, tolerance_s)
-        return None if index < 0 else self._overlays[index]
+        return None if index < 0 else self._overlay(index)
 
     def person_at(
         self, time_s: float, x: float, y: float, tolerance_s: float = OVERLAY_TOLERANCE_S
