@@ -85,6 +85,8 @@ def test_a_real_analysis_draws_the_pose_and_a_follow_is_analysed_again(qtbot, wi
         f"chosen by you at {overlay.time_s:.1f} s, track {result.athlete.track}"
     )
     assert chosen.timings_s["dynamic"] == 0  # read from the feature cache: no network run
+    # The analysis's "cache" stage (features read back) is no frame count of the frame cache.
+    assert window.cache_label.text() == "Frame cache: ready"
     assert window.pose.follow_auto_action.isEnabled()
     window.pose.follow_auto_action.trigger()
     wait_analysis(qtbot, window)

@@ -33,6 +33,8 @@ from judgeapp.ui.workers import gui_job_runner, rgb_to_qimage
 from judgeapp.video import probe
 from judgeapp.video.frame_cache import DEFAULT_BUDGET_BYTES, FrameCache, FrameSource, fill_cache
 
+FRAMES_STAGE = "frame-cache"  # the analysis's decoded frames reaching the GUI's frame cache
+
 
 class VideoSession(QObject):
     """The video being reviewed and its jobs. At most one analysis runs for it at a time."""
@@ -177,7 +179,9 @@ class VideoSession(QObject):
                 cancel,
                 sha256=sha256,
                 frames=frames,
-                frames_progress=progress,
+                # The frame cache's progress, apart from the analysis's own "cache" stage
+                # (features read from the feature cache), which is no frame count.
+                frames_progress=lambda p: progress(Progress(FRAMES_STAGE, p.done, p.total)),
             )
 
         self._analysis.start(
@@ -192,8 +196,8 @@ class VideoSession(QObject):
         self.analysisStarted.emit()
 
     def _analysis_progress(self, progress: Progress) -> None:
-        if progress.stage == "cache":
-            self.cacheProgress.emit(progress)
+        if progress.stage == FRAMES_STAGE:
+            self.cacheProgress.emit(Progress("cache", progress.done, progress.total))
         else:
             self.analysisProgress.emit(progress)
 
