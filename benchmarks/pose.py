@@ -116,6 +116,13 @@ def contact_sheet(cells: list[np.ndarray], title: str) -> np.ndarray:
     return _caption(np.concatenate(rows, axis=0), title)
 
 
+def _save_small_png(rgb: np.ndarray, path: Path) -> None:
+    """A 256-colour PNG (a third of the size of a full-colour one, for the docs)."""
+    from PIL import Image
+
+    Image.fromarray(rgb).quantize(256, dither=Image.Dither.NONE).save(path, optimize=True)
+
+
 def _spread(count: int, wanted: int) -> list[int]:
     if count <= wanted:
         return list(range(count))
@@ -192,9 +199,7 @@ def run_clip(path: Path, hog: HogDetector, pose: BlazePose, args) -> dict:
         sheet = contact_sheet(cells, title)
         out = Path(args.sheets) / f"pose-{name.split('_')[0]}.png"
         out.parent.mkdir(parents=True, exist_ok=True)
-        cv2.imwrite(
-            str(out), cv2.cvtColor(sheet, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_PNG_COMPRESSION, 9]
-        )
+        _save_small_png(sheet, out)
     if args.every_frame:
         folder = Path(args.every_frame)
         folder.mkdir(parents=True, exist_ok=True)
