@@ -43,13 +43,11 @@ def test_extract_media_twice_skips_everything_the_second_time(
 ) -> None:
     out = tmp_path / "features"
     assert main(["extract", str(media_dir), "--out", str(out), *OPTIONS]) == 0
-    assert "3 extracted, 0 already done, 0 failed" in capsys.readouterr().out
+    clips = sorted(p.stem for p in media_dir.glob("*.mp4"))
+    assert len(clips) >= 3  # the shared media folder gains clips over time
+    assert f"{len(clips)} extracted, 0 already done, 0 failed" in capsys.readouterr().out
     manifest = _check_complete(out)
-    assert sorted(manifest["videos"]) == [
-        "juggle_720p24",
-        "room_people_139s",
-        "squats_portrait_5fps",
-    ]
+    assert sorted(manifest["videos"]) == clips
     assert manifest["profile"] == "torchvision" and manifest["pretrained"] is False
     assert manifest["sampling"]["dynamic_fps"] == 5.0 and manifest["versions"]["torch"]
     room = manifest["videos"]["room_people_139s"]
