@@ -22,6 +22,13 @@ TRACKED = AthleteInfo("track", 2, "auto", "seen longest, moving most")
 CHOSEN = AthleteInfo("track", 5, "user", "chosen by the user at 12.3 s")
 PAPER = AthleteInfo("largest", None, "auto", "the paper's rule: the largest person in each frame")
 FALLBACK = AthleteInfo("largest", None, "auto", "no track to follow")
+NO_POSE = AthleteInfo(
+    "largest",
+    None,
+    "auto",
+    "the largest person in each frame: a finder without the pose model sees people once a "
+    "second, too seldom to follow one",
+)
 
 
 def _stored(athlete: AthleteInfo | None) -> AnalysisResult:
@@ -56,7 +63,9 @@ def test_the_rule_a_result_was_made_with() -> None:
     assert athlete_rule_of(_stored(TRACKED)) == "track"
     assert athlete_rule_of(_stored(CHOSEN)) == "track"
     assert athlete_rule_of(_stored(PAPER)) == "largest"
-    assert athlete_rule_of(_stored(FALLBACK)) == "track"  # asked to track, found no track
+    # Nobody could be followed: either rule gives this result.
+    assert athlete_rule_of(_stored(FALLBACK)) is None
+    assert athlete_rule_of(_stored(NO_POSE)) is None
     assert athlete_rule_of(_stored(None)) is None
 
 
@@ -68,6 +77,9 @@ def test_a_stored_result_is_reused_only_for_the_same_athlete_choice() -> None:
     assert stored_result_reusable(_stored(PAPER), largest)
     assert not stored_result_reusable(_stored(PAPER), track)
     assert stored_result_reusable(_stored(FALLBACK), track)
+    assert stored_result_reusable(_stored(FALLBACK), largest)
+    assert stored_result_reusable(_stored(NO_POSE), track)  # HOG, YOLO: the rules agree
+    assert stored_result_reusable(_stored(NO_POSE), largest)
     # The user's choice is not the automatic one, and a new click always analyses again.
     assert not stored_result_reusable(_stored(CHOSEN), track)
     assert not stored_result_reusable(_stored(CHOSEN), follow)

@@ -198,6 +198,10 @@ def test_the_score_panel_says_who_was_followed() -> None:
     assert chosen_by_user(user) and not chosen_by_user(auto) and not chosen_by_user(None)
     paper = pose_result(track=None, reason="the paper's rule: the largest person in each frame")
     assert athlete_text(paper) == "the largest person in each frame (the paper's rule)"
+    fallback = pose_result(track=None, reason="no track to follow")
+    assert athlete_text(fallback) == "the largest person in each frame (no track to follow)"
+    why = "the largest person in each frame: a finder without the pose model sees people..."
+    assert athlete_text(pose_result(track=None, reason=why)) == why
     assert athlete_text(dataclasses.replace(auto, athlete=None)) is None
     rows = dict(score_view(user).rows)
     assert rows["Athlete"] == "chosen by you at 12.3 s, track 2"

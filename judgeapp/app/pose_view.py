@@ -276,6 +276,8 @@ def athlete_text(result: AnalysisResult) -> str | None:
     if athlete.rule == "largest":
         if athlete.reason.startswith(PAPER_RULE_REASON):
             return "the largest person in each frame (the paper's rule)"
+        if athlete.reason.startswith("the largest person"):
+            return athlete.reason  # says why nobody could be followed
         return f"the largest person in each frame ({athlete.reason})"
     track = f", track {athlete.track}" if athlete.track is not None else ""
     if athlete.chosen_by == "user":

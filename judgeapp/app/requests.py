@@ -107,32 +107,33 @@ def stored_result_reusable(
     return request.detector in ("auto", made.detector)
 
 
-# The reason select_athlete gives when the paper's rule was asked for (a "largest" result whose
-# reason differs is the track rule's fallback: no track had a one-second frame).
+# The reason select_athlete gives when the paper's rule was asked for and people could have been
+# followed (a "largest" result with another reason is a fallback: nobody could be followed).
 PAPER_RULE_REASON = "the paper's rule"
 
 
 def athlete_rule_of(result: AnalysisResult) -> str | None:
-    """The athlete rule the result was asked to use ("track" or "largest"), or None where no
-    athlete was chosen (no people recorded: whole frames, a clip profile, an older result)."""
+    """The athlete rule a result answers: "track" (a person followed), "largest" (the paper's
+    rule where a person could have been followed), or None where either rule gives this
+    result (no athlete recorded: whole frames, a clip profile, an older result; or the largest
+    person because nobody could be followed: a finder without the pose model, no track)."""
     athlete = result.athlete
     if athlete is None:
         return None
-    if athlete.rule == "largest" and athlete.reason.startswith(PAPER_RULE_REASON):
-        return "largest"
-    return "track"
+    if athlete.rule == "track":
+        return "track"
+    return "largest" if athlete.reason.startswith(PAPER_RULE_REASON) else None
 
 
 def same_athlete_choice(result: AnalysisResult, request: AnalysisRequest) -> bool:
-    """Whether the result's athlete is the one `request` asks for: the same rule, chosen
-    automatically. A request with a follow point is always analysed again (a result does not
-    record the point clicked, and choosing again reads the feature cache: no network run); a
-    result whose athlete the user chose is not reused for the automatic choice. A result that
-    records no athlete (whole frames, a clip profile, one stored before athletes were
-    followed) has nothing to compare and answers either rule."""
+    """Whether the result's athlete is the one `request` asks for: the same rule (where the
+    rule made a difference), chosen automatically. A request with a follow point is always
+    analysed again (a result does not record the point clicked, and choosing again reads the
+    feature cache: no network run); a result whose athlete the user chose is not reused for
+    the automatic choice."""
     if request.follow is not None:
         return False
+    if result.athlete is not None and result.athlete.chosen_by != "auto":
+        return False
     rule = athlete_rule_of(result)
-    if rule is None:
-        return True
-    return rule == request.athlete and result.athlete.chosen_by == "auto"
+    return rule is None or rule == request.athlete
