@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from html import escape
 from pathlib import Path
 
@@ -10,6 +9,7 @@ from judgeapp.core.marks import format_time
 from judgeapp.report.content import CALIBRATION_WARNING, INTERVAL_NOTE, ReportContent
 from judgeapp.report.crops import Crop
 from judgeapp.report.disagreement_section import html_section
+from judgeapp.report.figures import data_uri, html_figure
 from judgeapp.report.output import write_report_text
 from judgeapp.report.posture_section import html_section as posture_html_section
 
@@ -47,10 +47,6 @@ td.unseen, p.unseen { color: #b03020; font-weight: bold; }
 """
 
 
-def _data_uri(data: bytes, mime: str) -> str:
-    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
-
-
 def _kv_table(rows: list[tuple[str, str]], hash_row: str = "SHA-256") -> str:
     cells = []
     for key, value in rows:
@@ -61,15 +57,11 @@ def _kv_table(rows: list[tuple[str, str]], hash_row: str = "SHA-256") -> str:
 
 def _figure(crop: Crop, content: ReportContent) -> str:
     caption = (
-        f"<figcaption><b>{escape(crop.label)}</b> at {escape(format_time(crop.time_s))}<br>"
-        f"{escape(content.weight_note(crop.weight))}</figcaption>"
+        f"<b>{escape(crop.label)}</b> at {escape(format_time(crop.time_s))}<br>"
+        f"{escape(content.weight_note(crop.weight))}"
     )
-    if crop.jpeg is None:
-        picture = '<div class="missing">not available</div>'
-    else:
-        alt = escape(f"{crop.label}: frame {crop.frame} at {format_time(crop.time_s)}")
-        picture = f'<img src="{_data_uri(crop.jpeg, "image/jpeg")}" alt="{alt}">'
-    return f"<figure>{picture}{caption}</figure>"
+    alt = f"{crop.label}: frame {crop.frame} at {format_time(crop.time_s)}"
+    return html_figure(crop.jpeg, alt, caption)
 
 
 def _targets_table(content: ReportContent) -> list[str]:
@@ -130,7 +122,7 @@ def render_html(content: ReportContent) -> str:
         "<h2>Video</h2>",
         _kv_table(content.video_rows()),
         "<h2>Attention over time</h2>",
-        f'<img class="timeline" src="{_data_uri(content.timeline_png, "image/png")}" '
+        f'<img class="timeline" src="{data_uri(content.timeline_png, "image/png")}" '
         'alt="attention weights of both streams over time, with the marks">',
         '<p class="meta">Bars: the dynamic stream\'s weight of each 16-frame segment. Stems: '
         "the static stream's weight of each 1 fps frame (T = highest, B = lowest, shown below). "

@@ -14,6 +14,7 @@ from judgeapp.core.marks import KIND_RGB, format_time
 from judgeapp.report.content import CALIBRATION_WARNING, INTERVAL_NOTE, ReportContent
 from judgeapp.report.crops import Crop
 from judgeapp.report.disagreement_section import pdf_section
+from judgeapp.report.figures import pdf_picture
 from judgeapp.report.fonts import unicode_font
 from judgeapp.report.output import write_report_bytes
 from judgeapp.report.posture_section import pdf_section as posture_pdf_section
@@ -212,21 +213,7 @@ def _crop_row(pdf: _ReportPDF, crops: tuple[Crop, ...], content: ReportContent) 
     y = pdf.get_y() + 1
     for i, crop in enumerate(crops):
         x = pdf.l_margin + i * slot_w
-        if crop.jpeg is not None:
-            with Image.open(io.BytesIO(crop.jpeg)) as im:
-                aspect = im.width / im.height
-            h = _CROP_H_MM
-            w = min(_CROP_MAX_W_MM, h * aspect)
-            h = w / aspect
-            pdf.image(io.BytesIO(crop.jpeg), x=x + (slot_w - w) / 2, y=y + _CROP_H_MM - h, w=w, h=h)
-        else:
-            pdf.set_draw_color(170, 170, 170)
-            pdf.set_dash_pattern(dash=1.2, gap=1.2)
-            pdf.rect(x + (slot_w - 24) / 2, y, 24, _CROP_H_MM)
-            pdf.set_dash_pattern()
-            pdf.set_xy(x, y + _CROP_H_MM / 2 - 2)
-            pdf.use(7.5, rgb=_GREY)
-            pdf.cell(slot_w, 4, pdf.t("not available"), align="C")
+        pdf_picture(pdf, crop.jpeg, x, y, slot_w, _CROP_H_MM, _CROP_MAX_W_MM)
         pdf.set_xy(x, y + _CROP_H_MM + 1)
         pdf.use(8.5, bold=True)
         pdf.cell(slot_w, 4, pdf.t(f"{crop.label}  at {format_time(crop.time_s)}"), align="C")

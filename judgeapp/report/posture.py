@@ -35,7 +35,7 @@ from judgeapp.report.skeleton import (
     nearest_pose,
     seen_points,
 )
-from judgeapp.report.timeline import png_bytes, tick_label, tick_step_s
+from judgeapp.report.timeline import dashed_hline, png_bytes, tick_label, tick_step_s
 
 TITLE = "Athlete and posture"
 # An angle measured in less than this share of the athlete's pose frames is "not visible most
@@ -431,7 +431,7 @@ def draw_angle_plot(
         for level in (90.0, 180.0):
             draw.line([(left, y_of(level)), (left + plot_w, y_of(level))], fill=_GRID_RGB)
         if any(n in STRAIGHT_AIM for n in names):
-            _dashed_h(
+            dashed_hline(
                 draw, left, left + plot_w, y_of(180.0), (90, 90, 90), max(1, round(2 * scale))
             )
         draw.rectangle([left, y0, left + plot_w, y0 + lane_h], outline=(190, 190, 190), width=1)
@@ -536,10 +536,3 @@ def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def _dashed_h(
-    draw: ImageDraw.ImageDraw, x0: float, x1: float, y: float, rgb, width: int, dash: int = 12
-) -> None:
-    x = x0
-    while x < x1:
-        draw.line([(x, y), (min(x + dash, x1), y)], fill=rgb, width=width)
-        x += 2 * dash

@@ -3,7 +3,6 @@ is gathered once in posture.py."""
 
 from __future__ import annotations
 
-import base64
 import io
 from collections.abc import Callable
 from html import escape
@@ -14,6 +13,7 @@ from PIL import Image
 
 from judgeapp.core.marks import format_time
 from judgeapp.report.content import ReportContent
+from judgeapp.report.figures import data_uri, html_figure, pdf_picture
 from judgeapp.report.posture import TITLE, PostureSection, PostureThumb
 
 HEADERS = ("Angle", "Measured", "Range", "Peak amplitudes (highest first)")
@@ -33,10 +33,6 @@ _UNSEEN_RGB = (176, 48, 32)
 _THUMB_H_MM = 42.0
 _THUMB_MAX_W_MM = 34.0
 _THUMBS_PER_ROW = 5
-
-
-def _data_uri(data: bytes, mime: str) -> str:
-    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
 def _thumb_caption(thumb: PostureThumb) -> str:
@@ -74,7 +70,7 @@ def html_section(content: ReportContent) -> str:
     parts += [f'<p class="unseen">{escape(note)}</p>' for note in section.unseen_notes()]
     if section.plot_png is not None:
         parts.append(
-            f'<img class="timeline" src="{_data_uri(section.plot_png, "image/png")}" '
+            f'<img class="timeline" src="{data_uri(section.plot_png, "image/png")}" '
             'alt="joint angles of the athlete over time">'
         )
         parts.append(f'<p class="meta">{escape(PLOT_NOTE)}</p>')
@@ -86,13 +82,8 @@ def html_section(content: ReportContent) -> str:
 
 
 def _figure(thumb: PostureThumb) -> str:
-    caption = f"<figcaption>{escape(_thumb_caption(thumb))}</figcaption>"
-    if thumb.jpeg is None:
-        picture = '<div class="missing">not available</div>'
-    else:
-        alt = escape(f"athlete at frame {thumb.frame}: {_thumb_caption(thumb)}")
-        picture = f'<img src="{_data_uri(thumb.jpeg, "image/jpeg")}" alt="{alt}">'
-    return f"<figure>{picture}{caption}</figure>"
+    alt = f"athlete at frame {thumb.frame}: {_thumb_caption(thumb)}"
+    return html_figure(thumb.jpeg, alt, escape(_thumb_caption(thumb)))
 
 
 # -------------------------------------------------------------------------------------- PDF
@@ -171,22 +162,7 @@ def _thumb_row(pdf, thumbs: tuple[PostureThumb, ...]) -> None:
     y = pdf.get_y() + 2
     for i, thumb in enumerate(thumbs):
         x = pdf.l_margin + i * slot_w
-        if thumb.jpeg is not None:
-            with Image.open(io.BytesIO(thumb.jpeg)) as im:
-                aspect = im.width / im.height
-            w = min(_THUMB_MAX_W_MM, _THUMB_H_MM * aspect)
-            h = w / aspect
-            pdf.image(
-                io.BytesIO(thumb.jpeg), x=x + (slot_w - w) / 2, y=y + _THUMB_H_MM - h, w=w, h=h
-            )
-        else:
-            pdf.set_draw_color(170, 170, 170)
-            pdf.set_dash_pattern(dash=1.2, gap=1.2)
-            pdf.rect(x + (slot_w - 24) / 2, y, 24, _THUMB_H_MM)
-            pdf.set_dash_pattern()
-            pdf.set_xy(x, y + _THUMB_H_MM / 2 - 2)
-            pdf.use(7.5, rgb=_GREY)
-            pdf.cell(slot_w, 4, pdf.t("not available"), align="C")
+        pdf_picture(pdf, thumb.jpeg, x, y, slot_w, _THUMB_H_MM, _THUMB_MAX_W_MM)
         pdf.set_xy(x, y + _THUMB_H_MM + 1)
         pdf.use(7.5, bold=True)
         for caption in thumb.captions:

@@ -194,10 +194,16 @@ def _uniform_line(
 ) -> None:
     """A dashed line at the weight every instance would get if attention were uniform."""
     y = y0 + offset + lane_h * (1.0 - min(level, 1.0))
-    dash = 12
-    x = left
-    while x < left + plot_w:
-        draw.line([(x, y), (min(x + dash, left + plot_w), y)], fill=(120, 120, 120), width=1)
+    dashed_hline(draw, left, left + plot_w, y, (120, 120, 120), 1)
+
+
+def dashed_hline(
+    draw: ImageDraw.ImageDraw, x0: float, x1: float, y: float, rgb, width: int, dash: int = 12
+) -> None:
+    """A horizontal dashed line from x0 to x1 (dashes and gaps `dash` pixels long)."""
+    x = x0
+    while x < x1:
+        draw.line([(x, y), (min(x + dash, x1), y)], fill=rgb, width=width)
         x += 2 * dash
 
 
