@@ -18,12 +18,11 @@ reports.
 
 from __future__ import annotations
 
-import bisect
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from judgeapp.core.athlete import AthleteInfo, PoseInfo, PosePerson
+from judgeapp.core.athlete import AthleteInfo, PoseInfo, PosePerson, athlete_of, nearest_index
 from judgeapp.core.posture import (
     ANGLES,
     DEFAULT_MIN_VISIBILITY,
@@ -122,10 +121,6 @@ def person_overlay(
     )
 
 
-def _box_area(box: Sequence[float]) -> float:
-    return max(0.0, box[2] - box[0]) * max(0.0, box[3] - box[1])
-
-
 class PoseFrames:
     """Every person of a result's pose section grouped by sample time, the athlete marked.
 
@@ -155,10 +150,7 @@ class PoseFrames:
         overlay = self._overlays[index]
         if overlay is None:
             people = self._people[index]
-            if self.athlete_track is not None:
-                chosen = next((p for p in people if p.track == self.athlete_track), None)
-            else:
-                chosen = max(people, key=lambda p: _box_area(p.box), default=None)
+            chosen = athlete_of(people, self.athlete_track)
             drawn = [person_overlay(p, p is chosen, self.min_visibility) for p in people]
             drawn.sort(key=lambda p: p.athlete)  # the athlete last: drawn on top
             overlay = self._overlays[index] = PoseOverlay(self.times[index], tuple(drawn))
@@ -176,14 +168,8 @@ class PoseFrames:
 
     def nearest_index(self, time_s: float, tolerance_s: float = OVERLAY_TOLERANCE_S) -> int:
         """The index of the sample nearest `time_s` within `tolerance_s` (-1: none)."""
-        if not self.times:
-            return -1
-        i = bisect.bisect_left(self.times, time_s)
-        best = min(
-            (j for j in (i - 1, i) if 0 <= j < len(self.times)),
-            key=lambda j: (abs(self.times[j] - time_s), j),
-        )
-        return best if abs(self.times[best] - time_s) <= tolerance_s + 1e-9 else -1
+        index = nearest_index(self.times, time_s, tolerance_s)
+        return -1 if index is None else index
 
     def at(self, time_s: float, tolerance_s: float = OVERLAY_TOLERANCE_S) -> PoseOverlay | None:
         """Everyone at the sample nearest `time_s`, if one is within `tolerance_s`."""
@@ -381,12 +367,8 @@ def angles_at(
     (within `tolerance_s`), in core.posture's order; empty where none is that close."""
     if result is None or result.pose is None or not result.pose.angle_time_s:
         return []
-    times = result.pose.angle_time_s
-    i = bisect.bisect_left(times, time_s)
-    nearest = min(
-        (j for j in (i - 1, i) if 0 <= j < len(times)), key=lambda j: abs(times[j] - time_s)
-    )
-    if abs(times[nearest] - time_s) > tolerance_s + 1e-9:
+    nearest = nearest_index(result.pose.angle_time_s, time_s, tolerance_s)
+    if nearest is None:
         return []
     out = []
     for spec in ANGLES:

@@ -11,7 +11,9 @@ sections (schema `judgeapp.analysis/3`), and their checked JSON form.
 
 from __future__ import annotations
 
+import bisect
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,6 +80,31 @@ class PoseInfo:
     def athlete_people(self, track: int | None) -> tuple[PosePerson, ...]:
         """The poses of one track, in time order."""
         return tuple(p for p in self.people if track is not None and p.track == track)
+
+
+def nearest_index(times: Sequence[float], time_s: float, reach_s: float) -> int | None:
+    """The index of the time in sorted `times` nearest `time_s` (the earlier of two as near),
+    if it is within `reach_s`; None otherwise. The player, the annotated video and the marks
+    all ask "which pose sample is this moment" this way."""
+    i = bisect.bisect_left(times, time_s)
+    near = [j for j in (i - 1, i) if 0 <= j < len(times)]
+    if not near:
+        return None
+    best = min(near, key=lambda j: abs(times[j] - time_s))
+    return best if abs(times[best] - time_s) <= reach_s + 1e-9 else None
+
+
+def box_area(box: Sequence[float]) -> float:
+    """The area of an (x1, y1, x2, y2) box in square pixels (0 when empty)."""
+    return max(0.0, box[2] - box[0]) * max(0.0, box[3] - box[1])
+
+
+def athlete_of(people: Sequence[PosePerson], track: int | None) -> PosePerson | None:
+    """The athlete among one sample's people: the followed track's person, or with no track
+    (the paper's largest-box rule) the largest person."""
+    if track is not None:
+        return next((p for p in people if p.track == track), None)
+    return max(people, key=lambda p: box_area(p.box), default=None)
 
 
 def rounded(value: float, digits: int) -> float:

@@ -7,13 +7,12 @@ line whose end was not seen is left out, never guessed.
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Iterable, Sequence
 
 import cv2
 import numpy as np
 
-from judgeapp.core.athlete import PoseInfo, PosePerson
+from judgeapp.core.athlete import PoseInfo, PosePerson, athlete_of, nearest_index
 from judgeapp.core.posture import (
     ANGLES,
     DEFAULT_MIN_VISIBILITY,
@@ -69,19 +68,11 @@ def athlete_poses(result: AnalysisResult) -> list[PosePerson]:
     if pose is None:
         return []
     track = result.athlete.track if result.athlete is not None else None
-    if track is not None:
-        return sorted(pose.athlete_people(track), key=lambda p: p.time_s)
-    largest: dict[float, PosePerson] = {}
+    samples: dict[float, list[PosePerson]] = {}
     for person in pose.people:
-        best = largest.get(person.time_s)
-        if best is None or _area(person) > _area(best):
-            largest[person.time_s] = person
-    return [largest[t] for t in sorted(largest)]
-
-
-def _area(person: PosePerson) -> float:
-    x1, y1, x2, y2 = person.box
-    return max(0.0, x2 - x1) * max(0.0, y2 - y1)
+        samples.setdefault(person.time_s, []).append(person)
+    chosen = (athlete_of(samples[t], track) for t in sorted(samples))
+    return [person for person in chosen if person is not None]
 
 
 class PoseTimeline:
@@ -107,30 +98,20 @@ class PoseTimeline:
 
     def athlete_at(self, time_s: float, reach_s: float = POSE_REACH_S) -> PosePerson | None:
         """The athlete's pose nearest `time_s`, if within `reach_s`."""
-        i = _nearest(self._athlete_times, time_s, reach_s)
+        i = nearest_index(self._athlete_times, time_s, reach_s)
         return None if i is None else self.athlete[i]
 
     def others_at(self, time_s: float, reach_s: float = POSE_REACH_S) -> list[PosePerson]:
         """The other people of the pose frame nearest `time_s` (within `reach_s`)."""
-        i = _nearest(self._other_times, time_s, reach_s)
+        i = nearest_index(self._other_times, time_s, reach_s)
         return [] if i is None else list(self._others[i])
-
-
-def _nearest(times: Sequence[float], time_s: float, reach_s: float) -> int | None:
-    """The index of the time in sorted `times` nearest `time_s`, if within `reach_s`."""
-    i = bisect.bisect_left(times, time_s)
-    near = [j for j in (i - 1, i) if 0 <= j < len(times)]
-    if not near:
-        return None
-    best = min(near, key=lambda j: abs(times[j] - time_s))
-    return best if abs(times[best] - time_s) <= reach_s + 1e-9 else None
 
 
 def nearest_pose(
     poses: Sequence[PosePerson], time_s: float, reach_s: float = POSE_REACH_S
 ) -> PosePerson | None:
     """The pose of `poses` (in time order) nearest `time_s`, if within `reach_s`."""
-    i = _nearest([p.time_s for p in poses], time_s, reach_s)
+    i = nearest_index([p.time_s for p in poses], time_s, reach_s)
     return None if i is None else poses[i]
 
 
