@@ -167,3 +167,39 @@ def test_the_man_coming_out_of_his_flip_is_found_by_a_turned_pass(model, media_d
     man = max(people, key=lambda p: p.box.x1)
     assert man.box.x1 > 850 and man.box.y2 < 700 and man.rotation_deg != 0
     assert man.score >= 0.7
+
+
+def test_a_body_seen_a_moment_ago_places_the_next_crop_upright_on_its_hips():
+    from judgeapp.detect.pose import roi_from_landmarks
+
+    body = np.zeros((33, 3), dtype=np.float32)
+    body[:, 2] = 1.0
+    body[:, 0] = 200.0
+    body[:, 1] = np.linspace(100.0, 500.0, 33)  # head at the top, feet at the bottom
+    body[[23, 24], 1] = 300.0  # hips
+    body[[11, 12], 1] = 180.0  # shoulders above them
+    roi = roi_from_landmarks(body)
+    assert (roi.cx, roi.cy) == (200.0, 300.0)
+    assert abs(roi.angle_rad) < 1e-9  # already upright: no turn
+    assert roi.size_px == pytest.approx(2 * 200.0 * 1.25 * 1.15)  # reach 200 px to the feet
+    upside_down = body.copy()
+    upside_down[:, 1] = 600.0 - body[:, 1]  # shoulders below the hips: a handstand
+    assert abs(abs(roi_from_landmarks(upside_down).angle_rad) - math.pi) < 1e-9
+    hidden = body.copy()
+    hidden[3:, 2] = 0.1  # three landmarks seen: too few to place a body
+    assert roi_from_landmarks(hidden) is None
+
+
+def test_following_keeps_the_woman_through_her_squat_and_gives_up_on_an_empty_room(
+    model, media_dir
+):
+    before = model.find(_frame(media_dir, "squats_portrait_5fps.mp4", 9))
+    assert len(before) == 1
+    followed = model.follow(_frame(media_dir, "squats_portrait_5fps.mp4", 10), before)
+    assert followed is not None and len(followed) == 1
+    assert min(_knees(followed[0])) < 120  # the bottom of the squat, as `find` reads it
+    found = model.find(_frame(media_dir, "squats_portrait_5fps.mp4", 10))[0]
+    from judgeapp.detect.boxes import iou
+
+    assert iou(followed[0].box, found.box) > 0.7
+    assert model.follow(_frame(media_dir, "room_people_139s.mp4", 0), before) is None

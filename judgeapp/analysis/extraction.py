@@ -300,25 +300,54 @@ def extract_video_features(
         cand_rows.append(static_backbone.embed(batch))
         return 0
 
+    def keep_candidates(frame: _StaticFrame, boxes: list[Box], stage: str) -> None:
+        """Embed the frame's people (and the whole frame, in case nobody is ever found)."""
+        whole.append((frame.time_s, frame.index, static_backbone.prepare_crop(frame.image)))
+        for box in candidate_boxes(boxes):
+            xyxy = (box.x1, box.y1, box.x2, box.y2)
+            crops.append(static_backbone.prepare_crop(crop_box(frame.image, xyxy)))
+            cands.add(frame.time_s, frame.index, xyxy, box.score)
+            if len(crops) >= frames_per_batch:
+                with clock.paused(stage):  # waiting for the static network
+                    static_stage.submit(np.stack(crops))
+                crops.clear()
+
     def detect(frames: list[_StaticFrame]) -> int:
         boxes = detector.detect([f.image for f in frames])
         for frame, frame_boxes in zip(frames, boxes, strict=True):
-            whole.append((frame.time_s, frame.index, static_backbone.prepare_crop(frame.image)))
-            for box in candidate_boxes(frame_boxes):
-                xyxy = (box.x1, box.y1, box.x2, box.y2)
-                crops.append(static_backbone.prepare_crop(crop_box(frame.image, xyxy)))
-                cands.add(frame.time_s, frame.index, xyxy, box.score)
-                if len(crops) >= frames_per_batch:
-                    with clock.paused("detect"):  # waiting for the static network
-                        static_stage.submit(np.stack(crops))
-                    crops.clear()
+            keep_candidates(frame, frame_boxes, "detect")
         return len(frames)
 
-    def find_poses(frames: list[_PoseFrame]) -> int:
-        for frame in frames:
-            people = finder.find(frame.image, expect_person=poses.saw_someone_last)
-            poses.add(frame, people)
-        return len(frames)
+    # A frame both streams sample (a 1 fps frame is also a 5 fps one) goes through the pose
+    # model once: the static sample comes first, its people are kept here for the pose sample.
+    found_at: dict[int, list] = {}
+    last_seen: list = []  # the people of the pose stage's previous frame
+    static_found = [0]  # 1 fps frames the pose stage has done, for progress
+
+    def find_people(items: list[_PoseFrame | _StaticFrame]) -> int:
+        """The pose stage: the detector looks at every 1 fps frame (`find`); in between, the
+        people just seen are followed by the landmark model alone (`follow`), the detector
+        running only where someone was lost. A person entering is found at the next 1 fps
+        frame (at most a second later)."""
+        done = 0
+        for item in items:
+            if isinstance(item, _StaticFrame):
+                shrunk, scale = shrink_for_pose(item.image)
+                people = finder.find(shrunk, expect_person=bool(last_seen))
+                found_at[item.index] = people
+                last_seen[:] = people
+                keep_candidates(item, [_scaled(p.box, scale) for p in people], "pose")
+                static_found[0] += 1
+                continue
+            people = found_at.pop(item.index, None)
+            if people is None and last_seen:
+                people = finder.follow(item.image, last_seen)
+                if people is None:
+                    people = finder.find(item.image, expect_person=True)
+            last_seen[:] = people or []
+            poses.add(item, people or [])
+            done += 1
+        return done
 
     # Two events: a failing stage stops the other stages (not the decoder, whose frames the
     # routing loop keeps taking until it notices); the end of the routing stops the decoder.
@@ -332,13 +361,17 @@ def extract_video_features(
     pose_stage = None
     if finder is not None:
         clock.seconds.setdefault("pose", 0.0)
-        pose_stage = _Stage("pose", find_poses, clock, stages_stop)
+        pose_stage = _Stage("pose", find_people, clock, stages_stop)
         stages.append(pose_stage)
     reported = [0, 0, 0]  # dynamic segments, detected frames, pose frames
     pose_total = len(plan.pose_times_s)
 
     def report() -> None:
-        now = [dynamic_stage.units, detect_stage.units, pose_stage.units if pose_stage else 0]
+        now = [
+            dynamic_stage.units,
+            detect_stage.units + static_found[0],
+            pose_stage.units if pose_stage else 0,
+        ]
         if now[1] != reported[1]:  # each stage that moved is reported, the total rising
             progress(Progress("detect", reported[0] + now[1], total_units))
         if now[0] != reported[0]:
@@ -386,6 +419,8 @@ def extract_video_features(
                 if len(pending_pose) >= _POSE_BATCH and pose_stage is not None:
                     pose_stage.submit(list(pending_pose))
                     pending_pose.clear()
+            elif pose_stage is not None:  # the pose model finds the people of the 1 fps frames
+                pending_pose.append(item)
             else:
                 pending_static.append(item)
                 if len(pending_static) >= frames_per_batch:
@@ -400,13 +435,13 @@ def extract_video_features(
         if pending_pose and pose_stage is not None:
             pose_stage.submit(list(pending_pose))
         detect_stage.close()
+        if pose_stage is not None:
+            pose_stage.close()
         if crops:
             static_stage.submit(np.stack(crops))
             crops.clear()
         static_stage.close()
         dynamic_stage.close()
-        if pose_stage is not None:
-            pose_stage.close()
         report()
         finished = True
     finally:
@@ -476,6 +511,11 @@ def extract_video_features(
 _POSE_BATCH = 4  # pose frames handed to the pose stage at once
 
 
+def _scaled(box: Box, scale: float) -> Box:
+    """`box` found in a frame shrunk by 1 / `scale`, in the original frame's pixels."""
+    return Box(box.x1 * scale, box.y1 * scale, box.x2 * scale, box.y2 * scale, box.score)
+
+
 def candidate_boxes(boxes: list[Box]) -> list[Box]:
     """The people of one frame worth embedding: the largest (the paper's rule) and the best
     scoring others, at most CANDIDATES_PER_FRAME, the largest first."""
@@ -523,10 +563,8 @@ class _Poses:
         self.score: list[float] = []
         self.rotation: list[int] = []
         self.landmarks: list[np.ndarray] = []
-        self.saw_someone_last = False
 
     def add(self, frame: _PoseFrame, people: list) -> None:
-        self.saw_someone_last = bool(people)
         for person in people:
             self.time_s.append(frame.time_s)
             self.frame.append(frame.index)
@@ -554,21 +592,10 @@ class _Poses:
 
 def largest_per_frame(people: PeopleFound):
     """The paper's rule on the candidates: per 1 fps frame, the largest box's row
-    (features [M, Ds], time_s [M], frame [M], box [M, 4])."""
-    rows: list[int] = []
-    best: dict[int, int] = {}
-    for row, (frame, box) in enumerate(zip(people.cand_frame, people.cand_box, strict=True)):
-        area = max(0.0, box[2] - box[0]) * max(0.0, box[3] - box[1])
-        held = best.get(int(frame))
-        if held is None:
-            best[int(frame)] = row
-            rows.append(row)
-        else:
-            kept = people.cand_box[held]
-            if area > max(0.0, kept[2] - kept[0]) * max(0.0, kept[3] - kept[1]):
-                rows[rows.index(held)] = row
-                best[int(frame)] = row
-    index = np.asarray(rows, dtype=np.int64)
+    (features [M, Ds], time_s [M], frame [M], box [M, 4]). `candidate_boxes` puts each frame's
+    largest first, so it is the frame's first row."""
+    _, first = np.unique(people.cand_frame, return_index=True)
+    index = np.sort(first).astype(np.int64)
     return (
         people.cand_static[index],
         people.cand_time_s[index],

@@ -195,6 +195,30 @@ def roi_from_keypoints(hip_xy: np.ndarray, scale_xy: np.ndarray) -> Roi:
     return Roi(float(hip_xy[0]), float(hip_xy[1]), max(size, 1.0), angle)
 
 
+FOLLOW_MARGIN = 1.15  # the crop grows by this for a fifth of a second's movement
+
+
+def roi_from_landmarks(landmarks: np.ndarray) -> Roi | None:
+    """The landmark crop for a body seen a moment ago: centred on the middle of its hips (of
+    its seen landmarks where the hips are not seen), turned so that the middle of its shoulders
+    is straight up, its side 2 x 1.25 x the body's reach from there (as the detector's circle),
+    widened by FOLLOW_MARGIN. None with too few landmarks seen to place it."""
+    seen = landmarks[:, 2] >= _VISIBLE
+    if int(seen.sum()) < 4:
+        return None
+    xy = landmarks[:, :2].astype(np.float64)
+    hips, shoulders = [23, 24], [11, 12]
+    centre = xy[hips].mean(axis=0) if seen[hips].all() else xy[seen].mean(axis=0)
+    up = xy[shoulders].mean(axis=0) - centre if seen[shoulders].all() else np.array([0.0, -1.0])
+    reach = float(np.max(np.linalg.norm(xy[seen] - centre, axis=1)))
+    if reach <= 0 or not np.isfinite(reach) or not np.any(up):
+        return None
+    angle = math.pi / 2 - math.atan2(-float(up[1]), float(up[0]))
+    angle = (angle + math.pi) % (2 * math.pi) - math.pi
+    size = 2.0 * reach * _ROI_SCALE * FOLLOW_MARGIN
+    return Roi(float(centre[0]), float(centre[1]), size, angle)
+
+
 def landmarks_box(landmarks: np.ndarray, width: int, height: int, score: float) -> Box | None:
     """The box of the visible body landmarks with a margin, inside the frame; None when too few
     landmarks are visible to place a body."""
@@ -340,6 +364,33 @@ class BlazePose:
                     for found in self._pass(frame, rotation):
                         if found.score >= SURE_PERSON_SCORE:
                             people = _merged(people, found)
+        return _distinct(sorted(people, key=lambda p: -p.score))
+
+    def follow(self, frame: np.ndarray, previous: list[PersonPose]) -> list[PersonPose] | None:
+        """The people of `previous` (a moment ago, in this frame's pixels) found again without
+        the detector: each one's landmark crop is placed from their last landmarks (centred on
+        the hips, turned so the shoulders are up, large enough for the whole body and a fifth of
+        a second's movement), as MediaPipe tracks between detections.
+
+        None when someone was lost (their crop no longer holds a body): the caller then looks
+        at the frame with `find`. A person entering is not seen here: the caller runs `find`
+        regularly (the analysis: every one-second frame).
+        """
+        check_frame(frame)
+        height, width = frame.shape[:2]
+        people = []
+        with self._lock:
+            for before in previous:
+                roi = roi_from_landmarks(before.landmarks)
+                if roi is None:
+                    return None
+                landmarks, presence = self._landmark_pass(frame, roi)
+                if presence < self.min_score or fills_crop(landmarks, roi) < MIN_CROP_FILL:
+                    return None
+                box = landmarks_box(landmarks, width, height, presence)
+                if box is None:
+                    return None
+                people.append(PersonPose(box, landmarks, float(presence), before.rotation_deg))
         return _distinct(sorted(people, key=lambda p: -p.score))
 
     def _pass(self, frame: np.ndarray, rotation: int) -> list[PersonPose]:
