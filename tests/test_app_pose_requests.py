@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 
 from report_helpers import fake_video_info, make_result
+from weights_helpers import blazepose_dir  # noqa: F401  (fixture)
 
 from judgeapp.analysis.athlete import ATHLETE_RULES
 from judgeapp.app.analysis_run import options_for
@@ -16,7 +17,7 @@ from judgeapp.core.athlete import AthleteInfo
 from judgeapp.core.results import AnalysisResult, Provenance
 from judgeapp.features.recipes import current_recipe
 
-REQUEST = AnalysisRequest(model="random", profile="torchvision", pretrained=False)
+REQUEST = AnalysisRequest(model="random", profile="torchvision", pretrained=False, detector="pose")
 MADE = Provenance("torchvision", current_recipe("torchvision"), False, "pose", "")
 TRACKED = AthleteInfo("track", 2, "auto", "seen longest, moving most")
 CHOSEN = AthleteInfo("track", 5, "user", "chosen by the user at 12.3 s")
@@ -89,3 +90,22 @@ def test_a_stored_result_is_reused_only_for_the_same_athlete_choice() -> None:
     assert stored_result_reusable(_stored(None), largest)
     # The other conditions still hold.
     assert not stored_result_reusable(_stored(TRACKED), dataclasses.replace(track, detector="hog"))
+
+
+def test_under_auto_a_result_is_reused_only_when_made_by_the_finder_auto_takes_now(
+    blazepose_dir, monkeypatch  # noqa: F811
+) -> None:
+    """A result of the built-in finder stored before the pose model was installed is analysed
+    again once it is; and a pose result is not shown where the pose model is gone."""
+    auto = dataclasses.replace(REQUEST, detector="auto")
+    hog = dataclasses.replace(MADE, detector="hog")
+    by_hog = dataclasses.replace(_stored(NO_POSE), provenance=hog)
+    by_pose = _stored(TRACKED)
+    monkeypatch.delenv("JUDGEAPP_WEIGHTS_PATH", raising=False)  # the suite hides the installed
+    assert stored_result_reusable(by_hog, auto) and not stored_result_reusable(by_pose, auto)
+    monkeypatch.setenv("JUDGEAPP_WEIGHTS_PATH", str(blazepose_dir))
+    assert stored_result_reusable(by_pose, auto) and not stored_result_reusable(by_hog, auto)
+    # A profile without a static stream looks for nobody: any finder's result answers.
+    made = Provenance("vst", current_recipe("vst"), False, "none", "")
+    vst = dataclasses.replace(by_hog, provenance=made)
+    assert stored_result_reusable(vst, dataclasses.replace(auto, profile=""))

@@ -23,6 +23,7 @@ from judgeapp.features.cache import CacheKey
 from judgeapp.features.engines import EngineChoice, apply_engine, choose_engine, detect_platform
 from judgeapp.features.profiles import Profile, get_profile
 from judgeapp.weights import load_state_dict, resolve
+from judgeapp.weights.registry import FINDER_FILES
 
 # Random backbones are seeded so that `--pretrained none` results are reproducible.
 RANDOM_SEED = 0
@@ -74,13 +75,11 @@ def build_backbones(
     )
 
 
-POSE_FILES = ("blazepose_detector", "blazepose_landmark_full")
-
-
 def _pose_files(options: AnalysisOptions) -> tuple[tuple[Path, Path] | None, str]:
     """The verified pose model files, or None and why not (one line; "" when simply absent)."""
     try:
-        paths = tuple(resolve(name, allow_download=options.allow_download) for name in POSE_FILES)
+        allow = options.allow_download
+        paths = tuple(resolve(name, allow_download=allow) for name in FINDER_FILES["pose"])
     except WeightsError as exc:
         if options.detector == "pose":
             raise

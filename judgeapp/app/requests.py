@@ -13,7 +13,7 @@ from pathlib import Path
 
 from judgeapp.core.files import sha256_file
 from judgeapp.core.results import AnalysisResult
-from judgeapp.features.recipes import current_recipe
+from judgeapp.features.recipes import DYNAMIC_ONLY_PROFILES, current_recipe
 
 RANDOM_HEAD = "random"
 
@@ -104,7 +104,15 @@ def stored_result_reusable(
             return False
     if not same_athlete_choice(result, request):
         return False
-    return request.detector in ("auto", made.detector)
+    if made.profile in DYNAMIC_ONLY_PROFILES:  # no static stream: nobody is looked for
+        return True
+    if request.detector == "auto":
+        # The finder auto takes today: a result of the built-in finder is not shown once the
+        # pose model is installed.
+        from judgeapp.weights.status import auto_finder
+
+        return made.detector == auto_finder()
+    return request.detector == made.detector
 
 
 # The reason select_athlete gives when the paper's rule was asked for and people could have been

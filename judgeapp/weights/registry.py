@@ -260,6 +260,13 @@ ENTRIES: tuple[WeightsFile, ...] = (
     ),
 )
 
+# The files each person finder needs, in the order `--detector auto` prefers the finders
+# (OpenCV's HOG, the last resort, needs none).
+FINDER_FILES: dict[str, tuple[str, ...]] = {
+    "pose": ("blazepose_detector", "blazepose_landmark_full"),
+    "yolo": ("yolo",),
+}
+
 # Looked up at call time, so tests can add an entry with monkeypatch.setitem.
 REGISTRY: dict[str, WeightsFile] = {entry.name: entry for entry in ENTRIES}
 

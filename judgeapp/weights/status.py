@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 from judgeapp.core.progress import CancelToken, Progress, ProgressCallback
-from judgeapp.weights.registry import REGISTRY, WeightsFile, get_weights_file
+from judgeapp.weights.registry import FINDER_FILES, REGISTRY, WeightsFile, get_weights_file
 from judgeapp.weights.store import (
     cached_digest,
     candidates,
@@ -110,6 +110,16 @@ def file_status(entry: WeightsFile | str, hashing: Hashing = "never") -> FileSta
             return status
         damaged = damaged or status
     return damaged or FileStatus(entry, MISSING, target_path(entry), entry.size_bytes)
+
+
+def auto_finder() -> str:
+    """The person finder `--detector auto` takes on this machine: the first of FINDER_FILES
+    whose files are all there, else "hog". Not hashed here: the analysis checks them when it
+    builds the finder (and falls back, saying so, where one fails)."""
+    for finder, names in FINDER_FILES.items():
+        if all(file_status(name).installed for name in names):
+            return finder
+    return "hog"
 
 
 def registry_status(
