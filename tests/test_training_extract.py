@@ -56,7 +56,7 @@ def test_extract_media_twice_skips_everything_the_second_time(
     stamps = {p: p.stat().st_mtime_ns for p in out.rglob("*.npy")}
 
     assert main(["extract", str(media_dir), "--out", str(out), *OPTIONS]) == 0
-    assert "0 extracted, 3 already done, 0 failed" in capsys.readouterr().out
+    assert f"0 extracted, {len(clips)} already done, 0 failed" in capsys.readouterr().out
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*.npy")} == stamps
 
     # The same folder refuses features of another recipe ...
