@@ -109,6 +109,11 @@ def test_the_moving_athlete_is_followed_and_the_still_judge_is_not():
     assert len(chosen.pose.angle_time_s) == 50
     knees = chosen.pose.angles["knee_left"].degrees
     assert all(d is not None for d in knees)
+    # Under the paper's rule the angles are the largest person's (the judge, legs straight),
+    # the person the player and the reports draw as the athlete.
+    judge_knees = largest.pose.angles["knee_left"].degrees
+    assert len(judge_knees) == 50 and all(abs(d - 180.0) < 0.01 for d in judge_knees)
+    assert any(abs(d - 180.0) > 5 for d in knees)
 
 
 def test_a_click_on_the_judge_makes_the_judge_the_athlete_for_the_whole_clip():

@@ -19,6 +19,7 @@ from judgeapp.core.athlete import (
     PoseInfo,
     PosePerson,
     TrackSummary,
+    athlete_of,
     rounded,
 )
 from judgeapp.core.posture import ANGLE_NAMES, angle_series
@@ -130,7 +131,7 @@ def select_athlete(
         chosen, reason = choice.track_id, choice.reason
     scores = {s.track_id: float(s.score) for s in choice.scores}
     per_frame = athlete_per_frame(tracks, chosen, frames) if chosen is not None else []
-    cand_track, pose_track = _track_of_rows(tracks, sources, people)
+    pose_track = _pose_tracks(tracks, sources, people)
     summaries = tuple(
         TrackSummary(
             t.id,
@@ -173,23 +174,24 @@ def select_athlete(
                 static_box=people.cand_box[index].reshape(-1, 4),
             )
             info = AthleteInfo("track", chosen, chosen_by, reason, summaries)
-    pose = _pose_info(people, pose_track, chosen)
-    return AthleteSelection(out, info, pose, warnings)
+    return AthleteSelection(out, info, _pose_info(people, pose_track, info.track), warnings)
 
 
-def _track_of_rows(tracks, sources, people: PeopleFound) -> tuple[np.ndarray, np.ndarray]:
-    """The track id of every candidate row and every pose row (-1: in no track)."""
-    cand = np.full(len(people.cand_time_s), -1, dtype=np.int64)
+def _pose_tracks(tracks, sources, people: PeopleFound) -> np.ndarray:
+    """The track id of every pose row (-1: in no track)."""
     pose = np.full(len(people.pose_time_s), -1, dtype=np.int64)
     for track in tracks:
         for position, index in zip(track.frame_indices, track.detection_indices, strict=True):
             obs = sources[position][index]
-            (cand if obs.kind == "cand" else pose)[obs.row] = track.id
-    return cand, pose
+            if obs.kind == "pose":
+                pose[obs.row] = track.id
+    return pose
 
 
-def _pose_info(people: PeopleFound, pose_track: np.ndarray, athlete: int | None) -> PoseInfo | None:
-    """Every pose with its track, and the athlete's angles over time (smoothed)."""
+def _pose_info(people: PeopleFound, pose_track: np.ndarray, track: int | None) -> PoseInfo | None:
+    """Every pose with its track, and the athlete's angles over time (smoothed): the person of
+    each sample that `athlete_of` says is the athlete (the followed track's, or with no track the
+    largest), as the player and the reports draw them."""
     if not len(people.pose_time_s):
         return None
     persons = tuple(
@@ -207,10 +209,16 @@ def _pose_info(people: PeopleFound, pose_track: np.ndarray, athlete: int | None)
         )
         for i in range(len(people.pose_time_s))
     )
-    rows = np.flatnonzero(pose_track == athlete) if athlete is not None else np.zeros(0, int)
-    if not len(rows):
+    samples: dict[float, list[int]] = {}
+    for row, person in enumerate(persons):
+        samples.setdefault(person.time_s, []).append(row)
+    order = []
+    for time_s in sorted(samples):
+        rows = samples[time_s]
+        chosen = athlete_of([persons[r] for r in rows], track)
+        order += [r for r in rows if persons[r] is chosen]
+    if not order:
         return PoseInfo(POSE_MODEL, persons)
-    order = rows[np.argsort(people.pose_time_s[rows], kind="stable")]
     series = angle_series(people.pose_landmarks[order], people.pose_time_s[order])
     angles = {
         name: AngleTrace(
