@@ -28,7 +28,7 @@ HEAD_FILE.write_bytes(b"stands in for a head checkpoint: only its hash matters h
 PRETRAINED = Provenance(
     "torchvision", current_recipe("torchvision"), True, "hog", sha256_file(HEAD_FILE)
 )
-REQUEST = AnalysisRequest(model=str(HEAD_FILE))  # pretrained backbones, that head, any detector
+REQUEST = AnalysisRequest(model=str(HEAD_FILE))  # pretrained backbones, that head, auto finder
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -30,7 +30,7 @@ def _installed_head_sha256() -> str:
 def setup(tmp_path: Path, monkeypatch):
     """A private library holding one analysed video with a mark and a panel score, made the
     way the command's default options analyse: pretrained backbones, the installed head (a
-    private one), YOLO."""
+    private one), the finder `auto` takes here (HOG: the suite installs no pose model or YOLO)."""
     from weights_helpers import save_head
 
     from judgeapp.weights.heads import heads_dir
@@ -40,7 +40,7 @@ def setup(tmp_path: Path, monkeypatch):
     heads_dir().mkdir(parents=True)
     save_head(heads_dir() / "ball.safetensors")
     default_way = Provenance(
-        "torchvision", current_recipe("torchvision"), True, "yolo", _installed_head_sha256()
+        "torchvision", current_recipe("torchvision"), True, "hog", _installed_head_sha256()
     )
     video = write_video(tmp_path / "clip.mp4", fps=8.0, frames=48)
     result = dataclasses.replace(
