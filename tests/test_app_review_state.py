@@ -4,10 +4,12 @@ computed once however many jobs ask; calibration reasons travel in the result JS
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 from report_helpers import make_result
 
+from judgeapp.app import content_hash
 from judgeapp.app.analysis_run import AnalysisOutcome
 from judgeapp.app.content_hash import ContentHash
 from judgeapp.app.review_state import ReviewState
@@ -47,17 +49,33 @@ def test_events_follow_the_changes_and_only_them():
     assert len(events) == 7
 
 
-def test_the_hash_is_computed_once_for_every_caller(tmp_path):
+def test_the_hash_is_computed_once_for_every_caller(tmp_path, monkeypatch):
     path = tmp_path / "clip.bin"
     path.write_bytes(b"frames" * 100_000)
+    callers = 6
+    reads = []
+
+    def slow_sha256(p):  # long enough that every caller arrives while the first reads
+        reads.append(p)
+        time.sleep(0.2)
+        return sha256_file(p)
+
+    monkeypatch.setattr(content_hash, "sha256_file", slow_sha256)
     shared = ContentHash(path)
+    start = threading.Barrier(callers)
     answers = []
-    threads = [threading.Thread(target=lambda: answers.append(shared.get())) for _ in range(4)]
+
+    def caller():
+        start.wait()  # all callers ask at once
+        answers.append(shared.get())
+
+    threads = [threading.Thread(target=caller) for _ in range(callers)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert answers == [sha256_file(path)] * 4 and shared.computed == 1
+    assert answers == [sha256_file(path)] * callers
+    assert reads == [path] and shared.computed == 1
 
 
 def _result(calibrated: bool, reasons=()):
