@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from hostile_helpers import json_values
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from limits_helpers import run_limited
 from safetensors.numpy import save_file
@@ -24,6 +24,7 @@ from weights_helpers import files_in, save_head
 from judgeapp.cli import main
 from judgeapp.core.errors import CheckpointError
 from judgeapp.model import ModelCard, random_head, read_model_card
+from judgeapp.model.config import STREAMS
 from judgeapp.model.header import CARD_KEY
 from judgeapp.weights.heads import heads_dir, install_head, newest_head
 
@@ -53,6 +54,13 @@ def _header_only(path: Path, card_text: str) -> Path:
     return path
 
 
+def _assert_one_line_naming(exc: CheckpointError, path: Path) -> None:
+    """The error is one line (no line break of any kind) that starts with the file's path."""
+    text = str(exc)
+    assert text.startswith(f"{path}: "), text
+    assert "\n" not in text and len(text.splitlines()) == 1, text
+
+
 @HYPOTHESIS
 @given(key=st.sampled_from(sorted(CARD)), value=json_values)
 def test_any_card_field_gives_a_card_or_one_line(tmp_path, key, value):
@@ -60,7 +68,7 @@ def test_any_card_field_gives_a_card_or_one_line(tmp_path, key, value):
     try:
         card = read_model_card(path)
     except CheckpointError as exc:
-        assert str(exc).startswith(f"{path}: ") and "\n" not in str(exc)
+        _assert_one_line_naming(exc, path)
         return
     assert isinstance(card, ModelCard) and card.score_max > 0
 
@@ -70,13 +78,26 @@ def test_any_card_field_gives_a_card_or_one_line(tmp_path, key, value):
     key=st.sampled_from(["dynamic_dim", "static_dim", "streams", "pooling", "kernel_scale"]),
     value=json_values,
 )
+@example(key="streams", value=["static", "dynamic"])  # accepted, whatever else is drawn
+@example(key="kernel_scale", value=3)
+@example(key="pooling", value="line\nbreak")  # refused
 def test_any_head_configuration_gives_a_card_or_one_line(tmp_path, key, value):
     head = {**CARD["head"], key: value}
     path = _header_only(tmp_path / "head.safetensors", json.dumps({**CARD, "head": head}))
     try:
-        read_model_card(path)
+        card = read_model_card(path)
     except CheckpointError as exc:
-        assert str(exc).startswith(f"{path}: ")
+        _assert_one_line_naming(exc, path)
+        return
+    # Accepted: the card holds the head as written, and the configuration it gives has the value.
+    assert card.head == head
+    if key == "streams":
+        expected = tuple(s for s in STREAMS if s in value)  # always (dynamic, static) order
+    elif key == "kernel_scale":
+        expected = float(value)
+    else:
+        expected = value
+    assert getattr(card.head_config, key) == expected
 
 
 @settings(max_examples=80, deadline=None)
