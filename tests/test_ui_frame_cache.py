@@ -53,18 +53,37 @@ def test_budget_bounds_memory_and_later_frames_fall_back_to_exact_reads(tmp_path
     info = probe(index_video, with_hash=False)
     first = FrameCache(info.frames, info.width, info.height)
     fill_cache(first, index_video, info)
-    budget = first.bytes_used // 3  # a third of what the whole video needs at full size
+    budget = first.bytes_used // 6  # a sixth of what the whole video needs at full size
     cache = FrameCache(info.frames, info.width, info.height, budget_bytes=budget)
     fill_cache(cache, index_video, info)
-    assert cache.bytes_used <= budget
-    assert cache.scale < 1.0  # later frames were stored smaller to fit more of them
+    assert cache.bytes_used <= budget and cache.full
+    # Entries shrank to fit more of them (down to 320 px wide), then the budget was spent:
+    # the first frames are cached, the later ones are not.
+    stored = [index for index in range(120) if index in cache]
+    assert stored == list(range(len(stored))) and 10 < len(stored) < 110
+    assert cache.scale == pytest.approx(320 / 960)
+    last = stored[-1]
+    asked = [0, 5, last, last + 1, 119, last + 15, last - 3, 20]
+    truth = {f.index: f.image for f in iter_frames(index_video, info) if f.index in asked}
     source = FrameSource(index_video, info, cache)
-    for index in range(0, 120, 7):
-        image = source.frame(index).image  # shown at the video's size, as the player does
-        assert read_index(cv2.resize(image, (info.width, info.height))) == index
-    last = source.frame(119)
-    assert source.frame(119, exact=True).exact
-    assert last.image.shape[1] <= info.width
+    # As the player asks when the view fits the window (exact=False): a cached frame is the
+    # cache's entry, at its stored size; a later one is read from the file, exactly.
+    for index in [0, 5, last, last + 1, 119, last + 15, last - 3]:
+        frame = source.frame(index)
+        assert frame.index == index and frame.time_s == pytest.approx(index / 25.0, abs=1e-3)
+        if index in stored:
+            assert not frame.exact and np.array_equal(frame.image, cache.get(index))
+            assert read_index(cv2.resize(frame.image, (info.width, info.height))) == index
+        else:
+            assert frame.exact and frame.image.shape == (info.height, info.width, 3)
+            assert np.array_equal(frame.image, truth[index])
+    assert source.frame(0).image.shape == (540, 960, 3)  # stored before any shrinking
+    assert source.frame(last).image.shape == (180, 320, 3)
+    # Zoomed to 1:1 (exact=True): a reduced entry is not enough, the file is read instead.
+    for index in [last, 20, 119]:
+        frame = source.frame(index, exact=True)
+        assert frame.exact and np.array_equal(frame.image, truth[index])
+    source.close()
 
 
 def test_fill_stops_when_cancelled(index_video):
