@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 import pytest
-from weights_helpers import own_weights_folders, pickle_file, registered_files, save_head
+from weights_helpers import (
+    files_in,
+    own_weights_folders,
+    pickle_file,
+    registered_files,
+    save_head,
+)
 
 from judgeapp.app import models_service
 from judgeapp.app.models_service import MISSING, VERIFIED, ModelsService
-from judgeapp.core.errors import JudgeappError
+from judgeapp.core.errors import JudgeappError, WeightsError
+from judgeapp.core.files import sha256_file
 from judgeapp.core.progress import CancelToken, no_progress
-from judgeapp.weights import REGISTRY, pack, weights_dir
+from judgeapp.model import model_set
+from judgeapp.weights import REGISTRY, heads_dir, pack, weights_dir
 from judgeapp.weights.heads import install_head
 
 SMALL = (1024, 2048)
@@ -56,19 +66,81 @@ def test_download_offline_is_one_error_line_per_file() -> None:
     assert paths == [] and len(errors) == 1 and "JUDGEAPP_OFFLINE=1" in errors[0]
 
 
+def _weights_off_the_card(path: Path) -> None:
+    """Rewrite a head checkpoint without one of its tensors: its header and card still read
+    well, only loading it completely finds that the weights do not fit the card."""
+    from safetensors import safe_open
+    from safetensors.torch import load_file, save_file
+
+    with safe_open(str(path), framework="pt") as reader:
+        metadata = reader.metadata()
+    tensors = load_file(str(path))
+    tensors.pop(sorted(tensors)[0])
+    save_file(tensors, str(path), metadata=metadata)
+
+
+def _repack_head(pack_folder: Path, filename: str) -> None:
+    """Make the manifest agree with the head file now in the pack (its size and SHA-256)."""
+    path = pack_folder / "heads" / filename
+    manifest_path = pack_folder / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    for item in manifest["files"]:
+        if item["filename"] == filename:
+            item.update(size_bytes=path.stat().st_size, sha256=sha256_file(path))
+    manifest_path.write_text(json.dumps(manifest))
+
+
+class _CountingContext:
+    """The multiprocessing context install_pack uses, counting the processes it starts."""
+
+    def __init__(self, context) -> None:
+        self._context = context
+        self.processes = []
+
+    def __getattr__(self, name):
+        return getattr(self._context, name)
+
+    def Process(self, *args, **kwargs):  # noqa: N802 (the context's own name)
+        process = self._context.Process(*args, **kwargs)
+        self.processes.append(process)
+        return process
+
+
 def test_installing_a_pack_with_a_head_checks_it_outside_this_process(
     tmp_path, monkeypatch
 ) -> None:
     save_head(tmp_path / "ball.safetensors", "ball", dims=SMALL)
     own_weights_folders(monkeypatch, tmp_path / "connected")
     registered_files(monkeypatch, weights_dir(), ["alpha"])
-    out = pack(tmp_path / "pack", names=["alpha"], heads=[tmp_path / "ball.safetensors"])
+    good = pack(tmp_path / "good", names=["alpha"], heads=[tmp_path / "ball.safetensors"])
+    bad = pack(tmp_path / "bad", names=["alpha"], heads=[tmp_path / "ball.safetensors"])
+    _weights_off_the_card(bad / "heads" / "ball.safetensors")
+    _repack_head(bad, "ball.safetensors")  # only a complete load can tell it is damaged
     own_weights_folders(monkeypatch, tmp_path / "laptop")
-    checked_here = []
-    monkeypatch.setattr(models_service, "validate_head", lambda p: checked_here.append(p))
-    installed = ModelsService().install_pack(out)
+    # Any head loaded in this process, by install_pack or by anything it calls, is seen here.
+    loaded_here = []
+    real_load = model_set.load_scoring_model
+    monkeypatch.setattr(
+        model_set, "load_scoring_model", lambda p, *a, **k: loaded_here.append(p) or real_load(p)
+    )
+    monkeypatch.setattr(models_service, "validate_head", lambda p: loaded_here.append(p))
+    context = _CountingContext(models_service._CONTEXT)
+    monkeypatch.setattr(models_service, "_CONTEXT", context)
+
+    with pytest.raises(WeightsError) as info:
+        ModelsService().install_pack(bad)
+    message = str(info.value)
+    assert "heads/ball.safetensors" in message and "\n" not in message
+    assert "weights do not match the card's head" in message
+    assert "nothing was installed" in message
+    assert files_in(heads_dir()) == [] and not (weights_dir() / "alpha.pth").exists()
+    # It was checked, and not here: in a child process started for it.
+    assert loaded_here == []
+    assert len(context.processes) == 1 and context.processes[0].pid != os.getpid()
+
+    installed = ModelsService().install_pack(good)
     assert [p.name for p in installed] == ["alpha.pth", "ball.safetensors"]
-    assert checked_here == []  # the head was loaded in the child process, not here
+    assert loaded_here == [] and len(context.processes) == 2
 
 
 def test_a_pickle_checked_in_the_child_is_one_line(tmp_path) -> None:
