@@ -6,8 +6,11 @@ own instances, and the intervals must hold the stated share of held-out videos.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
-import time
+import re
+from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
@@ -40,16 +43,25 @@ def trained(tmp_path_factory: pytest.TempPathFactory, one_thread) -> dict:  # no
     write_videos(root / "features", train + test)
     write_rg_labels(root / "train.txt", train)
     write_rg_labels(root / "test.txt", test)
-    started = time.perf_counter()
-    code = main([
-        "train", "--features", str(root / "features"), "--labels", str(root / "train.txt"),
-        *TRAIN_ARGS, "--out", str(root / "set.safetensors"),
-    ])  # fmt: skip
-    assert code == 0
-    seconds = time.perf_counter() - started
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        code = main([
+            "train", "--features", str(root / "features"), "--labels", str(root / "train.txt"),
+            *TRAIN_ARGS, "--out", str(root / "set.safetensors"),
+        ])  # fmt: skip
+    assert code == 0, err.getvalue()
+    epochs = defaultdict(list)  # the epochs each member reported, one stderr line each
+    for member, epoch in re.findall(r"\[video (\w+ seed \d)\] epoch (\d+)/18 ", err.getvalue()):
+        epochs[member].append(int(epoch))
     model_set = load_model_set(root / "set.safetensors")
     predictions = predict_set(model_set, [v.dynamic for v in test], [v.static for v in test])
-    return {"root": root, "test": test, "set": model_set, "pred": predictions, "s": seconds}
+    return {
+        "root": root,
+        "test": test,
+        "set": model_set,
+        "pred": predictions,
+        "epochs": dict(epochs),
+    }
 
 
 def test_the_set_has_three_targets_of_three_members(trained: dict) -> None:
@@ -67,7 +79,13 @@ def test_the_set_has_three_targets_of_three_members(trained: dict) -> None:
     assert len(held_out) == 1
     for calibration in card.intervals.values():
         assert calibration.videos == 48 and calibration.nominal == 0.9
-    assert trained["s"] < 60, f"training took {trained['s']:.0f} s"
+    # every member ran its 18 epochs on the 112 videos left for training
+    members = [f"{t} seed {s}" for t in ("difficulty", "execution", "total") for s in range(3)]
+    assert trained["epochs"] == {m: list(range(1, 19)) for m in members}
+    for cards in card.targets.values():
+        for c in cards:
+            assert c.protocol["epochs"] == 18 and 1 <= c.protocol["best_epoch"] <= 18
+            assert len(c.protocol["data"]["train"]["videos"]) == 112
 
 
 def test_each_head_ranks_its_own_target(trained: dict) -> None:

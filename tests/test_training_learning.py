@@ -9,8 +9,10 @@ of labels, `judgeapp train`, a safetensors checkpoint, `judgeapp evaluate --json
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
-import time
+import re
 from pathlib import Path
 
 import numpy as np
@@ -54,14 +56,16 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory, one_thread) -> dict:  # 
     return {"root": root, "train": train, "test": test}
 
 
-def _train(root: Path, labels: str, out: str) -> float:
-    started = time.perf_counter()
-    code = main([
-        "train", "--features", str(root / "features"), "--labels", str(root / labels),
-        "--test-labels", str(root / "test.csv"), *TRAIN_ARGS, "--out", str(root / out),
-    ])  # fmt: skip
-    assert code == 0
-    return time.perf_counter() - started
+def _train(root: Path, labels: str, out: str) -> list[int]:
+    """Train; return the epochs the command reported, in order (one stderr line each)."""
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        code = main([
+            "train", "--features", str(root / "features"), "--labels", str(root / labels),
+            "--test-labels", str(root / "test.csv"), *TRAIN_ARGS, "--out", str(root / out),
+        ])  # fmt: skip
+    assert code == 0, err.getvalue()
+    return [int(n) for n in re.findall(r"\] epoch (\d+)/60 ", err.getvalue())]
 
 
 def _evaluate(root: Path, model: str, capsys) -> dict:
@@ -76,19 +80,25 @@ def _evaluate(root: Path, model: str, capsys) -> dict:
 
 @pytest.fixture(scope="module")
 def trained(synthetic: dict) -> dict:
-    seconds = _train(synthetic["root"], "train.csv", "head.safetensors")
-    return {**synthetic, "seconds": seconds}
+    epochs = _train(synthetic["root"], "train.csv", "head.safetensors")
+    return {**synthetic, "epochs": epochs}
 
 
-def test_training_reaches_high_spearman_within_a_minute(trained: dict, capsys) -> None:
+def test_training_reaches_high_spearman(trained: dict, capsys) -> None:
+    # How long this takes is benchmarks/training.py's business; here: what was learnt, on what.
     report = _evaluate(trained["root"], "head.safetensors", capsys)
     assert report["spearman"] >= 0.9, report["spearman"]
     assert report["n"] == 100
-    assert trained["seconds"] < 60, f"training took {trained['seconds']:.0f} s"
     _, card = load_checkpoint(trained["root"] / "head.safetensors")
     assert card.trained and card.routine == "synthetic" and card.score_max == 25
     assert card.test_spearman == pytest.approx(report["spearman"])
-    assert card.protocol["epochs"] == 60 and card.protocol["data"]["test"]["videos"]
+    # all 60 epochs ran and, with nothing held out for validation, the last one is kept
+    assert trained["epochs"] == list(range(1, 61))
+    assert card.protocol["epochs"] == 60 and card.protocol["best_epoch"] == 60
+    data = card.protocol["data"]
+    assert sorted(data["train"]["videos"]) == sorted(v.name for v in trained["train"])
+    assert data["validation"]["videos"] == []
+    assert sorted(data["test"]["videos"]) == sorted(v.name for v in trained["test"])
 
 
 def test_attention_falls_on_the_carrying_instances(trained: dict) -> None:
@@ -109,7 +119,7 @@ def test_attention_falls_on_the_carrying_instances(trained: dict) -> None:
 
 
 def test_shuffled_scores_learn_nothing(synthetic: dict, capsys) -> None:
-    _train(synthetic["root"], "shuffled.csv", "shuffled.safetensors")
+    assert _train(synthetic["root"], "shuffled.csv", "shuffled.safetensors") == list(range(1, 61))
     report = _evaluate(synthetic["root"], "shuffled.safetensors", capsys)
     assert abs(report["spearman"]) < 0.3, report["spearman"]
 
