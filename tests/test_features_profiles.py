@@ -138,7 +138,6 @@ def test_paper_static_builds_from_random_weights() -> None:
 
 
 def test_paper_dynamic_builds_from_random_weights() -> None:
-    pytest.importorskip("judgeapp.features.i3d", reason="the I3D module is not written yet")
     torch.manual_seed(0)
     dynamic = get_profile("paper").build_dynamic(None)
     frame = RNG.integers(0, 256, (720, 1280, 3), dtype=np.uint8)
