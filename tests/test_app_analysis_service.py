@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from judgeapp.app import analysis_service
 from judgeapp.app.analysis_service import AnalysisService, demo_request
 from judgeapp.core.errors import Cancelled, JudgeappError
 from judgeapp.core.progress import CancelToken
@@ -85,14 +86,29 @@ def test_a_dead_child_is_replaced_and_one_dying_mid_way_says_so(service, video):
     assert service.spawned == 3
 
 
-def test_a_cancel_stops_the_analysis_and_keeps_the_child(service, video, tmp_path):
+def test_a_cancel_stops_the_analysis_and_keeps_the_child(service, video, tmp_path, monkeypatch):
+    """Cancelled as soon as the child's decoding pass sends its first frames (the analysis is
+    under way, nearly all of it still to do), the child stops on its own and is kept. It is
+    waited for as long as it takes: a child slower than CANCEL_GRACE_S to answer (a busy machine,
+    the child's lower priority) would be terminated, and the test would be timing the machine."""
+    monkeypatch.setattr(analysis_service, "CANCEL_GRACE_S", 300.0)
+    info = probe(video, with_hash=False)
+    cache = FrameCache(info.frames, info.width, info.height)
     token = CancelToken()
+    stages = []
 
-    def cancel_on_work(progress) -> None:
-        if progress.stage in ("detect", "dynamic"):
-            token.cancel()
+    def cancel_on_first_frames(_progress) -> None:
+        token.cancel()
 
     with pytest.raises(Cancelled):
-        service.analyse(video, demo_request("cpu"), progress=cancel_on_work, cancel=token)
+        service.analyse(
+            video,
+            demo_request("cpu"),
+            progress=lambda p: stages.append(p.stage),
+            cancel=token,
+            frames=cache,
+            frames_progress=cancel_on_first_frames,
+        )
     assert service.alive and service.spawned == 1
+    assert "head" not in stages and not cache.complete
     assert not (tmp_path / "cache").exists() or not list((tmp_path / "cache").rglob("*.npz"))
