@@ -75,6 +75,44 @@ def _check_head(path: str) -> None:
     check_head_usable(read_model_card(path), path)
 
 
+# Why a score is not calibrated, in a few words (the result's reason codes,
+# judgeapp.core.results); a code without words here is said with the result's own text.
+UNCALIBRATED_WORDS = {
+    "random-backbones": "random video networks",
+    "untrained-head": "untrained scoring model",
+    "recipe-mismatch": "scoring model trained for an older judgeapp",
+    "head-on-random-features": "scoring model trained on random networks",
+}
+
+
+def _summarise(video, result, out) -> None:
+    """The readable line of one video (and one per target of a model set)."""
+    note = "" if result.model.calibrated else " (not calibrated)"
+    print(f"{video}: {result.score:.2f} / {result.model.score_max:g}{note}", file=out)
+    for target, entry in result.scores.items():
+        measured = (
+            "" if entry.coverage is None else f", coverage {entry.coverage:.2f} on validation"
+        )
+        print(
+            f"  {target}: {entry.value:.2f} [{entry.low:.2f}, {entry.high:.2f}] / "
+            f"{entry.score_max:g} ({len(entry.members)} members{measured})",
+            file=out,
+        )
+
+
+def _uncalibrated_note(results: list) -> str | None:
+    """One line, once, saying what "not calibrated" means and why (None when all are)."""
+    why: list[str] = []
+    uncalibrated = [r for r in results if not r.model.calibrated]
+    for result in uncalibrated:
+        reasons = result.model.uncalibrated
+        words = [UNCALIBRATED_WORDS.get(r.code, r.text) for r in reasons] or ["reason not kept"]
+        why += [w for w in words if w not in why]
+    if not uncalibrated:
+        return None
+    return f"not calibrated: a demo score ({', '.join(why)}), not a judgement of the routine"
+
+
 def run(args: argparse.Namespace) -> int:
     from judgeapp.analysis import analyze
     from judgeapp.analysis.backbone_pool import BackbonePool, engine_choice
@@ -92,6 +130,9 @@ def run(args: argparse.Namespace) -> int:
     if options.profile and (note := slow_device_note(options.profile, options.device)):
         print(f"note: {note}", file=sys.stderr)
     engine_choice(options)  # an engine this machine lacks fails before the first video
+    # The readable lines go to stdout, or to stderr when stdout carries the JSON (--json -),
+    # so that `judgeapp score V --json - | jq` still reads JSON alone and a person sees both.
+    out = sys.stderr if args.json == "-" else sys.stdout
     results, rows, failures = [], [], 0
     pool = BackbonePool()  # the networks, built for the first video and kept for the others
     for video in videos:
@@ -111,20 +152,10 @@ def run(args: argparse.Namespace) -> int:
             close()
         results.append(result)
         rows.append(_csv_row(str(video), result))
-        if args.json != "-":
-            note = "" if result.model.calibrated else " (not calibrated)"
-            print(f"{video}: {result.score:.2f} / {result.model.score_max:g}{note}")
-            for target, entry in result.scores.items():
-                measured = (
-                    ""
-                    if entry.coverage is None
-                    else f", coverage {entry.coverage:.2f} on validation"
-                )
-                print(
-                    f"  {target}: {entry.value:.2f} [{entry.low:.2f}, {entry.high:.2f}] / "
-                    f"{entry.score_max:g} ({len(entry.members)} members{measured})"
-                )
+        _summarise(video, result, out)
 
+    if note := _uncalibrated_note(results):
+        print(note, file=out)
     if args.json:
         docs = [r.to_dict() for r in results]
         text = json.dumps(docs[0] if len(videos) == 1 else docs, indent=2) + "\n"
@@ -132,12 +163,15 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write(text)
         else:
             write_text_atomic(args.json, text)
+            noun = "result" if len(docs) == 1 else f"{len(docs)} results"
+            print(f"{noun} written to {args.json}", file=out)
     if args.csv:
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
         write_text_atomic(args.csv, buffer.getvalue())
+        print(f"table written to {args.csv} (one row per video)", file=out)
     if failures:
         print(f"error: {failures} of {len(videos)} videos failed", file=sys.stderr)
         return 1
