@@ -4,10 +4,11 @@ same moment, a library on a read-only disk, and a damaged database page."""
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
 import shutil
 import subprocess
-import sys
 import time
+import traceback
 from pathlib import Path
 
 import pytest
@@ -15,45 +16,67 @@ from report_helpers import fake_video_info, make_result
 
 from judgeapp.cli import main
 from judgeapp.core.errors import JudgeappError
-from judgeapp.store import Library
-
-# Each child waits for the go file, then opens (creating) the library and saves one video.
-_CREATOR = """
-import os, sys, time
 from judgeapp.core.results import VideoInfo
 from judgeapp.store import Library
-go, k = sys.argv[2], int(sys.argv[3])
-while not os.path.exists(go):
-    time.sleep(0.0005)
-with Library.open(sys.argv[1]) as lib:
-    lib.remember_video(VideoInfo(f"/v/{k}.mp4", f"{k:064d}", 10.0, 25.0, 250, 640, 360))
-"""
-# Eight made the lock SQLite does not wait for (WAL switch, first migration) fail in half of
-# the rounds before Library.open retried it.
+
+# Eight made the lock SQLite does not wait for (WAL switch, first migration) fail in some of
+# the rounds before Library.open retried it; the same eight processes play every round.
 _CREATORS = 8
+_ROUNDS = 50
+_SPAWN = multiprocessing.get_context("spawn")  # fresh interpreters, as separate programs are
 
 
-@pytest.mark.parametrize("round_", range(3))
-def test_processes_creating_one_library_at_once_all_succeed(tmp_path, round_):
-    path = tmp_path / "new" / "library.sqlite3"
-    go = tmp_path / "go"
+def _create_and_save(root: str, k: int, arrived, arriving, error_file: str) -> None:
+    """One child, for each round: it counts itself in and waits until all the others have too,
+    then they all open (creating) that round's library at once and save one video each.
+    (A multiprocessing.Barrier lets its waiters go one by one, through its lock: too far apart
+    for the race; polling the shared count lets every child go within a fraction of a ms.)"""
+    failed = False
+    for round_ in range(_ROUNDS):
+        with arriving:
+            arrived.value += 1
+        deadline = time.monotonic() + 300
+        while arrived.value < _CREATORS * (round_ + 1):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"round {round_}: not every child came")
+            time.sleep(0.0002)
+        try:
+            with Library.open(Path(root) / str(round_) / "library.sqlite3") as lib:
+                video = VideoInfo(f"/v/{k}.mp4", f"{k:064d}", 10.0, 25.0, 250, 640, 360)
+                lib.remember_video(video)
+        except Exception:  # noqa: BLE001 - reported by the test; the next round still runs
+            failed = True
+            with open(error_file, "a") as out:
+                out.write(f"round {round_}: {traceback.format_exc()}")
+    if failed:
+        raise SystemExit(1)
+
+
+def test_processes_creating_one_library_at_once_all_succeed(tmp_path):
+    arrived, arriving = _SPAWN.RawValue("i", 0), _SPAWN.Lock()
     children = [
-        subprocess.Popen(
-            [sys.executable, "-c", _CREATOR, str(path), str(go), str(k)],
-            stderr=subprocess.PIPE,
-            text=True,
-        )  # fmt: skip
+        _SPAWN.Process(
+            target=_create_and_save,
+            args=(str(tmp_path / "new"), k, arrived, arriving, str(tmp_path / f"error-{k}")),
+        )
         for k in range(_CREATORS)
     ]
-    time.sleep(2.0)  # all of them are polling (interpreter and judgeapp imported)
-    go.touch()
-    errors = [child.communicate(timeout=120)[1] for child in children]
-    assert [child.returncode for child in children] == [0] * _CREATORS, errors
-    with Library.open(path) as lib:
-        assert lib.integrity_check() == "ok"
-        assert sorted(lib.video(f"{k:064d}").path for k in range(_CREATORS)) == [
-            f"/v/{k}.mp4" for k in range(_CREATORS)
-        ]
+    for child in children:
+        child.start()
+    for child in children:
+        child.join(timeout=600)
+        if child.is_alive():  # stuck: fail below, leave nothing running
+            child.kill()
+            child.join()
+    errors = [f.read_text() for f in sorted(tmp_path.glob("error-*"))]
+    assert [child.exitcode for child in children] == [0] * _CREATORS, errors
+    assert arrived.value == _CREATORS * _ROUNDS
+    for round_ in range(_ROUNDS):
+        with Library.open(tmp_path / "new" / str(round_) / "library.sqlite3") as lib:
+            assert lib.integrity_check() == "ok"
+            assert sorted(lib.video(f"{k:064d}").path for k in range(_CREATORS)) == [
+                f"/v/{k}.mp4" for k in range(_CREATORS)
+            ]
 
 
 @contextlib.contextmanager
