@@ -93,11 +93,13 @@ def _grab_all(
     """
     cap = open_capture(path)
     _log_pass(path)
+    end_s = 0.0  # when the last decoded frame ends
     try:
         time_of = _frame_times(cap, info.fps)
         index = 0
         while cap.grab():
             time_s = time_of(index)
+            end_s = time_s + 1.0 / info.fps
             keep = wanted(index, time_s)
             if keep or on_frame is not None:
                 ok, bgr = cap.retrieve()
@@ -112,11 +114,30 @@ def _grab_all(
             index += 1
     finally:
         cap.release()
+    _check_decoded(path, info, index, end_s)
+
+
+def _check_decoded(path: Path, info: VideoInfo, frames: int, end_s: float) -> None:
+    """Raise VideoError where the pass decoded clearly more or less video than the plan was
+    made for (frame counts and times both: a variable-rate file has fewer frames than
+    duration x nominal rate, and a file whose packets hold single fields more packets than
+    frames, yet each reaches its end)."""
     expected = info.frames
-    if index < expected * _MIN_DECODED_FRACTION and expected - index > _MISSING_FRAMES_ALLOWED:
+    slack_s = max(_MISSING_FRAMES_ALLOWED / info.fps, info.duration_s * (1 - _MIN_DECODED_FRACTION))
+    if frames - expected > _MISSING_FRAMES_ALLOWED and end_s > info.duration_s + slack_s:
+        # The samples were planned for `info.duration_s`: the rest would go unscored.
         raise VideoError(
-            f"{path}: truncated or corrupt: decoded {index} of {expected} frames "
-            f"(stops at {index / info.fps:.1f} s of {info.duration_s:.1f} s)"
+            f"{path}: holds more video than when it was opened ({end_s:.1f} s, not "
+            f"{info.duration_s:.1f} s: still being written?); open it again when it is complete"
+        )
+    if (
+        frames < expected * _MIN_DECODED_FRACTION
+        and expected - frames > _MISSING_FRAMES_ALLOWED
+        and end_s < info.duration_s - slack_s
+    ):
+        raise VideoError(
+            f"{path}: truncated or corrupt: decoded {frames} of {expected} frames "
+            f"(stops at {frames / info.fps:.1f} s of {info.duration_s:.1f} s)"
         )
 
 

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".mkv", ".avi", ".webm", ".mpg", ".mpeg", ".wmv")
+# Phones and camcorders write .3gp, .mts (AVCHD) and .m2ts; broadcast capture writes .ts.
+VIDEO_SUFFIXES = (
+    ".mp4", ".mov", ".m4v", ".mkv", ".avi", ".webm", ".mpg", ".mpeg", ".wmv",
+    ".mts", ".m2ts", ".ts", ".3gp",
+)  # fmt: skip
 
 
 def is_video_name(path: str | Path) -> bool:

@@ -12,6 +12,7 @@ import cv2
 from judgeapp.core.errors import VideoError
 from judgeapp.core.files import sha256_file
 from judgeapp.core.results import VideoInfo
+from judgeapp.video.stream_scan import scan_stream
 
 # Codecs FFmpeg reports for pictures. Only a file with a single frame is refused as a still
 # image: Motion-JPEG (webcams, older cameras) and animated GIFs are videos of such pictures.
@@ -84,16 +85,50 @@ def probe(path: str | Path, with_hash: bool = True) -> VideoInfo:
         if fourcc in _IMAGE_FOURCCS:
             raise VideoError(f"{path}: is a still image, not a video")
         raise VideoError(f"{path}: holds a single frame; a video to analyse needs more")
-    frames = _checked_header(path, fps, claimed)
+    frames, fps, duration_s = _counted(path, fps, claimed)
     return VideoInfo(
         path=str(path),
         sha256=sha256_file(path) if with_hash else "",
-        duration_s=frames / fps,
+        duration_s=duration_s,
         fps=fps,
         frames=frames,
         width=width,
         height=height,
     )
+
+
+def _counted(path: Path, fps: float, claimed: float) -> tuple[int, float, float]:
+    """Frames, frame rate and duration: the packets' count where it covers at least what the
+    header claims (joined recordings, a file still being written, variable frame rate, a
+    WebM with no duration), the header's where the packets stop early (a truncated file,
+    which the decoding pass then reports as such).
+
+    Raises VideoError for a picture size that changes mid-stream (OpenCV would repeat the
+    last frame before the change for the rest of the video)."""
+    scan = scan_stream(path, fps)
+    if scan is not None and scan.size_change is not None:
+        change = scan.size_change
+        raise VideoError(
+            f"{path}: the picture size changes from {_size(change.before)} to "
+            f"{_size(change.after)} by {change.time_s:.1f} s; judgeapp reads one picture size "
+            "per video (re-encode it to one size first)"
+        )
+    header_ok = math.isfinite(fps) and fps > 0 and math.isfinite(claimed) and claimed > 0
+    if scan is not None and (
+        not header_ok or scan.duration_s >= claimed / fps - max(2.0 / fps, 0.1)
+    ):
+        if scan.duration_s > MAX_DURATION_S:
+            raise VideoError(
+                f"{path}: holds {scan.duration_s / 3600:.3g} hours of video, more than "
+                f"{MAX_DURATION_S / 3600:g} hours"
+            )
+        return scan.frames, scan.fps, scan.duration_s
+    frames = _checked_header(path, fps, claimed)
+    return frames, fps, frames / fps
+
+
+def _size(width_height: tuple[int, int]) -> str:
+    return f"{width_height[0]}x{width_height[1]}"
 
 
 def _checked_header(path: Path, fps: float, claimed: float) -> int:
