@@ -200,3 +200,45 @@ def test_stage_timings_count_work_not_waiting_for_the_next_stage(video):
     assert clock.seconds["static"] >= 0.3 * batches
     # Without the pause the detector waits for about (batches - 3) x 0.3 s of the static stage.
     assert clock.seconds["detect"] < 0.5
+
+
+class Nobody:
+    """A detector that never finds anyone."""
+
+    name = "stub"
+    weak = False
+
+    def detect(self, frames: list[np.ndarray]) -> list[list[Box]]:
+        return [[] for _ in frames]
+
+
+@pytest.mark.parametrize("overlap_networks", [True, False])
+def test_a_video_where_nobody_is_found_uses_every_whole_frame_in_order(video, overlap_networks):
+    """The whole 1 fps frames, embedded a batch at a time as they come (not kept as images
+    to the end), are the static stream: one row per frame, in time order."""
+    path, info = video
+    net = PixelStats()
+    profile = get_profile(PROFILE)
+    frames = [
+        s.frame
+        for s in iter_samples(path, info, plan_sampling(info.duration_s, profile.sampling))
+        if s.stream == "static"
+    ]
+    expected = net.embed(np.stack([net.prepare_crop(f.image) for f in frames]))
+    features = extract_video_features(
+        path,
+        info,
+        PROFILE,
+        PixelStats(slow_s=0.05),
+        PixelStats(slow_s=0.05),
+        Nobody(),
+        segments_per_batch=1,
+        frames_per_batch=3,  # 13 frames: four full batches and one of one
+        overlap_networks=overlap_networks,
+    )
+    assert features.static_whole_frames and len(frames) == 13
+    np.testing.assert_array_equal(features.static, expected)
+    np.testing.assert_array_equal(features.static_frame, [f.index for f in frames])
+    np.testing.assert_allclose(features.static_time_s, [f.time_s for f in frames])
+    assert any("no person was detected" in w for w in features.warnings)
+    assert _judgeapp_threads() == []

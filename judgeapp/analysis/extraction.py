@@ -289,20 +289,28 @@ def extract_video_features(
     cands = _Candidates()
     poses = _Poses()
     crops: list[np.ndarray] = []  # filled by the detection stage, drained into the static one
-    # Whole frames, already shrunk, in case no frame at all shows a person.
-    whole: list[tuple[float, int, np.ndarray]] = []
+    whole = _WholeFrames()
 
     def embed_clips(batch: np.ndarray) -> int:
         dyn_rows.append(dynamic_backbone.embed(batch))
         return len(batch)
 
-    def embed_crops(batch: np.ndarray) -> int:
-        cand_rows.append(static_backbone.embed(batch))
+    def embed_crops(batch: np.ndarray | _WholeBatch) -> int:
+        if isinstance(batch, _WholeBatch):
+            whole.rows.append(static_backbone.embed(batch.images))
+        else:
+            cand_rows.append(static_backbone.embed(batch))
         return 0
 
     def keep_candidates(frame: _StaticFrame, boxes: list[Box], stage: str) -> None:
-        """Embed the frame's people (and the whole frame, in case nobody is ever found)."""
-        whole.append((frame.time_s, frame.index, static_backbone.prepare_crop(frame.image)))
+        """Embed the frame's people (and the whole frame while nobody has been found)."""
+        if boxes:
+            whole.person_found()
+        elif whole.needed:
+            whole.add(frame.time_s, frame.index, static_backbone.prepare_crop(frame.image))
+            if len(whole.pending) >= frames_per_batch:
+                with clock.paused(stage):
+                    static_stage.submit(whole.take_batch())
         for box in candidate_boxes(boxes):
             xyxy = (box.x1, box.y1, box.x2, box.y2)
             crops.append(static_backbone.prepare_crop(crop_box(frame.image, xyxy)))
@@ -473,16 +481,18 @@ def extract_video_features(
         warnings.append(
             "no person was detected in any 1 fps frame: the static stream used whole frames"
         )
-        rows: list[np.ndarray] = []
-        for i in range(0, len(whole), frames_per_batch):
-            batch = np.stack([image for _, _, image in whole[i : i + frames_per_batch]])
-            rows.append(clock.timed("static", static_backbone.embed, batch))
-        if not rows:
+        if whole.pending:
+            whole.rows.append(
+                clock.timed("static", static_backbone.embed, whole.take_batch().images)
+            )
+        if not whole.rows:
             raise VideoError(f"{path}: no frame could be sampled for the static stream")
-        static_rows = np.concatenate(rows)
-        static_time_s = np.asarray([t for t, _, _ in whole], dtype=np.float64)
-        static_frame = np.asarray([i for _, i, _ in whole], dtype=np.int64)
-        static_box = np.tile([0.0, 0.0, float(info.width), float(info.height)], (len(whole), 1))
+        static_rows = np.concatenate(whole.rows)
+        static_time_s = np.asarray(whole.time_s, dtype=np.float64)
+        static_frame = np.asarray(whole.frame, dtype=np.int64)
+        static_box = np.tile(
+            [0.0, 0.0, float(info.width), float(info.height)], (len(whole.frame), 1)
+        )
 
     dynamic = np.concatenate(dyn_rows).astype(np.float32)
     if len(dynamic) != plan.segments:
@@ -524,6 +534,43 @@ def candidate_boxes(boxes: list[Box]) -> list[Box]:
         return []
     others = sorted((b for b in boxes if b is not largest), key=lambda b: -b.score)
     return [largest, *others[: CANDIDATES_PER_FRAME - 1]]
+
+
+@dataclass
+class _WholeBatch:
+    """Whole 1 fps frames for the static network (not people: see `_WholeFrames`)."""
+
+    images: np.ndarray
+
+
+class _WholeFrames:
+    """The static stream of a video in which nobody is ever found: its whole 1 fps frames.
+
+    Kept only while nobody has been found, and as features (embedded a batch at a time by
+    the static stage), never as images for longer than a batch: memory stays flat however
+    long the video (a 224x224 image per second was 1.1 GB over two hours).
+    """
+
+    def __init__(self) -> None:
+        self.needed = True  # False once anyone is found: whole frames are then never used
+        self.pending: list[np.ndarray] = []  # prepared images waiting for a full batch
+        self.time_s: list[float] = []
+        self.frame: list[int] = []
+        self.rows: list[np.ndarray] = []  # features, appended by the static stage in order
+
+    def add(self, time_s: float, frame: int, image: np.ndarray) -> None:
+        self.pending.append(image)
+        self.time_s.append(time_s)
+        self.frame.append(frame)
+
+    def take_batch(self) -> _WholeBatch:
+        batch = _WholeBatch(np.stack(self.pending))
+        self.pending.clear()
+        return batch
+
+    def person_found(self) -> None:
+        self.needed = False
+        self.pending.clear()
 
 
 class _Candidates:
