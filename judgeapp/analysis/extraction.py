@@ -469,6 +469,9 @@ def extract_video_features(
         warnings.append(note)
     if (note := getattr(detector, "fallback_note", None)) is not None:
         warnings.append(note)
+    for backbone in (dynamic_backbone, static_backbone):
+        if (note := getattr(backbone, "engine_note", None)) and note not in warnings:
+            warnings.append(note)
     cand_static = (
         np.concatenate(cand_rows).astype(np.float32)
         if cand_rows

@@ -142,6 +142,11 @@ class _Backbone:
         return self.runner.engine
 
     @property
+    def engine_note(self) -> str | None:
+        """A warning from preparing the engine (a conversion that could not be cached)."""
+        return getattr(self.runner, "cache_note", None)
+
+    @property
     def precision(self) -> str:
         """The arithmetic the engine computes in: "fp32", "fp16" (CUDA) or "bf16"."""
         return self.runner.precision

@@ -179,10 +179,18 @@ class OpenVinoRunner:
 
     engine = "openvino"
 
-    def __init__(self, compiled, precision: str, converted: bool, prepare_s: float) -> None:
+    def __init__(
+        self,
+        compiled,
+        precision: str,
+        converted: bool,
+        prepare_s: float,
+        cache_note: str | None = None,
+    ) -> None:
         self.precision = precision
         self.converted = converted  # this run converted the model (not found in the cache)
         self.prepare_s = prepare_s  # seconds spent converting or reading, and compiling
+        self.cache_note = cache_note  # why the conversion was not cached, if it was not
         self._request = compiled.create_infer_request()
 
     def run(self, pixels: np.ndarray) -> np.ndarray:
@@ -211,11 +219,14 @@ def _convert(ov, module: nn.Module, input_shape: tuple[int, ...]):
         )
 
 
-def _save(ov, model, folder: Path, key: ModelKey) -> None:
-    """Save IR into `folder` atomically: a half-written model is never found."""
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+def _save(ov, model, folder: Path, key: ModelKey) -> str | None:
+    """Save IR into `folder` atomically: a half-written model is never found. Returns a
+    warning instead of failing where it cannot be written (a full or read-only disk: OpenVINO
+    says `basic_ios::clear`): the cache only saves the next run's conversion time."""
+    tmp: Path | None = None
     try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
         ov.save_model(model, str(tmp / "model.xml"), compress_to_fp16=False)
         meta = {**key.__dict__, "input_shape": list(key.input_shape)}
         (tmp / "key.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
@@ -223,8 +234,16 @@ def _save(ov, model, folder: Path, key: ModelKey) -> None:
             tmp.rename(folder)
         except OSError:  # another process saved the same model first
             pass
+    except (OSError, RuntimeError) as exc:
+        reason = getattr(exc, "strerror", None) or " ".join(str(exc).split())[:120]
+        return (
+            f"the converted {key.name} network was not cached in {folder.parent} ({reason}): "
+            "the next analysis converts it again; the result is complete"
+        )
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return None
 
 
 def compile_openvino(
@@ -248,7 +267,7 @@ def compile_openvino(
     key = ModelKey(name, weights_hash(module), tuple(input_shape), precision, ov.__version__)
     folder = (root or model_cache_dir()) / key.folder
     core = ov.Core()
-    model, converted = None, False
+    model, converted, note = None, False, None
     if (folder / "model.xml").is_file():
         try:
             model = core.read_model(str(folder / "model.xml"))
@@ -256,14 +275,14 @@ def compile_openvino(
             shutil.rmtree(folder, ignore_errors=True)
     if model is None:
         model, converted = _convert(ov, module, tuple(input_shape)), True
-        _save(ov, model, folder, key)
+        note = _save(ov, model, folder, key)
     config = {
         "INFERENCE_PRECISION_HINT": _OV_PRECISION[precision],
         "INFERENCE_NUM_THREADS": int(threads or cpu_threads()),
         "PERFORMANCE_HINT": "LATENCY",
     }
     compiled = core.compile_model(model, "CPU", config)
-    return OpenVinoRunner(compiled, precision, converted, time.perf_counter() - started)
+    return OpenVinoRunner(compiled, precision, converted, time.perf_counter() - started, note)
 
 
 def apply_engine(backbone, choice: EngineChoice, threads: int | None = None):
