@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
+import subprocess
+import sys
 
 import pytest
 from PySide6.QtCore import QSettings, QTimer
@@ -11,6 +14,8 @@ from PySide6.QtWidgets import QApplication
 from judgeapp.cli import main
 from judgeapp.ui.main_window import MainWindow
 from judgeapp.ui.workers import live_threads
+
+NO_DISPLAY_VARS = ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
 
 
 @pytest.fixture
@@ -91,3 +96,31 @@ def test_missing_x11_libraries_are_named_in_one_line(capsys, monkeypatch):
     assert main(["gui"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "libxcb-cursor0" in err[0] and "Traceback" not in err[0]
+
+
+def test_without_a_display_the_gui_command_says_so_in_one_line(tmp_path):
+    """Qt aborted the process (SIGABRT, its plugin lines, no `error:` line)."""
+    env = {k: v for k, v in os.environ.items() if k not in NO_DISPLAY_VARS}
+    run = subprocess.run(
+        [sys.executable, "-c", "from judgeapp.cli import main; raise SystemExit(main(['gui']))"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    err = run.stderr.strip().splitlines()
+    assert run.returncode == 1, run.stderr[-1000:]
+    assert len(err) == 1 and err[0].startswith("error: the desktop app "), err
+
+
+def test_no_display_is_told_apart_from_a_chosen_platform():
+    from judgeapp.commands.gui import no_display_problem
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("X11 and Wayland displays are a Linux matter")
+    assert "needs a display" in no_display_problem({})
+    assert no_display_problem({"DISPLAY": ":0"}) is None
+    assert no_display_problem({"WAYLAND_DISPLAY": "wayland-0"}) is None
+    assert no_display_problem({"QT_QPA_PLATFORM": "offscreen"}) is None
+    assert "needs a display" in no_display_problem({"QT_QPA_PLATFORM": "xcb"})

@@ -2,8 +2,8 @@
 
 A missing file or a folder does not stop the window from opening: started from a desktop
 launcher, the user would see nothing. The window opens and says what is wrong in it. When Qt
-cannot start at all (on Linux, usually the X11 libraries of its xcb plugin are missing), one
-line says what to install.
+cannot start at all (on Linux, no display, or the X11 libraries of its xcb plugin missing), one
+line says why and what to do.
 """
 
 from __future__ import annotations
@@ -66,10 +66,25 @@ def qt_platform_problem(load=None) -> str | None:
     )
 
 
+def no_display_problem(environ=None) -> str | None:
+    """One line when there is no screen to open a window on (Linux with neither an X11 nor a
+    Wayland display, and no Qt platform chosen): Qt would abort the process instead."""
+    env = os.environ if environ is None else environ
+    if not sys.platform.startswith("linux") or env.get("QT_QPA_PLATFORM", "") not in ("", "xcb"):
+        return None
+    wayland_ok = env.get("WAYLAND_DISPLAY") and not env.get("QT_QPA_PLATFORM")
+    if env.get("DISPLAY") or wayland_ok:
+        return None
+    return (
+        "the desktop app needs a display, and this session has none (DISPLAY and "
+        "WAYLAND_DISPLAY are unset); the command line works without one (judgeapp score VIDEO)"
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     from judgeapp.core.errors import JudgeappError
 
-    if (problem := qt_platform_problem()) is not None:
+    if (problem := qt_platform_problem() or no_display_problem()) is not None:
         raise JudgeappError(problem)
     # Loaded by name: the command line never imports Qt until the GUI starts.
     app = importlib.import_module("judgeapp.ui.app")
