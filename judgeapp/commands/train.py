@@ -68,6 +68,31 @@ def check_out(out: Path, folder: bool) -> None:
         raise JudgeappError(f"{out}: cannot write (no permission in {nearest})")
 
 
+def _number(low: float, high: float = math.inf, low_open: bool = False, high_open: bool = True):
+    """argparse type: a finite number in [low, high) (or (low, ...) with `low_open`), so a
+    nonsense setting is a usage error before any feature is loaded."""
+    brackets = f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        above = value > low if low_open else value >= low
+        below = value < high if high_open else value <= high
+        if not (math.isfinite(value) and above and below):
+            raise argparse.ArgumentTypeError(f"must be a finite number in {brackets}, got {text}")
+        return value
+
+    return parse
+
+
+_RATE = _number(0.0, low_open=True)  # learning rates, the kernel scale
+_NON_NEGATIVE = _number(0.0)  # weight decay
+_UNIT = _number(0.0, 1.0)  # momentum, dropout: [0, 1)
+_GAMMA = _number(0.0, 1.0, low_open=True, high_open=False)  # (0, 1]
+
+
 def _positive_int(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -134,10 +159,10 @@ def add_protocol_options(parser: argparse.ArgumentParser) -> None:
         help="default per routine: ball 400, clubs 300, hoop 500, ribbon 300, others 400",
     )
     group.add_argument("--batch-size", type=_positive_int, default=32)
-    group.add_argument("--lr-attention", type=float, default=0.01)
-    group.add_argument("--lr-regressor", type=float, default=0.05)
-    group.add_argument("--momentum", type=float, default=0.9)
-    group.add_argument("--weight-decay", type=float, default=1e-4)
+    group.add_argument("--lr-attention", type=_RATE, default=0.01)
+    group.add_argument("--lr-regressor", type=_RATE, default=0.05)
+    group.add_argument("--momentum", type=_UNIT, default=0.9)
+    group.add_argument("--weight-decay", type=_NON_NEGATIVE, default=1e-4)
     group.add_argument(
         "--lr-steps",
         type=_int_list,
@@ -153,7 +178,7 @@ def add_protocol_options(parser: argparse.ArgumentParser) -> None:
         help="initial Linear weights: xavier (xavier_uniform, zero biases: the authors' "
         "trainer, default) or pytorch (PyTorch's default)",
     )
-    group.add_argument("--lr-gamma", type=float, default=0.1)
+    group.add_argument("--lr-gamma", type=_GAMMA, default=0.1)
     group.add_argument(
         "--segments",
         type=_positive_int,
@@ -195,10 +220,10 @@ def add_protocol_options(parser: argparse.ArgumentParser) -> None:
         "--val-fraction, --seed(s) and --lr-attention (its one learning rate) when given",
     )
     head.add_argument("--adjacency", choices=["feature", "temporal"], default="feature")
-    head.add_argument("--kernel-scale", type=float, default=1.0)
+    head.add_argument("--kernel-scale", type=_RATE, default=1.0)
     head.add_argument("--streams", choices=["both", "dynamic", "static"], default="both")
     head.add_argument("--pooling", choices=["attention", "average", "sau"], default="attention")
-    head.add_argument("--dropout", type=float, default=0.5)
+    head.add_argument("--dropout", type=_UNIT, default=0.5)
     add_device_option(parser)
     add_threads_option(parser)
 

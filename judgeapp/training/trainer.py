@@ -196,6 +196,12 @@ def train_head(
             loss.backward()
             optimizer.step()
             loss_sum += float(loss.detach()) * len(videos)
+        if not math.isfinite(loss_sum):
+            raise JudgeappError(
+                f"training diverged: the loss is {loss_sum / len(train_set):g} at epoch "
+                f"{epoch + 1} (a learning rate too high, or features with huge values); "
+                "nothing was written"
+            )
         val_rho: float | None = None
         if val_packed is not None:
             predicted = predict_packed(model, val_packed, score_max).scores
