@@ -12,6 +12,7 @@ import json
 import sys
 from pathlib import Path
 
+from judgeapp.commands.common import say
 from judgeapp.commands.train import (
     ALL_TARGETS,
     SET_ORDER,
@@ -70,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
             args, variants, routine, target, target_max, source, test_source, device
         )
         title = f"target {target}\n" if len(targets) > 1 else ""
-        print(title + format_ablation_table(results), file=sys.stderr if quiet else sys.stdout)
+        say(title + format_ablation_table(results), file=sys.stderr if quiet else sys.stdout)
         tables[target] = [r.to_dict() for r in results]
     if args.json:
         main = "total" if "total" in tables else targets[0]

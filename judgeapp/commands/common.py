@@ -6,6 +6,9 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TextIO
+
+from judgeapp.core.text_safety import terminal_lines, terminal_text
 
 
 def add_device_option(parser: argparse.ArgumentParser) -> None:
@@ -95,7 +98,7 @@ def terminal_progress(label: str) -> tuple[Callable, Callable[[], None]]:
         return (lambda _p: None), (lambda: None)
     from tqdm import tqdm
 
-    bar = tqdm(total=1, desc=label, unit="unit", leave=False, file=sys.stderr)
+    bar = tqdm(total=1, desc=terminal_text(label), unit="unit", leave=False, file=sys.stderr)
 
     def update(p) -> None:
         if p.total and bar.total != p.total:
@@ -105,3 +108,10 @@ def terminal_progress(label: str) -> tuple[Callable, Callable[[], None]]:
         bar.refresh()
 
     return update, bar.close
+
+
+def say(text: Any = "", file: TextIO | None = None, end: str = "\n", flush: bool = False) -> None:
+    """print() for what a command tells a person: text from files and users (video names,
+    model cards, paths, error messages) can hold control characters a terminal would obey,
+    so every one but the line breaks is shown as an escape (core.text_safety)."""
+    print(terminal_lines(text), file=sys.stdout if file is None else file, end=end, flush=flush)

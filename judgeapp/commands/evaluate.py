@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from judgeapp.commands.common import add_device_option
+from judgeapp.commands.common import add_device_option, say
 from judgeapp.commands.train import add_threads_option, apply_threads
 
 
@@ -114,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
                 **result.to_dict(),
             })  # fmt: skip
     table = "\n\n".join([format_table(evaluations), *set_tables])
-    print(table, file=sys.stderr if args.json == "-" else sys.stdout)
+    say(table, file=sys.stderr if args.json == "-" else sys.stdout)  # routine names: cards
     if args.json:
         if len(documents) == 1:
             document = documents[0]

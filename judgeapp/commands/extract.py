@@ -11,7 +11,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from judgeapp.commands.common import add_backbone_options, analysis_options, expand_videos
+from judgeapp.commands.common import add_backbone_options, analysis_options, expand_videos, say
+from judgeapp.core.text_safety import terminal_text
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -86,6 +87,7 @@ class VideoBar:
         self.name = ""
 
     def on_video(self, name: str, state: str) -> None:
+        name = terminal_text(name)  # a video's name, from the disk: shown, never obeyed
         if state == "start":
             self.name = name
             self.bar.set_postfix_str(name)
@@ -132,6 +134,7 @@ class ClusterBar:
         return self.bar
 
     def on_video(self, name: str, state: str) -> None:
+        name = terminal_text(name)  # a video's name, from the disk: shown, never obeyed
         if state == "skipped":
             self.skipped += 1
         elif state == "failed":
@@ -173,12 +176,12 @@ def run(args: argparse.Namespace) -> int:
         summary = _run_on_cluster(args, videos, options)
     else:
         summary = _run_serial(args, videos, options)
-    print(
-        f"{args.out}: {len(summary.extracted)} extracted, {len(summary.skipped)} already done, "
-        f"{len(summary.failed)} failed"
+    say(
+        f"{terminal_text(args.out)}: {len(summary.extracted)} extracted, "
+        f"{len(summary.skipped)} already done, {len(summary.failed)} failed"
     )
     for message in summary.failed.values():
-        print(f"error: {message}", file=sys.stderr)
+        say(f"error: {terminal_text(message)}", file=sys.stderr)
     if summary.failed:
         print(
             f"error: {len(summary.failed)} of {len(videos)} videos failed; run again to retry them",

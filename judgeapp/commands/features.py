@@ -11,6 +11,8 @@ import argparse
 import json
 import sys
 
+from judgeapp.core.text_safety import terminal_lines
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
@@ -41,7 +43,8 @@ def run_compare(args: argparse.Namespace) -> int:
 
     comparison = compare_folders(args.a_dir, args.b_dir)
     table = format_report(comparison)
-    (sys.stderr if args.json == "-" else sys.stdout).write(table)
+    # video names and folders from the disk: shown, never obeyed by the terminal
+    (sys.stderr if args.json == "-" else sys.stdout).write(terminal_lines(table))
     if args.json:
         text = json.dumps(comparison.to_dict(), indent=2) + "\n"
         if args.json == "-":

@@ -6,6 +6,9 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
+from judgeapp.commands.common import say
+from judgeapp.core.text_safety import terminal_text
+
 if TYPE_CHECKING:
     from judgeapp.weights.registry import WeightsFile
 
@@ -130,7 +133,7 @@ def _list(args: argparse.Namespace) -> int:
             )
         )
     _print_table(rows)
-    print(
+    say(
         "\nverified: hash checked; present: not yet checked (`judgeapp models verify`); "
         "no-hash: no hash is published to check it against; "
         "CHECK prefix = only the published hash prefix can be checked"
@@ -155,10 +158,10 @@ def _list_archive_sources(entries: list[WeightsFile]) -> None:
     archived = [e for e in entries if e.archives]
     if not archived:
         return
-    print("\nTaken out of package archives (tried in this order; the archive is not kept):")
+    say("\nTaken out of package archives (tried in this order; the archive is not kept):")
     for entry in archived:
         for source in entry.archives:
-            print(f"  {entry.name}: {source.member} in {source.url}")
+            say(f"  {entry.name}: {source.member} in {source.url}")
 
 
 def _spearman_text(value: float | None) -> str:
@@ -174,9 +177,9 @@ def _list_heads() -> None:
     from judgeapp.weights.heads import heads_dir, scan_heads
 
     heads, problems = scan_heads()  # headers only: quick, no PyTorch
-    print(f"\nTrained heads in {heads_dir()}:")
+    say(f"\nTrained heads in {terminal_text(heads_dir())}:")
     if not heads and not problems:
-        print("  none (install a model pack with heads, or `judgeapp models install HEAD`)")
+        say("  none (install a model pack with heads, or `judgeapp models install HEAD`)")
         return
     rows = [("ROUTINE", "TARGET", "PROFILE", "TRAINED ON", "TEST SPEARMAN", "PATH")]
     for path, card in heads:
@@ -193,16 +196,19 @@ def _list_heads() -> None:
         )
     if heads:
         _print_table(rows)
-        print("without --model, an analysis uses the newest head (first listed) of its profile")
+        say("without --model, an analysis uses the newest head (first listed) of its profile")
     for problem in problems:
-        print(f"  skipped {problem}")
+        say(f"  skipped {terminal_text(problem)}")
 
 
 def _print_table(rows: list[tuple[str, ...]]) -> None:
+    """Columns padded to their widest cell; every cell is shown as terminal text (a routine
+    or a path holding an escape sequence prints the escape, it does not act)."""
+    rows = [tuple(terminal_text(cell) for cell in row) for row in rows]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
-        print("  ".join([*cells, row[-1]]).rstrip())
+        say("  ".join([*cells, row[-1]]).rstrip())
 
 
 def _names_for_download(args: argparse.Namespace) -> list[str]:
@@ -245,7 +251,7 @@ def _download(args: argparse.Namespace) -> int:
             fresh = folder is not None
             good = next((p for p in found if check_file(entry, p, use_cache=not fresh).ok), None)
             if good is not None:
-                print(f"{name}: already present, verified ({good})")
+                say(f"{name}: already present, verified ({terminal_text(good)})")
                 continue
             try:
                 if folder is not None:
@@ -253,10 +259,10 @@ def _download(args: argparse.Namespace) -> int:
                 else:
                     path = resolve(entry, allow_download=True)
             except JudgeappError as exc:
-                print(f"error: {exc}", file=sys.stderr)
+                say(f"error: {terminal_text(exc)}", file=sys.stderr)
                 failures += 1
                 continue
-            print(f"{name}: downloaded to {path}")
+            say(f"{name}: downloaded to {terminal_text(path)}")
     return 1 if failures else 0
 
 
@@ -281,7 +287,7 @@ def _verify(args: argparse.Namespace) -> int:
     for entry in entries:
         found = candidates(entry)
         if not found:
-            print(f"{entry.name}: missing (expected at {target_path(entry)})")
+            say(f"{entry.name}: missing (expected at {terminal_text(target_path(entry))})")
             bad += bool(args.names)
             continue
         for path in found:
@@ -292,9 +298,9 @@ def _verify(args: argparse.Namespace) -> int:
                 except WeightsError as exc:
                     check = type(check)(path, False, check.digest, str(exc))
             if check.ok:
-                print(f"{entry.name}: ok, {_verify_text(entry)} ({path})")
+                say(f"{entry.name}: ok, {_verify_text(entry)} ({terminal_text(path)})")
             else:
-                print(f"{entry.name}: BAD {path}: {check.problem}")
+                say(f"{entry.name}: BAD {terminal_text(path)}: {terminal_text(check.problem)}")
                 bad += 1
     return 1 if bad else 0
 
@@ -314,7 +320,7 @@ def _pack(args: argparse.Namespace) -> int:
     from judgeapp.weights.packs import pack
 
     out = pack(args.out, names=_pack_names(args), allow_download=args.download, heads=args.heads)
-    print(f"model pack written: {out}")
+    say(f"model pack written: {terminal_text(out)}")
     return 0
 
 
@@ -327,8 +333,9 @@ def _install(args: argparse.Namespace) -> int:
     source = Path(args.pack)
     if source.suffix.lower() == HEAD_SUFFIX and not source.is_dir():
         path, card = install_head(source)
-        print(f"installed head {path} ({card.routine}, {card.target}, profile {card.profile})")
+        shown = [terminal_text(v) for v in (path, card.routine, card.target, card.profile)]
+        say("installed head {} ({}, {}, profile {})".format(*shown))
         return 0
     for path in install(source):
-        print(f"installed {path}")
+        say(f"installed {terminal_text(path)}")
     return 0

@@ -12,7 +12,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from judgeapp.commands.common import add_backbone_options, analysis_options, terminal_progress
+from judgeapp.commands.common import (
+    add_backbone_options,
+    analysis_options,
+    say,
+    terminal_progress,
+)
+from judgeapp.core.text_safety import terminal_text
 
 _FORMATS = (".pdf", ".html", ".htm", ".csv", ".json", ".mp4")
 
@@ -97,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if library is not None:
             library.close()
-    print(f"wrote {args.out}")
+    say(f"wrote {terminal_text(args.out)}")
     return 0
 
 
@@ -142,14 +148,14 @@ def _analysis_of_video(video: Path, args: argparse.Namespace, library):
         video, request_of(args), analyse, reanalyse=args.reanalyze or named_checkpoint
     )
     if answer.outdated:
-        print(
-            f"{video.name}: the library's result was made with other settings or an older "
-            "recipe; analysed again",
+        say(
+            f"{terminal_text(video.name)}: the library's result was made with other settings or "
+            "an older recipe; analysed again",
             file=sys.stderr,
         )
     if answer.save_error:
-        print(
-            f"warning: the result was not saved in the library: {answer.save_error}",
+        say(
+            f"warning: the result was not saved in the library: {terminal_text(answer.save_error)}",
             file=sys.stderr,
         )
     return answer.result

@@ -23,6 +23,7 @@ from judgeapp.core.errors import JudgeappError
 from judgeapp.core.marks import Mark, PanelScore
 from judgeapp.core.posture import ANGLE_NAMES
 from judgeapp.core.results import AnalysisResult
+from judgeapp.core.text_safety import csv_cell, csv_row
 from judgeapp.report.output import write_report_text
 from judgeapp.report.scores import consistency, main_target, ordered_targets, panel_difference
 from judgeapp.report.skeleton import athlete_poses
@@ -74,17 +75,6 @@ def csv_columns(result: AnalysisResult) -> list[str]:
     return [*CSV_COLUMNS, *SCORE_COLUMNS, *weights]
 
 
-# A spreadsheet runs a cell starting with one of these as a formula; quote such user text.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell_text(text: str) -> str:
-    """Line ends as "\n" (a lone carriage return would go unquoted and break the row), and a
-    leading apostrophe where a spreadsheet would run the text as a formula."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
-
-
 def _num(value: float | None, digits: int = 6) -> str:
     return "" if value is None else f"{value:.{digits}f}".rstrip("0").rstrip(".")
 
@@ -131,15 +121,21 @@ def weights_csv(
     """One table in long form: a row per target score (a set's result), per segment, per
     static frame and per mark.
 
-    Mark texts that a spreadsheet would run as a formula get a leading apostrophe.
+    Every cell goes through core.text_safety.csv_cell: a text that a spreadsheet would run
+    as a formula (a mark text, a target name from a hand-edited analysis) gets a leading
+    apostrophe; numbers stay numbers.
     """
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=csv_columns(result), lineterminator="\n")
-    writer.writeheader()
+
+    def put(row: dict[str, Any]) -> None:
+        writer.writerow(csv_row(row))
+
+    put({name: name for name in writer.fieldnames})  # the header, escaped like any row
     for row in _score_rows(result, panel):
-        writer.writerow(row)
+        put(row)
     for k, seg in enumerate(result.dynamic, start=1):
-        writer.writerow(
+        put(
             {
                 "record": "segment",
                 "index": k,
@@ -151,7 +147,7 @@ def weights_csv(
         )
     for k, frame in enumerate(result.static, start=1):
         x1, y1, x2, y2 = frame.box
-        writer.writerow(
+        put(
             {
                 **_target_weights(result, "static", k - 1),
                 "record": "frame",
@@ -166,7 +162,7 @@ def weights_csv(
             }
         )
     for k, mark in enumerate(sorted_marks(marks), start=1):
-        writer.writerow(
+        put(
             {
                 "record": "mark",
                 "index": k,
@@ -174,7 +170,7 @@ def weights_csv(
                 "mark_id": mark.id,
                 "kind": mark.kind,
                 "deduction": _num(mark.deduction, 3),
-                "text": _cell_text(mark.text),
+                "text": mark.text,
             }
         )
     return buffer.getvalue()
@@ -208,8 +204,8 @@ def angles_csv(result: AnalysisResult) -> str:
     where it was not measured) and each angle's visibility (the least visible landmark it
     uses, 0..1). JudgeappError where the result has no angles.
 
-    Header cells that a spreadsheet would run as a formula (a series name from a hand-edited
-    analysis) get a leading apostrophe, as mark texts do."""
+    Every cell goes through core.text_safety.csv_cell: a series name from a hand-edited
+    analysis that a spreadsheet would run as a formula gets a leading apostrophe."""
     pose = result.pose
     if pose is None or not pose.angle_time_s:
         raise JudgeappError(
@@ -220,12 +216,13 @@ def angles_csv(result: AnalysisResult) -> str:
     frames = {p.time_s: p.frame for p in athlete_poses(result)}
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([_cell_text(c) for c in angles_csv_columns(result)])
+    writer.writerow([csv_cell(c) for c in angles_csv_columns(result)])
     for i, time_s in enumerate(pose.angle_time_s):
         frame = frames.get(time_s, -1)
         degrees = [_num(pose.angles[n].degrees[i], 3) for n in names]
         visibility = [_num(pose.angles[n].visibility[i], 3) for n in names]
-        writer.writerow([_num(time_s, 4), frame if frame >= 0 else "", *degrees, *visibility])
+        row = [_num(time_s, 4), frame if frame >= 0 else "", *degrees, *visibility]
+        writer.writerow([csv_cell(c) for c in row])
     return buffer.getvalue()
 
 

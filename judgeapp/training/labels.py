@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from judgeapp.core.errors import JudgeappError
+from judgeapp.core.text_safety import csv_text
 
 RG_COLUMNS = (
     "Video_Name",
@@ -121,7 +122,9 @@ def parse_rg(text: str, path: Path) -> list[RGRow]:
 
 
 def parse_csv(text: str, path: Path, routine: str) -> list[Label]:
-    """A `name,score` CSV (an optional header row whose score column is not a number)."""
+    """A `name,score` CSV (an optional header row whose score column is not a number). A
+    name that a spreadsheet would run as a formula may carry csv_cell's apostrophe (as
+    judgeapp writes it): it is taken off."""
     try:
         rows = list(csv.reader(io.StringIO(text)))
     except csv.Error as exc:
@@ -134,7 +137,7 @@ def parse_csv(text: str, path: Path, routine: str) -> list[Label]:
             continue
         if len(fields) < 2 or not fields[0]:
             raise JudgeappError(f"{path}: line {number}: expected name,score")
-        name, raw = fields[0], fields[1]
+        name, raw = csv_text(fields[0]), fields[1]  # a name escaped by csv_cell, as written
         try:
             score = float(raw)
         except ValueError:

@@ -10,12 +10,15 @@ mixes in the decoys, and a head that learns must put its attention on the carrie
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from judgeapp.core.files import atomic_path
+from judgeapp.core.text_safety import csv_cell
 from judgeapp.training.feature_set import DYNAMIC_DIR, STATIC_DIR
 
 
@@ -131,10 +134,14 @@ def write_videos(root: str | Path, videos: list[SyntheticVideo] | list[JudgedVid
 
 
 def write_labels_csv(path: str | Path, videos: list[SyntheticVideo]) -> None:
-    """A `name,score` CSV of the videos."""
-    lines = ["name,score", *(f"{v.name},{v.score:.2f}" for v in videos)]
+    """A `name,score` CSV of the videos (cells through core.text_safety.csv_cell, as in every
+    CSV judgeapp writes; training.labels reads a name's apostrophe back off)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["name", "score"])
+    writer.writerows([csv_cell(v.name), f"{v.score:.2f}"] for v in videos)
     with atomic_path(path) as tmp:
-        Path(tmp).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        Path(tmp).write_text(buffer.getvalue(), encoding="utf-8")
 
 
 def write_gdlt_layout(root: str | Path, videos: list[SyntheticVideo]) -> None:

@@ -16,6 +16,7 @@ from judgeapp.app.list_views import target_difference
 from judgeapp.core.marks import PanelScore
 from judgeapp.core.progress import Progress
 from judgeapp.core.results import AnalysisResult
+from judgeapp.core.text_safety import csv_row
 
 QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
 
@@ -179,7 +180,9 @@ class BatchQueue:
         return known + sorted(unknown, key=lambda i: i.name.lower())
 
     def to_csv(self, sort: str = "predicted", descending: bool = True) -> str:
-        """The ranking as CSV: a row per video, failures included with their error."""
+        """The ranking as CSV: a row per video, failures included with their error. Every cell
+        goes through core.text_safety.csv_cell: a video name, a target or an error text that
+        a spreadsheet would run as a formula gets a leading apostrophe."""
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=RANKING_COLUMNS, lineterminator="\n")
         writer.writeheader()
@@ -189,21 +192,23 @@ class BatchQueue:
             if item.status == DONE:
                 rank += 1
             writer.writerow(
-                {
-                    "rank": rank if item.status == DONE else "",
-                    "video": item.name,
-                    "path": str(item.path),
-                    "sha256": result.video.sha256 if result else "",
-                    "status": item.status,
-                    "predicted": _num(item.predicted),
-                    "score_max": result.model.score_max if result else "",
-                    "target": result.model.target if result else "",
-                    "panel": _num(item.panel_value),
-                    "difference": _num(item.difference),
-                    "calibrated": str(result.model.calibrated).lower() if result else "",
-                    "error": item.error,
-                    **_target_cells(item),
-                }
+                csv_row(
+                    {
+                        "rank": rank if item.status == DONE else "",
+                        "video": item.name,
+                        "path": str(item.path),
+                        "sha256": result.video.sha256 if result else "",
+                        "status": item.status,
+                        "predicted": _num(item.predicted),
+                        "score_max": result.model.score_max if result else "",
+                        "target": result.model.target if result else "",
+                        "panel": _num(item.panel_value),
+                        "difference": _num(item.difference),
+                        "calibrated": str(result.model.calibrated).lower() if result else "",
+                        "error": item.error,
+                        **_target_cells(item),
+                    }
+                )
             )
         return buffer.getvalue()
 
