@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -29,6 +30,7 @@ from judgeapp.training.cluster_extract import (
     plan_workers,
 )
 from judgeapp.training.extract_set import package_versions
+from judgeapp.video.decode import DECODE_LOG_ENV
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 OPTIONS = ["--pretrained", "none", "--device", "cpu", "--detector", "hog", "--no-cache"]
@@ -147,13 +149,61 @@ def test_a_killed_worker_loses_nothing_and_the_job_completes(
     assert [p.name for p in out.rglob(".*")] == []
 
 
+def _admit_the_first_decoding_passes(fifo: Path, process: subprocess.Popen) -> list[str]:
+    """The decode log (DECODE_LOG_ENV) is a FIFO: a decoding pass, logging itself as it begins,
+    waits in opening it until it is open for reading. It is opened once: the passes waiting then
+    (each worker's first video) begin; every later pass (the third video, which a worker takes
+    only after finishing one) waits until its process ends. Returns the admitted videos."""
+    fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    data = b""
+    try:
+        deadline = time.monotonic() + 600  # a deadline for a condition, not a speed
+        while True:
+            assert process.poll() is None, "the run ended before it decoded a video"
+            assert time.monotonic() < deadline, "no video was decoded"
+            ready, _, _ = select.select([fd], [], [], 0.5)  # also a look at the process
+            if not ready:
+                continue
+            try:
+                chunk = os.read(fd, 65536)
+            except BlockingIOError:  # a pass has it open and has not written yet
+                continue
+            if not chunk and data:  # every pass that came in has logged itself and closed it
+                break
+            data += chunk
+    finally:
+        os.close(fd)
+    return [line.split(" ", 1)[1] for line in data.decode().splitlines()]
+
+
+def _wait_for_the_manifest_to_list_a_video(out: Path) -> None:
+    manifest = out / "manifest.json"  # written atomically
+    deadline = time.monotonic() + 600
+    while not (manifest.is_file() and json.loads(manifest.read_text())["videos"]):
+        assert time.monotonic() < deadline, "no video was finished"
+        time.sleep(0.05)
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
 def test_ray_writes_what_serial_writes_stops_on_ctrl_c_resumes_and_skips(
     videos: Path, serial: Path, cluster, tmp_path: Path, capsys
 ) -> None:
     """`--ray` (a new local cluster) is interrupted once a video is done, as Ctrl-C in a
     terminal does (SIGINT to the process group); `--ray local` finishes; a third run skips all.
+
+    The interrupt must land while the job runs (one that lands after it, in Ray's shutdown,
+    is another matter): a video is held back at the start of its decoding pass until then.
     """
     out = tmp_path / "features"
+    gate = tmp_path / "decodes.fifo"
+    os.mkfifo(gate)
     command = [sys.executable, "-m", "judgeapp", "extract", str(videos), "--out", str(out)]
     process = subprocess.Popen(
         [*command, *OPTIONS, "--ray"],
@@ -161,17 +211,15 @@ def test_ray_writes_what_serial_writes_stops_on_ctrl_c_resumes_and_skips(
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        env={**os.environ, DECODE_LOG_ENV: str(gate)},  # Ray's workers inherit it
     )
     try:
-        deadline = time.monotonic() + 600
-        while time.monotonic() < deadline and process.poll() is None:
-            manifest = out / "manifest.json"
-            if manifest.is_file() and json.loads(manifest.read_text())["videos"]:
-                break
-            time.sleep(0.05)
+        admitted = _admit_the_first_decoding_passes(gate, process)
+        assert 1 <= len(admitted) <= 2, admitted  # at least one video never begins
+        _wait_for_the_manifest_to_list_a_video(out)
         assert process.poll() is None, "the run ended before it could be interrupted"
         os.killpg(process.pid, signal.SIGINT)
-        _, err = process.communicate(timeout=120)
+        _, err = process.communicate(timeout=300)
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
@@ -181,11 +229,13 @@ def test_ray_writes_what_serial_writes_stops_on_ctrl_c_resumes_and_skips(
     assert "Traceback" not in err
     finished = sorted(_manifest(out)["videos"])
     assert finished and set(finished) < set(NAMES)
+    assert {f"{name}.mp4" for name in finished} <= {Path(v).name for v in admitted}
     _assert_same_features(out, serial, finished)
     assert [p.name for p in out.rglob(".*")] == []
-    time.sleep(1.0)
-    with pytest.raises(ProcessLookupError):  # no Ray process of that run left behind
-        os.killpg(process.pid, 0)
+    deadline = time.monotonic() + 120  # no Ray process of that run left behind
+    while _group_alive(process.pid):
+        assert time.monotonic() < deadline, "a process of the interrupted run is still there"
+        time.sleep(0.05)
 
     capsys.readouterr()
     assert main(["extract", str(videos), "--out", str(out), *OPTIONS, "--ray", "local"]) == 0
