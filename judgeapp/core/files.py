@@ -23,8 +23,10 @@ def atomic_path(target: str | Path, suffix: str = "", mode: int | None = None) -
 
     Atomic replacement is for regular files: a `target` that is a device, a pipe or a socket
     (`/dev/stdout`, a FIFO) is yielded itself and written straight into, never replaced, and a
-    symbolic link is written through (its destination is replaced, the link stays). `mode`:
-    the finished file's permissions (default: what open() would give). Temporary files of
+    symbolic link is written through (its destination is replaced, the link stays). The
+    finished file's permissions: those of the file it replaces, so that a file the user made
+    private stays private; for a new file, `mode` (default 0o666, what open() asks for)
+    less the umask. Temporary files of
     this target older than an hour (left by a killed process) are removed first. Errors from
     the file system (no permission, full disk) become one-line JudgeappErrors.
     """
@@ -98,14 +100,38 @@ def sweep_stale_temporaries(
 
 
 def publish(tmp: Path, target: Path, mode: int | None = None) -> None:
-    """Rename a finished temporary file over `target`, with permissions `mode` (default: what
-    open() gives; mkstemp makes the file private, 0600); raises OSError like os.replace."""
-    os.chmod(tmp, (0o666 & ~_umask()) if mode is None else mode)
+    """Rename a finished temporary file over `target`; raises OSError like os.replace.
+
+    mkstemp made the temporary file private (0600); it gets the permissions of the file it
+    replaces (the user's choice, kept: a report made 0600 is not widened to 0644), or, for a
+    new file, `mode` (default 0o666) less the umask, as open() would give it."""
+    os.chmod(tmp, final_mode(target, mode))
     os.replace(tmp, target)
 
 
-def _umask() -> int:
-    mask = os.umask(0)
+def final_mode(target: Path, mode: int | None = None) -> int:
+    """The permissions a file written to `target` gets: an existing regular file's own
+    (read/write/execute bits), else `mode` (default 0o666) less the process's umask."""
+    try:
+        found = os.stat(target)
+    except OSError:
+        found = None
+    if found is not None and stat.S_ISREG(found.st_mode):
+        return stat.S_IMODE(found.st_mode) & 0o777
+    return (0o666 if mode is None else mode) & ~current_umask()
+
+
+def current_umask() -> int:
+    """The process's umask, read without changing it where the system tells it (Linux:
+    /proc/self/status), so that no other thread ever creates a file under a umask of 0."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o077)  # elsewhere: set and restore (a racing thread gets 0o077, private)
     os.umask(mask)
     return mask
 

@@ -2,8 +2,11 @@
 pose nearest in time, within 0.15 s; other people thin and grey), a running attention bar and
 the judges' marks at their times.
 
-Written to a temporary file beside the target and renamed only when every frame is in and the
-file reads back complete; cancelling or failing leaves nothing behind.
+An MP4 browsers and phones play: H.264 (yuv420p, its index at the front) with the source's sound
+(report.h264_writer), each frame at the source frame's time so the sound stays in sync. Written
+to a temporary file beside the target and renamed only when every frame is in and the file's
+index reads back complete; cancelling or failing leaves nothing behind (a full disk keeps the
+old file).
 """
 
 from __future__ import annotations
@@ -17,13 +20,14 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw
 
-from judgeapp.core.errors import JudgeappError, VideoError
+from judgeapp.core.errors import VideoError
 from judgeapp.core.files import atomic_path
 from judgeapp.core.marks import KIND_RGB, Mark, format_time
 from judgeapp.core.progress import CancelToken, Progress, ProgressCallback, no_progress
 from judgeapp.core.results import AnalysisResult, FrameWeight
 from judgeapp.report.fonts import image_font
-from judgeapp.report.output import REPORT_MODE, check_folder
+from judgeapp.report.h264_writer import H264Writer
+from judgeapp.report.output import check_folder
 from judgeapp.report.skeleton import PoseTimeline, draw_skeleton
 from judgeapp.report.timeline import DYNAMIC_RGB, STATIC_RGB
 from judgeapp.video import iter_frames
@@ -259,9 +263,9 @@ def write_annotated_video(
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
 ) -> int:
-    """Write the annotated copy of `video` to `target` (.mp4, MPEG-4 Part 2); return the
-    number of frames written. Raises JudgeappError (nothing written) on failure, Cancelled
-    when `cancel` is set."""
+    """Write the annotated copy of `video` to `target` (.mp4: H.264 with the source's sound,
+    report.h264_writer); return the number of frames written. Raises JudgeappError (nothing
+    written) on failure, Cancelled when `cancel` is set."""
     video = Path(video)
     target = Path(target)
     info = result.video
@@ -275,16 +279,10 @@ def write_annotated_video(
     painter = _Painter(result, marks, layout)
     total = max(info.frames, 1)
     written = 0
-    with atomic_path(target, suffix=".mp4", mode=REPORT_MODE) as tmp:
-        writer = cv2.VideoWriter(
-            str(tmp), cv2.VideoWriter_fourcc(*"mp4v"), info.fps, (info.width, info.height)
-        )
+    with atomic_path(target, suffix=".mp4") as tmp:  # permissions: as core.files.final_mode
+        size = (info.width, info.height)
+        writer = H264Writer.open(tmp, info.fps, size, audio_from=video, name=target)
         try:
-            if not writer.isOpened():
-                raise JudgeappError(
-                    f"{target}: cannot write the video (no MPEG-4 encoder, or "
-                    "the folder is not writable)"
-                )
             progress(Progress("annotated video", 0, total))
             for decoded in iter_frames(video):
                 if cancel is not None:
@@ -293,26 +291,13 @@ def write_annotated_video(
                 if frame.shape[:2] != (info.height, info.width):
                     frame = cv2.resize(frame, (info.width, info.height))
                 frame = painter.paint(np.ascontiguousarray(frame), decoded.time_s)
-                writer.write(cv2.cvtColor(frame, cv2.COLOR_RGB2BGR))
+                writer.write(frame, decoded.time_s)
                 written += 1
                 if written % _PROGRESS_EVERY == 0:
                     progress(Progress("annotated video", min(written, total), total))
-        finally:
-            writer.release()
-        _check_complete(tmp, target, written)
+        except BaseException:
+            writer.abort()
+            raise
+        writer.close()  # reads the file's index back: every frame must have reached it
     progress(Progress("annotated video", total, total))
     return written
-
-
-def _check_complete(tmp: Path, target: Path, written: int) -> None:
-    """OpenCV's writer does not report write errors (a full disk): read the file back."""
-    cap = cv2.VideoCapture(str(tmp), cv2.CAP_FFMPEG)
-    try:
-        frames = int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) if cap.isOpened() else 0
-    finally:
-        cap.release()
-    if written == 0 or frames != written:
-        raise JudgeappError(
-            f"{target}: cannot write the video: {frames} of {written} frames reached the file "
-            "(disk full?)"
-        )

@@ -1,4 +1,6 @@
-"""Writing report files: complete or not at all, readable like any document the user saves."""
+"""Writing report files: complete or not at all, with the permissions any document the user
+saves gets (core.files.final_mode): a new report as open() would make it under the user's umask,
+a replaced report keeps its own (one the user made private stays private)."""
 
 from __future__ import annotations
 
@@ -8,9 +10,6 @@ from pathlib import Path
 
 from judgeapp.core.errors import JudgeappError
 from judgeapp.core.files import atomic_path
-
-# Temporary files are created private (0600); a finished report is an ordinary document.
-REPORT_MODE = 0o644
 
 
 def check_folder(target: str | Path) -> None:
@@ -26,7 +25,7 @@ def check_folder(target: str | Path) -> None:
 def write_report_bytes(target: str | Path, data: bytes) -> None:
     """Write `data` to `target` atomically (JudgeappError on any file-system failure)."""
     check_folder(target)
-    with atomic_path(target, mode=REPORT_MODE) as tmp:
+    with atomic_path(target) as tmp:
         with open(tmp, "wb") as fh:
             fh.write(data)
             fh.flush()

@@ -73,6 +73,24 @@ SORT_KEYS = {
 }
 
 
+# Judges' marks and notes are the user's own: a new library and a folder made for it are
+# private (SQLite gives its -wal and -shm files the database's permissions).
+LIBRARY_FOLDER_MODE = 0o700
+LIBRARY_FILE_MODE = 0o600
+
+
+def _create_private(path: Path) -> None:
+    """Make the library's folder (0700, where it is missing; folders above it as mkdir -p
+    would) and an empty library file (0600, where there is none: SQLite takes an empty file
+    as a new database). An existing folder or library keeps its permissions."""
+    path.parent.mkdir(mode=LIBRARY_FOLDER_MODE, parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, LIBRARY_FILE_MODE)
+    except FileExistsError:
+        return  # there already, or another process made it a moment ago
+    os.close(fd)
+
+
 def default_library_path() -> Path:
     """Where the library lives: `data_dir()/library.sqlite3`."""
     return data_dir() / LIBRARY_FILE
@@ -146,7 +164,7 @@ class Library:
         """One attempt at connecting, setting WAL and migrating; _LockedAtOpen if another
         process holds a lock SQLite would not wait for."""
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            _create_private(path)
             conn = sqlite3.connect(path, timeout=_BUSY_TIMEOUT_S, isolation_level=None)
         except (OSError, sqlite3.Error) as exc:
             raise JudgeappError(f"{path}: cannot open the library ({_reason(exc)})") from None
