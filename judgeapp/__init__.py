@@ -7,4 +7,10 @@ import os as _os
 _os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")
 _os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
 
+# Nothing is sent anywhere unless the user asked: every library's own usage reporting is off in
+# every judgeapp process (command line, GUI, analysis child, Ray workers) before any loads.
+from judgeapp.core.privacy import disable_telemetry as _disable_telemetry  # noqa: E402
+
+_disable_telemetry()
+
 __version__ = "0.1.0"
