@@ -1,5 +1,9 @@
 """File > Export: a report or the annotated video, written as a job with progress and cancel.
 
+The progress is not modal (issue 20): a small bar with a Cancel button in the main window's
+status bar (a tool window beside other parents), so the user keeps reviewing, stepping and
+marking while an annotated video is written; the writing runs in a worker thread.
+
 The save dialog opens in the folder of the last export (remembered across sessions by
 app.report_service.ExportFolders, kept in the application's QSettings), or in the video's folder
 before the first one. After an export a small notice offers "Show File", which opens the
@@ -12,7 +16,16 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QToolButton,
+    QWidget,
+)
 
 from judgeapp.app.library_service import LibraryService
 from judgeapp.app.report_service import DictValues, ExportFolders, write_export
@@ -101,6 +114,33 @@ def ask_save_path(
     return (Path(name) if name else None), chosen
 
 
+class ExportProgress(QWidget):
+    """ "Writing NAME" with a progress bar and Cancel; not modal, it blocks nothing."""
+
+    cancelRequested = Signal()
+
+    def __init__(self, name: str, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.setObjectName("exportProgress")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.label = QLabel(f"Writing {name}…")
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 1000)
+        self.bar.setMaximumWidth(160)
+        self.bar.setTextVisible(True)
+        self.cancel_button = QToolButton()
+        self.cancel_button.setText("Cancel")
+        self.cancel_button.setToolTip(f"Stop writing {name}; nothing is written")
+        self.cancel_button.clicked.connect(self.cancelRequested)
+        for widget in (self.label, self.bar, self.cancel_button):
+            layout.addWidget(widget)
+
+    def set_progress(self, text: str, fraction: float) -> None:
+        self.label.setText(text)
+        self.bar.setValue(round(1000 * max(0.0, min(1.0, fraction))))
+
+
 class ReportExporter(QObject):
     """Writes one export at a time; `done(path)` or `failed(message)` at the end.
 
@@ -115,7 +155,7 @@ class ReportExporter(QObject):
         self.window = parent
         self.folders = folders or ExportFolders(DictValues())
         self.jobs = gui_job_runner("judgeapp-export")
-        self.dialog: QProgressDialog | None = None
+        self.dialog: ExportProgress | None = None  # the non-modal progress while writing
         self.notice: ExportedNotice | None = None
         self._target: Path | None = None
 
@@ -151,16 +191,12 @@ class ReportExporter(QObject):
         panel: PanelScore | None,
         video_path: str | Path | None,
     ) -> None:
-        """Write `target` as a job, with a progress dialog that can cancel it."""
+        """Write `target` as a job, with a non-modal progress (and Cancel) in the status bar."""
         if self.jobs.busy:
             self.failed.emit("an export is already running")
             return
         target = self._target = Path(target)
-        self.dialog = QProgressDialog(f"Writing {target.name}…", "Cancel", 0, 1000, self.window)
-        self.dialog.setWindowTitle("Export")
-        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        self.dialog.setMinimumDuration(300)
-        self.dialog.canceled.connect(self.jobs.cancel)
+        self.dialog = self._show_progress(target.name)
         self.jobs.start(
             lambda progress, cancel: write_export(
                 target, result, marks, panel, video_path, progress, cancel
@@ -172,7 +208,23 @@ class ReportExporter(QObject):
             on_progress=self._progress,
         )
 
+    def _show_progress(self, name: str) -> ExportProgress:
+        """The progress in the main window's status bar (a small tool window elsewhere)."""
+        if isinstance(self.window, QMainWindow):
+            progress = ExportProgress(name, None)
+            self.window.statusBar().addPermanentWidget(progress)
+        else:
+            progress = ExportProgress(name, self.window)
+            progress.setWindowFlag(Qt.WindowType.Tool)
+            progress.setWindowTitle("Export")
+        progress.cancelRequested.connect(self.cancel)
+        progress.show()
+        return progress
+
     def cancel(self) -> None:
+        if self.dialog is not None:
+            self.dialog.set_progress("Cancelling…", 0.0)
+            self.dialog.cancel_button.setEnabled(False)
         self.jobs.cancel()
 
     def wait(self) -> None:
@@ -182,8 +234,9 @@ class ReportExporter(QObject):
 
     def _progress(self, progress: Progress) -> None:
         if self.dialog is not None and self._target is not None:
-            self.dialog.setLabelText(f"Writing {self._target.name}: {progress.stage}")
-            self.dialog.setValue(round(1000 * progress.fraction))
+            self.dialog.set_progress(
+                f"Writing {self._target.name}: {progress.stage}", progress.fraction
+            )
 
     def _succeeded(self, path: Path) -> None:
         self._close_dialog()
@@ -202,6 +255,8 @@ class ReportExporter(QObject):
 
     def _close_dialog(self) -> None:
         if self.dialog is not None:
-            self.dialog.reset()
+            if isinstance(self.window, QMainWindow):
+                self.window.statusBar().removeWidget(self.dialog)
+            self.dialog.hide()
             self.dialog.deleteLater()
             self.dialog = None
