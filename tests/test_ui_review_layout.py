@@ -59,18 +59,30 @@ def test_the_window_fits_1280_wide(shown) -> None:
     assert window.width() == SIZE[0]
 
 
+def _laid_out(grid) -> bool:
+    """Whether each thumbnail of `grid` sits in the cell its place gives at the grid's present
+    number of columns (a layout that has not run yet leaves them where the last one put them)."""
+    for i, button in enumerate(grid.buttons):
+        row, column = divmod(i, grid.columns)
+        if not button.isVisible() or not grid.grid.cellRect(row, column).contains(
+            button.geometry()
+        ):
+            return False
+    return True
+
+
 def test_segment_thumbnails_and_their_labels_are_not_clipped(qtbot, shown) -> None:
     window, _ = shown
     window.crops_dock.show()
     window.crops_dock.raise_()
     window.crops.tabs.setCurrentIndex(1)  # Segments
     scroll = window.crops.scrolls["segment"]
-    qtbot.waitUntil(lambda: scroll.isVisible())
-    qtbot.wait(50)  # the grid lays out at the tab's width
-    buttons = [
-        b for key, g in window.crops.grids.items() if key.startswith("segment") for b in g.buttons
-    ]
+    grids = [g for key, g in window.crops.grids.items() if key.startswith("segment")]
+    buttons = [b for g in grids for b in g.buttons]
     assert buttons
+    # The grids take their columns from the tab's width when it shows; Qt lays them out at its
+    # next turn: wait for that, however long it takes.
+    qtbot.waitUntil(lambda: scroll.isVisible() and all(_laid_out(g) for g in grids))
     for button in buttons:
         assert button.width() >= button.sizeHint().width(), button.text()  # whole caption
         assert _inside(button, scroll.viewport()), button.text()  # no sideways scrolling
