@@ -16,6 +16,10 @@ MARK_KINDS = ("deduction", "highlight", "comment")
 KIND_RGB = {"deduction": (200, 40, 40), "highlight": (30, 140, 60), "comment": (90, 90, 90)}
 # Two scores closer than this are the same (panel scores are given to 3 decimals at most).
 SCORE_TOLERANCE = 0.0005
+# The latest time (seconds) a result, a mark or a clock may hold: about 32 years, far beyond any
+# video judgeapp analyses (video/probe.py refuses more than 24 hours), and small enough that a
+# time in frames, tenths or milliseconds is an exact, finite number (1.8e307 s overflowed).
+MAX_TIME_S = 1e9
 
 
 def now_iso() -> str:
@@ -48,8 +52,14 @@ def check_mark_fields(time_s: float, kind: str, text: str, deduction: float | No
     """Raise JudgeappError if a mark's user-supplied fields are not acceptable."""
     if kind not in MARK_KINDS:
         raise JudgeappError(f"mark kind {kind!r} is not one of {', '.join(MARK_KINDS)}")
-    if not isinstance(time_s, (int, float)) or not math.isfinite(time_s) or time_s < 0:
-        raise JudgeappError(f"mark time {time_s!r} must be a finite number of seconds >= 0")
+    if (
+        not isinstance(time_s, (int, float))
+        or not math.isfinite(time_s)
+        or not 0 <= time_s <= MAX_TIME_S
+    ):
+        raise JudgeappError(
+            f"mark time {time_s!r} must be a finite number of seconds, 0 to {MAX_TIME_S:g}"
+        )
     if not isinstance(text, str):
         raise JudgeappError("mark text must be a string")
     if deduction is not None and (
@@ -151,7 +161,10 @@ def check_panel_range(panel: PanelScore, score_max: dict[str, float]) -> None:
 
 
 def format_time(time_s: float) -> str:
-    """Seconds as m:ss.s (e.g. 83.25 -> "1:23.2"), the way judges read a clock."""
+    """Seconds as m:ss.s (e.g. 83.25 -> "1:23.2"), the way judges read a clock. A time no
+    result holds (beyond MAX_TIME_S, not finite) is written as seconds, never raised on."""
+    if not (math.isfinite(time_s) and time_s <= MAX_TIME_S):
+        return f"{time_s:g} s"
     tenths = round(max(0.0, time_s) * 10)
     minutes, seconds = divmod(tenths / 10, 60.0)
     return f"{int(minutes)}:{seconds:04.1f}"
@@ -171,4 +184,6 @@ def parse_time(text: str) -> float:
     seconds = 0.0
     for value in values:
         seconds = seconds * 60 + value
+    if seconds > MAX_TIME_S:
+        raise JudgeappError(f"{text!r} is later than any video ({MAX_TIME_S:g} s)")
     return seconds

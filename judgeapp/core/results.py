@@ -23,6 +23,7 @@ from judgeapp.core.athlete import (
     pose_from_dict,
     pose_to_dict,
 )
+from judgeapp.core.marks import MAX_TIME_S
 
 SCHEMA = "judgeapp.analysis/1"
 SCHEMA_V2 = "judgeapp.analysis/2"
@@ -305,6 +306,31 @@ def _number(
     return number
 
 
+def _time(value: Any, name: str, low: float = 0.0) -> float:
+    """A time in seconds: a finite number from `low` to MAX_TIME_S (a time later than any
+    video would overflow where it is counted in frames or tenths)."""
+    number = _number(value, name, low=low)
+    _check_time(number, name)
+    return number
+
+
+def _check_time(number: float, name: str) -> None:
+    if number > MAX_TIME_S:
+        raise ValueError(f"{name} is {number:g} s, later than any video ({MAX_TIME_S:g} s)")
+
+
+def _check_athlete_times(athlete: AthleteInfo | None, pose: PoseInfo | None) -> None:
+    """The times core.athlete read (tracks, people, angles) are times like any other."""
+    if athlete is not None:
+        for i, track in enumerate(athlete.tracks):
+            _check_time(track.end_s, f"athlete.tracks[{i}].end_s")  # start_s <= end_s
+    if pose is not None:
+        for i, person in enumerate(pose.people):
+            _check_time(person.time_s, f"pose.people[{i}].time_s")
+        for i, time_s in enumerate(pose.angle_time_s):
+            _check_time(time_s, f"pose.angles.time_s[{i}]")
+
+
 def _integer(value: Any, name: str, low: int = 0) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError(f"{name} must be a whole number, not {_kind(value)}")
@@ -330,7 +356,7 @@ def _video_info(data: Any) -> VideoInfo:
     return VideoInfo(
         path=_text(get("path"), "video.path"),
         sha256=_text(get("sha256"), "video.sha256"),
-        duration_s=_number(get("duration_s"), "video.duration_s", low=0),
+        duration_s=_time(get("duration_s"), "video.duration_s"),
         fps=_number(get("fps"), "video.fps", above=0),
         frames=_integer(get("frames"), "video.frames"),
         width=_integer(get("width"), "video.width"),
@@ -379,8 +405,8 @@ def _model_info(data: Any) -> ModelInfo:
 
 
 def _segment(data: Any, where: str) -> SegmentWeight:
-    start_s = _number(_field(data, "start_s", where), f"{where}.start_s", low=0)
-    end_s = _number(_field(data, "end_s", where), f"{where}.end_s", low=start_s)
+    start_s = _time(_field(data, "start_s", where), f"{where}.start_s")
+    end_s = _time(_field(data, "end_s", where), f"{where}.end_s", low=start_s)
     weight = _number(_field(data, "weight", where), f"{where}.weight", low=0, high=1)
     return SegmentWeight(start_s, end_s, weight)
 
@@ -391,7 +417,7 @@ def _frame(data: Any, where: str) -> FrameWeight:
         raise ValueError(f"{where}.box must hold 4 numbers [x1, y1, x2, y2], not {len(box)}")
     frame = data.get("frame", -1)
     return FrameWeight(
-        time_s=_number(_field(data, "time_s", where), f"{where}.time_s", low=0),
+        time_s=_time(_field(data, "time_s", where), f"{where}.time_s"),
         weight=_number(_field(data, "weight", where), f"{where}.weight", low=0, high=1),
         box=tuple(_number(v, f"{where}.box[{i}]") for i, v in enumerate(box)),
         frame=_integer(frame, f"{where}.frame", low=-1),
@@ -433,6 +459,9 @@ def _result_from_dict(data: Any) -> AnalysisResult:
         for i, s in enumerate(_items(_field(data, "static", ""), "static"))
     ]
     scores = _scores(data, schema, score, len(dynamic), len(static))
+    athlete = athlete_from_dict(data["athlete"]) if "athlete" in data else None
+    pose = pose_from_dict(data["pose"]) if "pose" in data else None
+    _check_athlete_times(athlete, pose)
     return AnalysisResult(
         video=_video_info(_field(data, "video", "")),
         model=model,
@@ -446,8 +475,8 @@ def _result_from_dict(data: Any) -> AnalysisResult:
         provenance=_provenance(data["provenance"]) if "provenance" in data else None,
         engine=_engine_info(data["engine"]) if "engine" in data else None,
         scores=scores,
-        athlete=athlete_from_dict(data["athlete"]) if "athlete" in data else None,
-        pose=pose_from_dict(data["pose"]) if "pose" in data else None,
+        athlete=athlete,
+        pose=pose,
     )
 
 
