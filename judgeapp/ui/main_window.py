@@ -718,9 +718,11 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
-        """Save the layout, cancel all work and wait until no worker thread is left."""
+        """Save the layout, hide the window at once, cancel all work and wait until no worker
+        thread is left (the waits are short: benchmarks/quit_time.py, docs/gui.md)."""
         self.store.save(self.settings)
         self.store.save_layout(self.saveGeometry(), self.saveState())
+        self.hide()  # the user asked to quit: nothing to see while the threads end
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             if self.models_window is not None:
