@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from ui_helpers import hand_result
 from video_helpers import write_video
 
@@ -67,6 +67,18 @@ def _show(window, review, result) -> None:
 
 def _grid_widgets(panel) -> list:
     return [panel.targets.itemAt(i).widget() for i in range(panel.targets.count())]
+
+
+def _laid_out(panel) -> bool:
+    """Whether Qt has laid the panel out as it is now: every cell of the targets grid shown and
+    placed by the layout (new cells are shown, then laid out, at Qt's next turns), and the
+    scrolled body as wide as the view and as tall as its contents need at that width."""
+    for widget in _grid_widgets(panel):
+        if not widget.isVisible() or not widget.testAttribute(Qt.WidgetAttribute.WA_Resized):
+            return False
+    body = panel.scroll.widget()
+    fits = body.height() >= body.heightForWidth(body.width())
+    return fits and body.width() == panel.scroll.viewport().width()
 
 
 def _save_panel(qtbot, review, total: str, difficulty: str, execution: str) -> None:
@@ -153,7 +165,9 @@ def test_the_targets_are_not_clipped_at_1280x800(qtbot, themed, shown, tmp_path)
     _save_panel(qtbot, review, "", "8.0", "5.0")
     panel = window.score_panel
     qtbot.waitUntil(lambda: panel.target_cells()[1][3] == "8.00", timeout=5_000)
-    qtbot.wait(50)
+    # The new cells are laid out at Qt's next turns (the grid, then the scroll area giving the
+    # panel the height its wrapped lines need at its width): wait for that, however long.
+    qtbot.waitUntil(lambda: _laid_out(panel), timeout=5_000)
     for widget in [*_grid_widgets(panel), panel.consistency]:
         if widget.wordWrap():  # a wrapped line gets the height its width needs
             assert widget.height() >= widget.heightForWidth(widget.width()), widget.text()
