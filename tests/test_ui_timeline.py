@@ -128,7 +128,6 @@ def test_a_mark_at_the_playhead_does_not_hide_it(qtbot, timeline, tmp_path):
             assert _distance(line.pen.color(), playhead) > 120  # told apart at a glance
             assert line.pen.style() == Qt.PenStyle.DashLine  # and by style
             assert line.zValue() < timeline.playhead.zValue()
-        qtbot.wait(50)
         deduction = lines.lines[panel.marks()[0].id].pen.color()
         for fraction in (0.3, 0.5, 0.7):  # where the dashes of the mark are, too
             drawn = _pixel(timeline, 10.0, fraction)
