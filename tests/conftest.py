@@ -30,7 +30,9 @@ MEDIA = Path(__file__).resolve().parents[2] / "shared" / "media"
 TIER = os.environ.get("JUDGEAPP_TEST_TIER", "all")
 GUI_FILE = re.compile(r"test_(ui|review)_\w*\.py$")
 QT_MODULES = ("PySide6", "shiboken6", "pyqtgraph", "pytestqt")
-LEFTOVER_GRACE_S = 10.0
+# How long a finished test's workers get to stop (a cancelled job may be inside a network's
+# forward pass on a busy machine): a deadline for a condition, polled; a clean test waits 0 s.
+LEFTOVER_GRACE_S = 60.0
 
 
 class QtBlocker(importlib.abc.MetaPathFinder):
@@ -91,7 +93,8 @@ def _leftovers() -> list[str]:
 @pytest.fixture(autouse=True)
 def _no_worker_left_running():
     """Fail a test that leaves a worker thread or a child process running after it ends
-    (waiting a little: a cancelled job may need a moment to notice)."""
+    (polled until they are gone, up to LEFTOVER_GRACE_S: a cancelled job may need a moment to
+    notice)."""
     yield
     deadline = time.monotonic() + LEFTOVER_GRACE_S
     while (left := _leftovers()) and time.monotonic() < deadline:
