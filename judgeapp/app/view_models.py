@@ -13,7 +13,7 @@ from pathlib import Path
 
 from judgeapp.app.pose_view import ATHLETE_ROW_TIP, athlete_text
 from judgeapp.app.requests import AnalysisRequest
-from judgeapp.app.score_view import TargetsView, targets_view
+from judgeapp.app.score_view import TargetsView, targets_view, trained_on_text
 from judgeapp.core.marks import PanelScore
 from judgeapp.core.progress import Progress
 from judgeapp.core.results import (
@@ -464,7 +464,7 @@ def score_view(
         ("Computed with", engine_text(result)),
         ("Athlete finder", finder_text(result)),
         *((("Athlete", athlete),) if (athlete := athlete_text(result)) is not None else ()),
-        ("Trained on", facts.trained_on or ("untrained" if facts.trained is False else "—")),
+        ("Trained on", trained_on_text(result, facts.trained_on, facts.trained)),
         ("Test Spearman", spearman),
     )
     return ScoreView(

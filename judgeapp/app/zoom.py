@@ -1,4 +1,5 @@
-"""Zoom and pan of the video picture, without Qt: scales and the point kept under the cursor.
+"""Zoom and pan of the video picture, without Qt: scales and the point kept under the cursor;
+and the zoomed timeline following the playhead (`follow_range`).
 
 A scale is screen pixels per video pixel. "Fit" shows the whole frame and follows the window's
 size; the wheel zooms in from there (never out past fit) up to MAX_ZOOM_OF_FIT times the fit
@@ -51,3 +52,33 @@ def zoom_center(
 def zoom_text(scale: float, fit: bool) -> str:
     """The zoom read-out: "Fit" or a percentage of video pixels ("250%")."""
     return "Fit" if fit else f"{scale * 100:.0f}%"
+
+
+# --- the timeline's time axis ---------------------------------------------------------------------
+# Where the playhead lands after the view pages, as a fraction of the view's width from the edge
+# it entered by: a little of what came before stays in sight.
+FOLLOW_MARGIN = 0.05
+
+
+def follow_range(
+    start_s: float, end_s: float, time_s: float, duration_s: float, margin: float = FOLLOW_MARGIN
+) -> tuple[float, float] | None:
+    """The time range a zoomed timeline shows so that the playhead at `time_s` is in sight, as
+    a video editor pages: None when it already is (or the view shows the whole video).
+
+    Past the right edge (playing on, a jump forward) the view moves by pages of its own width so
+    that the playhead sits `margin` of the width from the left edge; before the left edge (a
+    jump back, playing backwards) it sits `margin` from the right edge. The width (the zoom) is
+    kept and the range stays inside [0, duration_s].
+    """
+    width = end_s - start_s
+    if width <= 0 or duration_s <= 0 or width >= duration_s:
+        return None
+    if start_s <= time_s <= end_s:
+        return None
+    if time_s > end_s:
+        new_start = time_s - margin * width
+    else:
+        new_start = time_s + margin * width - width
+    new_start = min(max(new_start, 0.0), duration_s - width)
+    return (new_start, new_start + width)

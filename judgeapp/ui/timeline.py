@@ -8,6 +8,11 @@ Other layers (judges' marks) can be added with `add_layer`; they sit below the p
 is solid and in the foreground colour (marks are dashed in their kind's colour), so a mark at
 the playhead never hides it. The player's A-B loop is shaded with `set_loop`.
 
+Where the model scored only part of the video (the centred window it was trained on), the parts
+outside it are shaded grey with "not scored" on them and a tooltip saying why
+(app/score_view.scored_window). A zoomed view follows the playhead: when the player moves it
+out of sight (playing on, N, a go-to) the view pages to keep it visible (app/zoom.follow_range).
+
 Below the plot, on the same time axis, the disagreement lane (`set_disagreement`) shows each
 judge's deduction as a triangle coloured by the model's attention percentile there, and the
 attended moments no judge marked as orange spans; clicking one seeks there.
@@ -37,35 +42,56 @@ from PySide6.QtWidgets import (
 from judgeapp.app.disagreement_view import UNMARKED_RGB, LaneModel, lane_legend_html
 from judgeapp.app.marks_view import mark_rgb
 from judgeapp.app.pose_view import DEFAULT_REFERENCE_DEG, AngleLane
+from judgeapp.app.score_view import ScoredWindow, scored_window
 from judgeapp.app.view_models import TimelineModel, format_clock, polyline_steps
+from judgeapp.app.zoom import follow_range
 from judgeapp.core.marks import MARK_KINDS
 
 DYNAMIC_COLOR = QColor(74, 163, 255)
 STATIC_COLOR = QColor(255, 159, 64)
 SHADE_COLOR = QColor(74, 163, 255, 48)
 LOOP_COLOR = QColor(160, 90, 220, 40)
+UNSCORED_COLOR = QColor(128, 128, 128, 90)
+UNSCORED_TEXT = QColor(110, 110, 110)
 PLAYHEAD_COLOR = QColor(150, 150, 150)  # pyqtgraph's foreground, until apply_colors
 PLAYHEAD_Z = 30  # above the marks (mark_lines.MARK_Z) and every curve
 ANGLE_COLOR = QColor(0, 176, 96)
 REFERENCE_COLOR = QColor(214, 64, 64)
 ANGLE_LANE_HEIGHT = 84
+AXIS_TITLE = "weight"
+LEGEND_TIP = (
+    "Segments: the weight of each 3.2 s piece of movement (the dynamic stream). Athlete frames: "
+    "the weight of the athlete's picture once a second (the static stream). Uniform 1/N: the "
+    "weight every moment would have if all counted the same. Top segments: the most attended. "
+    "Not scored: outside the part of the video the model scores."
+)
+AXIS_TIP = (
+    "Attention weight: how much each moment counted in the score (each stream's weights add "
+    "up to 1)"
+)
 
 
-def _legend_html(playhead: QColor = PLAYHEAD_COLOR) -> str:
+def _legend_html(playhead: QColor = PLAYHEAD_COLOR, unscored: bool = False) -> str:
     """One line naming what each colour is (kept off the plot so it never hides data)."""
     dyn, sta, shade = DYNAMIC_COLOR.name(), STATIC_COLOR.name(), SHADE_COLOR.name()
+    grey = UNSCORED_COLOR.name()
+    not_scored = (
+        f"&nbsp;&nbsp;<span style='background:{grey}'>&nbsp;&nbsp;&nbsp;&nbsp;</span> not scored"
+        if unscored
+        else ""
+    )
     head = playhead.name()
     marks = "".join(
         f"<span style='color:{QColor(*mark_rgb(kind)).name()}'>┆</span>" for kind in MARK_KINDS
     )
     return (
-        f"&nbsp;<span style='color:{dyn}'>━━</span> segments (dynamic stream) &nbsp;&nbsp;"
-        f"<span style='color:{sta}'>●</span> athlete frames (static stream) &nbsp;&nbsp;"
+        f"&nbsp;<span style='color:{dyn}'>━━</span> segments &nbsp;&nbsp;"
+        f"<span style='color:{sta}'>●</span> athlete frames &nbsp;&nbsp;"
         f"<span style='color:{dyn}'>╌╌</span><span style='color:{sta}'>╌╌</span> "
-        f"uniform weight 1/N &nbsp;&nbsp;"
+        f"uniform 1/N &nbsp;&nbsp;"
         f"<span style='background:{shade}; color:{dyn}'>&nbsp;&nbsp;&nbsp;&nbsp;</span> "
-        f"top segments &nbsp;&nbsp;<span style='color:{head}'>┃</span> playhead &nbsp;&nbsp;"
-        f"{marks} marks"
+        f"top segments{not_scored} &nbsp;&nbsp;<span style='color:{head}'>┃</span> playhead "
+        f"&nbsp;&nbsp;{marks} marks"
     )
 
 
@@ -84,14 +110,21 @@ class AttentionTimeline(QWidget):
         self.plot.setMouseEnabled(x=True, y=False)
         self.plot.showGrid(x=True, y=True, alpha=0.15)
         self.plot.setLabel("bottom", "time", units="s")
-        self.plot.setLabel("left", "attention weight")
+        # A short title: the axis is as tall as the plot (about 80 px in a 1280x800 window),
+        # and "attention weight" written up it was cut to "attention weigh".
+        self.plot.setLabel("left", AXIS_TITLE)
         self.plot.getAxis("left").setWidth(56)
         self.plot.getAxis("left").enableAutoSIPrefix(False)
+        self.plot.getAxis("left").setToolTip(AXIS_TIP)
         self.plot.setMinimumHeight(120)
         self.plot_item = self.plot.getPlotItem()
         self.view_box = self.plot_item.getViewBox()
 
         self._shades: list[pg.LinearRegionItem] = []
+        self._unscored: list[pg.LinearRegionItem] = []
+        self._unscored_labels: list[pg.TextItem] = []
+        self.scored: ScoredWindow | None = None
+        self._playhead_color = PLAYHEAD_COLOR
         self.steps = pg.PlotDataItem(pen=pg.mkPen(DYNAMIC_COLOR, width=2), connect="finite")
         self.points = pg.ScatterPlotItem(size=7, pen=pg.mkPen(None), brush=pg.mkBrush(STATIC_COLOR))
         self.uniform_dynamic = pg.InfiniteLine(
@@ -122,9 +155,11 @@ class AttentionTimeline(QWidget):
         self.legend = QLabel(_legend_html(), self)
         self.legend.setObjectName("timelineLegend")
         self.legend.setWordWrap(True)  # a narrow window wraps it instead of growing
+        self.legend.setToolTip(LEGEND_TIP)
         self.legend.hide()
 
         self.playhead.sigDragged.connect(self._playhead_dragged)
+        self.view_box.sigRangeChanged.connect(lambda *_: self._place_unscored_labels())
         self.plot.scene().sigMouseClicked.connect(self._clicked)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -157,6 +192,7 @@ class AttentionTimeline(QWidget):
         for shade in self._shades:
             self.plot_item.removeItem(shade)
         self._shades.clear()
+        self._show_unscored(None)
         if model is None:
             self.steps.setData([], [])
             self.points.setData([], [])
@@ -180,8 +216,54 @@ class AttentionTimeline(QWidget):
             shade.setZValue(-10)
             self.plot_item.addItem(shade, ignoreBounds=True)
             self._shades.append(shade)
+        self._show_unscored(scored_window(model.steps, model.duration_s, model.point_y))
         self.legend.show()
         self.reset_view()
+
+    def _show_unscored(self, window: ScoredWindow | None) -> None:
+        """Shade the parts of the video the model did not score, "not scored" on each, the
+        reason in their tooltip (None: it scored the whole video)."""
+        for item in (*self._unscored, *self._unscored_labels):
+            self.plot_item.removeItem(item)
+        self._unscored.clear()
+        self._unscored_labels.clear()
+        self.scored = window
+        self.legend.setText(_legend_html(self._playhead_color, window is not None))
+        if window is None:
+            return
+        for start_s, end_s in window.unscored:
+            region = pg.LinearRegionItem(
+                (start_s, end_s),
+                movable=False,
+                brush=pg.mkBrush(UNSCORED_COLOR),
+                pen=pg.mkPen(None),
+            )
+            region.setZValue(-8)
+            region.setToolTip(window.tooltip)
+            self.plot_item.addItem(region, ignoreBounds=True)
+            self._unscored.append(region)
+            label = pg.TextItem(window.label, color=UNSCORED_TEXT, anchor=(0.5, 0.0))
+            label.setToolTip(window.tooltip)
+            label.setZValue(-7)
+            self.plot_item.addItem(label, ignoreBounds=True)
+            self._unscored_labels.append(label)
+        self._place_unscored_labels()
+
+    def _place_unscored_labels(self) -> None:
+        """Each "not scored" sits at the top of its part, in the middle of what is in sight."""
+        if not self._unscored_labels or self.scored is None:
+            return
+        (x0, x1), (_, y1) = self.view_box.viewRange()
+        for label, (start_s, end_s) in zip(
+            self._unscored_labels, self.scored.unscored, strict=True
+        ):
+            a, b = max(start_s, x0), min(end_s, x1)
+            label.setVisible(b > a)
+            label.setPos((a + b) / 2 if b > a else start_s, y1)
+
+    def unscored_spans(self) -> list[tuple[float, float]]:
+        """(start_s, end_s) of each part shaded as not scored."""
+        return [tuple(float(v) for v in region.getRegion()) for region in self._unscored]
 
     # --- the disagreement lane ------------------------------------------------------------------
     def _build_lane(self) -> None:
@@ -481,10 +563,19 @@ class AttentionTimeline(QWidget):
 
     # --- playhead and seeking ------------------------------------------------------------------
     def set_playhead(self, time_s: float) -> None:
-        """Move the playhead to where the player is (emits no seek)."""
+        """Move the playhead to where the player is (emits no seek); a zoomed view pages to
+        keep it in sight."""
         if not self.playhead.moving:  # the user is dragging it: do not fight them
             self.playhead.setValue(time_s)
+            self.follow(time_s)
         self.angle_playhead.setValue(time_s)
+
+    def follow(self, time_s: float) -> None:
+        """Page a zoomed view so that `time_s` is in sight (the zoom is kept)."""
+        (x0, x1), _ = self.view_box.viewRange()
+        span = follow_range(x0, x1, time_s, self.duration_s)
+        if span is not None:
+            self.view_box.setXRange(*span, padding=0.0)
 
     def playhead_time(self) -> float:
         return float(self.playhead.value())
@@ -525,7 +616,8 @@ class AttentionTimeline(QWidget):
 
     def set_playhead_color(self, color: QColor) -> None:
         """The playhead takes the foreground colour: no mark kind uses it."""
+        self._playhead_color = QColor(color)
         self.playhead.setPen(pg.mkPen(color, width=2))
         self.playhead.setHoverPen(pg.mkPen(color, width=4))
         self.angle_playhead.setPen(pg.mkPen(color, width=1.5))
-        self.legend.setText(_legend_html(color))
+        self.legend.setText(_legend_html(color, self.scored is not None))
