@@ -43,7 +43,10 @@ from judgeapp.video.frame_cache import FrameCache
 _CONTEXT = multiprocessing.get_context("spawn")
 CHILD_NICE = 10
 CANCEL_GRACE_S = 20.0  # a cancelled child gets this long to stop on its own
-QUIT_GRACE_S = 5.0
+# Quitting: an idle child ends within about 0.2 s of being asked (_end_now); a busy one (building
+# networks, analysing) would not end before its request does, so after this it is terminated
+# (its files are written atomically: a temporary left behind is swept by the next write).
+QUIT_GRACE_S = 1.0
 _POLL_S = 0.05
 _FRAMES_PER_MESSAGE = 8
 
