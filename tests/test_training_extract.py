@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -19,6 +20,7 @@ import pytest
 
 from judgeapp.cli import main
 from judgeapp.features.profiles import get_profile
+from judgeapp.video.decode import DECODE_LOG_ENV
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 OPTIONS = ["--pretrained", "none", "--device", "cpu", "--detector", "hog"]
@@ -72,6 +74,32 @@ def test_extract_media_twice_skips_everything_the_second_time(
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*.npy")} == stamps
 
 
+def _admit_one_decoding_pass(fifo: Path, process: subprocess.Popen) -> list[str]:
+    """The decode log (DECODE_LOG_ENV) is a FIFO: a decoding pass, logging itself as it begins,
+    waits in opening it until it is open for reading. It is opened once, until the first pass
+    has logged itself: that video is decoded; the next one (which begins only once that one is
+    done) waits until the process ends. Returns the videos admitted."""
+    fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    data = b""
+    try:
+        deadline = time.monotonic() + 600
+        while True:
+            assert process.poll() is None, "the run ended before it decoded a video"
+            assert time.monotonic() < deadline, "no video was decoded"
+            if not select.select([fd], [], [], 0.5)[0]:  # also a look at the process
+                continue
+            try:
+                chunk = os.read(fd, 65536)
+            except BlockingIOError:  # the pass has it open and has not written yet
+                continue
+            if not chunk and data:  # it has logged itself and closed it
+                break
+            data += chunk
+    finally:
+        os.close(fd)
+    return [line.split(" ", 1)[1] for line in data.decode().splitlines()]
+
+
 def test_killed_run_resumes_without_corrupt_files(media_dir: Path, tmp_path: Path, capsys) -> None:
     videos = tmp_path / "videos"
     videos.mkdir()
@@ -80,7 +108,9 @@ def test_killed_run_resumes_without_corrupt_files(media_dir: Path, tmp_path: Pat
         (videos / name).symlink_to(media_dir / name)
     out = tmp_path / "features"
     manifest_path = out / "manifest.json"
-    env = {**os.environ, "JUDGEAPP_OFFLINE": "1", "YOLO_OFFLINE": "1"}
+    gate = tmp_path / "decodes.fifo"  # the decode log: see _admit_one_decoding_pass
+    os.mkfifo(gate)
+    env = {**os.environ, "JUDGEAPP_OFFLINE": "1", "YOLO_OFFLINE": "1", DECODE_LOG_ENV: str(gate)}
     command = [sys.executable, "-m", "judgeapp", "extract", str(videos), "--out", str(out)]
     process = subprocess.Popen(
         [*command, *OPTIONS, "--no-cache"],
@@ -89,14 +119,18 @@ def test_killed_run_resumes_without_corrupt_files(media_dir: Path, tmp_path: Pat
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 600
-        while time.monotonic() < deadline and process.poll() is None:
-            if manifest_path.is_file() and json.loads(manifest_path.read_text())["videos"]:
-                break
+        admitted = _admit_one_decoding_pass(gate, process)
+        assert [Path(v).name for v in admitted] == ["juggle_720p24.mp4"]
+        deadline = time.monotonic() + 600  # a deadline for a condition, not a speed
+        while not (manifest_path.is_file() and json.loads(manifest_path.read_text())["videos"]):
+            assert process.poll() is None, "the run ended before it could be killed"
+            assert time.monotonic() < deadline, "the first video was never finished"
             time.sleep(0.05)
         assert process.poll() is None, "the run ended before it could be killed"
-        os.kill(process.pid, signal.SIGKILL)  # right after the first video, mid-way in the next
+        os.kill(process.pid, signal.SIGKILL)  # after the first video; the next one is held
     finally:
+        if process.poll() is None:
+            process.kill()
         process.wait()
     killed = _check_complete(out)
     assert list(killed["videos"]) == ["juggle_720p24"]
