@@ -3,7 +3,8 @@
 `MarksService` sits on the library and its undo stack: every edit is an undoable command that
 writes to SQLite before listeners hear of it, so what a view shows after a change is what is on
 disk. It checks what a judge typed (times, kinds, deductions, a panel score inside the model's
-score range and consistent with D + E - penalty) and refuses with one line (JudgeappError).
+score range and consistent with D + E - penalty) and refuses with one line (JudgeappError):
+nothing typed is dropped without a word (a deduction value for a comment is refused, not lost).
 The marks panel, the timeline's mark lines and the Undo/Redo actions are drawn from it.
 """
 
@@ -13,6 +14,7 @@ import re
 from collections.abc import Callable
 from typing import Protocol
 
+from judgeapp.app.marks_view import mark_label
 from judgeapp.core.errors import JudgeappError
 from judgeapp.core.marks import (
     MARK_KINDS,
@@ -60,6 +62,34 @@ class UndoHistory(Protocol):
     def on_change(self, listener: Callable[[], None]) -> None: ...
 
     def remove_listener(self, listener: Callable[[], None]) -> None: ...
+
+
+def check_kind(kind: str) -> str:
+    """A mark kind as chosen or typed ("Comment " too); JudgeappError for any other word."""
+    kind = kind.strip().lower()
+    if kind not in MARK_KINDS:
+        raise JudgeappError(f"mark kind {kind!r} is not one of {', '.join(MARK_KINDS)}")
+    return kind
+
+
+def check_deduction_kind(kind: str, deduction: float | None) -> None:
+    """Only a deduction carries a deduction value: a value typed for another kind is refused
+    with one line, so that a number a judge typed is never dropped without a word."""
+    if deduction is not None and kind != "deduction":
+        raise JudgeappError(
+            f"a {kind} carries no deduction: choose the kind deduction to keep "
+            f"{deduction:g}, or clear the deduction"
+        )
+
+
+def kind_change_note(mark: Mark, kind: str) -> str:
+    """What changing `mark` to `kind` did to its deduction value ("" when nothing)."""
+    if mark.deduction is None or kind == "deduction":
+        return ""
+    return (
+        f"{mark_label(mark)} is now a {kind}: its deduction {mark.deduction:g} was removed "
+        "(Ctrl+Z puts it back)"
+    )
 
 
 def parse_number(text: str, what: str) -> float | None:
@@ -179,9 +209,10 @@ class MarksService:
         return min(max(0.0, time_s), duration) if duration > 0 else max(0.0, time_s)
 
     def add(self, time_s: float, kind: str, text: str, deduction: float | None = None) -> Mark:
-        """Add a mark at `time_s`; the library holds it on return."""
+        """Add a mark at `time_s`; the library holds it on return. A deduction value with
+        another kind is refused, never dropped (`check_deduction_kind`)."""
         video = self._video()
-        deduction = deduction if kind == "deduction" else None
+        check_deduction_kind(kind, deduction)
         check_mark_fields(time_s, kind, text, deduction)
         command = AddMark(video.sha256, self._clamp(time_s), kind, text, deduction)
         self.undo_stack.push(command)
@@ -191,19 +222,27 @@ class MarksService:
     def edit(
         self, mark_id: int, kind: str, text: str, deduction: float | None = None
     ) -> Mark | None:
-        """Change a mark's kind, text or deduction (a deduction value needs kind "deduction");
-        None when nothing changed."""
+        """Change a mark's kind, text or deduction; None when nothing changed. A deduction
+        value with another kind is refused, never dropped (`set_kind` changes the kind of a
+        deduction and says what became of its value)."""
         mark = self.mark(mark_id)
-        kind = kind.strip().lower()
-        if kind not in MARK_KINDS:
-            raise JudgeappError(f"mark kind {kind!r} is not one of {', '.join(MARK_KINDS)}")
-        deduction = deduction if kind == "deduction" else None
+        kind = check_kind(kind)
+        check_deduction_kind(kind, deduction)
         if (kind, text, deduction) == (mark.kind, mark.text, mark.deduction):
             return None
         check_mark_fields(mark.time_s, kind, text, deduction)
         command = EditMark(mark, kind, text, deduction)
         self.undo_stack.push(command)
         return command.after
+
+    def set_kind(self, mark_id: int, kind: str) -> str:
+        """Make a mark another kind (chosen from MARK_KINDS). A deduction made a highlight or
+        a comment loses its value, undoably: returns the line that says so ("" otherwise)."""
+        mark = self.mark(mark_id)
+        kind = check_kind(kind)
+        deduction = mark.deduction if kind == "deduction" else None
+        self.edit(mark_id, kind, mark.text, deduction)
+        return kind_change_note(mark, kind)
 
     def set_deduction(self, mark_id: int, deduction: float | None) -> Mark | None:
         """Set a mark's deduction; a value makes the mark a deduction."""

@@ -102,3 +102,14 @@ def comparison_text(result: AnalysisResult | None, panel: PanelScore | None) -> 
     if value is not None:
         text += f"   panel: {value:.2f}   difference: {result.score - value:+.2f}"
     return text
+
+
+def kind_for_deduction_text(kind: str, text: str) -> str:
+    """The entry row's kind once a deduction is typed: a deduction value makes the mark a
+    deduction (the kind box shows it at once), so the number is never dropped."""
+    return "deduction" if text.strip() else kind
+
+
+def nearest_mark(marks: Sequence[Mark], time_s: float) -> Mark | None:
+    """The mark closest in time to `time_s` (the earlier of two as close); None without marks."""
+    return min(marks, key=lambda m: (abs(m.time_s - time_s), m.time_s), default=None)

@@ -5,11 +5,16 @@ stack, which writes to the library before this view is refreshed, so what the ta
 always what is on disk. Selecting a mark only selects it (so "Move to current time" can move it);
 a double-click or "Go to" seeks the player there. After Enter saves a mark, or on Esc, the
 keyboard goes back to the player, so Space and the arrows control playback again.
+
+Nothing a judge types is dropped without a word: the deduction field is always open, and typing
+a number in it makes the entry a deduction (the kind box shows it at once); a deduction left
+with another kind chosen is refused with a message, and the fields keep what was typed. A
+mark's kind is chosen from a list in its table cell, never typed.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QDoubleValidator, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,8 +37,10 @@ from judgeapp.app.marks_service import MarksService, parse_number
 from judgeapp.app.marks_view import (
     add_button_text,
     comparison_text,
+    kind_for_deduction_text,
     mark_rgb,
     mark_rows,
+    nearest_mark,
     panel_fields,
 )
 from judgeapp.core.errors import JudgeappError
@@ -44,6 +51,8 @@ COLUMNS = ("#", "Time · frame", "Kind", "Ded.", "Text")
 COL_NUMBER, COL_TIME, COL_KIND, COL_DEDUCTION, COL_TEXT = range(len(COLUMNS))
 _MARK_ID = Qt.ItemDataRole.UserRole
 _EDIT_TEXT = Qt.ItemDataRole.UserRole + 1  # what an editor starts from, if not the display
+_ERROR_STYLE = "color: #c62828;"
+_NOTE_STYLE = "color: #b8860b;"
 
 
 class _EditTextDelegate(QStyledItemDelegate):
@@ -56,6 +65,42 @@ class _EditTextDelegate(QStyledItemDelegate):
             super().setEditorData(editor, index)
         else:
             editor.setText(text)
+
+
+class _KindDelegate(QStyledItemDelegate):
+    """The kind cell is a choice: a list of the kinds, opened on the cell, not a word to type."""
+
+    _width: int | None = None
+
+    def createEditor(self, parent, option, index):  # noqa: N802 - Qt override
+        editor = QComboBox(parent)
+        editor.addItems(list(MARK_KINDS))
+        editor.setToolTip("The mark's kind")
+        # A choice in the list is the edit: it is saved at once.
+        editor.activated.connect(lambda _i: self.commitData.emit(editor))
+        editor.activated.connect(lambda _i: self.closeEditor.emit(editor))
+        QTimer.singleShot(0, editor.showPopup)  # the list opens with the editor: one click
+        return editor
+
+    def sizeHint(self, option, index):  # noqa: N802 - Qt override
+        """As wide as the list's box, so the editor shows the whole word and its arrow."""
+        hint = super().sizeHint(option, index)
+        if self._width is None:
+            probe = QComboBox()
+            probe.addItems(list(MARK_KINDS))
+            self._width = probe.sizeHint().width()
+        hint.setWidth(max(hint.width(), self._width))
+        return hint
+
+    def updateEditorGeometry(self, editor, option, index) -> None:  # noqa: N802 - Qt override
+        editor.setGeometry(option.rect)
+
+    def setEditorData(self, editor, index) -> None:  # noqa: N802 - Qt override
+        editor.setCurrentText(str(index.data() or ""))
+
+    def setModelData(self, editor, model, index) -> None:  # noqa: N802 - Qt override
+        if editor.currentText() != index.data():
+            model.setData(index, editor.currentText())
 
 
 class MarksPanel(QWidget):
@@ -89,7 +134,7 @@ class MarksPanel(QWidget):
         self.message = QLabel("")
         self.message.setObjectName("marksMessage")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #c62828;")
+        self.message.setStyleSheet(_ERROR_STYLE)
         layout.addWidget(self.message)
 
         service.on_change(self.refresh)
@@ -164,17 +209,23 @@ class MarksPanel(QWidget):
         entry = QHBoxLayout()
         self.kind_combo = QComboBox()
         self.kind_combo.addItems(list(MARK_KINDS))
-        self.kind_combo.currentTextChanged.connect(self._kind_changed)
+        self.kind_combo.setToolTip("The next mark's kind; typing a deduction makes it a deduction")
         self.deduction_edit = QLineEdit()
         self.deduction_edit.setPlaceholderText("deduction")
+        self.deduction_edit.setToolTip(
+            "Deduction in score points: typing one makes the mark a deduction"
+        )
         self.deduction_edit.setValidator(QDoubleValidator(0.0, 100.0, 3, self.deduction_edit))
+        self.deduction_edit.textEdited.connect(self._deduction_typed)
         self.deduction_edit.setMaximumWidth(
             self.deduction_edit.fontMetrics().horizontalAdvance("deduction") + 16
         )
         self.deduction_edit.returnPressed.connect(self.add_mark_now)
         self.deduction_edit.installEventFilter(self)
         self.add_button = QPushButton(add_button_text(0.0, 0))
-        self.add_button.setToolTip("Add the note as a mark at the player's frame (M, then Enter)")
+        self.add_button.setToolTip(
+            "Add the note as a mark at the player's frame (Ctrl+M, then Enter)"
+        )
         self.add_button.clicked.connect(self.add_mark_now)
         entry.addWidget(self.kind_combo)
         entry.addWidget(self.deduction_edit)
@@ -200,6 +251,7 @@ class MarksPanel(QWidget):
             "Double-click a mark to go there; click a selected cell (or F2) to edit it"
         )
         self.table.setItemDelegateForColumn(COL_TIME, _EditTextDelegate(self.table))
+        self.table.setItemDelegateForColumn(COL_KIND, _KindDelegate(self.table))
         self.table.setWordWrap(True)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeaderItem(COL_DEDUCTION).setToolTip("Deduction (score points)")
@@ -229,7 +281,6 @@ class MarksPanel(QWidget):
         delete.setContext(Qt.ShortcutContext.WidgetShortcut)
         delete.activated.connect(self.delete_selected)
         self.table.installEventFilter(self)  # Enter goes to the selected mark
-        self._kind_changed(self.kind_combo.currentText())
         return box
 
     def _set_enabled(self, enabled: bool) -> None:
@@ -241,6 +292,7 @@ class MarksPanel(QWidget):
             self.save_panel_button,
             self.clear_panel_button,
             self.kind_combo,
+            self.deduction_edit,
             self.text_edit,
             self.add_button,
             self.table,
@@ -249,7 +301,6 @@ class MarksPanel(QWidget):
             self.move_here_button,
         ):
             widget.setEnabled(enabled)
-        self.deduction_edit.setEnabled(enabled and self.kind_combo.currentText() == "deduction")
 
     # -------------------------------------------------------------------------- inputs
 
@@ -299,11 +350,9 @@ class MarksPanel(QWidget):
         added: list[Mark] = []
 
         def add() -> None:
-            deduction = (
-                parse_number(self.deduction_edit.text(), "deduction")
-                if kind == "deduction"
-                else None
-            )
+            # Refused (with the message, the fields kept) when a deduction is left typed with
+            # another kind chosen: the number is never dropped.
+            deduction = parse_number(self.deduction_edit.text(), "deduction")
             added.append(self.service.add(self.time_s, kind, self.text_edit.text(), deduction))
 
         if not self._run(add):
@@ -316,6 +365,20 @@ class MarksPanel(QWidget):
 
     def edit_mark(self, mark_id: int, kind: str, text: str, deduction: float | None) -> None:
         self._run(lambda: self.service.edit(mark_id, kind, text, deduction))
+
+    def set_kind(self, mark_id: int, kind: str) -> None:
+        """Make a mark another kind; a deduction's value going with it is said."""
+        notes: list[str] = []
+        if self._run(lambda: notes.append(self.service.set_kind(mark_id, kind))) and notes[0]:
+            self._note(notes[0])
+
+    def select_nearest(self, time_s: float) -> Mark | None:
+        """Select (only select) the mark nearest `time_s`; None without marks."""
+        mark = nearest_mark(self._marks, time_s)
+        if mark is not None:
+            self._select(mark.id)
+            self.table.scrollToItem(self.table.item(self.table.currentRow(), COL_NUMBER))
+        return mark
 
     def move_mark(self, mark_id: int, time_s: float) -> None:
         self._run(lambda: self.service.move(mark_id, time_s))
@@ -407,7 +470,10 @@ class MarksPanel(QWidget):
                         item.setToolTip("The mark's number: it never changes")
                     if col == COL_KIND:
                         item.setForeground(QColor(*mark_rgb(cells.kind)))
-                        item.setToolTip("Type deduction, highlight or comment")
+                        item.setToolTip(
+                            "Click the selected cell (or F2) to choose deduction, highlight or "
+                            "comment"
+                        )
                     if col == COL_TIME:
                         item.setData(_EDIT_TEXT, cells.time)
                         item.setToolTip(
@@ -428,7 +494,13 @@ class MarksPanel(QWidget):
         self.comparison.setText(comparison_text(self.result, panel))
 
     def _error(self, exc: Exception) -> None:
+        self.message.setStyleSheet(_ERROR_STYLE)
         self.message.setText(str(exc))
+
+    def _note(self, text: str) -> None:
+        """A line about what an edit did (not an error)."""
+        self.message.setStyleSheet(_NOTE_STYLE)
+        self.message.setText(text)
 
     # -------------------------------------------------------------------------- events
 
@@ -452,8 +524,9 @@ class MarksPanel(QWidget):
         if self.save_panel():
             self.release_focus()
 
-    def _kind_changed(self, kind: str) -> None:
-        self.deduction_edit.setEnabled(self.video is not None and kind == "deduction")
+    def _deduction_typed(self, text: str) -> None:
+        """A deduction typed makes the entry a deduction, shown in the kind box at once."""
+        self.kind_combo.setCurrentText(kind_for_deduction_text(self.kind_combo.currentText(), text))
 
     def _seek_row(self, row: int) -> None:
         item = self.table.item(row, COL_NUMBER)
@@ -469,20 +542,25 @@ class MarksPanel(QWidget):
             return
         text = item.text()
         column = item.column()
+        notes: list[str] = []
 
         def apply() -> None:
             if column == COL_TIME:
                 self.service.move(mark.id, self._typed_time(text))
             elif column == COL_KIND:
-                self.service.edit(mark.id, text, mark.text, mark.deduction)
+                note = self.service.set_kind(mark.id, text)
+                if note:
+                    notes.append(note)
             elif column == COL_DEDUCTION:
                 self.service.set_deduction(mark.id, parse_number(text, "deduction"))
             elif column == COL_TEXT:
                 self.service.edit(mark.id, mark.kind, text, mark.deduction)
 
-        self._run(apply)
+        ok = self._run(apply)
         # Show what the library holds (a refused edit reverts the cell).
         self.refresh()
+        if ok and notes:
+            self._note(notes[0])
 
     def _typed_time(self, text: str) -> float:
         """A time typed in the time cell: m:ss.s, seconds, or f<frame>."""

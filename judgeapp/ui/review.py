@@ -95,8 +95,15 @@ class Review(QObject):
         edit.addAction(self.undo_action)
         edit.addAction(self.redo_action)
         edit.addSeparator()
-        add_here = self._action("Add &Mark at Current Time", self._focus_mark_entry, "M")
-        edit.addAction(add_here)
+        # Adding a mark takes Ctrl+M: a bare letter that put the keyboard in the note field
+        # turned stray typing into a mark ("media/x.mp4" typed at the player: M, then a note
+        # "edia/x.mp4" and Enter). M alone only shows the marks.
+        self.add_mark_action = self._action(
+            "Add &Mark at Current Time…", self._focus_mark_entry, "Ctrl+M"
+        )
+        self.show_marks_action = self._action("Show &Marks", self._show_marks, "M")
+        edit.addAction(self.add_mark_action)
+        edit.addAction(self.show_marks_action)
 
         self.marks_panel = MarksPanel(self.marks, window)
         self.marks_panel.set_focus_return(window.player)  # Enter / Esc: the keys go back to it
@@ -226,6 +233,16 @@ class Review(QObject):
 
     def _position_changed(self, _index: int, time_s: float) -> None:
         self.marks_panel.set_time(time_s)
+
+    def _show_marks(self) -> None:
+        """M: the Marks dock in front, the mark nearest the player selected; the keyboard
+        stays with the player, so nothing typed after it becomes a mark."""
+        if self.marks_panel is None:
+            return
+        self.marks_dock.show()
+        self.marks_dock.raise_()
+        self.marks_panel.select_nearest(self.marks_panel.time_s)
+        self.window.statusBar().showMessage("Ctrl+M adds a mark at the player's frame", 5_000)
 
     def _focus_mark_entry(self) -> None:
         if self.marks_panel is not None and self.marks_panel.video is not None:
