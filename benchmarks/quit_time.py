@@ -6,7 +6,8 @@ process has ended, with where the time goes (issue 20, item 7).
 VIDEO defaults to ../shared/media/juggle_720p24.mp4. Each run is a fresh process (as a user
 starts the app): the main window (offscreen, 1280x800, with the review extension as `judgeapp
 gui` has it) opens VIDEO, analyses it with random backbones, an untrained head, HOG and the CPU,
-waits for the score, steps the player a few frames, then File > Quit. The child records, with
+waits for the score, steps the player a few frames, then File > Quit (with --while-analysing:
+Quit 4 s after the video opens, while the analysis process is busy). The child records, with
 the wall clock, when Quit was asked, when the window was hidden, how long each part of the close
 took (Review's exports and windows, the player's loader threads, the session's job threads, the
 analysis process) and when the event loop returned; this script records when the process
@@ -29,7 +30,7 @@ from pathlib import Path
 DEFAULT_VIDEO = Path(__file__).resolve().parents[2] / "shared" / "media" / "juggle_720p24.mp4"
 
 
-def child(video: Path, report: Path) -> None:
+def child(video: Path, report: Path, busy: bool) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QTimer
 
@@ -81,7 +82,10 @@ def child(video: Path, report: Path) -> None:
         marks["score_shown"] = time.time()
         QTimer.singleShot(500, quit_now)
 
-    window.session.analysisFinished.connect(finished)
+    if busy:  # Quit 4 s after the video opens: the analysis process is busy
+        QTimer.singleShot(4000, quit_now)
+    else:
+        window.session.analysisFinished.connect(finished)
     window.open_video(str(video))
     window.session.analysisFailed.connect(lambda m: (print(m, file=sys.stderr), app.exit(2)))
     code = app.exec()
@@ -95,14 +99,17 @@ def child(video: Path, report: Path) -> None:
     sys.stdout.flush()
 
 
-def one_run(video: Path, cache: Path) -> dict:
+def one_run(video: Path, cache: Path, busy: bool) -> dict:
     with tempfile.TemporaryDirectory() as scratch:
         report = Path(scratch) / "quit.json"
         env = dict(os.environ, JUDGEAPP_CACHE_DIR=str(cache))
         env["JUDGEAPP_DATA_DIR"] = str(Path(scratch) / "data")
         env.setdefault("QT_QPA_PLATFORM", "offscreen")
         proc = subprocess.run(
-            [sys.executable, __file__, "--child", str(video), str(report)], env=env, check=False
+            [sys.executable, __file__, "--child", str(video), str(report)]
+            + (["--while-analysing"] if busy else []),
+            env=env,
+            check=False,
         )
         ended = time.time()
         if proc.returncode != 0 or not report.exists():
@@ -123,15 +130,20 @@ def main() -> None:
     parser.add_argument("video", nargs="?", type=Path, default=DEFAULT_VIDEO)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--while-analysing",
+        action="store_true",
+        help="quit 4 s after the video opens, while the analysis runs, not after it",
+    )
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(Path(args.child[0]), Path(args.child[1]))
+        child(Path(args.child[0]), Path(args.child[1]), args.while_analysing)
         return
     cache = Path(tempfile.gettempdir()) / "judgeapp-quit-time-cache"
     runs = []
     for i in range(args.runs):
-        run = one_run(args.video, cache)
+        run = one_run(args.video, cache, args.while_analysing)
         print(f"run {i + 1}: {json.dumps(run)}", flush=True)
         runs.append(run)
     summary = {

@@ -47,6 +47,7 @@ CANCEL_GRACE_S = 20.0  # a cancelled child gets this long to stop on its own
 # networks, analysing) would not end before its request does, so after this it is terminated
 # (its files are written atomically: a temporary left behind is swept by the next write).
 QUIT_GRACE_S = 1.0
+QUIT_CANCEL_GRACE_S = 0.3  # quitting mid-analysis: a cancel check this soon, else terminated
 _POLL_S = 0.05
 _FRAMES_PER_MESSAGE = 8
 
@@ -87,6 +88,7 @@ class AnalysisService:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()  # one request at a time
+        self._quitting = threading.Event()  # begin_shutdown: cancels get QUIT_CANCEL_GRACE_S
         self._child: Any = None
         self._conn: Any = None
         self._next_id = 0
@@ -127,10 +129,20 @@ class AnalysisService:
             self._send(("analyse", job, str(video_path), asdict(request), sha256 or "", shape))
             return self._wait(job, progress, cancel, frames, frames_progress or no_progress)
 
+    def begin_shutdown(self) -> None:
+        """The session is ending (returns at once): from now a cancelled analysis gets
+        QUIT_CANCEL_GRACE_S, not CANCEL_GRACE_S, to stop before its child is terminated, so
+        quitting during an analysis does not wait seconds for the child's next cancel check."""
+        self._quitting.set()
+
     def shutdown(self, timeout_s: float = QUIT_GRACE_S) -> None:
         """End the child (asked first, terminated if it does not go in `timeout_s`)."""
-        with self._lock:
-            self._stop_child(timeout_s)
+        self._quitting.set()
+        try:
+            with self._lock:
+                self._stop_child(timeout_s)
+        finally:
+            self._quitting.clear()
 
     # ------------------------------------------------------------------------------ the child
 
@@ -182,7 +194,8 @@ class AnalysisService:
             if cancel.cancelled and cancelled_at is None:
                 cancelled_at = time.monotonic()
                 self._send(("cancel", job))
-            if cancelled_at is not None and time.monotonic() - cancelled_at > CANCEL_GRACE_S:
+            grace = QUIT_CANCEL_GRACE_S if self._quitting.is_set() else CANCEL_GRACE_S
+            if cancelled_at is not None and time.monotonic() - cancelled_at > grace:
                 self._stop_child(0.0)  # it would not stop: the next request gets a fresh one
                 raise Cancelled("cancelled by the user")
             try:

@@ -257,6 +257,7 @@ class VideoSession(QObject):
     def shutdown(self, timeout_s: float = 60.0) -> bool:
         """Retire everything, wait for every job thread and end the analysis process; False
         if a thread would not end."""
+        self.service.begin_shutdown()  # a running analysis is not waited for past 0.3 s
         self._opener.retire()
         self.close()
         ok = all([runner.shutdown(timeout_s) for runner in self._runners])
