@@ -83,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     if debug:
         os.environ["JUDGEAPP_DEBUG"] = "1"
     from judgeapp.core.errors import Cancelled, JudgeappError
+    from judgeapp.core.text_safety import terminal_text
 
     previous = None
     if args.command != "gui" and hasattr(args, "func"):  # Qt handles the GUI's own signals
@@ -95,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     except JudgeappError as exc:
         if args.debug:
             traceback.print_exc()
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {terminal_text(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt as exc:
         reason = "terminated" if isinstance(exc, Terminated) else "interrupted"
@@ -104,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # an unexpected failure still gets one line, not a traceback
         if args.debug:
             traceback.print_exc()
-        detail = " ".join(str(exc).split())[:300]
+        detail = terminal_text(" ".join(str(exc).split())[:300])
         print(
             f"error: unexpected {type(exc).__name__}: {detail} (run with --debug)", file=sys.stderr
         )

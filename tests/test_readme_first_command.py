@@ -39,17 +39,39 @@ def test_the_first_command_needs_nothing_outside_the_repository():
     assert args[1] in notices, "the sample clip is not credited"
 
 
+def _shown_output() -> list[str]:
+    """The lines the README shows the first command printing (the block after the first)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```(\w*)\n(.*?)```", text, re.S)
+    assert len(blocks) >= 2 and blocks[0][0] == "sh" and blocks[1][0] == "", "no output shown"
+    return blocks[1][1].splitlines()
+
+
 @pytest.mark.slow
-def test_the_first_command_scores_the_sample_offline_and_says_uncalibrated():
+def test_the_first_command_scores_the_sample_offline_and_says_uncalibrated(tmp_path):
+    """It prints what the README shows (a person reads the score and where the JSON went) and
+    writes the JSON there; run with its JSON file moved out of the checkout."""
+    args = _first_command()
+    at = args.index("--json") + 1
+    shown_path, out = args[at], tmp_path / Path(args[at]).name
+    args[at] = str(out)
     done = subprocess.run(
-        [sys.executable, "-m", "judgeapp", *_first_command()],
+        [sys.executable, "-m", "judgeapp", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=900,
     )
     assert done.returncode == 0, done.stderr
-    result = json.loads(done.stdout[done.stdout.index("{") :])
+    result = json.loads(out.read_text())
     assert result["model"]["calibrated"] is False
     assert 0 <= result["score"] <= result["model"]["score_max"]
     assert result["video"]["frames"] == 247
+    printed = done.stdout.replace(str(out), shown_path).splitlines()
+    shown = _shown_output()
+    # The score depends on the person finder installed (the pose model or HOG): compared apart.
+    number = re.compile(r"\d+\.\d\d / ")
+    assert [number.sub("N / ", line) for line in printed] == [
+        number.sub("N / ", line) for line in shown
+    ], done.stdout
+    assert printed[0].startswith(f"{args[1]}: {result['score']:.2f} / 25 (not calibrated)")

@@ -14,6 +14,7 @@ from judgeapp.commands.common import (
     expand_videos,
     terminal_progress,
 )
+from judgeapp.core.text_safety import csv_row, terminal_text
 
 CSV_COLUMNS = [
     "video",
@@ -88,7 +89,8 @@ UNCALIBRATED_WORDS = {
 def _summarise(video, result, out) -> None:
     """The readable line of one video (and one per target of a model set)."""
     note = "" if result.model.calibrated else " (not calibrated)"
-    print(f"{video}: {result.score:.2f} / {result.model.score_max:g}{note}", file=out)
+    shown = terminal_text(video)  # a file name can hold escape sequences
+    print(f"{shown}: {result.score:.2f} / {result.model.score_max:g}{note}", file=out)
     for target, entry in result.scores.items():
         measured = (
             "" if entry.coverage is None else f", coverage {entry.coverage:.2f} on validation"
@@ -145,7 +147,7 @@ def run(args: argparse.Namespace) -> int:
             if len(videos) == 1:
                 raise
             failures += 1
-            print(f"error: {exc}", file=sys.stderr)
+            print(f"error: {terminal_text(exc)}", file=sys.stderr)
             rows.append(_csv_row(str(video), error=str(exc)))
             continue
         finally:
@@ -164,14 +166,14 @@ def run(args: argparse.Namespace) -> int:
         else:
             write_text_atomic(args.json, text)
             noun = "result" if len(docs) == 1 else f"{len(docs)} results"
-            print(f"{noun} written to {args.json}", file=out)
+            print(f"{noun} written to {terminal_text(args.json)}", file=out)
     if args.csv:
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(csv_row(row) for row in rows)
         write_text_atomic(args.csv, buffer.getvalue())
-        print(f"table written to {args.csv} (one row per video)", file=out)
+        print(f"table written to {terminal_text(args.csv)} (one row per video)", file=out)
     if failures:
         print(f"error: {failures} of {len(videos)} videos failed", file=sys.stderr)
         return 1
