@@ -26,6 +26,7 @@ COMMAND_MODULES = [
     "judgeapp.commands.ablate",
     "judgeapp.commands.report",
     "judgeapp.commands.models",
+    "judgeapp.commands.compare",
 ]
 
 
