@@ -153,3 +153,24 @@ def test_cancel_midway_leaves_no_file(media_dir, tmp_path):
             make_result(probe(source)), source, tmp_path / "a.mp4", (), cancel_at_20, token
         )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_full_disk_keeps_the_old_file_and_leaves_no_temporary(tmp_path):
+    from report_helpers import full_tmpfs
+
+    from judgeapp.core.errors import JudgeappError
+
+    clip = write_video(tmp_path / "clip.mp4", fps=10.0, frames=40)
+    with full_tmpfs(tmp_path, size_kib=512) as disk:
+        if disk is None:
+            pytest.skip("cannot mount a tmpfs here")
+        (disk / "filler").unlink()
+        (disk / "a.mp4").write_bytes(b"the old video")
+        with open(disk / "filler", "wb", buffering=0) as fh:  # full again
+            with pytest.raises(OSError):
+                while True:
+                    fh.write(b"\0" * 4096)
+        with pytest.raises(JudgeappError, match=r"a\.mp4: cannot write"):
+            write_annotated_video(make_result(probe(clip)), clip, disk / "a.mp4")
+        assert sorted(p.name for p in disk.iterdir()) == ["a.mp4", "filler"]
+        assert (disk / "a.mp4").read_bytes() == b"the old video"

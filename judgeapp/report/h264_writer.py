@@ -108,6 +108,9 @@ class _AudioSource:
                 except StopIteration:
                     self._ended = True
                     return
+                except (av.FFmpegError, ValueError):  # damaged sound: the rest goes without it
+                    self._ended = True
+                    return
             start_s, packet = self._next
             if start_s >= end_s and not (flushing and start_s == float("inf")):
                 if not flushing or self.copy:
@@ -163,13 +166,23 @@ class H264Writer:
             self.video.pix_fmt = "yuv420p"
             self.video.codec_context.time_base = _TIME_BASE
             if audio_from is not None and _has_audio(Path(audio_from)):
-                self._audio = _AudioSource(Path(audio_from), self.container)
+                self._audio = self._sound_of(Path(audio_from))
         except (av.FFmpegError, OSError) as exc:
             self.abort()
             raise _error(self.name, exc) from None
         except BaseException:
             self.abort()
             raise
+
+    def _sound_of(self, source: Path) -> _AudioSource | None:
+        """The source's sound, or None where it cannot be read or encoded (the video is written
+        without it rather than not at all)."""
+        try:
+            return _AudioSource(source, self.container)
+        except (av.FFmpegError, ValueError, IndexError):
+            if len(self.container.streams) > 1:  # a sound stream is in the file already
+                raise
+            return None
 
     @classmethod
     def open(
