@@ -1,0 +1,368 @@
+"""Two routines side by side, without Qt: the comparison, its common time axis, linked stepping
+and where the two routines' attention differs (issue 21).
+
+The common time axis has its origin at the sync points: at common time `t` side A shows its
+video at `sync_a_s + t` and side B at `sync_b_s + t`, each on its own frame (the last frame whose
+timestamp is <= that time, from the side's own frame times or frame rate), so videos with
+different frame rates stay aligned in time. Before a side's first frame it shows its first frame,
+after its end its last one (`SidePosition.inside` says which).
+
+A linked step moves the common time to the next (or previous) moment where either side changes
+frame: the side with more frames per second advances one frame each step, the other when its own
+next frame is due.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from judgeapp.core.errors import JudgeappError
+from judgeapp.core.results import AnalysisResult, VideoInfo
+from judgeapp.video.frame_cache import frame_at_time
+
+_EPS_S = 1e-4  # shorter than any frame interval a real video has (10 000 fps)
+
+
+@dataclass(frozen=True)
+class SideVideo:
+    """One side's video as the time mapping needs it: its frame rate, frame count, duration and,
+    where known, its frames' timestamps (frames 0..k-1; later frames follow at `fps`)."""
+
+    path: str
+    fps: float
+    frames: int
+    duration_s: float
+    frame_times_s: tuple[float, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not (self.fps > 0 and math.isfinite(self.fps)) or self.frames < 1:
+            raise JudgeappError(f"{self.path}: no frames to compare ({self.frames} at {self.fps})")
+
+    @classmethod
+    def of(cls, info: VideoInfo, frame_times_s: Sequence[float] = ()) -> SideVideo:
+        return cls(info.path, info.fps, info.frames, info.duration_s, tuple(frame_times_s))
+
+    def time_of(self, index: int) -> float:
+        """The timestamp of frame `index` in the video's own time."""
+        if 0 <= index < len(self.frame_times_s):
+            return self.frame_times_s[index]
+        if self.frame_times_s:
+            last = len(self.frame_times_s) - 1
+            return self.frame_times_s[last] + (index - last) / self.fps
+        return index / self.fps
+
+    def index_at(self, time_s: float) -> int:
+        """The frame on screen at `time_s` (own time), clamped to the video."""
+        return frame_at_time(list(self.frame_times_s), time_s, self.fps, self.frames)
+
+    @property
+    def end_s(self) -> float:
+        """When the last frame stops showing (own time)."""
+        return max(self.duration_s, self.time_of(self.frames - 1) + 1.0 / self.fps)
+
+
+@dataclass(frozen=True)
+class OverlaySettings:
+    """The second video blended over the first: opacity of B, and its horizontal offset (a
+    fraction of the width) and scale to line the athletes up."""
+
+    enabled: bool = False
+    opacity: float = 0.5
+    offset_x: float = 0.0
+    scale: float = 1.0
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.opacity <= 1.0:
+            raise JudgeappError(f"overlay opacity {self.opacity} is not between 0 and 1")
+        if not self.scale > 0:
+            raise JudgeappError(f"overlay scale {self.scale} is not positive")
+
+
+@dataclass(frozen=True)
+class SidePosition:
+    """Where one side is at a common time: its own time, the frame shown, and whether the time
+    falls inside the video (False: before its start or after its end, a held frame)."""
+
+    time_s: float
+    index: int
+    inside: bool
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two videos, their sync points (seconds, each in its own video's time) and the overlay."""
+
+    a: SideVideo
+    b: SideVideo
+    sync_a_s: float = 0.0
+    sync_b_s: float = 0.0
+    overlay: OverlaySettings = field(default_factory=OverlaySettings)
+
+    def __post_init__(self) -> None:
+        for name, side, sync in (("A", self.a, self.sync_a_s), ("B", self.b, self.sync_b_s)):
+            if not math.isfinite(sync) or sync < 0 or sync > side.end_s:
+                raise JudgeappError(
+                    f"sync point {sync:g} s of side {name} is outside its video "
+                    f"(0 to {side.end_s:.3f} s)"
+                )
+
+    # -- the two sides -------------------------------------------------------------------
+    def side(self, which: str) -> SideVideo:
+        return {"a": self.a, "b": self.b}[which]
+
+    def sync_of(self, which: str) -> float:
+        return {"a": self.sync_a_s, "b": self.sync_b_s}[which]
+
+    def with_sync(self, which: str, time_s: float) -> Comparison:
+        """This comparison with side `which`'s sync point moved to `time_s` (its own time)."""
+        side = self.side(which)
+        time_s = min(max(time_s, 0.0), side.end_s)
+        return replace(self, **{f"sync_{which}_s": time_s})
+
+    def relinked(self, time_a_s: float, time_b_s: float) -> Comparison:
+        """Linked again after the sides moved on their own: A keeps its sync point, B's moves
+        so that the two times now shown are the same common time."""
+        sync_b = time_b_s - (time_a_s - self.sync_a_s)
+        if sync_b < 0 or sync_b > self.b.end_s:
+            # B's sync would fall outside B: move A's instead.
+            sync_a = time_a_s - time_b_s
+            return replace(self, sync_a_s=min(max(sync_a, 0.0), self.a.end_s), sync_b_s=0.0)
+        return replace(self, sync_b_s=sync_b)
+
+    # -- the time mapping ----------------------------------------------------------------
+    @property
+    def start_s(self) -> float:
+        """The common axis's first time: the earlier video start (negative when a side has
+        video before its sync point)."""
+        return -max(self.sync_a_s, self.sync_b_s)
+
+    @property
+    def end_s(self) -> float:
+        """The common axis's last time: the later video end."""
+        return max(self.a.end_s - self.sync_a_s, self.b.end_s - self.sync_b_s)
+
+    @property
+    def duration_s(self) -> float:
+        return self.end_s - self.start_s
+
+    @property
+    def after_sync_s(self) -> float:
+        """How long the common axis runs from the sync points until both videos have ended."""
+        return self.end_s
+
+    def clamp(self, t: float) -> float:
+        return min(max(t, self.start_s), self.end_s)
+
+    def position(self, which: str, t: float) -> SidePosition:
+        """Side `which` at common time `t`."""
+        side = self.side(which)
+        own = self.sync_of(which) + t
+        inside = side.time_of(0) - 1e-6 <= own < side.end_s - 1e-9
+        return SidePosition(own, side.index_at(own), inside)
+
+    def positions(self, t: float) -> tuple[SidePosition, SidePosition]:
+        return self.position("a", t), self.position("b", t)
+
+    def common_time(self, which: str, own_time_s: float) -> float:
+        """The common time at which side `which` shows its own time `own_time_s`."""
+        return own_time_s - self.sync_of(which)
+
+    def common_time_of_frame(self, which: str, index: int) -> float:
+        return self.common_time(which, self.side(which).time_of(index))
+
+    # -- linked stepping -----------------------------------------------------------------
+    def _frame_start(self, which: str, t: float) -> float | None:
+        """The common time at which side `which`'s frame shown at `t` began (None before the
+        side's first frame)."""
+        side, sync = self.side(which), self.sync_of(which)
+        own = sync + t
+        if own < side.time_of(0) - 1e-6:
+            return None
+        return side.time_of(side.index_at(own)) - sync
+
+    def _next_frame(self, which: str, t: float) -> float | None:
+        side, sync = self.side(which), self.sync_of(which)
+        own = sync + t
+        if own < side.time_of(0) - 1e-6:
+            return side.time_of(0) - sync
+        index = side.index_at(own)
+        if index + 1 >= side.frames:
+            return None
+        return side.time_of(index + 1) - sync
+
+    def step(self, t: float, frames: int = 1) -> float:
+        """The common time `frames` steps from `t` (negative: backwards), where a step is the
+        next moment either side changes frame; stops at the axis's ends."""
+        for _ in range(abs(frames)):
+            t = self._step_once(t, forward=frames > 0)
+        return t
+
+    def _step_once(self, t: float, forward: bool) -> float:
+        if forward:
+            nexts = [n for n in (self._next_frame(w, t) for w in "ab") if n is not None]
+            nexts = [n for n in nexts if n > t + 1e-9]
+            return min(nexts) if nexts else t
+        # Backwards: to the start of the frame pair before the one shown at t.
+        starts = [s for s in (self._frame_start(w, t) for w in "ab") if s is not None]
+        shown_from = max([*starts, self.start_s])
+        if shown_from <= self.start_s + 1e-9:
+            return self.start_s
+        before = shown_from - _EPS_S
+        earlier = [s for s in (self._frame_start(w, before) for w in "ab") if s is not None]
+        return max([*earlier, self.start_s])
+
+    def export_times(self, fps: float | None = None) -> list[float]:
+        """The common times of a side-by-side video from the sync points to the later end, at
+        `fps` (default: the higher of the two frame rates, so neither side skips a frame)."""
+        fps = fps or max(self.a.fps, self.b.fps)
+        count = max(1, math.floor(self.after_sync_s * fps + 1e-6))
+        return [k / fps for k in range(count)]
+
+
+# -- differences ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    """One target's scores on both sides (None where a side has no score for it)."""
+
+    target: str
+    a: tuple[float, float, float] | None  # value, low, high
+    b: tuple[float, float, float] | None
+    score_max: float
+
+    @property
+    def delta(self) -> float | None:
+        """B minus A."""
+        if self.a is None or self.b is None:
+            return None
+        return self.b[0] - self.a[0]
+
+
+def _scores_of(result: AnalysisResult) -> dict[str, tuple[float, float, float, float]]:
+    if result.scores:
+        return {
+            target: (s.value, s.low, s.high, s.score_max) for target, s in result.scores.items()
+        }
+    target = result.model.target or "total"
+    return {target: (result.score, result.score, result.score, result.model.score_max)}
+
+
+def score_rows(a: AnalysisResult, b: AnalysisResult) -> list[ScoreRow]:
+    """The two results' scores side by side, per target (total first)."""
+    sa, sb = _scores_of(a), _scores_of(b)
+    order = ("total", "difficulty", "execution")
+    targets = sorted(set(sa) | set(sb), key=lambda k: (order.index(k) if k in order else 9, k))
+    rows = []
+    for target in targets:
+        score_max = (sa.get(target) or sb.get(target))[3]
+        rows.append(
+            ScoreRow(
+                target,
+                sa[target][:3] if target in sa else None,
+                sb[target][:3] if target in sb else None,
+                score_max,
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A stretch of the common time where the two routines' attention differs: each side's share
+    of its attention (over the stretch both videos cover) falling in the stretch."""
+
+    start_s: float  # common time
+    end_s: float
+    share_a: float
+    share_b: float
+
+    @property
+    def gap(self) -> float:
+        """B's share minus A's (positive: the model looked more at B's routine here)."""
+        return self.share_b - self.share_a
+
+    @property
+    def mid_s(self) -> float:
+        return (self.start_s + self.end_s) / 2
+
+
+def attention_shares(result: AnalysisResult, sync_s: float, edges: Sequence[float]) -> list[float]:
+    """The result's attention falling in each bin between consecutive common-time `edges`,
+    the dynamic and static streams averaged (each spread or placed in time, normalised to the
+    bins' span; a stream with no weight there is left out)."""
+    bins = len(edges) - 1
+    streams: list[list[float]] = []
+    dynamic = [0.0] * bins
+    for seg in result.dynamic:
+        start, end = seg.start_s - sync_s, seg.end_s - sync_s
+        length = end - start
+        if length <= 0:
+            continue
+        for k in range(bins):
+            overlap = min(end, edges[k + 1]) - max(start, edges[k])
+            if overlap > 0:
+                dynamic[k] += seg.weight * overlap / length
+    static = [0.0] * bins
+    for frame in result.static:
+        t = frame.time_s - sync_s
+        for k in range(bins):
+            if edges[k] <= t < edges[k + 1] or (k == bins - 1 and t == edges[-1]):
+                static[k] += frame.weight
+                break
+    for stream in (dynamic, static):
+        total = sum(stream)
+        if total > 0:
+            streams.append([v / total for v in stream])
+    if not streams:
+        return [0.0] * bins
+    return [sum(s[k] for s in streams) / len(streams) for k in range(bins)]
+
+
+def differences(
+    comparison: Comparison,
+    result_a: AnalysisResult,
+    result_b: AnalysisResult,
+    bin_s: float = 1.0,
+    limit: int = 5,
+    min_gap: float = 0.02,
+) -> list[Difference]:
+    """Where the attention differs most, largest first: the stretch both videos cover (from
+    the later start to the earlier end, common time) is cut into `bin_s` bins, each side's
+    attention share per bin compared, and neighbouring bins leaning the same way merged.
+    At most `limit` stretches, each with a gap of at least `min_gap`."""
+    start = max(-comparison.sync_a_s, -comparison.sync_b_s)
+    end = min(comparison.a.end_s - comparison.sync_a_s, comparison.b.end_s - comparison.sync_b_s)
+    if end - start < 1e-6:
+        return []
+    count = max(1, math.ceil((end - start) / bin_s - 1e-9))
+    edges = [start + k * (end - start) / count for k in range(count + 1)]
+    share_a = attention_shares(result_a, comparison.sync_a_s, edges)
+    share_b = attention_shares(result_b, comparison.sync_b_s, edges)
+    gaps = [b - a for a, b in zip(share_a, share_b, strict=True)]
+    stretches: list[Difference] = []
+    k = 0
+    while k < count:
+        if abs(gaps[k]) < min_gap:
+            k += 1
+            continue
+        j = k
+        while j + 1 < count and abs(gaps[j + 1]) >= min_gap and (gaps[j + 1] > 0) == (gaps[k] > 0):
+            j += 1
+        stretches.append(
+            Difference(edges[k], edges[j + 1], sum(share_a[k : j + 1]), sum(share_b[k : j + 1]))
+        )
+        k = j + 1
+    stretches.sort(key=lambda d: (-abs(d.gap), d.start_s))
+    return stretches[:limit]
+
+
+def comparison_of(
+    result_a: AnalysisResult, result_b: AnalysisResult, sync_a_s: float = 0.0, sync_b_s: float = 0.0
+) -> Comparison:
+    """The comparison of two analysed videos (frame times from their frame rates)."""
+    return Comparison(
+        SideVideo.of(result_a.video), SideVideo.of(result_b.video), sync_a_s, sync_b_s
+    )
