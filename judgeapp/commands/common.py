@@ -115,3 +115,81 @@ def say(text: Any = "", file: TextIO | None = None, end: str = "\n", flush: bool
     model cards, paths, error messages) can hold control characters a terminal would obey,
     so every one but the line breaks is shown as an escape (core.text_safety)."""
     print(terminal_lines(text), file=sys.stdout if file is None else file, end=end, flush=flush)
+
+
+def nonempty(kind: str) -> Callable[[str], str]:
+    """argparse type: a path that is not the empty string ('' would stand for the current
+    folder, or be taken for "not given"), else a usage error (exit 2)."""
+
+    def parse(text: str) -> str:
+        if not text.strip():
+            raise argparse.ArgumentTypeError(f"an empty {kind} was given")
+        return text
+
+    return parse
+
+
+def check_output_file(path: str | Path, option: str) -> None:
+    """Refuse, before any analysis, an output file (--json, --csv) that cannot be written: a
+    folder, a path under a file, a folder without write permission, a read-only file. One
+    line naming the path (exit 1), as train's --out check does. `-` (stdout) and devices
+    (/dev/stdout, a FIFO) pass."""
+    import os
+    import stat
+
+    from judgeapp.core.errors import JudgeappError
+
+    if str(path) == "-":
+        return
+    out = Path(path)
+    shown = terminal_text(out)
+    try:
+        kind = os.stat(out).st_mode
+    except OSError:
+        kind = None
+    if kind is not None and stat.S_ISDIR(kind):
+        raise JudgeappError(f"{shown}: is a folder; {option} names the file to write")
+    if kind is not None and not stat.S_ISREG(kind):
+        return  # a device or a pipe: written straight into
+    if kind is not None and not os.access(out, os.W_OK):
+        raise JudgeappError(f"{shown}: cannot write (the file is read-only)")
+    nearest = next((p for p in (out.parent, *out.parent.parents) if p.exists()), None)
+    if nearest is not None and not nearest.is_dir():
+        raise JudgeappError(
+            f"{shown}: cannot write ({terminal_text(nearest)} is a file, not a folder)"
+        )
+    if nearest is not None and not os.access(nearest, os.W_OK | os.X_OK):
+        raise JudgeappError(f"{shown}: cannot write (no permission in {terminal_text(nearest)})")
+
+
+class RowsFile:
+    """An output file kept whole at every moment while rows come in: after each row the file
+    is rewritten atomically from everything so far (`render(rows)`), so an error, Ctrl-C or a
+    kill between videos keeps every finished row. A device or pipe (/dev/stdout) cannot be
+    rewritten: it gets the text once, at `finish()`."""
+
+    def __init__(self, path: str | Path, render: Callable[[list], str]) -> None:
+        import os
+        import stat
+
+        self.path = Path(path)
+        self.render = render
+        self.rows: list = []
+        try:
+            self.special = not stat.S_ISREG(os.stat(self.path).st_mode)
+        except OSError:
+            self.special = False  # a new file
+
+    def add(self, row: Any) -> None:
+        self.rows.append(row)
+        if not self.special:
+            self._write()
+
+    def finish(self) -> None:
+        if self.special or not self.rows:
+            self._write()
+
+    def _write(self) -> None:
+        from judgeapp.core.files import write_text_atomic
+
+        write_text_atomic(self.path, self.render(self.rows))

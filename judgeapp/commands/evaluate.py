@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from judgeapp.commands.common import add_device_option, say
+from judgeapp.commands.common import add_device_option, check_output_file, nonempty, say
 from judgeapp.commands.train import add_threads_option, apply_threads
 
 
@@ -43,7 +43,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     add_device_option(parser)
     add_threads_option(parser)
-    parser.add_argument("--json", metavar="PATH|-", help="write the metrics as JSON")
+    parser.add_argument(
+        "--json", metavar="PATH|-", type=nonempty("--json path"), help="write the metrics as JSON"
+    )
     parser.set_defaults(func=run)
 
 
@@ -80,6 +82,8 @@ def run(args: argparse.Namespace) -> int:
     from judgeapp.training.feature_set import load_feature_set, manifest_profile
     from judgeapp.training.labels import ALL_ROUTINES, load_labels
 
+    if args.json:
+        check_output_file(args.json, "--json")  # before any head is loaded or evaluated
     device = resolve_device(args.device)
     apply_threads(args)
     features_profile = manifest_profile(args.features)

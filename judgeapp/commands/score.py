@@ -9,9 +9,12 @@ import json
 import sys
 
 from judgeapp.commands.common import (
+    RowsFile,
     add_backbone_options,
     analysis_options,
+    check_output_file,
     expand_videos,
+    nonempty,
     terminal_progress,
 )
 from judgeapp.core.text_safety import csv_row, terminal_text
@@ -38,13 +41,27 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="score videos and write the attention as JSON/CSV",
         description="Score one or more videos (a folder stands for the videos in it).",
     )
-    parser.add_argument("videos", nargs="+", metavar="VIDEO")
+    parser.add_argument("videos", nargs="+", metavar="VIDEO", type=nonempty("video path"))
     parser.add_argument(
-        "--model", default=None, help="head checkpoint (.safetensors), or 'random' (untrained)"
+        "--model",
+        default=None,
+        type=nonempty("--model path"),
+        help="head checkpoint (.safetensors), or 'random' (untrained)",
     )
     add_backbone_options(parser)
-    parser.add_argument("--json", metavar="PATH|-", help="write the analysis JSON here")
-    parser.add_argument("--csv", metavar="PATH", help="write one row per video here")
+    parser.add_argument(
+        "--json",
+        metavar="PATH|-",
+        type=nonempty("--json path"),
+        help="write the analysis JSON here (rewritten after each video, so it always holds "
+        "the videos finished so far)",
+    )
+    parser.add_argument(
+        "--csv",
+        metavar="PATH",
+        type=nonempty("--csv path"),
+        help="write one row per video here (rewritten after each video)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -65,6 +82,20 @@ def _csv_row(video: str, result=None, error: str = "") -> dict:
         "duration_s": f"{result.video.duration_s:.3f}",
         "error": "",
     }
+
+
+def _json_text(docs: list[dict], one: bool) -> str:
+    """The --json file: one video's result, or the array of every finished video's."""
+    return json.dumps(docs[0] if one else docs, indent=2) + "\n"
+
+
+def _csv_text(rows: list[dict]) -> str:
+    """The --csv table: the header and a row per video so far, every text cell escaped."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(csv_row(row) for row in rows)
+    return buffer.getvalue()
 
 
 def _check_head(path: str) -> None:
@@ -119,8 +150,12 @@ def run(args: argparse.Namespace) -> int:
     from judgeapp.analysis import analyze
     from judgeapp.analysis.backbone_pool import BackbonePool, engine_choice
     from judgeapp.core.errors import Cancelled, JudgeappError
-    from judgeapp.core.files import write_text_atomic
 
+    # Every output is checked before the first video is decoded, not after the last.
+    if args.json:
+        check_output_file(args.json, "--json")
+    if args.csv:
+        check_output_file(args.csv, "--csv")
     videos = expand_videos(args.videos)
     if not videos:
         raise JudgeappError(f"{' '.join(args.videos)}: no video files found")
@@ -135,7 +170,14 @@ def run(args: argparse.Namespace) -> int:
     # The readable lines go to stdout, or to stderr when stdout carries the JSON (--json -),
     # so that `judgeapp score V --json - | jq` still reads JSON alone and a person sees both.
     out = sys.stderr if args.json == "-" else sys.stdout
-    results, rows, failures = [], [], 0
+    results, failures = [], 0
+    one = len(videos) == 1
+    json_file = (
+        RowsFile(args.json, lambda docs: _json_text(docs, one))
+        if args.json and args.json != "-"
+        else None
+    )
+    csv_file = RowsFile(args.csv, _csv_text) if args.csv else None
     pool = BackbonePool()  # the networks, built for the first video and kept for the others
     for video in videos:
         progress, close = terminal_progress(video.name)
@@ -144,35 +186,33 @@ def run(args: argparse.Namespace) -> int:
         except Cancelled:
             raise
         except JudgeappError as exc:
-            if len(videos) == 1:
+            if one:
                 raise
             failures += 1
             print(f"error: {terminal_text(exc)}", file=sys.stderr)
-            rows.append(_csv_row(str(video), error=str(exc)))
+            if csv_file:
+                csv_file.add(_csv_row(str(video), error=str(exc)))
             continue
         finally:
             close()
         results.append(result)
-        rows.append(_csv_row(str(video), result))
+        # Each finished video is in the files at once: an error or Ctrl-C later loses nothing.
+        if json_file:
+            json_file.add(result.to_dict())
+        if csv_file:
+            csv_file.add(_csv_row(str(video), result))
         _summarise(video, result, out)
 
     if note := _uncalibrated_note(results):
         print(note, file=out)
-    if args.json:
-        docs = [r.to_dict() for r in results]
-        text = json.dumps(docs[0] if len(videos) == 1 else docs, indent=2) + "\n"
-        if args.json == "-":
-            sys.stdout.write(text)
-        else:
-            write_text_atomic(args.json, text)
-            noun = "result" if len(docs) == 1 else f"{len(docs)} results"
-            print(f"{noun} written to {terminal_text(args.json)}", file=out)
-    if args.csv:
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(csv_row(row) for row in rows)
-        write_text_atomic(args.csv, buffer.getvalue())
+    if args.json == "-":
+        sys.stdout.write(_json_text([r.to_dict() for r in results], one))
+    elif json_file:
+        json_file.finish()
+        noun = "result" if len(results) == 1 else f"{len(results)} results"
+        print(f"{noun} written to {terminal_text(args.json)}", file=out)
+    if csv_file:
+        csv_file.finish()
         print(f"table written to {terminal_text(args.csv)} (one row per video)", file=out)
     if failures:
         print(f"error: {failures} of {len(videos)} videos failed", file=sys.stderr)
