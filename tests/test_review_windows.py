@@ -157,20 +157,22 @@ def test_batch_cancel_stops_the_job_and_keeps_what_finished(qtbot, service, tmp_
         (tmp_path / name).write_bytes(b"x")
         paths.append(tmp_path / name)
 
-    def slow(path, progress, cancel):
+    def held_until_cancelled(path, progress, cancel):
+        """a.mp4 is scored; the others never end on their own (they ran 5 s, which a busy
+        machine could let b.mp4 finish before the cancel)."""
         if path.name != "a.mp4":
-            for _ in range(500):
+            while True:
                 cancel.raise_if_cancelled()
                 time.sleep(0.01)
         return _fake_analyze(path, progress, cancel)
 
-    window = BatchWindow(service, slow)
+    window = BatchWindow(service, held_until_cancelled)
     qtbot.addWidget(window)
     window.add_videos(paths)
     window.start()
-    qtbot.waitUntil(lambda: window.queue.items[0].status == "done", timeout=10_000)
+    qtbot.waitUntil(lambda: window.queue.items[0].status == "done", timeout=60_000)
     window.cancel()
-    qtbot.waitUntil(lambda: not window.is_running(), timeout=10_000)
+    qtbot.waitUntil(lambda: not window.is_running(), timeout=60_000)
     assert [i.status for i in window.queue.items] == ["done", "cancelled", "cancelled"]
     assert live_job_threads() == []
 
