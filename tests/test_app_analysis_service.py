@@ -112,3 +112,27 @@ def test_a_cancel_stops_the_analysis_and_keeps_the_child(service, video, tmp_pat
     assert service.alive and service.spawned == 1
     assert "head" not in stages and not cache.complete
     assert not (tmp_path / "cache").exists() or not list((tmp_path / "cache").rglob("*.npz"))
+
+
+def test_a_cancel_sent_before_the_child_starts_the_job_is_kept(service, video, monkeypatch):
+    """The cancel reaches the child while it still builds the networks of `prepare` (the job is
+    queued behind it, not started): the job starts cancelled and the child is kept. The cancel
+    was dropped, and the child terminated once CANCEL_GRACE_S had passed."""
+    monkeypatch.setattr(analysis_service, "CANCEL_GRACE_S", 300.0)
+    token = CancelToken()
+    send = service._send
+
+    def send_then_cancel(message: tuple) -> None:
+        send(message)
+        if message[0] == "analyse":
+            token.cancel()  # on its way right behind the request
+
+    monkeypatch.setattr(service, "_send", send_then_cancel)
+    service.prepare(demo_request("cpu"))
+    stages = []
+    with pytest.raises(Cancelled):
+        service.analyse(
+            video, demo_request("cpu"), progress=lambda p: stages.append(p.stage), cancel=token
+        )
+    assert service.alive and service.spawned == 1
+    assert stages == []  # the job never began

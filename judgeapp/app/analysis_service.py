@@ -309,6 +309,10 @@ def _child_main(connection) -> None:
     send_lock = threading.Lock()
     requests: queue.Queue = queue.Queue()
     current: dict[int, CancelToken] = {}
+    # Jobs cancelled before they started (a cancel sent while the child still builds networks
+    # or serves the request before): their token is cancelled the moment they start.
+    cancelled_early: set[int] = set()
+    jobs_lock = threading.Lock()
 
     def send(message: tuple) -> None:
         with send_lock:
@@ -323,7 +327,10 @@ def _child_main(connection) -> None:
             while True:
                 message = connection.recv()
                 if message[0] == "cancel":
-                    token = current.get(message[1])
+                    with jobs_lock:
+                        token = current.get(message[1])
+                        if token is None:
+                            cancelled_early.add(message[1])
                     if token is not None:
                         token.cancel()
                 elif message[0] == "quit":
@@ -332,7 +339,9 @@ def _child_main(connection) -> None:
                     requests.put(message)
         except (EOFError, OSError):
             pass
-        for token in list(current.values()):
+        with jobs_lock:
+            tokens = list(current.values())
+        for token in tokens:
             token.cancel()
         requests.put(None)
 
@@ -343,7 +352,11 @@ def _child_main(connection) -> None:
             continue
         _, job, path, request, sha256, shape = message
         token = CancelToken()
-        current[job] = token
+        with jobs_lock:
+            current[job] = token
+            if job in cancelled_early:
+                cancelled_early.discard(job)
+                token.cancel()
         try:
             _serve(send, pool, job, path, AnalysisRequest(**request), sha256, shape, token)
         finally:
