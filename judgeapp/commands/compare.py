@@ -1,0 +1,147 @@
+"""`judgeapp compare A B [--sync-a T] [--sync-b T] --out FILE.mp4|.html`: two routines side by
+side (issue 21).
+
+Each input is a video (its result taken from the library or analysed now, as `judgeapp report`
+does) or an analysis JSON from `judgeapp score --json` (its video where the JSON says, or moved:
+then give a video instead). .mp4: both videos side by side from the sync points, each side's
+attention timeline under its frame (report.compare_video); .html: the comparison page, both
+scores, where the attention differs and both timelines (report.compare_page).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from pathlib import Path
+
+from judgeapp.commands.common import add_backbone_options, say, terminal_progress
+from judgeapp.core.text_safety import terminal_text
+
+_FORMATS = (".mp4", ".html", ".htm")
+
+
+def _output_path(text: str) -> Path:
+    path = Path(text)
+    if path.suffix.lower() not in _FORMATS:
+        raise argparse.ArgumentTypeError(
+            f"{text}: unknown comparison format; the file name must end in .mp4 or .html"
+        )
+    return path
+
+
+def _seconds(text: str) -> float:
+    """argparse type: a sync point in seconds (83.4) or as a clock time (1:23.4)."""
+    try:
+        parts = [float(p) for p in text.strip().split(":")]
+        if not 1 <= len(parts) <= 3:
+            raise ValueError
+        value = 0.0
+        for part in parts:
+            value = value * 60 + part
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: not a time; give seconds (12.5) or minutes:seconds (0:12.5)"
+        ) from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: a sync point is a time from 0 on")
+    return value
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "compare",
+        help="two routines side by side: a video or a comparison page",
+        description=(
+            "Compare two routines. A and B are videos (taken from the library, or analysed "
+            "now) or analysis JSONs. Their sync points (a moment marked on both, e.g. the start "
+            "pose) start the common time. --out's suffix picks the output: .mp4 (both videos "
+            "side by side with their attention timelines) or .html (scores, differences, "
+            "timelines)."
+        ),
+    )
+    parser.add_argument("a", metavar="A")
+    parser.add_argument("b", metavar="B")
+    parser.add_argument("--sync-a", type=_seconds, default=0.0, metavar="T", help="default: 0")
+    parser.add_argument("--sync-b", type=_seconds, default=0.0, metavar="T", help="default: 0")
+    parser.add_argument("--out", required=True, type=_output_path, metavar="FILE")
+    parser.add_argument(
+        "--model",
+        default=None,
+        help="analyse with this head checkpoint, or 'random' (default: the library's result, "
+        "else the installed head)",
+    )
+    parser.add_argument(
+        "--reanalyze", action="store_true", help="analyse the videos even if the library has them"
+    )
+    parser.add_argument("--library", metavar="PATH", help="library file (default: data folder)")
+    parser.add_argument(
+        "--no-library", action="store_true", help="neither read nor write the library"
+    )
+    add_backbone_options(parser)
+    parser.set_defaults(func=run)
+
+
+def _side(text: str, args: argparse.Namespace, library):
+    """(the video file, its analysis) for one input."""
+    from judgeapp.commands.report import _analysis_of_video
+    from judgeapp.core.errors import JudgeappError
+    from judgeapp.core.results import AnalysisResult
+
+    source = Path(text)
+    if source.suffix.lower() == ".json":
+        result = AnalysisResult.load(source)
+        video = Path(result.video.path)
+        if not video.is_file():
+            raise JudgeappError(f"{source}: its video {video} is not there; give the video instead")
+        return video, result
+    return source, _analysis_of_video(source, args, library)
+
+
+def run(args: argparse.Namespace) -> int:
+    from judgeapp.app.compare import comparison_of, differences, score_rows
+    from judgeapp.app.library_service import LibraryService
+    from judgeapp.report.compare_page import write_compare_page
+    from judgeapp.report.compare_video import CompareSide, PlanFrame, write_compare_video
+
+    library = None if args.no_library else LibraryService.open(args.library)
+    try:
+        video_a, result_a = _side(args.a, args, library)
+        video_b, result_b = _side(args.b, args, library)
+    finally:
+        if library is not None:
+            library.close()
+    comparison = comparison_of(result_a, result_b, args.sync_a, args.sync_b)
+    sides = [
+        CompareSide("A", video_a, result_a, comparison.sync_a_s),
+        CompareSide("B", video_b, result_b, comparison.sync_b_s),
+    ]
+    rows = score_rows(result_a, result_b)
+    if args.out.suffix.lower() == ".mp4":
+        fps = max(comparison.a.fps, comparison.b.fps)
+        plan = []
+        for t in comparison.export_times(fps):
+            a, b = comparison.positions(t)
+            plan.append(PlanFrame(t, a.index, b.index, a.inside, b.inside))
+        first = rows[0] if rows else None
+        scores = (
+            ["" if s is None else f"{s[0]:.2f} / {first.score_max:g}" for s in (first.a, first.b)]
+            if first
+            else ["", ""]
+        )
+        progress, close = terminal_progress(args.out.name)
+        try:
+            write_compare_video(
+                args.out,
+                sides,
+                plan,
+                fps,
+                comparison.after_sync_s,
+                scores,
+                progress=progress,
+            )
+        finally:
+            close()
+    else:
+        write_compare_page(args.out, sides, rows, differences(comparison, result_a, result_b))
+    say(f"wrote {terminal_text(args.out)}")
+    return 0

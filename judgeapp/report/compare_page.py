@@ -1,0 +1,129 @@
+"""A comparison page (HTML) of two routines (issue 21): both videos and their sync points, both
+scores side by side, the stretches where the attention differs most, and both attention
+timelines (report.timeline) with the sync point drawn on each.
+
+The rows come from app.compare (this layer does not import it): score rows with `target`, `a`
+and `b` ((value, low, high) or None), `score_max` and `delta`; differences with `start_s`,
+`end_s` (common time, 0 = the sync points), `share_a`, `share_b` and `gap`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from PIL import ImageDraw
+
+from judgeapp.core.marks import format_time
+from judgeapp.report.compare_video import CompareSide
+from judgeapp.report.figures import data_uri
+from judgeapp.report.html_report import _CSP, _STYLE
+from judgeapp.report.output import write_report_text
+from judgeapp.report.timeline import draw_timeline, png_bytes
+
+_SYNC_RGB = (200, 150, 0)
+
+
+def _signed_time(t: float) -> str:
+    return ("-" if t < 0 else "+") + format_time(abs(t))
+
+
+def _score_text(score: tuple[float, float, float] | None, score_max: float) -> str:
+    if score is None:
+        return "—"
+    value, low, high = score
+    text = f"{value:.2f} / {score_max:g}"
+    if high - low > 1e-9:
+        text += f" ({low:.2f}–{high:.2f})"
+    return text
+
+
+def timeline_png(side: CompareSide, width_px: int = 1600) -> bytes:
+    """The side's attention timeline (report.timeline) with its sync point drawn on it."""
+    image = draw_timeline(side.result, width_px=width_px)
+    scale = width_px / 1600
+    # The plot spans x = 215..width-30 (scaled), as report.timeline lays it out.
+    left, right = 215 * scale, width_px - 30 * scale
+    duration_s = max(side.result.video.duration_s, 1e-6)
+    x = left + (right - left) * min(max(side.sync_s / duration_s, 0.0), 1.0)
+    draw = ImageDraw.Draw(image)
+    draw.line([(x, 40 * scale), (x, image.height - 40 * scale)], fill=_SYNC_RGB, width=3)
+    return png_bytes(image)
+
+
+def compare_html(
+    sides: Sequence[CompareSide], score_rows: Sequence[Any], differences: Sequence[Any]
+) -> str:
+    a, b = sides
+    rows = []
+    for row in score_rows:
+        delta = "—" if row.delta is None else f"{row.delta:+.2f}"
+        rows.append(
+            f"<tr><td>{escape(row.target)}</td>"
+            f'<td class="num">{escape(_score_text(row.a, row.score_max))}</td>'
+            f'<td class="num">{escape(_score_text(row.b, row.score_max))}</td>'
+            f'<td class="num">{escape(delta)}</td></tr>'
+        )
+    diffs = []
+    for k, d in enumerate(differences, start=1):
+        leans = "B" if d.gap > 0 else "A"
+        diffs.append(
+            f'<tr><td class="num">{k}</td>'
+            f"<td>{escape(_signed_time(d.start_s))} to {escape(_signed_time(d.end_s))}</td>"
+            f"<td>{escape(format_time(a.sync_s + d.start_s))}</td>"
+            f"<td>{escape(format_time(b.sync_s + d.start_s))}</td>"
+            f'<td class="num">{d.share_a:.1%}</td><td class="num">{d.share_b:.1%}</td>'
+            f"<td>{leans}</td></tr>"
+        )
+    if not diffs:
+        diffs.append('<tr><td colspan="7">The attention does not differ noticeably.</td></tr>')
+    videos = "".join(
+        f'<tr><th>{escape(side.label)}</th><td class="text">{escape(str(side.video))}</td>'
+        f"<td>sync {escape(format_time(side.sync_s))}</td>"
+        f"<td>{side.result.video.fps:.3g} fps, {escape(format_time(side.result.video.duration_s))}"
+        "</td></tr>"
+        for side in sides
+    )
+    timelines = "".join(
+        f"<h3>{escape(side.label)}: {escape(side.video.name)} (sync at "
+        f"{escape(format_time(side.sync_s))}, the yellow line)</h3>"
+        f'<img class="timeline" src="{data_uri(timeline_png(side), "image/png")}" '
+        f'alt="attention timeline of {escape(side.label)}">'
+        for side in sides
+    )
+    title = f"Comparison: {a.video.name} and {b.video.name}"
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{_CSP}">
+<title>{escape(title)}</title><style>{_STYLE}</style></head>
+<body>
+<h1>{escape(title)}</h1>
+<p class="meta">Common time starts at the sync points: {escape(a.label)} at
+{escape(format_time(a.sync_s))}, {escape(b.label)} at {escape(format_time(b.sync_s))}.</p>
+<h2>Videos</h2>
+<table class="kv">{videos}</table>
+<h2>Scores</h2>
+<table><tr><th>Target</th><th>{escape(a.label)}</th><th>{escape(b.label)}</th>
+<th>{escape(b.label)} − {escape(a.label)}</th></tr>{"".join(rows)}</table>
+<h2>Where the attention differs most</h2>
+<p class="meta">Each side's share of its attention (both streams averaged) over the stretch both
+videos cover; largest difference first.</p>
+<table><tr><th>#</th><th>Common time</th><th>{escape(a.label)} time</th>
+<th>{escape(b.label)} time</th><th>{escape(a.label)} share</th><th>{escape(b.label)} share</th>
+<th>More on</th></tr>{"".join(diffs)}</table>
+<h2>Attention timelines</h2>
+{timelines}
+</body></html>
+"""
+
+
+def write_compare_page(
+    target: str | Path,
+    sides: Sequence[CompareSide],
+    score_rows: Sequence[Any],
+    differences: Sequence[Any],
+) -> None:
+    """Write the comparison page to `target` (.html)."""
+    write_report_text(target, compare_html(sides, score_rows, differences))
