@@ -180,3 +180,37 @@ def test_differences_of_two_real_results(two_results) -> None:
     assert row.target == ra.model.target
     assert row.a[0] == ra.score and row.b[0] == rb.score
     assert row.delta == pytest.approx(rb.score - ra.score)
+
+
+def test_transport_linked_unlinked_and_set_sync() -> None:
+    from judgeapp.app.compare import CompareTransport
+
+    transport = CompareTransport(Comparison(JUGGLE, SQUATS, sync_a_s=2.0, sync_b_s=1.0))
+    assert transport.frames() == (48, 5)
+    transport.step(1)
+    assert transport.frames() == (49, 5)
+    transport.seek(0.5)
+    assert transport.frames() == (60, 7)
+    # Unlinked, each side steps its own frames.
+    transport.set_linked(False)
+    transport.step_side("a", 3)
+    transport.step_side("b", -2)
+    assert transport.frames() == (63, 5)
+    # Sync points set where each side is; relinked, those frames are one moment (t = 0).
+    transport.set_sync_here("a")
+    transport.set_sync_here("b")
+    transport.set_linked(True)
+    assert transport.comparison.sync_a_s == pytest.approx(63 / 24)
+    assert transport.comparison.sync_b_s == pytest.approx(1.0)
+    assert transport.t == pytest.approx(0.0)
+    assert transport.frames() == (63, 5)
+    # Linked, setting A's sync to where it is sends the common time to 0.
+    transport.seek(1.0)
+    transport.set_sync_here("a")
+    assert transport.frames() == (87, 5)
+    # Playback moves both; it stops at the end.
+    transport.play()
+    transport.tick(0.5)
+    assert transport.frames() == (87 + 12, 7)
+    transport.tick(100.0)
+    assert transport.velocity == 0.0 and transport.t == transport.comparison.end_s

@@ -366,3 +366,91 @@ def comparison_of(
     return Comparison(
         SideVideo.of(result_a.video), SideVideo.of(result_b.video), sync_a_s, sync_b_s
     )
+
+
+class CompareTransport:
+    """The comparison window's position and transport, without Qt: the common time, linked or
+    not, each side's own time while unlinked, playback ticks. Each call returns nothing; read
+    `frames()` for the frame each side should show."""
+
+    def __init__(self, comparison: Comparison) -> None:
+        self.comparison = comparison
+        self.t = 0.0
+        self.linked = True
+        self.own = {"a": comparison.sync_a_s, "b": comparison.sync_b_s}
+        self.velocity = 0.0  # common seconds per second; 0 = paused
+
+    def own_time(self, which: str) -> float:
+        if self.linked:
+            return self.comparison.position(which, self.t).time_s
+        return self.own[which]
+
+    def frames(self) -> tuple[int, int]:
+        """The frame each side shows now."""
+        return (
+            self.comparison.a.index_at(self.own_time("a")),
+            self.comparison.b.index_at(self.own_time("b")),
+        )
+
+    def seek(self, t: float) -> None:
+        """Linked: both sides to common time `t`; unlinked: each side to its sync + t."""
+        self.t = self.comparison.clamp(t)
+        if not self.linked:
+            self.own = {w: self.comparison.position(w, self.t).time_s for w in "ab"}
+
+    def step(self, frames: int) -> None:
+        """Linked frame step (see Comparison.step); pauses."""
+        self.velocity = 0.0
+        self.seek(self.comparison.step(self.t, frames))
+
+    def seek_side(self, which: str, own_time_s: float) -> None:
+        """Unlinked: move one side on its own (its own time)."""
+        side = self.comparison.side(which)
+        self.own[which] = min(max(own_time_s, 0.0), side.end_s)
+
+    def step_side(self, which: str, frames: int) -> None:
+        """Unlinked: one side steps its own frames."""
+        side = self.comparison.side(which)
+        index = min(max(side.index_at(self.own[which]) + frames, 0), side.frames - 1)
+        self.own[which] = side.time_of(index)
+
+    def set_linked(self, linked: bool) -> None:
+        """Unlink (each side keeps its frame and moves on its own) or relink (the frames shown
+        now become one moment: B's sync point moves, Comparison.relinked)."""
+        if linked == self.linked:
+            return
+        if linked:
+            self.comparison = self.comparison.relinked(self.own["a"], self.own["b"])
+            self.linked = True
+            self.t = self.comparison.clamp(self.own["a"] - self.comparison.sync_a_s)
+        else:
+            self.own = {w: self.own_time(w) for w in "ab"}
+            self.linked = False
+            self.velocity = 0.0
+
+    def set_sync_here(self, which: str) -> None:
+        """Side `which`'s sync point becomes the time it shows. Linked, the common time goes
+        to 0, so the other side shows its own sync point."""
+        here = self.own_time(which)
+        self.comparison = self.comparison.with_sync(which, here)
+        if self.linked:
+            self.t = 0.0
+        else:
+            self.own[which] = here
+
+    def play(self, speed: float = 1.0) -> None:
+        self.velocity = speed
+        if self.t >= self.comparison.end_s - 1e-9 and speed > 0:
+            self.t = 0.0 if self.comparison.start_s < 0 else self.comparison.start_s
+
+    def pause(self) -> None:
+        self.velocity = 0.0
+
+    def tick(self, elapsed_s: float) -> None:
+        """Playback: the common time moves by elapsed x velocity; stops at either end."""
+        if self.velocity == 0.0:
+            return
+        t = self.t + elapsed_s * self.velocity
+        if t >= self.comparison.end_s or t <= self.comparison.start_s:
+            self.velocity = 0.0
+        self.seek(t)
