@@ -56,6 +56,7 @@ from judgeapp.app.view_models import (
 )
 from judgeapp.core.progress import Progress
 from judgeapp.ui.banners import MessageBanner
+from judgeapp.ui.compare_window import open_compare_window
 from judgeapp.ui.crops_panel import CropsPanel
 from judgeapp.ui.models_window import ModelsWindow
 from judgeapp.ui.player import Player
@@ -230,6 +231,7 @@ class MainWindow(QMainWindow):
         file_menu = self.menus["file"]
         self._add(file_menu, "&Open Video…", self.open_dialog, "Ctrl+O")
         self.recent_menu = file_menu.addMenu("Open &Recent")
+        self._add(file_menu, "&Compare Two Routines…", lambda: open_compare_window(self))
         file_menu.addSeparator()
         self._add(file_menu, "&Quit", self.close, "Ctrl+Q")
 

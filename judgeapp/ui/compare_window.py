@@ -1,0 +1,620 @@
+"""Two routines side by side (issue 21): two players, one transport, both attention timelines on
+a common time axis, the two scores and where the attention differs.
+
+The widgets only draw and forward: the time mapping, linked stepping, sync points and relinking
+are app.compare's (`CompareTransport`), the differences and score rows too. Each side is the
+ordinary Player (its own keys are taken off it, so that the window's transport keys are not
+ambiguous; its own controls work while the sides are unlinked).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QElapsedTimer, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QColor, QKeySequence, QPainter, QPen
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPushButton,
+    QSizePolicy,
+    QSlider,
+    QSplitter,
+    QStyle,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from judgeapp.app.compare import (
+    CompareTransport,
+    Comparison,
+    Difference,
+    SideVideo,
+    differences,
+    score_rows,
+)
+from judgeapp.core.errors import JudgeappError
+from judgeapp.core.marks import format_time
+from judgeapp.core.results import AnalysisResult, VideoInfo
+from judgeapp.report.timeline import DYNAMIC_RGB, STATIC_RGB, tick_label, tick_step_s
+from judgeapp.ui.player import Player
+from judgeapp.ui.workers import gui_job_runner
+from judgeapp.video import probe
+from judgeapp.video.frame_cache import FrameSource, fill_cache
+
+_TICK_MS = 15
+_SPEEDS = (0.25, 0.5, 1.0, 2.0)
+_SYNC = QColor(230, 170, 0)
+_PLAYHEAD = QColor(220, 40, 40)
+_DIFF = QColor(160, 60, 200, 55)
+_OUTSIDE = QColor(0, 0, 0, 30)
+_VIDEO_FILTER = "Videos or analyses (*.mp4 *.mov *.m4v *.mkv *.avi *.webm *.json);;All files (*)"
+
+
+def _signed(t: float) -> str:
+    return ("−" if t < -1e-9 else "+") + format_time(abs(t))
+
+
+class CommonTimeline(QWidget):
+    """Both sides' attention on the common time axis (0 = the sync points): one lane per side
+    with its dynamic segments as bars and its static frames as stems, the stretches where the
+    attention differs shaded, the sync line and the playhead. A click or drag seeks."""
+
+    seekRequested = Signal(float)  # common time
+    LEFT = 28
+    LANE_H = 46
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.comparison: Comparison | None = None
+        self.results: list[AnalysisResult | None] = [None, None]
+        self.differences: list[Difference] = []
+        self.t = 0.0
+        self.setMinimumHeight(2 * self.LANE_H + 30)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setToolTip("Attention of A and B on the common time; click to go there")
+
+    def set_data(
+        self,
+        comparison: Comparison | None,
+        results: list[AnalysisResult | None],
+        diffs: list[Difference],
+    ) -> None:
+        self.comparison, self.results, self.differences = comparison, list(results), diffs
+        self.update()
+
+    def set_time(self, t: float) -> None:
+        self.t = t
+        self.update()
+
+    def x_of(self, t: float) -> float:
+        c = self.comparison
+        width = self.width() - self.LEFT - 8
+        if c is None or c.duration_s <= 0:
+            return float(self.LEFT)
+        return self.LEFT + width * (t - c.start_s) / c.duration_s
+
+    def time_at(self, x: float) -> float:
+        c = self.comparison
+        width = max(self.width() - self.LEFT - 8, 1)
+        return c.clamp(c.start_s + (x - self.LEFT) / width * c.duration_s)
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if self.comparison is not None and event.button() == Qt.MouseButton.LeftButton:
+            self.seekRequested.emit(self.time_at(event.position().x()))
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if self.comparison is not None and event.buttons() & Qt.MouseButton.LeftButton:
+            self.seekRequested.emit(self.time_at(event.position().x()))
+
+    def paintEvent(self, _event) -> None:  # noqa: N802 - Qt override
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), self.palette().base())
+        c = self.comparison
+        if c is None:
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "Open two videos")
+            return
+        right = self.width() - 8
+        top = 4
+        for d in self.differences:
+            x0, x1 = self.x_of(d.start_s), self.x_of(d.end_s)
+            painter.fillRect(QRectF(x0, top, x1 - x0, 2 * self.LANE_H), _DIFF)
+        for k, which in enumerate("ab"):
+            y = top + k * self.LANE_H
+            painter.setPen(self.palette().text().color())
+            painter.drawText(QRectF(0, y, self.LEFT - 4, self.LANE_H), Qt.AlignCenter, "AB"[k])
+            painter.setPen(QPen(QColor(170, 170, 170)))
+            painter.drawRect(QRectF(self.LEFT, y + 2, right - self.LEFT, self.LANE_H - 4))
+            sync = c.sync_of(which)
+            covered0 = self.x_of(-sync)
+            covered1 = self.x_of(c.side(which).end_s - sync)
+            painter.fillRect(
+                QRectF(self.LEFT, y + 2, covered0 - self.LEFT, self.LANE_H - 4), _OUTSIDE
+            )
+            painter.fillRect(QRectF(covered1, y + 2, right - covered1, self.LANE_H - 4), _OUTSIDE)
+            self._draw_result(painter, self.results[k], sync, y + 2, self.LANE_H - 4)
+        axis_y = top + 2 * self.LANE_H
+        painter.setPen(self.palette().text().color())
+        step = tick_step_s(c.duration_s, 10)
+        k = int(c.start_s // step)
+        while k * step <= c.end_s:
+            if k * step >= c.start_s:
+                x = self.x_of(k * step)
+                painter.drawLine(int(x), axis_y, int(x), axis_y + 4)
+                label = ("−" if k < 0 else "") + tick_label(abs(k * step), step)
+                painter.drawText(QRectF(x - 30, axis_y + 4, 60, 16), Qt.AlignCenter, label)
+            k += 1
+        x = self.x_of(0.0)
+        painter.setPen(QPen(_SYNC, 2))
+        painter.drawLine(int(x), top, int(x), axis_y)
+        x = self.x_of(self.t)
+        painter.setPen(QPen(_PLAYHEAD, 2))
+        painter.drawLine(int(x), top, int(x), axis_y + 2)
+
+    def _draw_result(
+        self, painter: QPainter, result: AnalysisResult | None, sync: float, y: float, h: float
+    ) -> None:
+        if result is None:
+            painter.setPen(QColor(120, 120, 120))
+            painter.drawText(QRectF(self.LEFT + 6, y, 300, h), Qt.AlignVCenter, "not analysed")
+            return
+        half = h / 2
+        if result.dynamic:
+            peak = max(s.weight for s in result.dynamic) or 1.0
+            for seg in result.dynamic:
+                x0, x1 = self.x_of(seg.start_s - sync), self.x_of(seg.end_s - sync)
+                bar = (half - 2) * seg.weight / peak
+                painter.fillRect(
+                    QRectF(x0 + 0.5, y + half - bar, max(1.0, x1 - x0 - 1), bar),
+                    QColor(*DYNAMIC_RGB),
+                )
+        if result.static:
+            peak = max(f.weight for f in result.static) or 1.0
+            painter.setPen(QPen(QColor(*STATIC_RGB), 2))
+            for frame in result.static:
+                x = self.x_of(frame.time_s - sync)
+                stem = (half - 3) * frame.weight / peak
+                painter.drawLine(int(x), int(y + h - 1), int(x), int(y + h - 1 - stem))
+
+
+class _Side:
+    """One side's widgets and data."""
+
+    def __init__(self, window: CompareWindow, which: str) -> None:
+        self.which = which
+        self.path: Path | None = None
+        self.result: AnalysisResult | None = None
+        self.info: VideoInfo | None = None
+        self.player = Player(window)
+        for action in list(self.player.actions()):  # the window's transport has the keys
+            self.player.removeAction(action)
+        p = self.player
+        # Two players side by side fit 1280 pixels: each keeps frame steps, play and its
+        # position; speed, go-to and the A-B loop are the window's (or left for later).
+        for widget in (p.speed_combo, p.back_second, p.next_second, p.goto_edit, p.one_button):
+            widget.hide()
+        for widget in (p.loop_a_button, p.loop_b_button):
+            widget.hide()
+        self.title = QLabel(f"{which.upper()}: no video", window)
+        self.title.setObjectName(f"compareTitle{which.upper()}")
+        self.title.setStyleSheet("font-weight: bold;")
+        self.open_button = QPushButton("Open…", window)
+        self.open_button.setToolTip("Open a video or an analysis JSON for this side")
+        self.sync_button = QPushButton("Set sync here", window)
+        self.sync_button.setToolTip(
+            "This side's sync point becomes the frame it shows (the common time's 0)"
+        )
+        self.sync_label = QLabel("sync —", window)
+        self.filler = gui_job_runner(f"judgeapp-compare-frames-{which}")
+
+    def own_controls(self) -> list[QWidget]:
+        p = self.player
+        return [p.slider, p.back_frame, p.play_button, p.next_frame]
+
+
+class CompareWindow(QMainWindow):
+    """Two routines side by side; see the module's description."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowFlag(Qt.WindowType.Window, True)
+        self.setWindowTitle("Compare routines — judgeapp")
+        self.transport: CompareTransport | None = None
+        self.differences: list[Difference] = []
+        self._moving = False  # the window is moving the players: their echoes are not the user's
+        self.sides = {w: _Side(self, w) for w in "ab"}
+        self._clock = QElapsedTimer()
+        self._timer = QTimer(self)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.setInterval(_TICK_MS)
+        self._timer.timeout.connect(self._tick)
+        self._build()
+        self._build_actions()
+        self._refresh()
+
+    # --- layout -----------------------------------------------------------------------------
+    def _tool(self, icon: QStyle.StandardPixmap, tip: str, slot) -> QToolButton:
+        button = QToolButton(self)
+        button.setIcon(self.style().standardIcon(icon))
+        button.setToolTip(tip)
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        button.clicked.connect(slot)
+        return button
+
+    def _build(self) -> None:
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(6, 6, 6, 6)
+        players = QGridLayout()
+        for column, side in enumerate(self.sides.values()):
+            head = QHBoxLayout()
+            head.addWidget(side.title, 1)
+            head.addWidget(side.open_button)
+            players.addLayout(head, 0, column)
+            players.addWidget(side.player, 1, column)
+            sync_row = QHBoxLayout()
+            sync_row.addWidget(side.sync_button)
+            sync_row.addWidget(side.sync_label, 1)
+            players.addLayout(sync_row, 2, column)
+            side.open_button.clicked.connect(lambda _c=False, w=side.which: self.open_dialog(w))
+            side.sync_button.clicked.connect(lambda _c=False, w=side.which: self.set_sync_here(w))
+            side.player.positionChanged.connect(lambda _i, t, w=side.which: self._side_moved(w, t))
+        players.setRowStretch(1, 1)
+        layout.addLayout(players, 1)
+
+        sp = QStyle.StandardPixmap
+        self.back_button = self._tool(
+            sp.SP_MediaSkipBackward, "Back one step (Left)", lambda: self.step(-1)
+        )
+        self.play_button = self._tool(
+            sp.SP_MediaPlay, "Play / pause both (Space)", self.toggle_play
+        )
+        self.next_button = self._tool(
+            sp.SP_MediaSkipForward,
+            "Forward one step (Right): the next frame of either side",
+            lambda: self.step(1),
+        )
+        self.speed_combo = QComboBox(self)
+        self.speed_combo.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        for speed in _SPEEDS:
+            self.speed_combo.addItem(f"{speed:g}×", speed)
+        self.speed_combo.setCurrentIndex(_SPEEDS.index(1.0))
+        self.slider = QSlider(Qt.Orientation.Horizontal, self)
+        self.slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.slider.setToolTip("Common time (0 = the sync points)")
+        self.slider.valueChanged.connect(self._slider_moved)
+        self.time_label = QLabel("—", self)
+        self.time_label.setObjectName("compareTime")
+        self.time_label.setMinimumWidth(
+            self.time_label.fontMetrics().horizontalAdvance("+0:00.00 of 0:00.00") + 8
+        )
+        self.link_button = QPushButton("Linked", self)
+        self.link_button.setCheckable(True)
+        self.link_button.setChecked(True)
+        self.link_button.setToolTip(
+            "Linked: one transport drives both. Unlink to move one side on its own; linking "
+            "again makes the frames shown one moment"
+        )
+        self.link_button.toggled.connect(self.set_linked)
+        transport = QHBoxLayout()
+        for widget in (self.back_button, self.play_button, self.next_button, self.speed_combo):
+            transport.addWidget(widget)
+        transport.addWidget(self.slider, 1)
+        transport.addWidget(self.time_label)
+        transport.addWidget(self.link_button)
+        layout.addLayout(transport)
+
+        self.timeline = CommonTimeline(self)
+        self.timeline.seekRequested.connect(self.seek)
+        self.scores_label = QLabel("", self)
+        self.scores_label.setObjectName("compareScores")
+        self.scores_label.setTextFormat(Qt.TextFormat.RichText)
+        self.diff_list = QListWidget(self)
+        self.diff_list.setToolTip("Where the attention differs most; click to go there")
+        self.diff_list.itemClicked.connect(self._difference_clicked)
+        self.diff_list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        info = QWidget(self)
+        info_layout = QVBoxLayout(info)
+        info_layout.setContentsMargins(0, 0, 0, 0)
+        info_layout.addWidget(self.scores_label)
+        info_layout.addWidget(QLabel("Where the attention differs most:", self))
+        info_layout.addWidget(self.diff_list, 1)
+        bottom = QSplitter(Qt.Orientation.Horizontal, self)
+        bottom.addWidget(self.timeline)
+        bottom.addWidget(info)
+        bottom.setStretchFactor(0, 3)
+        bottom.setStretchFactor(1, 2)
+        bottom.setSizes([780, 480])
+        bottom.setMaximumHeight(170)
+        layout.addWidget(bottom)
+        self.setCentralWidget(central)
+
+    def _build_actions(self) -> None:
+        def action(keys: str, slot) -> QAction:
+            a = QAction(self)
+            a.setShortcut(QKeySequence(keys))
+            a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            a.triggered.connect(slot)
+            self.addAction(a)
+            return a
+
+        self.actions_by_name = {
+            "play": action("Space", self.toggle_play),
+            "back": action("Left", lambda: self.step(-1)),
+            "next": action("Right", lambda: self.step(1)),
+            "reverse": action("J", lambda: self.play(-self._speed())),
+            "stop": action("K", self.pause),
+            "forward": action("L", lambda: self.play(self._speed())),
+            "start": action("Home", lambda: self.seek(self._start())),
+            "end": action("End", lambda: self.seek(self._end())),
+        }
+
+    # --- sides ----------------------------------------------------------------------------
+    def open_dialog(self, which: str) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, f"Open side {which.upper()}", "", _VIDEO_FILTER)
+        if path:
+            try:
+                self.open_path(which, path)
+            except JudgeappError as exc:
+                self.statusBar().showMessage(str(exc), 10_000)
+
+    def open_path(self, which: str, path: str | Path) -> None:
+        """A video (shown without attention) or an analysis JSON (its video where it says)."""
+        path = Path(path)
+        if path.suffix.lower() == ".json":
+            result = AnalysisResult.load(path)
+            self.set_side(which, Path(result.video.path), result)
+        else:
+            self.set_side(which, path, None)
+
+    def set_side(self, which: str, video: str | Path, result: AnalysisResult | None = None) -> None:
+        """Show `video` on side `which` with its analysis (None: not analysed)."""
+        side = self.sides[which]
+        video = Path(video)
+        info = probe(video, with_hash=False)
+        side.path, side.result, side.info = video, result, info
+        source = FrameSource(video, info)
+        side.filler.retire()
+        side.player.set_source(source)
+        side.filler.start(
+            lambda progress, cancel: fill_cache(source.cache, video, info, progress, cancel),
+            background=True,
+        )
+        side.player.set_static_frames(result.static if result else ())
+        score = (
+            f" — {result.score:.2f} / {result.model.score_max:g}" if result else " — not analysed"
+        )
+        side.title.setText(f"{which.upper()}: {video.name}{score}")
+        side.title.setToolTip(str(video))
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        a, b = self.sides["a"], self.sides["b"]
+        if a.info is None or b.info is None:
+            self.transport = None
+        else:
+            old = self.transport.comparison if self.transport else None
+            sync_a = (
+                min(old.sync_a_s, a.info.duration_s) if old and old.a.path == str(a.path) else 0.0
+            )
+            sync_b = (
+                min(old.sync_b_s, b.info.duration_s) if old and old.b.path == str(b.path) else 0.0
+            )
+            comparison = Comparison(SideVideo.of(a.info), SideVideo.of(b.info), sync_a, sync_b)
+            self.transport = CompareTransport(comparison)
+        self._refresh()
+        self._show()
+
+    # --- transport ------------------------------------------------------------------------
+    def _speed(self) -> float:
+        return float(self.speed_combo.currentData())
+
+    def _start(self) -> float:
+        return self.transport.comparison.start_s if self.transport else 0.0
+
+    def _end(self) -> float:
+        return self.transport.comparison.end_s if self.transport else 0.0
+
+    def seek(self, t: float) -> None:
+        """Both sides to common time `t` (unlinked: each to its own sync + t)."""
+        if self.transport is None:
+            return
+        self.transport.seek(t)
+        self._show()
+
+    def step(self, frames: int) -> None:
+        """Linked: to the next (previous) moment either side changes frame."""
+        if self.transport is None:
+            return
+        self.pause()
+        if self.transport.linked:
+            self.transport.step(frames)
+        else:
+            for w in "ab":
+                self.transport.step_side(w, frames)
+        self._show()
+
+    def play(self, velocity: float | None = None) -> None:
+        if self.transport is None or not self.transport.linked:
+            return
+        self.transport.play(self._speed() if velocity is None else velocity)
+        self._clock.start()
+        self._timer.start()
+        self._show_play_state()
+
+    def pause(self) -> None:
+        if self.transport is not None:
+            self.transport.pause()
+        self._timer.stop()
+        self._show_play_state()
+
+    def toggle_play(self) -> None:
+        if self.transport is not None and self.transport.velocity != 0.0:
+            self.pause()
+        else:
+            self.play()
+
+    def _tick(self) -> None:
+        if self.transport is None:
+            self._timer.stop()
+            return
+        elapsed = self._clock.restart() / 1000.0
+        self.transport.tick(elapsed)
+        if self.transport.velocity == 0.0:
+            self.pause()
+        self._show()
+
+    def set_linked(self, linked: bool) -> None:
+        if self.transport is None:
+            return
+        self.pause()
+        self.transport.set_linked(linked)
+        self._refresh()
+        self._show()
+
+    def set_sync_here(self, which: str) -> None:
+        if self.transport is None:
+            return
+        self.pause()
+        self.transport.set_sync_here(which)
+        self._refresh()
+        self._show()
+
+    def _side_moved(self, which: str, time_s: float) -> None:
+        """A side's own controls moved it (unlinked only; linked moves are the window's)."""
+        if self.transport is None or self.transport.linked or self._moving:
+            return
+        side = self.transport.comparison.side(which)
+        if side.index_at(self.transport.own[which]) != side.index_at(time_s):
+            self.transport.seek_side(which, time_s)
+            self._show_labels()
+
+    def _slider_moved(self, value: int) -> None:
+        if self.transport is not None and not self._moving:
+            self.seek(value / 1000.0)
+
+    def _difference_clicked(self, item: QListWidgetItem) -> None:
+        d = item.data(Qt.ItemDataRole.UserRole)
+        if isinstance(d, Difference):
+            self.seek(d.start_s)
+
+    # --- drawing --------------------------------------------------------------------------
+    def _refresh(self) -> None:
+        """Everything that changes with the comparison (not with the time)."""
+        t = self.transport
+        on = t is not None
+        for w in (
+            self.back_button,
+            self.play_button,
+            self.next_button,
+            self.slider,
+            self.link_button,
+        ):
+            w.setEnabled(on)
+        for which, side in self.sides.items():
+            side.sync_button.setEnabled(on)
+            for control in side.own_controls():
+                control.setEnabled(side.info is not None and (not on or not t.linked))
+            side.sync_label.setText(
+                f"sync {format_time(t.comparison.sync_of(which))}" if on else "sync —"
+            )
+        self.link_button.setText("Linked" if not on or t.linked else "Unlinked")
+        ra, rb = self.sides["a"].result, self.sides["b"].result
+        if on:
+            c = t.comparison
+            self._moving = True
+            self.slider.setRange(round(c.start_s * 1000), round(c.end_s * 1000))
+            self._moving = False
+            self.differences = differences(c, ra, rb) if ra and rb else []
+        else:
+            self.differences = []
+        self.timeline.set_data(t.comparison if on else None, [ra, rb], self.differences)
+        self.diff_list.clear()
+        for k, d in enumerate(self.differences, start=1):
+            leans = "B" if d.gap > 0 else "A"
+            item = QListWidgetItem(
+                f"{k}. {_signed(d.start_s)} to {_signed(d.end_s)}: A {d.share_a:.0%}, "
+                f"B {d.share_b:.0%} (more on {leans})"
+            )
+            item.setData(Qt.ItemDataRole.UserRole, d)
+            self.diff_list.addItem(item)
+        if ra and rb and not self.differences:
+            self.diff_list.addItem("The attention does not differ noticeably.")
+        rows = []
+        if ra and rb:
+            for row in score_rows(ra, rb):
+                a = "—" if row.a is None else f"{row.a[0]:.2f}"
+                b = "—" if row.b is None else f"{row.b[0]:.2f}"
+                delta = "" if row.delta is None else f" (B − A {row.delta:+.2f})"
+                rows.append(f"<b>{row.target}</b>: A {a} · B {b} / {row.score_max:g}{delta}")
+        self.scores_label.setText("<br>".join(rows) or "Scores: open two analysed videos")
+
+    def _show(self) -> None:
+        """Ask each player for its frame and move the common read-outs."""
+        t = self.transport
+        if t is None:
+            return
+        self._moving = True
+        try:
+            for which, index in zip("ab", t.frames(), strict=True):
+                player = self.sides[which].player
+                if player.target_index != index:
+                    player.seek(index)
+            self.slider.setValue(round(t.t * 1000))
+        finally:
+            self._moving = False
+        self.timeline.set_time(t.t)
+        self._show_labels()
+
+    def _show_labels(self) -> None:
+        t = self.transport
+        if t is None:
+            return
+        if t.linked:
+            self.time_label.setText(f"{_signed(t.t)} of {format_time(t.comparison.end_s)}")
+        else:
+            a, b = t.own_time("a"), t.own_time("b")
+            self.time_label.setText(f"A {format_time(a)} · B {format_time(b)}")
+
+    def _show_play_state(self) -> None:
+        playing = self.transport is not None and self.transport.velocity != 0.0
+        icon = (
+            QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
+        )
+        self.play_button.setIcon(self.style().standardIcon(icon))
+
+    # --- closing --------------------------------------------------------------------------
+    def shutdown(self) -> None:
+        self._timer.stop()
+        for side in self.sides.values():
+            side.filler.shutdown()
+            side.player.shutdown()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self.shutdown()
+        super().closeEvent(event)
+
+
+def open_compare_window(main) -> CompareWindow:
+    """The main window's "Compare Two Routines…": a comparison window with the open video (and
+    its result) as side A; side B is opened from its "Open…" button."""
+    window = CompareWindow(main)
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+    window.resize(1280, 800)
+    source = getattr(main.session, "source", None)
+    outcome = getattr(main, "outcome", None)
+    if source is not None:
+        result = outcome.result if outcome is not None else None
+        try:
+            window.set_side("a", source.path, result)
+        except JudgeappError as exc:
+            window.statusBar().showMessage(str(exc), 10_000)
+    window.show()
+    return window
