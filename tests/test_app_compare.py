@@ -214,3 +214,11 @@ def test_transport_linked_unlinked_and_set_sync() -> None:
     assert transport.frames() == (87 + 12, 7)
     transport.tick(100.0)
     assert transport.velocity == 0.0 and transport.t == transport.comparison.end_s
+
+
+def test_axis_ticks_of_the_common_timeline() -> None:
+    from judgeapp.app.compare import axis_ticks
+
+    ticks = axis_ticks(-2.5, 10.5)
+    assert ticks[0] == (-2.0, "−0:02") and ticks[1] == (0.0, "0:00") and ticks[-1][0] == 10.0
+    assert len(axis_ticks(0.0, 4000.0)) <= 10

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from judgeapp.core.errors import JudgeappError
+from judgeapp.core.marks import format_time
 from judgeapp.core.results import AnalysisResult, VideoInfo
 from judgeapp.video.frame_cache import frame_at_time
 
@@ -454,3 +455,30 @@ class CompareTransport:
         if t >= self.comparison.end_s or t <= self.comparison.start_s:
             self.velocity = 0.0
         self.seek(t)
+
+
+# -- the common timeline's drawing data ------------------------------------------------------
+
+DYNAMIC_RGB = (59, 111, 182)  # the report timeline's colours (report.timeline)
+STATIC_RGB = (224, 123, 26)
+_STEPS_S = (0.5, 1.0, 2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0)
+
+
+def axis_ticks(start_s: float, end_s: float, max_ticks: int = 10) -> list[tuple[float, str]]:
+    """(common time, label) of the ticks under the common timeline: a round step giving at
+    most `max_ticks`, labelled m:ss (m:ss.s for half seconds), negative before the sync."""
+    span = max(end_s - start_s, 1e-6)
+    step = next((s for s in _STEPS_S if span / s <= max_ticks), _STEPS_S[-1])
+    ticks = []
+    k = math.ceil(start_s / step - 1e-9)
+    while k * step <= end_s + 1e-9:
+        t = k * step
+        sign = "−" if t < -1e-9 else ""
+        if step < 1:
+            label = sign + format_time(abs(t))
+        else:
+            minutes, seconds = divmod(round(abs(t)), 60)
+            label = f"{sign}{minutes}:{seconds:02d}"
+        ticks.append((t, label))
+        k += 1
+    return ticks

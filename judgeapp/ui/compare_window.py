@@ -33,17 +33,19 @@ from PySide6.QtWidgets import (
 )
 
 from judgeapp.app.compare import (
+    DYNAMIC_RGB,
+    STATIC_RGB,
     CompareTransport,
     Comparison,
     Difference,
     SideVideo,
+    axis_ticks,
     differences,
     score_rows,
 )
 from judgeapp.core.errors import JudgeappError
 from judgeapp.core.marks import format_time
 from judgeapp.core.results import AnalysisResult, VideoInfo
-from judgeapp.report.timeline import DYNAMIC_RGB, STATIC_RGB, tick_label, tick_step_s
 from judgeapp.ui.player import Player
 from judgeapp.ui.workers import gui_job_runner
 from judgeapp.video import probe
@@ -142,15 +144,10 @@ class CommonTimeline(QWidget):
             self._draw_result(painter, self.results[k], sync, y + 2, self.LANE_H - 4)
         axis_y = top + 2 * self.LANE_H
         painter.setPen(self.palette().text().color())
-        step = tick_step_s(c.duration_s, 10)
-        k = int(c.start_s // step)
-        while k * step <= c.end_s:
-            if k * step >= c.start_s:
-                x = self.x_of(k * step)
-                painter.drawLine(int(x), axis_y, int(x), axis_y + 4)
-                label = ("−" if k < 0 else "") + tick_label(abs(k * step), step)
-                painter.drawText(QRectF(x - 30, axis_y + 4, 60, 16), Qt.AlignCenter, label)
-            k += 1
+        for t, label in axis_ticks(c.start_s, c.end_s):
+            x = self.x_of(t)
+            painter.drawLine(int(x), axis_y, int(x), axis_y + 4)
+            painter.drawText(QRectF(x - 30, axis_y + 4, 60, 16), Qt.AlignCenter, label)
         x = self.x_of(0.0)
         painter.setPen(QPen(_SYNC, 2))
         painter.drawLine(int(x), top, int(x), axis_y)
