@@ -222,3 +222,34 @@ def test_axis_ticks_of_the_common_timeline() -> None:
     ticks = axis_ticks(-2.5, 10.5)
     assert ticks[0] == (-2.0, "−0:02") and ticks[1] == (0.0, "0:00") and ticks[-1][0] == 10.0
     assert len(axis_ticks(0.0, 4000.0)) <= 10
+
+
+def test_overlay_placement_and_the_saved_comparison_round_trip() -> None:
+    import json
+
+    from judgeapp.app.compare import (
+        CompareTransport,
+        OverlaySettings,
+        comparison_from_dict,
+        comparison_to_dict,
+        overlay_placement,
+    )
+
+    # A portrait B over a landscape A: as tall as A, centred, then moved and scaled.
+    assert overlay_placement((1280, 720), (720, 1280), OverlaySettings()) == pytest.approx(
+        (640 - 202.5, 0.0, 405.0, 720.0)
+    )
+    moved = OverlaySettings(True, 0.3, offset_x=0.25, scale=0.5)
+    assert overlay_placement((1280, 720), (1280, 720), moved) == pytest.approx(
+        (320 + 320, 180, 640, 360)
+    )
+    transport = CompareTransport(Comparison(JUGGLE, SQUATS, 2.0, 1.0))
+    transport.set_overlay(enabled=True, opacity=0.3)
+    saved = json.loads(json.dumps(comparison_to_dict(transport.comparison)))
+    assert comparison_from_dict(saved) == transport.comparison
+    with pytest.raises(JudgeappError, match="cannot be read"):
+        comparison_from_dict({**saved, "sync_a_s": "x"})
+    with pytest.raises(JudgeappError, match="outside its video"):
+        comparison_from_dict({**saved, "sync_b_s": 60})
+    with pytest.raises(JudgeappError):
+        transport.set_overlay(opacity=2.0)

@@ -447,6 +447,11 @@ class CompareTransport:
     def pause(self) -> None:
         self.velocity = 0.0
 
+    def set_overlay(self, **changes: object) -> None:
+        """Change the overlay settings (enabled, opacity, offset_x, scale)."""
+        overlay = replace(self.comparison.overlay, **changes)
+        self.comparison = replace(self.comparison, overlay=overlay)
+
     def tick(self, elapsed_s: float) -> None:
         """Playback: the common time moves by elapsed x velocity; stops at either end."""
         if self.velocity == 0.0:
@@ -482,3 +487,71 @@ def axis_ticks(start_s: float, end_s: float, max_ticks: int = 10) -> list[tuple[
         ticks.append((t, label))
         k += 1
     return ticks
+
+
+# -- overlay and saving ----------------------------------------------------------------------
+
+
+def overlay_placement(
+    size_a: tuple[int, int], size_b: tuple[int, int], overlay: OverlaySettings
+) -> tuple[float, float, float, float]:
+    """Where B's frame goes over A's, in A's pixels (x, y, width, height): B scaled to A's
+    height times `overlay.scale`, centred, then moved by `offset_x` times A's width."""
+    (wa, ha), (wb, hb) = size_a, size_b
+    scale = ha / max(hb, 1) * overlay.scale
+    width, height = wb * scale, hb * scale
+    return ((wa - width) / 2 + overlay.offset_x * wa, (ha - height) / 2, width, height)
+
+
+COMPARISON_SCHEMA = "judgeapp.comparison/1"
+
+
+def comparison_to_dict(comparison: Comparison) -> dict:
+    """The comparison as JSON data: the two videos, their sync points, the overlay."""
+
+    def side(s: SideVideo) -> dict:
+        return {"path": s.path, "fps": s.fps, "frames": s.frames, "duration_s": s.duration_s}
+
+    o = comparison.overlay
+    return {
+        "schema": COMPARISON_SCHEMA,
+        "a": side(comparison.a),
+        "b": side(comparison.b),
+        "sync_a_s": comparison.sync_a_s,
+        "sync_b_s": comparison.sync_b_s,
+        "overlay": {
+            "enabled": o.enabled,
+            "opacity": o.opacity,
+            "offset_x": o.offset_x,
+            "scale": o.scale,
+        },
+    }
+
+
+def comparison_from_dict(data: object) -> Comparison:
+    """A comparison read back (JudgeappError, one line, for anything malformed)."""
+    try:
+        if not isinstance(data, dict) or data.get("schema") != COMPARISON_SCHEMA:
+            raise ValueError(f"not a {COMPARISON_SCHEMA} comparison")
+
+        def side(d: dict) -> SideVideo:
+            return SideVideo(
+                str(d["path"]), float(d["fps"]), int(d["frames"]), float(d["duration_s"])
+            )
+
+        o = data.get("overlay") or {}
+        overlay = OverlaySettings(
+            bool(o.get("enabled", False)),
+            float(o.get("opacity", 0.5)),
+            float(o.get("offset_x", 0.0)),
+            float(o.get("scale", 1.0)),
+        )
+        return Comparison(
+            side(data["a"]),
+            side(data["b"]),
+            float(data["sync_a_s"]),
+            float(data["sync_b_s"]),
+            overlay,
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise JudgeappError(f"a saved comparison cannot be read: {exc}") from None
