@@ -148,3 +148,23 @@ def test_the_main_windows_menu_opens_a_comparison_with_the_open_video(qtbot, tmp
     assert window.transport is None  # side B is opened from its own button
     window.close()
     main.close()
+
+
+def test_overlay_blends_b_over_a_at_the_sync_point(qtbot, window) -> None:
+    on_screen(qtbot, window)
+    window.overlay_button.setChecked(True)
+    assert window.overlay_view.isVisible() and not window.sides["a"].player.isVisible()
+    window.opacity_slider.setValue(30)
+    assert window.transport.comparison.overlay.opacity == pytest.approx(0.3)
+    window.seek(1.0)
+    on_screen(qtbot, window)
+    qtbot.waitUntil(lambda: window.overlay_view.image_b is not None, timeout=15_000)
+    picture = qimage_to_rgb(window.overlay_view.grab().toImage())
+    centre = picture[picture.shape[0] // 2, picture.shape[1] // 2].astype(int)
+    a = qimage_to_rgb(window.sides["a"].player.current_image())
+    b = qimage_to_rgb(window.sides["b"].player.current_image())
+    # The middle of the view: 70% of A's middle and 30% of B's (B is centred over A).
+    blend = 0.7 * a[a.shape[0] // 2, a.shape[1] // 2] + 0.3 * b[b.shape[0] // 2, b.shape[1] // 2]
+    assert abs(centre - blend).max() < 40
+    window.overlay_button.setChecked(False)
+    assert window.sides["a"].player.isVisible() and not window.overlay_view.isVisible()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QElapsedTimer, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QColor, QKeySequence, QPainter, QPen
+from PySide6.QtGui import QAction, QColor, QImage, QKeySequence, QPainter, QPen
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -38,9 +38,11 @@ from judgeapp.app.compare import (
     CompareTransport,
     Comparison,
     Difference,
+    OverlaySettings,
     SideVideo,
     axis_ticks,
     differences,
+    overlay_placement,
     score_rows,
 )
 from judgeapp.core.errors import JudgeappError
@@ -181,6 +183,46 @@ class CommonTimeline(QWidget):
                 painter.drawLine(int(x), int(y + h - 1), int(x), int(y + h - 1 - stem))
 
 
+class OverlayView(QWidget):
+    """B's frame blended over A's, aligned at the sync point by the linked transport; where B
+    goes over A is app.compare's `overlay_placement`."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.image_a: QImage | None = None
+        self.image_b: QImage | None = None
+        self.settings = OverlaySettings(enabled=True)
+        self.setMinimumSize(200, 150)
+
+    def set_images(self, image_a: QImage | None, image_b: QImage | None) -> None:
+        self.image_a, self.image_b = image_a, image_b
+        self.update()
+
+    def set_settings(self, settings: OverlaySettings) -> None:
+        self.settings = settings
+        self.update()
+
+    def paintEvent(self, _event) -> None:  # noqa: N802 - Qt override
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor(12, 12, 12))
+        a, b = self.image_a, self.image_b
+        if a is None or a.isNull():
+            return
+        scale = min(self.width() / a.width(), self.height() / a.height())
+        x0 = (self.width() - a.width() * scale) / 2
+        y0 = (self.height() - a.height() * scale) / 2
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        target = QRectF(x0, y0, a.width() * scale, a.height() * scale)
+        painter.drawImage(target, a)
+        if b is not None and not b.isNull():
+            x, y, w, h = overlay_placement(
+                (a.width(), a.height()), (b.width(), b.height()), self.settings
+            )
+            painter.setClipRect(target)
+            painter.setOpacity(self.settings.opacity)
+            painter.drawImage(QRectF(x0 + x * scale, y0 + y * scale, w * scale, h * scale), b)
+
+
 class _Side:
     """One side's widgets and data."""
 
@@ -263,6 +305,10 @@ class CompareWindow(QMainWindow):
             side.open_button.clicked.connect(lambda _c=False, w=side.which: self.open_dialog(w))
             side.sync_button.clicked.connect(lambda _c=False, w=side.which: self.set_sync_here(w))
             side.player.positionChanged.connect(lambda _i, t, w=side.which: self._side_moved(w, t))
+        self.overlay_view = OverlayView(self)
+        self.overlay_view.setToolTip("B blended over A, aligned at the sync points")
+        self.overlay_view.hide()
+        players.addWidget(self.overlay_view, 1, 0, 1, 2)
         players.setRowStretch(1, 1)
         layout.addLayout(players, 1)
 
@@ -306,6 +352,29 @@ class CompareWindow(QMainWindow):
         transport.addWidget(self.slider, 1)
         transport.addWidget(self.time_label)
         transport.addWidget(self.link_button)
+        self.overlay_button = QPushButton("Overlay", self)
+        self.overlay_button.setCheckable(True)
+        self.overlay_button.setToolTip("Show B blended over A, aligned at the sync points")
+        self.overlay_button.toggled.connect(lambda on: self.set_overlay(enabled=on))
+        self.opacity_slider = QSlider(Qt.Orientation.Horizontal, self)
+        self.opacity_slider.setRange(0, 100)
+        self.opacity_slider.setValue(50)
+        self.opacity_slider.setFixedWidth(90)
+        self.opacity_slider.setToolTip("B's opacity over A")
+        self.opacity_slider.valueChanged.connect(lambda v: self.set_overlay(opacity=v / 100))
+        self.offset_slider = QSlider(Qt.Orientation.Horizontal, self)
+        self.offset_slider.setRange(-50, 50)
+        self.offset_slider.setValue(0)
+        self.offset_slider.setFixedWidth(90)
+        self.offset_slider.setToolTip("B's horizontal offset, to line the athletes up")
+        self.offset_slider.valueChanged.connect(lambda v: self.set_overlay(offset_x=v / 100))
+        for widget in (self.overlay_button, self.opacity_slider, self.offset_slider):
+            widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        transport.addWidget(self.overlay_button)
+        transport.addWidget(QLabel("opacity", self))
+        transport.addWidget(self.opacity_slider)
+        transport.addWidget(QLabel("shift", self))
+        transport.addWidget(self.offset_slider)
         layout.addLayout(transport)
 
         self.timeline = CommonTimeline(self)
@@ -406,6 +475,12 @@ class CompareWindow(QMainWindow):
             )
             comparison = Comparison(SideVideo.of(a.info), SideVideo.of(b.info), sync_a, sync_b)
             self.transport = CompareTransport(comparison)
+        with_signals = self.overlay_button.blockSignals(True)
+        self.overlay_button.setChecked(False)
+        self.overlay_button.blockSignals(with_signals)
+        self.overlay_view.hide()
+        for side in self.sides.values():
+            side.player.show()
         self._refresh()
         self._show()
 
@@ -484,8 +559,26 @@ class CompareWindow(QMainWindow):
         self._refresh()
         self._show()
 
+    def set_overlay(self, **changes: object) -> None:
+        """Overlay on or off, B's opacity or offset (app.compare's OverlaySettings)."""
+        if self.transport is None:
+            return
+        self.transport.set_overlay(**changes)
+        overlay = self.transport.comparison.overlay
+        self.overlay_view.set_settings(overlay)
+        self.overlay_view.setVisible(overlay.enabled)
+        for side in self.sides.values():
+            side.player.setVisible(not overlay.enabled)
+        self._show_overlay()
+
+    def _show_overlay(self) -> None:
+        if self.overlay_view.isVisible():
+            a, b = (self.sides[w].player.current_image() for w in "ab")
+            self.overlay_view.set_images(a, b)
+
     def _side_moved(self, which: str, time_s: float) -> None:
         """A side's own controls moved it (unlinked only; linked moves are the window's)."""
+        self._show_overlay()
         if self.transport is None or self.transport.linked or self._moving:
             return
         side = self.transport.comparison.side(which)
@@ -513,6 +606,9 @@ class CompareWindow(QMainWindow):
             self.next_button,
             self.slider,
             self.link_button,
+            self.overlay_button,
+            self.opacity_slider,
+            self.offset_slider,
         ):
             w.setEnabled(on)
         for which, side in self.sides.items():
