@@ -8,6 +8,7 @@ from report_helpers import make_result
 from ui_helpers import mse, qimage_to_rgb
 
 from judgeapp.ui.compare_window import CompareWindow
+from judgeapp.ui.workers import live_threads
 from judgeapp.video import probe, read_frames
 
 
@@ -146,8 +147,8 @@ def test_the_main_windows_menu_opens_a_comparison_with_the_open_video(qtbot, tmp
     (window,) = main.findChildren(CompareWindow)
     assert window.sides["a"].path == juggle
     assert window.transport is None  # side B is opened from its own button
-    window.close()
-    main.close()
+    main.close()  # closes the comparison too: no frame loader is left running
+    qtbot.waitUntil(lambda: live_threads() == [], timeout=15_000)
 
 
 def test_overlay_blends_b_over_a_at_the_sync_point(qtbot, window) -> None:

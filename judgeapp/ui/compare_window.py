@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QElapsedTimer, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QElapsedTimer, QEvent, QObject, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QImage, QKeySequence, QPainter, QPen
 from PySide6.QtWidgets import (
     QComboBox,
@@ -694,12 +694,19 @@ class CompareWindow(QMainWindow):
         self.shutdown()
         super().closeEvent(event)
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        """The main window closing closes this one first (its frame loaders stop)."""
+        if watched is self.parent() and event.type() == QEvent.Type.Close:
+            self.close()
+        return False
+
 
 def open_compare_window(main) -> CompareWindow:
     """The main window's "Compare Two Routines…": a comparison window with the open video (and
     its result) as side A; side B is opened from its "Open…" button."""
     window = CompareWindow(main)
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+    main.installEventFilter(window)
     window.resize(1280, 800)
     source = getattr(main.session, "source", None)
     outcome = getattr(main, "outcome", None)
