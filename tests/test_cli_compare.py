@@ -71,6 +71,13 @@ def test_bad_input_is_one_error_line(tmp_path: Path, squats_json: Path, capsys) 
     assert main(["compare", str(squats_json), str(squats_json), *late]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "outside its video" in err[0]
+    # A video with a sync point past its end fails before anything is analysed.
+    assert main(["compare", str(JUGGLE), str(SQUATS), *late, *FAST, "--no-library"]) == 1
+    captured = capsys.readouterr()
+    assert captured.err.strip() == (
+        "error: sync point 60 s of side B is outside its video (0 to 13.000 s)"
+    )
+    assert captured.out == ""
     assert not out.exists()
     with pytest.raises(SystemExit) as exit_info:
         main(["compare", str(SQUATS), str(SQUATS), "--out", str(tmp_path / "x.gif")])

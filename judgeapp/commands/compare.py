@@ -97,12 +97,28 @@ def _side(text: str, args: argparse.Namespace, library):
     return source, _analysis_of_video(source, args, library)
 
 
+def _check_sync_points(args: argparse.Namespace) -> None:
+    """A sync point outside its video is an error before anything is analysed."""
+    from judgeapp.app.compare import Comparison, SideVideo
+    from judgeapp.core.results import AnalysisResult
+    from judgeapp.video import probe
+
+    def side(text: str) -> SideVideo:
+        path = Path(text)
+        if path.suffix.lower() == ".json":
+            return SideVideo.of(AnalysisResult.load(path).video)
+        return SideVideo.of(probe(path, with_hash=False))
+
+    Comparison(side(args.a), side(args.b), args.sync_a, args.sync_b)
+
+
 def run(args: argparse.Namespace) -> int:
     from judgeapp.app.compare import comparison_of, differences, score_rows
     from judgeapp.app.library_service import LibraryService
     from judgeapp.report.compare_page import write_compare_page
     from judgeapp.report.compare_video import CompareSide, PlanFrame, write_compare_video
 
+    _check_sync_points(args)  # before any analysis: a wrong sync point fails at once
     library = None if args.no_library else LibraryService.open(args.library)
     try:
         video_a, result_a = _side(args.a, args, library)
