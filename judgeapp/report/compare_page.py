@@ -23,7 +23,7 @@ from judgeapp.report.html_report import _CSP, _STYLE
 from judgeapp.report.output import write_report_text
 from judgeapp.report.timeline import draw_timeline, png_bytes
 
-_SYNC_RGB = (200, 150, 0)
+_SYNC_RGB = (170, 0, 200)  # apart from the static stems' orange
 
 
 def _signed_time(t: float) -> str:
@@ -88,7 +88,7 @@ def compare_html(
     )
     timelines = "".join(
         f"<h3>{escape(side.label)}: {escape(side.video.name)} (sync at "
-        f"{escape(format_time(side.sync_s))}, the yellow line)</h3>"
+        f"{escape(format_time(side.sync_s))}, the violet line)</h3>"
         f'<img class="timeline" src="{data_uri(timeline_png(side), "image/png")}" '
         f'alt="attention timeline of {escape(side.label)}">'
         for side in sides
