@@ -17,10 +17,12 @@ from judgeapp.detect.whole_frame import WholeFrameDetector
 
 DETECTOR_KINDS = ("auto", "pose", "yolo", "hog", "none")
 
+# True whether HOG was chosen, or taken because the pose model is missing or failed its check
+# (that case has its own `fallback_note` beside this one).
 HOG_WARNING = (
-    "person detection used OpenCV's HOG people detector (no pose model or YOLO weights "
-    "installed): it misses large or unusual poses; install the pose model with "
-    "`judgeapp models download blazepose_detector blazepose_landmark_full`"
+    "person detection used OpenCV's HOG people detector, which misses large or unusual "
+    "poses; the pose model finds and follows the athlete better (install it with "
+    "`judgeapp models download blazepose_detector blazepose_landmark_full`)"
 )
 
 
