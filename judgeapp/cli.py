@@ -53,11 +53,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _is_command(arg: str, parser: argparse.ArgumentParser) -> bool:
+def _commands(parser: argparse.ArgumentParser) -> list[str]:
     for action in parser._subparsers._group_actions if parser._subparsers else []:
         if isinstance(action, argparse._SubParsersAction):
-            return arg in action.choices
-    return False
+            return list(action.choices)
+    return []
+
+
+def _is_command(arg: str, parser: argparse.ArgumentParser) -> bool:
+    return arg in _commands(parser)
+
+
+def _mistyped_command(arg: str, parser: argparse.ArgumentParser) -> str | None:
+    """The command `arg` is a typo of (`scroe`: score), or None. A first word that is not a
+    command opens the GUI with that video (`judgeapp VIDEO`), so only a word that is no file
+    or folder here, has no suffix or folder in it, and is close to a command name counts."""
+    import difflib
+
+    if not arg or "." in arg or os.sep in arg or "/" in arg or os.path.lexists(arg):
+        return None
+    close = difflib.get_close_matches(arg.lower(), _commands(parser), n=1)
+    return close[0] if close else None
 
 
 class Terminated(KeyboardInterrupt):
@@ -74,6 +90,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     debug = "--debug" in argv
     positional = [a for a in argv if not a.startswith("-")]
+    if positional and not _is_command(positional[0], parser):
+        if (command := _mistyped_command(positional[0], parser)) is not None:
+            from judgeapp.core.text_safety import terminal_text
+
+            word = terminal_text(positional[0])
+            print(
+                f"judgeapp: unknown command '{word}' (did you mean '{command}'?)", file=sys.stderr
+            )
+            return 2
     # `judgeapp` and `judgeapp VIDEO` open the GUI.
     if not positional or not _is_command(positional[0], parser):
         if not any(a in ("-h", "--help") for a in argv):

@@ -17,6 +17,18 @@ def add_device_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def profile_name(text: str) -> str:
+    """argparse type: a known feature profile, else a usage error (exit 2) before anything runs.
+    The names come from features.recipes, which imports no PyTorch."""
+    from judgeapp.features.recipes import RECIPE_VERSIONS
+
+    if text not in RECIPE_VERSIONS:
+        raise argparse.ArgumentTypeError(
+            f"unknown feature profile {text!r}: choose one of {', '.join(RECIPE_VERSIONS)}"
+        )
+    return text
+
+
 def add_backbone_options(parser: argparse.ArgumentParser) -> None:
     """--pretrained, --profile, --device, --engine, --precision, --detector, --download,
     --no-cache."""
@@ -26,7 +38,12 @@ def add_backbone_options(parser: argparse.ArgumentParser) -> None:
         default="default",
         help="none: random backbone weights (offline testing; results not calibrated)",
     )
-    parser.add_argument("--profile", default=None, help="feature profile (torchvision, paper, vst)")
+    parser.add_argument(
+        "--profile",
+        default=None,
+        type=profile_name,
+        help="feature profile (torchvision, paper, vst)",
+    )
     add_device_option(parser)
     parser.add_argument(
         "--engine",

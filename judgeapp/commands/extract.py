@@ -75,6 +75,15 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _stderr_is_terminal() -> bool:
+    """Bars are drawn only on a terminal: redrawn in a log file or a pipe they are a line of
+    carriage returns per update. The error lines are written either way (tqdm.write)."""
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 class VideoBar:
     """A tqdm bar over videos on stderr (ETA from finished videos), with the current stage."""
 
@@ -82,7 +91,12 @@ class VideoBar:
         from tqdm import tqdm
 
         self.bar = tqdm(
-            total=total, unit="video", file=sys.stderr, dynamic_ncols=True, mininterval=0.5
+            total=total,
+            unit="video",
+            file=sys.stderr,
+            dynamic_ncols=True,
+            mininterval=0.5,
+            disable=not _stderr_is_terminal(),  # a log file gets the error lines, no bars
         )
         self.name = ""
 
@@ -130,6 +144,7 @@ class ClusterBar:
                 file=sys.stderr,
                 dynamic_ncols=True,
                 mininterval=0.5,
+                disable=not _stderr_is_terminal(),
             )
         return self.bar
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from judgeapp.commands.common import say
+from judgeapp.commands.common import nonempty, say
 from judgeapp.core.text_safety import terminal_text
 
 if TYPE_CHECKING:
@@ -92,7 +92,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     install.add_argument(
-        "pack", metavar="PACK", help="model pack folder or .zip, or a head .safetensors file"
+        "pack",
+        metavar="PACK",
+        type=nonempty("model pack path"),
+        help="model pack folder or .zip, or a head .safetensors file",
     )
     install.set_defaults(func=run)
 

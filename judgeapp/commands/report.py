@@ -15,6 +15,7 @@ from pathlib import Path
 from judgeapp.commands.common import (
     add_backbone_options,
     analysis_options,
+    nonempty,
     say,
     terminal_progress,
 )
@@ -44,11 +45,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "follows --out's suffix: .pdf, .html, .csv, .json or .mp4 (annotated video)."
         ),
     )
-    parser.add_argument("input", metavar="VIDEO|ANALYSIS.json")
+    parser.add_argument("input", metavar="VIDEO|ANALYSIS.json", type=nonempty("input path"))
     parser.add_argument("--out", required=True, type=_output_path, metavar="FILE")
     parser.add_argument(
         "--video",
         metavar="PATH",
+        type=nonempty("--video path"),
         help="where the analysed video is now, when it moved since the analysis "
         "(crops and annotated video need it)",
     )
@@ -81,6 +83,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         if source.suffix.lower() == ".json":
             result = AnalysisResult.load(source)
+            if args.video is not None:
+                _check_moved_video(Path(args.video), result, source)
             video_path, check_hash = (args.video, True)
         else:
             result = _analysis_of_video(source, args, library)
@@ -105,6 +109,29 @@ def run(args: argparse.Namespace) -> int:
             library.close()
     say(f"wrote {terminal_text(args.out)}")
     return 0
+
+
+def _check_moved_video(video: Path, result, source: Path) -> None:
+    """--video must be the analysed video: a missing file, a folder or another video is an
+    error naming --video's file (not the analysis JSON, which is fine)."""
+    from judgeapp.core.errors import JudgeappError
+    from judgeapp.core.files import sha256_file
+
+    shown = terminal_text(video)
+    if not video.is_file():
+        what = "is a folder" if video.is_dir() else "no such file"
+        raise JudgeappError(f"{shown}: {what} (--video names the analysed video)")
+    if not result.video.sha256:
+        return  # an analysis without a hash: nothing to compare
+    try:
+        digest = sha256_file(video)
+    except OSError as exc:
+        raise JudgeappError(f"{shown}: cannot read ({exc.strerror or exc})") from None
+    if digest != result.video.sha256:
+        raise JudgeappError(
+            f"{shown}: not the video {terminal_text(source)} analysed (its content differs from "
+            f"{terminal_text(Path(result.video.path).name)}'s)"
+        )
 
 
 def request_of(args: argparse.Namespace):

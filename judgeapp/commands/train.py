@@ -442,9 +442,11 @@ def _train_seeds(args, routine, target, score_max, source, test_source, device, 
     import dataclasses
 
     from judgeapp.model import save_checkpoint
+    from judgeapp.training.labels import check_score_range
     from judgeapp.training.runs import load_split, train_run
 
     train_set = load_split(source, target, routine)
+    check_score_range(train_set.labels, source.labels, score_max)  # names the file and line
     test_set = load_split(test_source, target, routine) if test_source else None
     runs = []
     for seed in range(args.seed, args.seed + args.seeds):

@@ -73,14 +73,43 @@ def feature_paths(root: str | Path, name: str) -> tuple[Path, Path]:
     return root / DYNAMIC_DIR / f"{name}.npy", root / STATIC_DIR / f"{name}.npy"
 
 
+def _check_npy_size(path: Path) -> None:
+    """A .npy header claiming more data than the file holds (shape (1e9, 1024) in a file of a
+    few bytes) is refused before numpy allocates what the header asks for."""
+    try:
+        with path.open("rb") as fh:
+            version = np.lib.format.read_magic(fh)
+            if version == (1, 0):
+                shape, _, dtype = np.lib.format.read_array_header_1_0(fh)
+            elif version in ((2, 0), (3, 0)):
+                shape, _, dtype = np.lib.format.read_array_header_2_0(fh)
+            else:
+                return  # np.load says what is wrong
+            offset = fh.tell()
+        size = path.stat().st_size
+    except (OSError, ValueError, EOFError):
+        return  # np.load below gives the reason
+    if dtype.hasobject:
+        return
+    claimed = int(np.prod(shape, dtype=object)) * dtype.itemsize
+    if claimed > size - offset:
+        raise JudgeappError(
+            f"{path}: its .npy header claims shape {tuple(shape)} ({claimed:,} bytes) but the "
+            f"file holds {max(size - offset, 0):,} bytes of data (truncated or damaged)"
+        )
+
+
 def load_matrix(path: Path, expected_dim: int | None) -> np.ndarray:
+    _check_npy_size(path)
     try:
         array = np.load(path, allow_pickle=False)
     except (OSError, ValueError, EOFError) as exc:
         raise JudgeappError(f"{path}: not a readable .npy feature file ({exc})") from None
+    except MemoryError:
+        raise JudgeappError(f"{path}: not enough memory to load this feature file") from None
     if array.ndim == 3 and array.shape[0] == 1:
         array = array[0]
-    if array.ndim != 2 or array.shape[0] == 0:
+    if array.ndim != 2 or array.shape[0] == 0 or array.shape[1] == 0:
         raise JudgeappError(
             f"{path}: expected a non-empty [instances, dim] matrix, got shape {array.shape}"
         )
@@ -175,6 +204,8 @@ def read_manifest(root: str | Path) -> dict | None:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise JudgeappError(f"{path}: unreadable manifest ({exc})") from None
+    except RecursionError:
+        raise JudgeappError(f"{path}: unreadable manifest (nested too deeply)") from None
     if not isinstance(manifest, dict):
         raise JudgeappError(f"{path}: the manifest is not a JSON object")
     return manifest

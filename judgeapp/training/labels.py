@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from judgeapp.core.errors import JudgeappError
@@ -47,6 +47,7 @@ class Label:
     name: str
     routine: str
     score: float
+    line: int = field(default=0, compare=False)  # where in its label file (0: not from one)
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class RGRow:
     total: float
     penalty: float
     length_s: float
+    line: int = field(default=0, compare=False)
 
     def score(self, target: str) -> float:
         return {"total": self.total, "difficulty": self.difficulty, "execution": self.execution}[
@@ -115,7 +117,9 @@ def parse_rg(text: str, path: Path) -> list[RGRow]:
         if name in seen:
             raise JudgeappError(f"{path}: line {number}: video {name} is listed twice")
         seen.add(name)
-        rows.append(RGRow(name, routine_of(name), difficulty, execution, total, penalty, length_s))
+        rows.append(
+            RGRow(name, routine_of(name), difficulty, execution, total, penalty, length_s, number)
+        )
     if not rows:
         raise JudgeappError(f"{path}: no labelled videos")
     return rows
@@ -149,7 +153,7 @@ def parse_csv(text: str, path: Path, routine: str) -> list[Label]:
         if name in seen:
             raise JudgeappError(f"{path}: line {number}: video {name} is listed twice")
         seen.add(name)
-        labels.append(Label(name, routine, score))
+        labels.append(Label(name, routine, score, number))
     if not labels:
         raise JudgeappError(f"{path}: no labelled videos")
     return labels
@@ -185,12 +189,24 @@ def load_labels(
                 raise JudgeappError(
                     f"{path}: no videos of routine {routine!r} (found: {', '.join(found)})"
                 )
-        return [Label(r.name, r.routine, r.score(target)) for r in rows]
+        return [Label(r.name, r.routine, r.score(target), r.line) for r in rows]
     if target not in (CSV_TARGET, "total"):
         raise JudgeappError(
             f"{path}: a name,score CSV has one score column; target {target!r} needs an RG file"
         )
     return parse_csv(text, path, routine)
+
+
+def check_score_range(labels: list[Label], path: str | Path, score_max: float) -> None:
+    """Every score must lie in [0, score_max] (what the head's sigmoid is scaled to); one that
+    does not is an error naming the label file, its line and the video."""
+    for label in labels:
+        if not 0.0 <= label.score <= score_max:
+            where = f"{path}: line {label.line}" if label.line else f"{path}"
+            raise JudgeappError(
+                f"{where}: video {label.name}: score {label.score:g} is outside "
+                f"[0, {score_max:g}]; give a larger score range (--score-max)"
+            )
 
 
 def default_score_max(path: str | Path, target: str) -> float | None:

@@ -21,6 +21,9 @@ _IMAGE_FOURCCS = {"png ", "mpng", "mjpg", "jpeg", "bmp ", "tiff", "webp", "gif "
 # the duration in seconds): a day of video, 1000 fps, and at least one byte per frame.
 MAX_DURATION_S = 24 * 3600.0
 MAX_FPS = 1000.0
+# Address space left under a limit (ulimit -v) below which a decoder that cannot be opened is
+# taken to lack memory: FFmpeg's decoder threads reserve tens of MiB each.
+LOW_ADDRESS_SPACE = 512 * 2**20
 
 
 def open_capture(path: str | Path) -> cv2.VideoCapture:
@@ -39,8 +42,113 @@ def open_capture(path: str | Path) -> cv2.VideoCapture:
     cap = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG)
     if not cap.isOpened():
         cap.release()
-        raise VideoError(f"{path}: not a video judgeapp can decode (corrupt or unsupported format)")
+        raise VideoError(
+            f"{path}: "
+            + (
+                _why_undecodable(path)
+                or "not a video judgeapp can decode (corrupt or unsupported format)"
+            )
+        )
     return cap
+
+
+def _why_undecodable(path: Path) -> str | None:
+    """Why OpenCV could not open or decode `path`, where PyAV (FFmpeg's own reader) can tell:
+    no video stream (an audio-only file), a codec OpenCV's FFmpeg cannot decode (AV1: named),
+    or not enough memory (a process under an address-space limit with little of it left, or
+    where OpenCV decodes the file once it starts no decoder threads). None: no better word
+    than the generic message (a corrupt file, or PyAV is missing)."""
+    try:
+        import av  # PyAV: imported only here, as in stream_scan
+    except (ImportError, MemoryError, OSError):
+        return None
+    try:
+        container = av.open(str(path))
+    except MemoryError:
+        return _NO_MEMORY
+    except (av.FFmpegError, OSError, ValueError):
+        return None
+    try:
+        if not container.streams.video:
+            if container.streams.audio:
+                return "no video stream (an audio-only file)"
+            return "no video stream"
+        if _short_of_address_space() or (_address_space_limited() and _opens_with_one_thread(path)):
+            return _NO_MEMORY  # the stream is there; memory for its decoder is not
+        stream = container.streams.video[0]
+        codec = _codec_name(stream)
+        try:
+            stream.codec_context.thread_count = 1  # no decoder threads: one frame is enough
+            decoded = next(iter(container.decode(stream)), None) is not None
+        except (MemoryError, BlockingIOError):  # ENOMEM, or EAGAIN: no thread could start
+            return _NO_MEMORY if _address_space_limited() else None
+        except (av.FFmpegError, OSError, ValueError):
+            decoded = False
+        if not decoded:
+            return f"its {codec} video cannot be decoded (corrupt, or a codec judgeapp lacks)"
+        return (
+            f"its {codec} video is not decodable by OpenCV's FFmpeg, which judgeapp reads "
+            "videos with (re-encode it to H.264)"
+        )
+    except MemoryError:
+        return _NO_MEMORY
+    finally:
+        container.close()
+
+
+def _opens_with_one_thread(path: Path) -> bool:
+    """Whether OpenCV opens and decodes `path` when its FFmpeg starts no decoder threads:
+    then the file is good and the threads' memory (stacks, allocator arenas) was lacking."""
+    try:
+        cap = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG, [cv2.CAP_PROP_N_THREADS, 1])
+    except (cv2.error, MemoryError):
+        return False
+    try:
+        return bool(cap.isOpened() and cap.grab())
+    except (cv2.error, MemoryError):
+        return False
+    finally:
+        cap.release()
+
+
+def _codec_name(stream) -> str:
+    """The codec's own name (AV1, not the decoder library's libdav1d)."""
+    codec = stream.codec_context.codec
+    name = getattr(codec, "canonical_name", None) or stream.codec_context.name or "unknown"
+    return str(name).upper()
+
+
+_NO_MEMORY = (
+    "not enough memory to open the video (the process's memory is limited: raise the limit, "
+    "e.g. ulimit -v, or free memory)"
+)
+
+
+def _short_of_address_space(needed: int = LOW_ADDRESS_SPACE) -> bool:
+    """Whether this process's address-space limit leaves less than `needed` bytes free (a
+    decoder needs its frame buffers, and each of its threads a stack and allocator arena)."""
+    try:
+        import resource
+
+        soft, _hard = resource.getrlimit(resource.RLIMIT_AS)
+        if soft == resource.RLIM_INFINITY:
+            return False
+        with open("/proc/self/status", encoding="ascii", errors="replace") as fh:
+            used = next(int(line.split()[1]) * 1024 for line in fh if line.startswith("VmSize:"))
+    except (ImportError, OSError, ValueError, IndexError, StopIteration):
+        return False
+    return soft - used < needed
+
+
+def _address_space_limited() -> bool:
+    """Whether this process runs under an address-space limit (ulimit -v, RLIMIT_AS)."""
+    try:
+        import resource
+
+        soft, _hard = resource.getrlimit(resource.RLIMIT_AS)
+    except (ImportError, OSError, ValueError):
+        return False
+    return soft != resource.RLIM_INFINITY
 
 
 def _missing_reason(path: Path) -> str:
@@ -80,7 +188,8 @@ def probe(path: str | Path, with_hash: bool = True) -> VideoInfo:
     finally:
         cap.release()
     if not first or width <= 0 or height <= 0:
-        raise VideoError(f"{path}: no decodable video frames (corrupt or unsupported codec)")
+        why = _why_undecodable(path) or "no decodable video frames (corrupt or unsupported codec)"
+        raise VideoError(f"{path}: {why}")
     if not second:
         if fourcc in _IMAGE_FOURCCS:
             raise VideoError(f"{path}: is a still image, not a video")
