@@ -32,7 +32,12 @@ from typing import Any
 
 from judgeapp.app.analysis_run import AnalysisOutcome, NoModel, run_analysis
 from judgeapp.app.requests import RANDOM_HEAD, AnalysisRequest
-from judgeapp.app.view_models import CardFacts
+from judgeapp.app.view_models import (
+    CONVERT_STAGE,
+    PREPARE_STAGE,
+    START_STAGE,
+    CardFacts,
+)
 from judgeapp.core import errors
 from judgeapp.core.errors import Cancelled, JudgeappError
 from judgeapp.core.progress import CancelToken, Progress, ProgressCallback, no_progress
@@ -50,6 +55,10 @@ QUIT_GRACE_S = 1.0
 QUIT_CANCEL_GRACE_S = 0.3  # quitting mid-analysis: a cancel check this soon, else terminated
 _POLL_S = 0.05
 _FRAMES_PER_MESSAGE = 8
+_DECODE_REPORT_EVERY = 8  # frames between "decode" progress messages
+# Progress of the child's own work (starting, building networks) carries this job id: the
+# request the caller waits for waits for that work too, so its progress is the caller's.
+_CHILD_JOB = 0
 
 FrameProgress = Callable[[Progress], None]
 
@@ -100,9 +109,13 @@ class AnalysisService:
     def alive(self) -> bool:
         return self._child is not None and self._child.is_alive()
 
-    def prepare(self, request: AnalysisRequest) -> None:
-        """Start the child and let it build the request's networks now (returns at once)."""
+    def prepare(self, request: AnalysisRequest, progress: ProgressCallback = no_progress) -> None:
+        """Start the child and let it build the request's networks now (returns at once).
+        `progress` hears the "start" stage when a new child process is started; the child's
+        own progress (started, networks built) reaches the next `analyse`'s `progress`."""
         with self._lock:
+            if not self.alive:
+                progress(Progress(START_STAGE, 0, 1))
             self._ensure_child()
             self._send(("prepare", asdict(request)))
 
@@ -122,6 +135,8 @@ class AnalysisService:
         cancel = cancel or CancelToken()
         with self._lock:
             cancel.raise_if_cancelled()
+            if not self.alive:
+                progress(Progress(START_STAGE, 0, 1))
             self._ensure_child()
             self._next_id += 1
             job = self._next_id
@@ -215,6 +230,9 @@ class AnalysisService:
                     )
                 continue
             kind, mid = message[0], message[1]
+            if kind == "progress" and mid == _CHILD_JOB:
+                progress(Progress(*message[2:]))  # the child's own work, which this job waits for
+                continue
             if mid != job:
                 continue  # a late word of an earlier, cancelled request
             if kind == "progress":
@@ -303,9 +321,6 @@ def _child_main(connection) -> None:
             os.nice(CHILD_NICE)
         except OSError:
             pass
-    from judgeapp.analysis.backbone_pool import BackbonePool  # PyTorch: here, not in the GUI
-
-    pool = BackbonePool()
     send_lock = threading.Lock()
     requests: queue.Queue = queue.Queue()
     current: dict[int, CancelToken] = {}
@@ -345,10 +360,18 @@ def _child_main(connection) -> None:
             token.cancel()
         requests.put(None)
 
+    from judgeapp.analysis.backbone_pool import BackbonePool  # PyTorch: here, not in the GUI
+
+    pool = BackbonePool()
+    send(("progress", _CHILD_JOB, START_STAGE, 1, 1))  # PyTorch imported: the child is up
     threading.Thread(target=listen, name="judgeapp-listener", daemon=True).start()
+    prepared: set[AnalysisRequest] = set()
     while (message := requests.get()) is not None:
         if message[0] == "prepare":
-            _prepare(pool, AnalysisRequest(**message[1]))
+            request = AnalysisRequest(**message[1])
+            if request not in prepared:
+                _prepare(pool, request, send)
+                prepared.add(request)
             continue
         _, job, path, request, sha256, shape = message
         token = CancelToken()
@@ -378,8 +401,22 @@ def _end_now() -> None:
     os._exit(0)
 
 
-def _prepare(pool, request: AnalysisRequest) -> None:
-    """Build the request's networks ahead of its first video (errors wait for the analysis)."""
+def _first_conversion(engine: str) -> bool:
+    """True when the networks will be converted for OpenVINO (nothing converted on this machine
+    yet): the words then say that this takes about a minute, once."""
+    if engine != "openvino":
+        return False
+    from judgeapp.features.engines import model_cache_dir
+
+    try:
+        return not any(model_cache_dir().glob("*/model.xml"))
+    except OSError:
+        return True
+
+
+def _prepare(pool, request: AnalysisRequest, send: Callable[[tuple], None]) -> None:
+    """Build the request's networks ahead of its first video (errors wait for the analysis),
+    saying so: ("progress", _CHILD_JOB, stage, done, 2), backbones then the athlete finder."""
     from judgeapp.analysis.backbone_pool import engine_choice
     from judgeapp.analysis.options import DEFAULT_PROFILE
     from judgeapp.app.analysis_run import options_for
@@ -387,25 +424,54 @@ def _prepare(pool, request: AnalysisRequest) -> None:
 
     options = options_for(request)
     try:
+        choice = engine_choice(options)
+        stage = CONVERT_STAGE if _first_conversion(choice.engine) else PREPARE_STAGE
+        send(("progress", _CHILD_JOB, stage, 0, 2))
         profile = get_profile(options.profile or DEFAULT_PROFILE)
-        pool.backbones(profile, options, engine_choice(options))
+        pool.backbones(profile, options, choice)
+        send(("progress", _CHILD_JOB, stage, 1, 2))
         pool.detector(options)
+        send(("progress", _CHILD_JOB, stage, 2, 2))
     except Exception:  # noqa: BLE001 - the real request reports it with its own message
         pass
 
 
+class _DecodeWatch:
+    """In the child: the analysis's `on_frame`. Counts the frames its decoding pass reads and
+    says so ("decode" progress) until the analysis's first stage of its own speaks; passes
+    each frame on to the frame sender, if any."""
+
+    def __init__(self, send, job: int, total: int, sender: _FrameSender | None) -> None:
+        self._send, self._job, self._total, self._sender = send, job, total, sender
+        self.frames = 0
+        self.stages_heard = False
+
+    def progress(self, p: Progress) -> None:
+        self.stages_heard = True
+        self._send(("progress", self._job, p.stage, p.done, p.total))
+
+    def __call__(self, frame) -> None:
+        self.frames += 1
+        if not self.stages_heard and self.frames % _DECODE_REPORT_EVERY == 0:
+            total = max(self._total, self.frames) if self._total else 0
+            self._send(("progress", self._job, "decode", self.frames, total))
+        if self._sender is not None:
+            self._sender(frame)
+
+
 def _serve(send, pool, job, path, request, sha256, shape, token) -> None:
     sender = _FrameSender(send, job, shape) if shape is not None else None
+    watch = _DecodeWatch(send, job, shape["expected_frames"] if shape else 0, sender)
     complete = False
     try:
         outcome = run_analysis(
             path,
             request,
-            progress=lambda p: send(("progress", job, p.stage, p.done, p.total)),
+            progress=watch.progress,
             cancel=token,
             pool=pool,
             sha256=sha256 or None,
-            on_frame=sender,
+            on_frame=watch,
         )
         complete = True
     except Cancelled:

@@ -43,6 +43,7 @@ from judgeapp.app.view_models import (
     Thumb,
     athlete_thumbs,
     build_highlights,
+    done_text,
     finder_text,
     next_highlight,
     previous_highlight,
@@ -196,13 +197,24 @@ class MainWindow(QMainWindow):
         bar = self.statusBar()
         self.cache_label = QLabel("", self)
         self.cache_label.setObjectName("cacheLabel")
+        # The stage's words in a label of their own: a busy bar (no total known yet) shows no
+        # text in most styles, and the first stages (process start, networks) have no total.
+        self.stage_label = QLabel("", self)
+        self.stage_label.setObjectName("stageLabel")
         self.progress = QProgressBar(self)
-        self.progress.setMinimumWidth(320)
-        self.progress.setTextVisible(True)
+        self.progress.setMinimumWidth(160)
+        self.progress.setMaximumWidth(240)
+        self.progress.setTextVisible(False)
+        self._stage = Progress("", 0, 0)
+        # The seconds waited so far, counted on: a long stage never looks stuck.
+        self._wait_timer = QTimer(self)
+        self._wait_timer.setInterval(1000)
+        self._wait_timer.timeout.connect(self._show_stage)
         self.cancel_button = QPushButton("Cancel", self)
         self.cancel_button.setToolTip("Stop the analysis (the video stays open)")
         self.cancel_button.clicked.connect(self.cancel_analysis)
         bar.addPermanentWidget(self.cache_label)
+        bar.addPermanentWidget(self.stage_label)
         bar.addPermanentWidget(self.progress)
         bar.addPermanentWidget(self.cancel_button)
         # As tall with or without the progress bar: showing it must not relayout the window.
@@ -479,7 +491,8 @@ class MainWindow(QMainWindow):
 
     def cancel_analysis(self) -> None:
         self.session.cancel_analysis()
-        self.progress.setFormat("Cancelling…")
+        self._wait_timer.stop()
+        self.stage_label.setText("Cancelling…")
         self.cancel_button.setEnabled(False)
 
     def choose_model(self) -> None:
@@ -525,23 +538,31 @@ class MainWindow(QMainWindow):
             self._clear_analysis("Analysing…")
         self.score_panel.set_status("Analysing…")
         self.progress.setRange(0, 0)
-        self.progress.setFormat("Analysing: starting")
         self._show_progress(True)
         self._update_actions()
 
     def _analysis_progress(self, progress: Progress) -> None:
-        self.progress.setRange(0, max(progress.total, 1))
-        self.progress.setValue(min(progress.done, max(progress.total, 1)))
-        self.progress.setFormat(stage_text(progress.stage, progress.done, progress.total))
+        self._stage = progress
+        if progress.total > 0:
+            self.progress.setRange(0, progress.total)
+            self.progress.setValue(min(progress.done, progress.total))
+        else:
+            self.progress.setRange(0, 0)  # busy: the words say what it is busy with
+        self._show_stage()
+
+    def _show_stage(self) -> None:
+        stage = self._stage
+        self.stage_label.setText(
+            stage_text(stage.stage, stage.done, stage.total, self.session.waiting_s)
+        )
 
     def _analysis_finished(self, outcome: AnalysisOutcome) -> None:
         self._show_progress(False)
         self.show_outcome(outcome)
-        finder = finder_text(outcome.result)
-        found = f"; athlete finder: {finder}" if finder != "—" else ""
-        self.statusBar().showMessage(
-            f"Analysis done in {outcome.result.timings_s.get('total', 0):.1f} s{found}", 10_000
-        )
+        waited = self.session.waited_s
+        if waited is None:  # not timed by the session: the analysis's own total
+            waited = outcome.result.timings_s.get("total", 0.0)
+        self.statusBar().showMessage(done_text(waited, finder_text(outcome.result)), 10_000)
 
     def show_outcome(self, outcome: AnalysisOutcome) -> None:
         """Show a result of the open video (a finished analysis, or one kept in a library):
@@ -607,6 +628,11 @@ class MainWindow(QMainWindow):
         self.calibration_banner.hide()
 
     def _show_progress(self, on: bool) -> None:
+        self.stage_label.setVisible(on)
+        if on:
+            self._wait_timer.start()
+        else:
+            self._wait_timer.stop()
         self.progress.setVisible(on)
         self.cancel_button.setVisible(on)
         self.cancel_button.setEnabled(on)

@@ -15,7 +15,8 @@ the video and the hash there.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -26,7 +27,7 @@ from judgeapp.app.content_hash import ContentHash
 from judgeapp.app.requests import AnalysisRequest
 from judgeapp.app.review_state import ReviewState
 from judgeapp.app.thumbnails import load_thumbnails
-from judgeapp.app.view_models import AppSettings, Thumb
+from judgeapp.app.view_models import AppSettings, Thumb, first_stage
 from judgeapp.core.progress import Progress
 from judgeapp.core.results import VideoInfo
 from judgeapp.ui.workers import gui_job_runner, rgb_to_qimage
@@ -59,6 +60,7 @@ class VideoSession(QObject):
         cache_budget_bytes: int | None = None,
         state: ReviewState | None = None,
         service: AnalysisService | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__(parent)
         self.state = state or ReviewState()
@@ -73,6 +75,10 @@ class VideoSession(QObject):
         self._thumbs = gui_job_runner("judgeapp-thumbnails")
         self._runners = (self._opener, self._hasher, self._filler, self._analysis, self._thumbs)
         self._analysis_fills = False  # the running analysis fills the frame cache
+        # The user's wait: from the request (start_analysis) to the result, on `clock`.
+        self.clock = clock
+        self.requested_at: float | None = None
+        self.waited_s: float | None = None  # of the last analysis that ended
 
     # --- the video -----------------------------------------------------------------------------
     @property
@@ -165,12 +171,14 @@ class VideoSession(QObject):
         if self.source is None or self.content_hash is None:
             return
         request = settings.request if isinstance(settings, AppSettings) else settings
+        self.requested_at, self.waited_s = self.clock(), None
+        stage = first_stage(self.service.alive)
         path, content_hash, cache = self.source.path, self.content_hash, self.source.cache
         frames = None if cache.complete or self._filler.busy else cache
         service = self.service
 
         def job(progress, cancel):
-            service.prepare(request)  # the child builds its networks while the file is hashed
+            service.prepare(request, progress)  # it builds its networks while the file is hashed
             sha256 = content_hash.get()
             return service.analyse(
                 path,
@@ -194,6 +202,15 @@ class VideoSession(QObject):
         )
         self._analysis_fills = frames is not None
         self.analysisStarted.emit()
+        # A named stage from the moment of the request, before any word from the analysis.
+        self.analysisProgress.emit(Progress(stage, 0, 0))
+
+    @property
+    def waiting_s(self) -> float | None:
+        """Seconds since the running analysis was asked for (None when none runs)."""
+        if self.requested_at is None or not self._analysis.busy:
+            return None
+        return self.clock() - self.requested_at
 
     def _analysis_progress(self, progress: Progress) -> None:
         if progress.stage == FRAMES_STAGE:
@@ -202,7 +219,10 @@ class VideoSession(QObject):
             self.analysisProgress.emit(progress)
 
     def _analysis_ended(self) -> None:
-        """The analysis no longer fills the cache: report it complete, or fill the rest here."""
+        """The analysis no longer fills the cache: report it complete, or fill the rest here.
+        The user's wait ends here, as its result (or word of why not) is about to show."""
+        if self.requested_at is not None:
+            self.waited_s = self.clock() - self.requested_at
         filled, self._analysis_fills = self._analysis_fills, False
         if self.source is None:
             return
