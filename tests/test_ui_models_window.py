@@ -33,6 +33,7 @@ from weights_helpers import (
 )
 
 from judgeapp.app import models_service
+from judgeapp.app.models_service import FILE_COLUMNS, OFFLINE_LINE
 from judgeapp.app.jobs import live_job_threads
 from judgeapp.app.view_models import (
     HEAD_COLUMNS,
@@ -114,23 +115,25 @@ def _weights_files() -> list[str]:
 
 
 def test_the_table_lists_every_registry_entry(models) -> None:
-    assert models.table.columnCount() == len(MODEL_COLUMNS)
+    assert models.table.columnCount() == len(FILE_COLUMNS)
     assert [s.entry.name for s in models.statuses] == list(REGISTRY)
     assert models.table.rowCount() == len(REGISTRY)
     assert set(models.status_texts().values()) == {"missing"}
     row = list(REGISTRY).index("resnet50_imagenet1k_v1")
-    cells = [models.table.item(row, c).text() for c in range(len(MODEL_COLUMNS))]
+    cells = [models.table.item(row, c).text() for c in range(len(FILE_COLUMNS))]
     assert cells == [
-        "resnet50_imagenet1k_v1",
-        "paper profile: static stream",
+        "Picture network: sees the athlete's body position (original-study set)",
+        "no",
         "102.5 MB",
         "missing",
+        "resnet50-0676ba61.pth",
+        "resnet50_imagenet1k_v1",
         str(weights_dir()),
     ]
     tooltip = models.table.item(row, 4).toolTip()
     assert "download.pytorch.org" in tooltip
     assert f"belongs at {target_path(REGISTRY['resnet50_imagenet1k_v1'])}" in tooltip
-    assert models.download_button.text() == "Download All Missing"
+    assert models.download_button.text() == "Download Needed Files"
     assert not models.verify_button.isEnabled()  # nothing to verify yet
 
 
@@ -201,7 +204,8 @@ def test_download_offline_names_the_file_and_leaves_nothing(qtbot, models) -> No
     models.download_button.click()
     wait_idle(qtbot, models)
 
-    message = models.message.text()
+    assert models.message.text() == OFFLINE_LINE
+    message = models.message.toolTip()  # the exact line, for the details view
     assert message.startswith("yolo11n.pt (yolo): not found, and JUDGEAPP_OFFLINE=1")
     assert str(target_path(yolo)) in message and "\n" not in message
     assert not target_path(yolo).exists() and _weights_files() == []
@@ -255,12 +259,16 @@ def test_verify_rehashes_what_refresh_trusts(qtbot, models, monkeypatch) -> None
     models.verify_button.click()
     wait_idle(qtbot, models)
     assert models.status_texts()["alpha"] == "wrong hash"
-    assert "alpha.pth: SHA-256" in models.message.text()
+    assert "alpha.pth" in models.message.text()
+    assert "alpha.pth: SHA-256" in models.message.toolTip()  # the exact problem: the details
     models.table.clearSelection()
-    assert "alpha" in [s.entry.name for s in models.downloadable()]  # a damaged file re-downloads
+    assert "alpha" not in [s.entry.name for s in models.downloadable()]  # the settings' only
+    models.table.selectRow(list(REGISTRY).index("alpha"))
+    assert [s.entry.name for s in models.downloadable()] == ["alpha"]  # damaged: re-downloads
 
 
 def test_cancel_stops_a_download_and_nothing_is_installed(qtbot, models, monkeypatch) -> None:
+    monkeypatch.delenv("JUDGEAPP_OFFLINE")  # the fake download below is the only network
     started = threading.Event()
 
     def endless_download(entry, progress, cancel):  # the window's only way to stop it: cancel
@@ -442,7 +450,7 @@ def test_a_pack_with_a_head_installs_it_and_lists_it(qtbot, models, tmp_path, mo
     """The real installation: the head is checked in a child process, then listed."""
     out = _head_pack(tmp_path, monkeypatch)
     assert models.head_texts() == [] and not models.use_button.isEnabled()
-    assert "No trained head" in models.heads_intro.text()
+    assert "No scoring model" in models.heads_intro.text()
     with qtbot.waitSignal(models.installed, timeout=INSTALL_TIMEOUT_MS) as installed:
         assert models.install_pack(out)
     wait_idle(qtbot, models)
@@ -457,14 +465,14 @@ def test_a_pack_with_a_head_installs_it_and_lists_it(qtbot, models, tmp_path, mo
             "ball-head-seed0",
             "ball",
             "total",
-            "torchvision",
+            "standard (torchvision)",
             "a test: ball routines",
             "0.500",
             "newest (default)",
         ]
     ]
     assert str(head) in models.heads_table.item(0, 0).toolTip()
-    assert "Trained heads in" in models.heads_intro.text()
+    assert "The scoring models installed" in models.heads_intro.text()
 
 
 def test_a_pack_with_a_pickled_head_installs_nothing(qtbot, models, tmp_path, monkeypatch):

@@ -11,19 +11,22 @@ interpreter (importing it there holds the GIL for seconds). No Qt here.
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
-from collections.abc import Sequence
+import socket
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from judgeapp.core import errors
-from judgeapp.core.errors import JudgeappError
+from judgeapp.core.errors import Cancelled, JudgeappError
 from judgeapp.core.progress import CancelToken, ProgressCallback
 from judgeapp.model import ModelCard
-from judgeapp.weights import download_many, heads_dir, offline, packs, weights_dir
+from judgeapp.weights import heads_dir, offline, packs, weights_dir
 from judgeapp.weights.heads import InstalledHead, scan_heads, validate_head
-from judgeapp.weights.registry import WeightsFile
+from judgeapp.weights.registry import FINDER_FILES, WeightsFile
 from judgeapp.weights.status import (
     CORRUPT,
     MISSING,
@@ -38,15 +41,220 @@ from judgeapp.weights.status import (
 __all__ = [
     "CORRUPT",
     "MISSING",
+    "OFFLINE_LINE",
     "NO_HASH",
     "PRESENT",
     "VERIFIED",
+    "DownloadOutcome",
     "FileStatus",
     "InstalledHead",
     "ModelsLook",
     "ModelsService",
+    "file_cells",
+    "file_purpose",
+    "files_to_download",
     "install_pack",
+    "needed_files",
+    "profile_words",
+    "settings_profile",
+    "settings_words",
 ]
+
+# The weights module whose `download` fetches one file, looked up at call time (the package
+# re-exports the function under the module's own name).
+_DOWNLOADS = importlib.import_module("judgeapp.weights.download")
+
+OFFLINE_LINE = (
+    "No internet connection: the files could not be downloaded. Install a model pack from a "
+    "file instead (Install from file…)."
+)
+
+# What each pretrained file is for, in a coach's words (the registry's own words, with the
+# exact names, go to the details view). A file not listed here shows its registry description.
+PURPOSES: dict[str, str] = {
+    "s3d_kinetics400": "Video network: recognises movement (standard set)",
+    "resnet50_imagenet1k_v2": "Picture network: sees the athlete's body position (standard set)",
+    "resnet50_imagenet1k_v1": (
+        "Picture network: sees the athlete's body position (original-study set)"
+    ),
+    "i3d_rgb_kinetics400": "Video network: recognises movement (original-study set)",
+    "swin3d_b_kinetics600_22k": (
+        "Video network: recognises movement (Video Swin set; slow without a graphics card)"
+    ),
+    "yolo": "Athlete finder: finds the athlete in each picture (YOLO)",
+    "blazepose_detector": "Athlete finder: finds the athlete (pose model, part 1 of 2)",
+    "blazepose_landmark_full": (
+        "Athlete finder: follows the athlete's body (pose model, part 2 of 2)"
+    ),
+}
+
+# The files each set of video networks (features.profiles: dynamic_weights, static_weights)
+# needs; a test keeps this equal to the profiles, which this module cannot import (PyTorch).
+PROFILE_FILES: dict[str, tuple[str, ...]] = {
+    "torchvision": ("s3d_kinetics400", "resnet50_imagenet1k_v2"),
+    "paper": ("i3d_rgb_kinetics400", "resnet50_imagenet1k_v1"),
+    "vst": ("swin3d_b_kinetics600_22k",),
+}
+DEFAULT_PROFILE = "torchvision"  # analysis.options.DEFAULT_PROFILE (a test keeps them equal)
+PROFILE_WORDS: dict[str, str] = {
+    "torchvision": "standard",
+    "paper": "original study",
+    "vst": "Video Swin",
+}
+FINDER_WORDS: dict[str, str] = {
+    "auto": "pose model",
+    "pose": "pose model",
+    "yolo": "YOLO",
+    "hog": "built-in",
+    "none": "no",
+}
+# The Models window's pretrained-files table; the last three columns are the details view.
+FILE_COLUMNS = (
+    "What it is for",
+    "Needed now",
+    "Size",
+    "Status",
+    "File name",
+    "Registry name",
+    "Folder",
+)
+FILE_DETAIL_COLUMNS = (4, 5, 6)
+
+
+def profile_words(profile: str) -> str:
+    """A set of video networks in plain words, with its exact name: "standard (torchvision)"."""
+    words = PROFILE_WORDS.get(profile)
+    return f"{words} ({profile})" if words else profile or "—"
+
+
+def file_cells(status: FileStatus, needed: Iterable[str], folder: str) -> list[str]:
+    """One row of the pretrained-files table (FILE_COLUMNS)."""
+    entry = status.entry
+    size = "?" if status.size_bytes is None else f"{status.size_bytes / 1e6:.1f} MB"
+    return [
+        file_purpose(entry),
+        "yes" if entry.name in set(needed) else "no",
+        size,
+        status.text,
+        entry.filename,
+        entry.name,
+        folder,
+    ]
+
+
+def settings_words(profile: str, detector: str, pretrained: bool) -> str:
+    """What the settings use, in one sentence for the Models window."""
+    finder = FINDER_WORDS.get(detector, detector)
+    networks = (
+        f"the {PROFILE_WORDS.get(profile, profile)} video networks"
+        if pretrained
+        else "untrained video networks (a demo: no files)"
+    )
+    return f"Your settings use {networks} and the {finder} athlete finder."
+
+
+def file_purpose(entry: WeightsFile) -> str:
+    """What a pretrained file is for, in plain words."""
+    return PURPOSES.get(entry.name, entry.description)
+
+
+def settings_profile(profile: str, model: str, heads: Sequence[InstalledHead]) -> str:
+    """The set of video networks an analysis with these settings uses: the setting's own, else
+    the chosen scoring model's (`model` a path among `heads`), else the newest installed
+    model's (`model` ""), else the default."""
+    if profile:
+        return profile
+    if model == "":
+        chosen = heads[0] if heads else None
+    else:
+        chosen = next((h for h in heads if _same_path(h.path, model)), None)
+    return chosen.card.profile if chosen is not None and chosen.card.profile else DEFAULT_PROFILE
+
+
+def _same_path(a: str | Path, b: str | Path) -> bool:
+    try:
+        return Path(a).expanduser().resolve() == Path(b).expanduser().resolve()
+    except (OSError, RuntimeError):
+        return str(a) == str(b)
+
+
+def needed_files(profile: str, detector: str = "auto", pretrained: bool = True) -> frozenset[str]:
+    """The registry names an analysis needs: the video networks of `profile` (none when the
+    networks are untrained, `pretrained` False) and the athlete finder's files ("auto" wants
+    the pose model, the finder it prefers; "hog" and "none" need no file)."""
+    names = list(PROFILE_FILES.get(profile, ())) if pretrained else []
+    finder = "pose" if detector == "auto" else detector
+    names += FINDER_FILES.get(finder, ())
+    return frozenset(names)
+
+
+def files_to_download(
+    statuses: Iterable[FileStatus], needed: Iterable[str], selected: Iterable[str] = ()
+) -> list[FileStatus]:
+    """The missing or damaged files a download fetches: the selected ones when any are
+    selected, else only the ones the settings need."""
+    chosen = set(selected) or set(needed)
+    return [s for s in statuses if s.entry.name in chosen and s.state in (MISSING, CORRUPT)]
+
+
+@dataclass(frozen=True)
+class DownloadOutcome:
+    """What a download did: the files saved, one error line per file that failed (exact names:
+    the details), and the registry names that failed because no source could be reached."""
+
+    paths: list[Path] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    unreachable: list[str] = field(default_factory=list)
+    switched_off: bool = False  # JUDGEAPP_OFFLINE=1: nothing was tried
+
+    @property
+    def offline(self) -> bool:
+        """Nothing could be downloaded because there is no connection."""
+        return not self.paths and (
+            self.switched_off
+            or (bool(self.unreachable) and len(self.unreachable) == len(self.errors))
+        )
+
+    @property
+    def message(self) -> str:
+        """One line for the window: what was saved, and what went wrong in plain words."""
+        if self.offline:
+            return OFFLINE_LINE
+        parts = []
+        if self.paths:
+            parts.append(f"Downloaded {', '.join(p.name for p in self.paths)}.")
+        failed = len(self.errors)
+        if failed:
+            word = "file" if failed == 1 else "files"
+            cause = " (no connection to their website)" if self.unreachable else ""
+            parts.append(
+                f"{failed} {word} could not be downloaded{cause}: show details for why, or "
+                "install a model pack from a file (Install from file…)."
+            )
+        return " ".join(parts)
+
+
+_SWITCHED_OFF = "not found, and JUDGEAPP_OFFLINE=1 forbids downloading"
+
+
+def _hosts(entry: WeightsFile) -> list[tuple[str, int]]:
+    urls = [a.url for a in entry.archives] or [entry.url]
+    hosts = []
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.hostname:
+            hosts.append((parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)))
+    return hosts
+
+
+def _reachable(host: tuple[str, int], timeout_s: float = 5.0) -> bool:
+    """Whether a connection to `host` opens (a name that does not resolve is unreachable)."""
+    try:
+        with socket.create_connection(host, timeout=timeout_s):
+            return True
+    except (OSError, ValueError):
+        return False
+
 
 # "spawn": a fresh interpreter (fork is unsafe with threads, Qt and CUDA).
 _CONTEXT = multiprocessing.get_context("spawn")
@@ -86,9 +294,37 @@ class ModelsService:
 
     def download(
         self, entries: Sequence[WeightsFile], progress: ProgressCallback, cancel: CancelToken
-    ) -> tuple[list[Path], list[str]]:
-        """Download each file, verifying it: (paths downloaded, one error line per failure)."""
-        return download_many(list(entries), progress, cancel)
+    ) -> DownloadOutcome:
+        """Download each file, verifying it. A failure is looked at once more: when none of
+        the file's sources can be reached it counts as "no connection", so a computer without
+        internet gets one line, not one error per file. JUDGEAPP_OFFLINE=1 tries nothing."""
+        if offline():
+            names = [e.name for e in entries]
+            return DownloadOutcome(
+                errors=[str(_DOWNLOADS.missing_error(e, _SWITCHED_OFF)) for e in entries],
+                unreachable=names,
+                switched_off=True,
+            )
+        paths: list[Path] = []
+        errors: list[str] = []
+        unreachable: list[str] = []
+        seen: dict[tuple[str, int], bool] = {}
+        with _DOWNLOADS.sharing_archives():
+            for entry in entries:
+                cancel.raise_if_cancelled()
+                try:
+                    paths.append(_DOWNLOADS.download(entry, progress, cancel))
+                except JudgeappError as exc:
+                    if isinstance(exc, Cancelled):
+                        raise
+                    errors.append(str(exc))
+                    hosts = _hosts(entry)
+                    for host in hosts:
+                        if host not in seen:
+                            seen[host] = _reachable(host)
+                    if hosts and not any(seen[h] for h in hosts):
+                        unreachable.append(entry.name)
+        return DownloadOutcome(paths, errors, unreachable)
 
     def install_pack(self, path: str | Path) -> list[Path]:
         """Verify a model pack (folder or .zip) and install its files; see `install_pack`."""

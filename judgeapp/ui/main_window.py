@@ -710,9 +710,10 @@ class MainWindow(QMainWindow):
             self._show_result_views()
 
     def _sync_models_window(self) -> None:
-        """The Models window marks the head the settings choose."""
+        """The Models window marks the scoring model and the files the settings choose."""
         if self.models_window is not None:
-            self.models_window.set_analysis_choice(self.settings.model, self.settings.profile)
+            s = self.settings
+            self.models_window.set_analysis_choice(s.model, s.profile, s.detector, s.pretrained)
 
     def show_shortcuts(self) -> None:
         """Help ▸ Keyboard Shortcuts: a table of every menu entry with keys."""

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMenu,
+    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QSplitter,
@@ -35,20 +36,27 @@ from PySide6.QtWidgets import (
 
 from judgeapp.app.models_service import (
     CORRUPT,
+    FILE_COLUMNS,
+    FILE_DETAIL_COLUMNS,
     MISSING,
     PRESENT,
+    DownloadOutcome,
     FileStatus,
     InstalledHead,
     ModelsLook,
     ModelsService,
+    file_cells,
+    files_to_download,
+    needed_files,
+    profile_words,
+    settings_profile,
+    settings_words,
 )
 from judgeapp.app.view_models import (
     HEAD_COLUMNS,
-    MODEL_COLUMNS,
     head_cells,
     head_tooltip,
     head_uses,
-    model_file_cells,
     model_file_tooltip,
     models_progress_text,
     pack_installed_text,
@@ -58,9 +66,24 @@ from judgeapp.core.progress import CancelToken, Progress, ProgressCallback
 from judgeapp.ui.workers import gui_job_runner
 
 PACK_FILTER = "Model packs (*.zip);;All files (*)"
-_SIZE_COLUMN = MODEL_COLUMNS.index("Size")
+_SIZE_COLUMN = FILE_COLUMNS.index("Size")
+_STATUS_COLUMN = FILE_COLUMNS.index("Status")
 _SPEARMAN_COLUMN = HEAD_COLUMNS.index("Test Spearman")
+_PROFILE_COLUMN = HEAD_COLUMNS.index("Profile")
 _USE_COLUMN = HEAD_COLUMNS.index("Use")
+# The scoring models' columns as a coach reads them (view_models.HEAD_COLUMNS, in that order);
+# the test Spearman (agreement with the judges' ranking) shows only in the details view.
+HEAD_HEADERS = (
+    "Scoring model",
+    "Routine",
+    "Score",
+    "Video networks",
+    "Trained on",
+    "Test Spearman",
+    "Use",
+)
+HEAD_DETAIL_COLUMNS = (_SPEARMAN_COLUMN,)
+MIN_TABLE_ROWS = 4  # a table never shrinks below this many rows (a long message cannot)
 
 
 def _plural(count: int, word: str) -> str:
@@ -113,6 +136,8 @@ class ModelsWindow(QWidget):
         self.head_problems: list[str] = []
         self.model_setting = ""  # the main window's AppSettings.model and .profile
         self.profile_setting = ""
+        self.detector_setting = "auto"  # and .detector, .pretrained
+        self.pretrained_setting = True
         self.jobs = gui_job_runner("judgeapp-models")
         self._after: Callable[[], None] | None = None  # run once the current job has ended
         self._closing = False
@@ -120,13 +145,13 @@ class ModelsWindow(QWidget):
 
         self.intro = QLabel()
         self.intro.setWordWrap(True)
-        self.table = _table(MODEL_COLUMNS)
+        self.table = _table(FILE_COLUMNS, stretch=0)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.itemSelectionChanged.connect(self._update_buttons)
 
         self.heads_intro = QLabel()
         self.heads_intro.setWordWrap(True)
-        self.heads_table = _table(HEAD_COLUMNS, stretch=HEAD_COLUMNS.index("Trained on"))
+        self.heads_table = _table(HEAD_HEADERS, stretch=HEAD_COLUMNS.index("Trained on"))
         self.heads_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.heads_table.itemSelectionChanged.connect(self._update_buttons)
         self.heads_table.itemDoubleClicked.connect(lambda _item: self.use_selected_head())
@@ -142,20 +167,37 @@ class ModelsWindow(QWidget):
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # The exact error lines (file names, addresses, where to put a file by hand): shown
+        # with the details, never squeezing the tables.
+        self.details_text = QPlainTextEdit()
+        self.details_text.setReadOnly(True)
+        self.details_text.setMaximumHeight(90)
+        self.details_text.setVisible(False)
+        self.details_button = QPushButton("Show Details")
+        self.details_button.setCheckable(True)
+        self.details_button.setToolTip(
+            "Show the exact file names, registry names, folders and error messages "
+            "(hover over a row for its source and SHA-256)"
+        )
+        self.details_button.toggled.connect(self.show_details)
 
         self.download_button = QPushButton("Download")
         self.download_button.setToolTip(
-            "Download the selected files that are missing or damaged (all of them when no row "
-            "is selected), verifying each before it is used"
+            "Download from the internet the selected files that are missing or damaged (when "
+            "no row is selected: the ones your settings need), checking each before it is used"
         )
         self.download_button.clicked.connect(self.download_selected)
-        self.install_button = QPushButton("Install Model Pack…")
+        self.install_button = QPushButton("Install from file…")
+        self.install_button.setToolTip(
+            "Install a model pack (a .zip file or a folder made on a computer with internet): "
+            "the way to add files without a connection"
+        )
         pack_menu = QMenu(self.install_button)
         pack_menu.addAction("From a .zip File…", self.choose_pack_file)
         pack_menu.addAction("From a Folder…", self.choose_pack_folder)
         self.install_button.setMenu(pack_menu)
         self.verify_button = QPushButton("Verify")
-        self.verify_button.setToolTip("Hash every file present again and compare it")
+        self.verify_button.setToolTip("Check every installed file again for damage")
         self.verify_button.clicked.connect(self.verify)
         self.refresh_button = QPushButton("Refresh")
         self.refresh_button.clicked.connect(self.refresh)
@@ -166,19 +208,21 @@ class ModelsWindow(QWidget):
         for button in (self.download_button, self.install_button, self.verify_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        buttons.addWidget(self.details_button)
         buttons.addWidget(self.refresh_button)
         buttons.addWidget(self.folder_button)
 
         self.use_button = QPushButton("Use for Analysis")
-        self.use_button.setToolTip("Score videos with the selected head from now on")
+        self.use_button.setToolTip("Score videos with the selected scoring model from now on")
         self.use_button.clicked.connect(self.use_selected_head)
         self.newest_button = QPushButton("Use Newest")
         self.newest_button.setToolTip(
-            "Score with the newest installed head that fits the analysis' features (the default)"
+            "Score with the newest installed scoring model that fits your video networks "
+            "(the default)"
         )
         self.newest_button.clicked.connect(lambda: self.head_chosen.emit(""))
-        self.heads_folder_button = QPushButton("Open Heads Folder")
-        self.heads_folder_button.setToolTip("Open the folder model packs put trained heads in")
+        self.heads_folder_button = QPushButton("Open Scoring Models Folder")
+        self.heads_folder_button.setToolTip("Open the folder model packs put scoring models in")
         self.heads_folder_button.clicked.connect(lambda: self._open(self.service.heads_folder()))
         head_buttons = QHBoxLayout()
         head_buttons.addWidget(self.use_button)
@@ -186,9 +230,11 @@ class ModelsWindow(QWidget):
         head_buttons.addStretch(1)
         head_buttons.addWidget(self.heads_folder_button)
 
-        files_box = self._section(_heading("Pretrained files"), self.intro, self.table, buttons)
+        files_box = self._section(
+            _heading("Files for analysing video"), self.intro, self.table, buttons
+        )
         heads_box = self._section(
-            _heading("Trained heads"), self.heads_intro, self.heads_table, head_buttons
+            _heading("Scoring models"), self.heads_intro, self.heads_table, head_buttons
         )
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setChildrenCollapsible(False)
@@ -201,7 +247,9 @@ class ModelsWindow(QWidget):
         layout.addWidget(self.splitter, 1)
         layout.addLayout(progress_row)
         layout.addWidget(self.message)
+        layout.addWidget(self.details_text)
         self._show_progress(False)
+        self.show_details(False)
         self._update_intro()
         self._update_heads_intro()
         self._update_buttons()
@@ -213,6 +261,10 @@ class ModelsWindow(QWidget):
         column.setContentsMargins(0, 0, 0, 4)
         column.addWidget(heading)
         column.addWidget(intro)
+        rows = table.verticalHeader().defaultSectionSize()
+        table.setMinimumHeight(
+            table.horizontalHeader().sizeHint().height() + MIN_TABLE_ROWS * rows + 4
+        )
         column.addWidget(table, 1)
         column.addLayout(buttons)
         return box
@@ -240,8 +292,8 @@ class ModelsWindow(QWidget):
             fn,
             name=f"judgeapp-models-{name}",
             on_done=lambda value: self._ended(lambda: on_success(value)),
-            on_failed=lambda message: self._ended(lambda: self.message.setText(message)),
-            on_cancelled=lambda: self._ended(lambda: self.message.setText("Cancelled.")),
+            on_failed=lambda message: self._ended(lambda: self._say(message)),
+            on_cancelled=lambda: self._ended(lambda: self._say("Cancelled.")),
             on_progress=self._progressed,
         )
         self.progress.setRange(0, 0)
@@ -322,40 +374,46 @@ class ModelsWindow(QWidget):
         if not self._verifying:
             return  # a look after other work: its message stays; a row's tooltip says more
         bad = [s for s in statuses if s.state == CORRUPT]
-        self.message.setText(
-            "; ".join(f"{s.entry.filename}: {s.problem}" for s in bad)
-            if bad
-            else f"Verified {_plural(len(statuses), 'file')}: all intact."
-        )
+        if bad:
+            self._say(
+                f"Damaged: {', '.join(s.entry.filename for s in bad)}. Download again or "
+                "install from file.",
+                [f"{s.entry.filename}: {s.problem}" for s in bad],
+            )
+        else:
+            self._say(f"Checked {_plural(len(statuses), 'file')}: all intact.")
 
     # -------------------------------------------------------------------- downloads
 
+    def needed(self) -> frozenset[str]:
+        """The registry names the current settings need (app.models_service.needed_files)."""
+        profile = settings_profile(self.profile_setting, self.model_setting, self.heads)
+        return needed_files(profile, self.detector_setting, self.pretrained_setting)
+
     def downloadable(self) -> list[FileStatus]:
-        """The files Download fetches: the selected missing or damaged ones, or all of them
-        when nothing is selected."""
+        """The files Download fetches: the selected missing or damaged ones, or the missing or
+        damaged ones the settings need when nothing is selected."""
         rows = {index.row() for index in self.table.selectionModel().selectedRows()}
-        chosen = [s for r, s in enumerate(self.statuses) if r in rows] if rows else self.statuses
-        return [s for s in chosen if s.state in (MISSING, CORRUPT)]
+        selected = [s.entry.name for r, s in enumerate(self.statuses) if r in rows]
+        return files_to_download(self.statuses, self.needed(), selected)
 
     def download_selected(self) -> None:
         """Download the files `downloadable()` names, with a progress bar."""
         entries = [s.entry for s in self.downloadable()]
         if not entries:
             return
-        self.message.setText(f"Downloading {', '.join(e.filename for e in entries)}…")
+        self._say(f"Downloading {_plural(len(entries), 'file')}…")
         self._run(
             "download",
             lambda progress, cancel: self.service.download(entries, progress, cancel),
             self._downloaded,
         )
 
-    def _downloaded(self, value: tuple[list[Path], list[str]]) -> None:
-        paths, errors = value
-        lines = [f"Downloaded {', '.join(p.name for p in paths)}."] if paths else []
-        self.message.setText("\n".join(lines + errors))
-        if paths:
+    def _downloaded(self, outcome: DownloadOutcome) -> None:
+        self._say(outcome.message, outcome.errors)
+        if outcome.paths:
             self._after = self.refresh
-            self.installed.emit([str(p) for p in paths])
+            self.installed.emit([str(p) for p in outcome.paths])
 
     # ------------------------------------------------------------------- model packs
 
@@ -383,23 +441,28 @@ class ModelsWindow(QWidget):
         )
         if started:
             self.progress.setFormat(f"Installing {path.name}…")
-            self.message.setText(f"Checking and installing the model pack {path}…")
+            self._say(f"Checking and installing the model pack {path.name}…", [str(path)])
             self._after = self.refresh  # also after a failure: show what is there now
         return started
 
     def _installed(self, paths: list[Path]) -> None:
-        self.message.setText(
+        self._say(
             pack_installed_text(paths, self.service.weights_folder(), self.service.heads_folder())
         )
         self.installed.emit([str(p) for p in paths])
 
     # ------------------------------------------------------------------- trained heads
 
-    def set_analysis_choice(self, model: str, profile: str) -> None:
-        """What the main window's settings say (AppSettings.model and .profile): the Use column
-        marks the head analyses use."""
+    def set_analysis_choice(
+        self, model: str, profile: str, detector: str = "auto", pretrained: bool = True
+    ) -> None:
+        """What the main window's settings say (AppSettings.model, .profile, .detector,
+        .pretrained): the Use column marks the scoring model analyses use, Needed now the
+        files they need."""
         self.model_setting, self.profile_setting = model, profile
+        self.detector_setting, self.pretrained_setting = detector, pretrained
         self._show_heads(self.heads, self.head_problems)
+        self._show_statuses(self.statuses)
 
     def selected_head(self) -> InstalledHead | None:
         rows = self.heads_table.selectionModel().selectedRows()
@@ -420,6 +483,8 @@ class ModelsWindow(QWidget):
         for row, (head, use) in enumerate(zip(self.heads, uses, strict=True)):
             tooltip = head_tooltip(head)
             for col, text in enumerate(head_cells(head, use)):
+                if col == _PROFILE_COLUMN:
+                    text = profile_words(text)
                 item = QTableWidgetItem(text)
                 item.setToolTip(tooltip)
                 if col == _SPEARMAN_COLUMN:
@@ -450,17 +515,15 @@ class ModelsWindow(QWidget):
         folder = short_path(self.service.heads_folder())
         if self.heads:
             text = (
-                f"Trained heads in {folder}, newest first: the scoring models, trained on "
-                "judged routines; model packs put theirs here. Analyses use the one chosen "
-                "with Use for Analysis, else the newest that fits the analysis' features. "
-                "Hover over a row for its details."
+                "The scoring models installed, newest first: each learnt from judged routines "
+                "to give a score. Analyses use the one chosen with Use for Analysis, else the "
+                f"newest that fits your video networks. They are kept in {folder}."
             )
         else:
             text = (
-                f"No trained head (a scoring model trained on judged routines) in {folder} "
-                "yet: Install Model Pack… adds the ones a pack holds, or choose a model file "
-                "with Analysis ▸ Choose Model…. Without one, only uncalibrated demo scores "
-                "can be made."
+                "No scoring model (it learns from judged routines to give a score) installed "
+                "yet: Install from file… adds the ones a model pack holds, or choose a model "
+                "file with Analysis ▸ Choose Model…. Without one, only demo scores can be made."
             )
         if self.head_problems:
             text += f" Skipped: {'; '.join(self.head_problems)}"
@@ -472,43 +535,64 @@ class ModelsWindow(QWidget):
         selected = {index.row() for index in self.table.selectionModel().selectedRows()}
         keep = {self.statuses[r].entry.name for r in selected if r < len(self.statuses)}
         self.statuses = list(statuses)
+        needed = self.needed()
         self.table.setRowCount(len(self.statuses))
         for row, status in enumerate(self.statuses):
             tooltip = model_file_tooltip(status)
-            for col, text in enumerate(model_file_cells(status)):
+            folder = short_path(status.path.parent)
+            for col, text in enumerate(file_cells(status, needed, folder)):
                 item = QTableWidgetItem(text)
                 item.setToolTip(tooltip)
                 if col == _SIZE_COLUMN:
                     item.setTextAlignment(
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                     )
-                if status.state == CORRUPT and col == MODEL_COLUMNS.index("Status"):
+                if status.state == CORRUPT and col == _STATUS_COLUMN:
                     item.setForeground(Qt.GlobalColor.red)
                 self.table.setItem(row, col, item)
         self.table.clearSelection()
         for row, status in enumerate(self.statuses):
             if status.entry.name in keep:
                 self.table.selectRow(row)
+        self._update_intro()
         self._update_buttons()
 
     def status_texts(self) -> dict[str, str]:
         """What the Status column says, by registry name."""
-        column = MODEL_COLUMNS.index("Status")
         return {
-            s.entry.name: self.table.item(row, column).text() for row, s in enumerate(self.statuses)
+            s.entry.name: self.table.item(row, _STATUS_COLUMN).text()
+            for row, s in enumerate(self.statuses)
         }
 
     def _update_intro(self) -> None:
+        profile = settings_profile(self.profile_setting, self.model_setting, self.heads)
         text = (
-            "The pretrained files the analysis sees with: the networks that recognise "
-            "movement and appearance, and the person detector. Download and Install Model "
-            f"Pack… put them in {short_path(self.service.weights_folder())}; a computer "
-            "without internet installs a model pack made on one with it. Hover over a row "
-            "for its source and hash."
+            "The files judgeapp needs to watch a routine: video networks that recognise "
+            "movement and body position, and an athlete finder. "
+            f"{settings_words(profile, self.detector_setting, self.pretrained_setting)} "
+            "Needed now marks their files. Without internet, Install from file… adds them "
+            "from a model pack."
         )
         if self.service.offline():
-            text += " Downloads are switched off here (JUDGEAPP_OFFLINE=1)."
+            text += " Downloads are switched off on this computer (JUDGEAPP_OFFLINE=1)."
         self.intro.setText(text)
+
+    def _say(self, line: str, details: Sequence[str] = ()) -> None:
+        """One line under the tables; the exact lines behind it go to the details view."""
+        self.message.setText(line)
+        self.message.setToolTip("\n".join(details))
+        self.details_text.setPlainText("\n".join(details))
+        self.details_text.setVisible(self.details_button.isChecked() and bool(details))
+
+    def show_details(self, on: bool) -> None:
+        """Show or hide the exact names: file names, registry names, folders, test Spearman,
+        and the error lines behind the last message."""
+        for col in FILE_DETAIL_COLUMNS:
+            self.table.setColumnHidden(col, not on)
+        for col in HEAD_DETAIL_COLUMNS:
+            self.heads_table.setColumnHidden(col, not on)
+        self.details_text.setVisible(on and bool(self.details_text.toPlainText()))
+        self.details_button.setText("Hide Details" if on else "Show Details")
 
     def _show_progress(self, on: bool) -> None:
         self.progress.setVisible(on)
@@ -518,7 +602,7 @@ class ModelsWindow(QWidget):
     def _update_buttons(self) -> None:
         idle = not self.is_busy()
         selected = bool(self.table.selectionModel().selectedRows())
-        self.download_button.setText("Download Selected" if selected else "Download All Missing")
+        self.download_button.setText("Download Selected" if selected else "Download Needed Files")
         self.download_button.setEnabled(idle and bool(self.downloadable()))
         self.install_button.setEnabled(idle)
         self.verify_button.setEnabled(idle and any(s.state != MISSING for s in self.statuses))
@@ -533,7 +617,7 @@ class ModelsWindow(QWidget):
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            self.message.setText(f"{folder}: cannot create ({exc.strerror or exc})")
+            self._say(f"Cannot create the folder {folder} ({exc.strerror or exc}).")
             return
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
