@@ -147,3 +147,20 @@ def test_the_exact_names_are_in_the_details_view(models) -> None:
     assert REGISTRY["yolo"].sha256 in table.item(yolo, 0).toolTip()
     models.details_button.setChecked(False)
     assert table.isColumnHidden(file_col)
+
+
+def test_the_settings_speak_plainly_with_the_exact_names_in_tooltips(qtbot) -> None:
+    from judgeapp.app.view_models import AppSettings
+    from judgeapp.ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(AppSettings())
+    qtbot.addWidget(dialog)
+    boxes = (dialog.device, dialog.engine, dialog.precision, dialog.profile, dialog.detector)
+    shown = " ".join(box.itemText(i) for box in boxes for i in range(box.count()))
+    shown += " " + dialog.model_path.placeholderText()
+    for word in ("OpenVINO", "fp16", "fp32", "bf16", ".safetensors", "head", "CUDA", "HOG"):
+        assert word not in shown, word
+    assert "OpenVINO" in dialog.engine.toolTip()
+    assert "fp16" in dialog.precision.toolTip() and "fp32" in dialog.precision.toolTip()
+    assert "torchvision" in dialog.profile.toolTip()
+    assert ".safetensors" in dialog.model_path.toolTip()

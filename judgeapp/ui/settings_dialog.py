@@ -29,21 +29,21 @@ MODEL_CHOICES = (
     ("file", "A scoring model file I choose"),
 )
 PROFILES = (
-    ("", "The one the scoring model was trained with (recommended)"),
-    ("torchvision", "torchvision: standard video networks"),
-    ("paper", "paper: the networks of the original study"),
-    ("vst", "vst: Video Swin (very slow without a GPU)"),
+    ("", "The ones the scoring model learnt with (recommended)"),
+    ("torchvision", "Standard video networks"),
+    ("paper", "The original study's video networks"),
+    ("vst", "Video Swin networks (very slow without a graphics card)"),
 )
 DEVICES = (
-    ("auto", "Automatic (GPU when present)"),
-    ("cpu", "CPU"),
-    ("cuda", "GPU (CUDA)"),
+    ("auto", "Automatic (the graphics card when there is one)"),
+    ("cpu", "Processor"),
+    ("cuda", "Graphics card"),
 )
 DETECTORS = (
     ("auto", "Automatic (the best finder installed: pose model, YOLO, built-in)"),
     ("pose", "Pose model (BlazePose; finds and measures the body)"),
     ("yolo", "YOLO (install it in Analysis ▸ Models…)"),
-    ("hog", "Built-in (OpenCV HOG; works offline)"),
+    ("hog", "Built-in (needs no download)"),
     ("none", "None: look at whole frames (for comparisons)"),
 )
 ATHLETES = (
@@ -51,17 +51,34 @@ ATHLETES = (
     ("largest", "Largest person in each frame (the paper's rule)"),
 )
 ENGINES = (
-    ("auto", "Automatic (the fastest here: PyTorch on a GPU, else OpenVINO on the CPU)"),
-    ("openvino", "OpenVINO (CPU only; faster than PyTorch there)"),
-    ("torch", "PyTorch"),
+    ("auto", "Automatic (the fastest on this computer)"),
+    ("openvino", "Made for the processor (faster without a graphics card)"),
+    ("torch", "Standard (works with or without a graphics card)"),
 )
 PRECISIONS = (
-    ("", "Automatic (fp16 on a GPU, fp32 on the CPU)"),
-    ("fp32", "fp32 (the reference numbers)"),
-    ("bf16", "bf16 (OpenVINO on CPUs that compute it; slightly different numbers)"),
-    ("fp16", "fp16 (GPU only; slightly different numbers)"),
+    ("", "Automatic (recommended)"),
+    ("fp32", "Full (the reference numbers)"),
+    ("bf16", "Reduced, on processors that support it (faster; slightly different numbers)"),
+    ("fp16", "Reduced, graphics card only (faster; slightly different numbers)"),
 )
-CHECKPOINT_FILTER = "Heads and model sets (*.safetensors);;All files (*)"
+# The exact names behind the plain choices, for the tooltips (the details).
+PROFILE_DETAILS = (
+    "Exact names: standard = torchvision (S3D, ResNet-50); original study = paper (I3D, "
+    "ResNet-50); Video Swin = vst (Video Swin-B)."
+)
+DEVICE_DETAILS = "Exact names: processor = CPU; graphics card = CUDA GPU."
+ENGINE_DETAILS = (
+    "Exact names: made for the processor = OpenVINO; standard = PyTorch. Automatic takes "
+    "PyTorch on a graphics card, else OpenVINO."
+)
+PRECISION_DETAILS = (
+    "Exact names: full = fp32; reduced = bf16 (OpenVINO, processors that compute it) or fp16 "
+    "(graphics card). Automatic is fp16 on a graphics card, fp32 on the processor."
+)
+DETECTOR_DETAILS = (
+    "Exact names: pose model = MediaPipe BlazePose; YOLO = YOLO11n; built-in = OpenCV HOG."
+)
+CHECKPOINT_FILTER = "Scoring models (*.safetensors);;All files (*)"
 
 
 def choose_checkpoint(parent: QWidget, start: str = "") -> str:
@@ -88,20 +105,23 @@ class SettingsDialog(QDialog):
         self._original = settings
         self.device = _choices(self, DEVICES, settings.device)
         self.engine = _choices(self, ENGINES, settings.engine)
+        self.device.setToolTip(f"Where the video networks run. {DEVICE_DETAILS}")
         self.engine.setToolTip(
-            "What runs the video networks. The score is the same to four decimals in fp32; "
-            "the result and the score panel say which one computed it"
+            "What runs the video networks. The score is the same to four decimals at full "
+            f"precision; the result and the score panel say which one computed it. {ENGINE_DETAILS}"
         )
         self.precision = _choices(self, PRECISIONS, settings.precision)
         self.precision.setToolTip(
-            "Number precision of the video networks. fp32 gives the reference features; "
-            "bf16 and fp16 are faster, change the score slightly and are recorded in the result"
+            "How exactly the video networks compute. Full gives the reference numbers; "
+            "reduced is faster, changes the score slightly and is recorded in the result. "
+            f"{PRECISION_DETAILS}"
         )
 
         kind = {"": "installed", "random": "random"}.get(settings.model, "file")
         self.model_kind = _choices(self, MODEL_CHOICES, kind)
         self.model_path = QLineEdit(settings.model if kind == "file" else "", self)
-        self.model_path.setPlaceholderText("a .safetensors head or model set (training, packs)")
+        self.model_path.setPlaceholderText("a scoring model file, from training or a model pack")
+        self.model_path.setToolTip("A .safetensors file: a trained head or a model set")
         self.model_kind.setToolTip(
             "What turns the video into a score. Install trained models in Analysis ▸ Models…"
         )
@@ -127,8 +147,8 @@ class SettingsDialog(QDialog):
             self,
         )
         self.profile.setToolTip(
-            "How judgeapp looks at the video. It must match what the scoring model learned "
-            "from, so leave it on the recommended choice unless told otherwise."
+            "How judgeapp looks at the video. It must match what the scoring model learnt "
+            f"with, so leave it on the recommended choice unless told otherwise. {PROFILE_DETAILS}"
         )
         self.random_backbones.setChecked(not settings.pretrained)
         self.detector = _choices(self, DETECTORS, settings.detector)
@@ -145,7 +165,9 @@ class SettingsDialog(QDialog):
         self.auto_analyze.setChecked(settings.auto_analyze)
 
         form = QFormLayout()
-        self.detector.setToolTip("How judgeapp finds the athlete in each picture")
+        self.detector.setToolTip(
+            f"How judgeapp finds the athlete in each picture. {DETECTOR_DETAILS}"
+        )
         self.k.setToolTip("How many most and least attended moments the Crops panel shows")
         form.addRow("Run on:", self.device)
         form.addRow("Network engine:", self.engine)
