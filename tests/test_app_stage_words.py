@@ -16,6 +16,7 @@ from judgeapp.app.view_models import (
     QUEUED_STAGE,
     STAGE_NAMES,
     START_STAGE,
+    bar_fill,
     done_text,
     first_stage,
     stage_text,
@@ -82,3 +83,11 @@ def test_the_analysis_process_names_every_stage_from_its_start(media_dir, tmp_pa
     order = [stages.index(s) for s in (START_STAGE, networks[0].stage, "decode", "head")]
     assert order == sorted(order)
     assert all(p.stage in STAGE_NAMES for p in heard)
+
+
+def test_the_bar_is_busy_while_a_stage_has_no_count_worth_a_bar():
+    for stage in (START_STAGE, QUEUED_STAGE, PREPARE_STAGE, CONVERT_STAGE):
+        assert bar_fill(stage, 0, 2) is None
+    assert bar_fill("decode", 0, 0) is None
+    assert bar_fill("detect", 3, 12) == (3, 12)
+    assert bar_fill("decode", 300, 247) == (247, 247)

@@ -564,6 +564,17 @@ STAGE_NAMES = {
 }
 
 
+# Stages whose count is too coarse for a bar (a network is one step of a minute): the bar is busy.
+BUSY_STAGES = frozenset({START_STAGE, QUEUED_STAGE, PREPARE_STAGE, CONVERT_STAGE})
+
+
+def bar_fill(stage: str, done: int, total: int) -> tuple[int, int] | None:
+    """The progress bar's (value, maximum), or None for a busy bar (no count worth a bar)."""
+    if stage in BUSY_STAGES or total <= 0:
+        return None
+    return min(done, total), total
+
+
 def first_stage(process_running: bool) -> str:
     """The stage to show the moment an analysis is asked for, before any word from it."""
     return QUEUED_STAGE if process_running else START_STAGE

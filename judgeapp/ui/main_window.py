@@ -42,6 +42,7 @@ from judgeapp.app.view_models import (
     Highlight,
     Thumb,
     athlete_thumbs,
+    bar_fill,
     build_highlights,
     done_text,
     finder_text,
@@ -543,11 +544,12 @@ class MainWindow(QMainWindow):
 
     def _analysis_progress(self, progress: Progress) -> None:
         self._stage = progress
-        if progress.total > 0:
-            self.progress.setRange(0, progress.total)
-            self.progress.setValue(min(progress.done, progress.total))
-        else:
+        fill = bar_fill(progress.stage, progress.done, progress.total)
+        if fill is None:
             self.progress.setRange(0, 0)  # busy: the words say what it is busy with
+        else:
+            self.progress.setRange(0, fill[1])
+            self.progress.setValue(fill[0])
         self._show_stage()
 
     def _show_stage(self) -> None:
