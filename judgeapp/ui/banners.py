@@ -2,8 +2,9 @@
 
 Never modal: the window stays usable while a banner shows, and a banner can carry buttons for
 what to do about it. Compact: one line (title, the text cut to fit, the buttons, Details and
-close), so two banners at 1280x800 leave the video its room; Details shows the whole text, and
-the tooltip has it too.
+close), so two banners at 1280x800 leave the video its room; Details shows the whole text in at
+most DETAILS_LINES lines that scroll (a long message never squeezes the video), and the tooltip
+has it too.
 """
 
 from __future__ import annotations
@@ -11,9 +12,19 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QToolButton
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QToolButton,
+)
 
 from judgeapp.app.view_models import Banner
+
+DETAILS_LINES = 4  # the most lines an opened banner takes; a longer text scrolls
 
 
 class MessageBanner(QFrame):
@@ -31,8 +42,19 @@ class MessageBanner(QFrame):
         self.title.setObjectName("bannerTitle")
         self.text = QLabel(self)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.text.installEventFilter(self)  # re-cut the text when its room changes
+        self.text.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        # The text sits in a frameless scroll area: one line, or at most DETAILS_LINES lines
+        # with Details open (the rest scrolls).
+        self.scroll = QScrollArea(self)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.scroll.setWidget(self.text)
+        self.scroll.setStyleSheet(
+            "QScrollArea, QScrollArea > QWidget > QWidget { background: transparent; }"
+        )
+        self.scroll.viewport().installEventFilter(self)  # re-cut the text when its room changes
         self.details = QToolButton(self)
         self.details.setText("Details")
         self.details.setCheckable(True)
@@ -51,7 +73,7 @@ class MessageBanner(QFrame):
         layout.setContentsMargins(8, 2, 2, 2)
         layout.setSpacing(8)
         layout.addWidget(self.title, 0, Qt.AlignmentFlag.AlignVCenter)
-        layout.addWidget(self.text, 1)
+        layout.addWidget(self.scroll, 1)
         layout.addLayout(self._buttons)
         layout.addWidget(self.details, 0, Qt.AlignmentFlag.AlignVCenter)
         layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignVCenter)
@@ -84,17 +106,26 @@ class MessageBanner(QFrame):
         self._fit_text()
 
     def _fit_text(self) -> None:
-        """The whole text when Details is on, else what fits on the line, cut with "…"."""
+        """The whole text when Details is on (at most DETAILS_LINES lines high, scrolling),
+        else what fits on the line, cut with "…"."""
+        line = self.text.fontMetrics().lineSpacing()
         if self.details.isChecked():
             self.text.setText(self._full_text)
+            width = max(self.scroll.viewport().width(), 40)
+            scrollbar = self.scroll.verticalScrollBar().sizeHint().width()
+            needed = self.text.heightForWidth(width - scrollbar)
+            height = min(max(needed, line), DETAILS_LINES * line)
+            self.scroll.setFixedHeight(height + 2)
             return
-        width = max(self.text.width(), 40)
+        self.scroll.setFixedHeight(line + 2)
+        width = max(self.scroll.viewport().width(), 40)
         metrics = self.text.fontMetrics()
         shown = metrics.elidedText(self._full_text, Qt.TextElideMode.ElideRight, width)
         self.text.setText(shown)
         self.details.setVisible(shown != self._full_text)
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
-        if watched is self.text and event.type() == QEvent.Type.Resize:
-            self._fit_text()
+        if watched is self.scroll.viewport() and event.type() == QEvent.Type.Resize:
+            if event.size().width() != event.oldSize().width():
+                self._fit_text()
         return False

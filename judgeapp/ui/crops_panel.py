@@ -1,7 +1,8 @@
 """Thumbnails of the most and least attended athlete crops and segments; a click seeks there.
 
 The grids lay out as many columns as the dock's width holds (never a clipped caption or a
-sideways scroll bar); athlete crops are tall pictures, segment keyframes wide ones.
+sideways scroll bar); athlete crops are tall pictures, segment keyframes wide ones. A wider dock
+(a large screen) shows bigger thumbnails, up to the pictures' own height.
 """
 
 from __future__ import annotations
@@ -20,10 +21,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from judgeapp.app.thumbnails import THUMB_HEIGHT_PX
 from judgeapp.app.view_models import Thumb
 
 ICON_SIZES = {"athlete": QSize(64, 96), "segment": QSize(112, 63)}
 ICON_SIZE = ICON_SIZES["athlete"]
+BASE_WIDTH_PX = 420  # a tab this wide shows the thumbnails at ICON_SIZES; wider: bigger
+
+
+def icon_size(kind: str, scale: float) -> QSize:
+    """A thumbnail's icon size at `scale`, never taller than the pictures made for it."""
+    base = ICON_SIZES.get(kind, ICON_SIZE)
+    scale = max(1.0, min(scale, THUMB_HEIGHT_PX / base.height()))
+    return QSize(round(base.width() * scale), round(base.height() * scale))
 
 
 class ThumbButton(QToolButton):
@@ -64,6 +74,7 @@ class ThumbGrid(QWidget):
         layout.addLayout(self.grid)
         self.buttons: list[ThumbButton] = []
         self.columns = 1
+        self.scale = 1.0
 
     def set_thumbs(self, thumbs: Sequence[Thumb], on_click) -> None:
         for button in self.buttons:
@@ -72,13 +83,21 @@ class ThumbGrid(QWidget):
         self.buttons = []
         for thumb in thumbs:
             button = ThumbButton(thumb, self)
+            button.setIconSize(icon_size(thumb.kind, self.scale))
             button.clicked.connect(lambda _=False, t=thumb: on_click(t))
             self.buttons.append(button)
         self._place()
         self.setVisible(bool(thumbs))
 
     def fit_width(self, width_px: int) -> None:
-        """Lay the thumbnails out in as many columns as `width_px` holds (at least one)."""
+        """Size the thumbnails for `width_px` (bigger in a wide dock), then lay them out in as
+        many columns as it holds (at least one)."""
+        scale = max(1.0, width_px / BASE_WIDTH_PX)
+        if abs(scale - self.scale) > 0.02:
+            self.scale = scale
+            for button in self.buttons:
+                button.setIconSize(icon_size(button.thumb.kind, scale))
+            self.columns = 0  # lay out again
         widest = max((b.sizeHint().width() for b in self.buttons), default=1)
         columns = max(1, (width_px + self.grid.spacing()) // (widest + self.grid.spacing()))
         if columns != self.columns:

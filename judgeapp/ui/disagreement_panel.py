@@ -58,9 +58,12 @@ class DisagreementPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)  # a long note elides; its tooltip has it whole
+        # Never a sideways scroll bar: the panel is wide enough for every column but the note
+        # (_fit_width), which takes the rest.
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(True)  # the note takes the rest; it elides, its tooltip not
         header.setSectionsClickable(True)
         header.setSortIndicatorShown(True)
         header.sectionClicked.connect(self._header_clicked)
@@ -135,6 +138,24 @@ class DisagreementPanel(QWidget):
                 if c == len(cells) - 1:
                     item.setToolTip(text)
                 self.table.setItem(r, c, item)
+        self._fit_width()
+
+    def _fit_width(self) -> None:
+        """The panel is never narrower than every column but the note at its full width
+        (the Static column was cut at 1280x800): the dock then takes that much room."""
+        header = self.table.horizontalHeader()
+        last = self.table.columnCount() - 1
+        columns = sum(
+            max(header.sectionSizeHint(c), self.table.sizeHintForColumn(c)) for c in range(last)
+        )
+        note = self.table.fontMetrics().horizontalAdvance("a short note")
+        chrome = (
+            2 * self.table.frameWidth()
+            + self.table.verticalScrollBar().sizeHint().width()
+            + self.layout().contentsMargins().left()
+            + self.layout().contentsMargins().right()
+        )
+        self.setMinimumWidth(columns + note + chrome)
 
     def _row_clicked(self, row: int, _column: int) -> None:
         if 0 <= row < len(self.rows):

@@ -345,6 +345,10 @@ class MainWindow(QMainWindow):
 
     def _restore_layout(self) -> None:
         geometry, state = self.store.layout()
+        # The docks' share of the window (right column's width, timeline's height): kept when
+        # the window is resized, so a large screen gives the timeline and the crops more room
+        # instead of leaving them small in empty space. None: a restored layout's own sizes.
+        self._dock_shares: tuple[float, float] | None = None
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(*DEFAULT_SIZE)
             self.resizeDocks(
@@ -354,8 +358,41 @@ class MainWindow(QMainWindow):
                 [self.score_dock, self.crops_dock], [260, 380], Qt.Orientation.Vertical
             )
             self.resizeDocks([self.timeline_dock], [210], Qt.Orientation.Vertical)
+            self._dock_shares = (400 / DEFAULT_SIZE[0], 210 / DEFAULT_SIZE[1])
         if state is not None:
             self.restoreState(state)
+            self._dock_shares = None
+
+    def _docked(self, area: Qt.DockWidgetArea) -> list[QDockWidget]:
+        """The docks shown in `area` (a tabbed one only when its tab is the current one)."""
+        return [
+            d
+            for d in self.findChildren(QDockWidget)
+            if self.dockWidgetArea(d) == area and not d.isHidden() and not d.isFloating()
+        ]
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        """Keep the docks' share of the window: measured before the resize (what the user
+        dragged them to), applied to the new size."""
+        super().resizeEvent(event)
+        old, new = event.oldSize(), event.size()
+        right = self._docked(Qt.DockWidgetArea.RightDockWidgetArea)
+        bottom = self._docked(Qt.DockWidgetArea.BottomDockWidgetArea)
+        if self.isVisible() and old.isValid() and old.width() > 0 and old.height() > 0:
+            if right and bottom:
+                self._dock_shares = (
+                    max(d.width() for d in right) / old.width(),
+                    max(d.height() for d in bottom) / old.height(),
+                )
+        if self._dock_shares is None or old == new:
+            return
+        width_share, height_share = self._dock_shares
+        if right:
+            width = round(width_share * new.width())
+            self.resizeDocks(right, [width] * len(right), Qt.Orientation.Horizontal)
+        if bottom:
+            height = round(height_share * new.height())
+            self.resizeDocks(bottom, [height] * len(bottom), Qt.Orientation.Vertical)
 
     # --- opening videos ------------------------------------------------------------------------
     def open_dialog(self) -> None:

@@ -103,6 +103,9 @@ class _KindDelegate(QStyledItemDelegate):
             model.setData(index, editor.currentText())
 
 
+MIN_VISIBLE_MARKS = 5  # rows of the marks table always in view
+
+
 class MarksPanel(QWidget):
     """Marks table with an entry row, and the panel-score form. Qt only; no computation.
 
@@ -261,6 +264,10 @@ class MarksPanel(QWidget):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.table.itemChanged.connect(self._item_edited)
         self.table.cellDoubleClicked.connect(lambda row, _col: self._seek_row(row))
+        # Never fewer than MIN_VISIBLE_MARKS rows in view (a 1280x720 window showed two).
+        rows = self.table.fontMetrics().lineSpacing() + 6
+        header = self.table.horizontalHeader().sizeHint().height()
+        self.table.setMinimumHeight(header + MIN_VISIBLE_MARKS * rows + 4)
         column.addWidget(self.table, 1)
 
         buttons = QHBoxLayout()
