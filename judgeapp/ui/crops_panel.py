@@ -1,12 +1,13 @@
 """Thumbnails of the most and least attended athlete crops and segments; a click seeks there.
 
 The grids lay out as many columns as the dock's width holds (never a clipped caption or a
-sideways scroll bar); athlete crops are tall pictures, segment keyframes wide ones. A wider dock
+sideways scroll bar); athlete crops are tall pictures, segment keyframes wide ones. A larger dock
 (a large screen) shows bigger thumbnails, up to the pictures' own height.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
@@ -26,7 +27,10 @@ from judgeapp.app.view_models import Thumb
 
 ICON_SIZES = {"athlete": QSize(64, 96), "segment": QSize(112, 63)}
 ICON_SIZE = ICON_SIZES["athlete"]
-BASE_WIDTH_PX = 420  # a tab this wide shows the thumbnails at ICON_SIZES; wider: bigger
+# A tab this wide and this high shows the thumbnails at ICON_SIZES; a larger one (a large
+# screen): bigger ones.
+BASE_WIDTH_PX = 420
+BASE_HEIGHT_PX = 420
 
 
 def icon_size(kind: str, scale: float) -> QSize:
@@ -89,11 +93,12 @@ class ThumbGrid(QWidget):
         self._place()
         self.setVisible(bool(thumbs))
 
-    def fit_width(self, width_px: int) -> None:
-        """Size the thumbnails for `width_px` (bigger in a wide dock), then lay them out in as
-        many columns as it holds (at least one)."""
-        scale = max(1.0, width_px / BASE_WIDTH_PX)
-        if abs(scale - self.scale) > 0.02:
+    def fit_width(self, width_px: int, height_px: int = 0) -> None:
+        """Size the thumbnails for a tab of `width_px` by `height_px` (bigger in a large one),
+        then lay them out in as many columns as `width_px` holds (at least one)."""
+        room = min(width_px / BASE_WIDTH_PX, height_px / BASE_HEIGHT_PX)
+        scale = max(1.0, math.floor(room * 4) / 4)  # in quarter steps: no churn while docks settle
+        if scale != self.scale:
             self.scale = scale
             for button in self.buttons:
                 button.setIconSize(icon_size(button.thumb.kind, scale))
@@ -187,8 +192,9 @@ class CropsPanel(QWidget):
             margins = scroll.widget().layout().contentsMargins()
             width = scroll.viewport().width() - margins.left() - margins.right()
             width -= scroll.verticalScrollBar().sizeHint().width()  # room if it appears
+            height = scroll.viewport().height()
             for side in ("top", "bottom"):
-                self.grids[f"{key}-{side}"].fit_width(width)
+                self.grids[f"{key}-{side}"].fit_width(width, height)
 
     def buttons(self) -> list[ThumbButton]:
         return [b for grid in self.grids.values() for b in grid.buttons]

@@ -32,6 +32,7 @@ from judgeapp.app.disagreement_view import (
 )
 
 _RIGHT = (1, 2, 4)  # time, percentile and static percentile: right-aligned
+_TARGET_COLUMN = 3
 
 
 class DisagreementPanel(QWidget):
@@ -96,6 +97,7 @@ class DisagreementPanel(QWidget):
         several = len(view.targets) > 1
         self.target_combo.setVisible(several)
         self.target_label.setVisible(several)
+        self.table.setColumnHidden(_TARGET_COLUMN, not several)  # one target: nothing to tell
         self.target_combo.blockSignals(True)
         self.target_combo.clear()
         self.target_combo.addItem("all targets", None)
@@ -146,9 +148,11 @@ class DisagreementPanel(QWidget):
         header = self.table.horizontalHeader()
         last = self.table.columnCount() - 1
         columns = sum(
-            max(header.sectionSizeHint(c), self.table.sizeHintForColumn(c)) for c in range(last)
+            max(header.sectionSizeHint(c), self.table.sizeHintForColumn(c))
+            for c in range(last)
+            if not self.table.isColumnHidden(c)
         )
-        note = self.table.fontMetrics().horizontalAdvance("a short note")
+        note = self.table.fontMetrics().horizontalAdvance("Note")  # the note elides
         chrome = (
             2 * self.table.frameWidth()
             + self.table.verticalScrollBar().sizeHint().width()
