@@ -591,9 +591,9 @@ class MainWindow(QMainWindow):
 
     def _show_stage(self) -> None:
         stage = self._stage
-        self.stage_label.setText(
-            stage_text(stage.stage, stage.done, stage.total, self.session.waiting_s)
-        )
+        words = stage_text(stage.stage, stage.done, stage.total, self.session.waiting_s)
+        self.stage_label.setText(words)
+        self.progress.setFormat(words)  # not drawn (the label says it): for accessibility
 
     def _analysis_finished(self, outcome: AnalysisOutcome) -> None:
         self._show_progress(False)
