@@ -589,6 +589,9 @@ class ModelsWindow(QWidget):
         and the error lines behind the last message."""
         for col in FILE_DETAIL_COLUMNS:
             self.table.setColumnHidden(col, not on)
+        # With the details the rows scroll sideways rather than cut what each file is for.
+        mode = QHeaderView.ResizeMode.ResizeToContents if on else QHeaderView.ResizeMode.Stretch
+        self.table.horizontalHeader().setSectionResizeMode(0, mode)
         for col in HEAD_DETAIL_COLUMNS:
             self.heads_table.setColumnHidden(col, not on)
         self.details_text.setVisible(on and bool(self.details_text.toPlainText()))
