@@ -62,8 +62,9 @@ def test_check_hashes_and_a_cancelled_check_stops(monkeypatch) -> None:
 
 
 def test_download_offline_is_one_error_line_per_file() -> None:
-    paths, errors = ModelsService().download([REGISTRY["yolo"]], no_progress, CancelToken())
-    assert paths == [] and len(errors) == 1 and "JUDGEAPP_OFFLINE=1" in errors[0]
+    outcome = ModelsService().download([REGISTRY["yolo"]], no_progress, CancelToken())
+    assert outcome.paths == [] and len(outcome.errors) == 1
+    assert "JUDGEAPP_OFFLINE=1" in outcome.errors[0] and outcome.offline
 
 
 def _weights_off_the_card(path: Path) -> None:
