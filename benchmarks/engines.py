@@ -51,13 +51,18 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     profile = get_profile(args.profile)
     platform = detect_platform()
-    print(f"profile {profile.name}; {os.cpu_count()} CPUs, torch threads "
-          f"{torch.get_num_threads()}; CPU bf16: {platform.bf16}; load average "
-          f"{os.getloadavg()[0]:.1f}")
+    print(
+        f"profile {profile.name}; {os.cpu_count()} CPUs, torch threads "
+        f"{torch.get_num_threads()}; CPU bf16: {platform.bf16}; load average "
+        f"{os.getloadavg()[0]:.1f}"
+    )
     nets = {}
     for engine, precision in (("torch", "fp32"), ("openvino", args.precision)):
         options = AnalysisOptions(
-            profile=profile.name, pretrained=False, device="cpu", engine=engine,
+            profile=profile.name,
+            pretrained=False,
+            device="cpu",
+            engine=engine,
             precision=precision,
         )
         nets[engine] = build_backbones(profile, options, engine_choice(options))
@@ -77,12 +82,16 @@ def main(argv: list[str] | None = None) -> int:
         scale = float(np.abs(outputs["torch"]).max()) or 1.0
         diff = float(np.abs(outputs["torch"] - outputs["openvino"]).max())
         ratio = seconds["torch"] / seconds["openvino"]
-        print(f"{stream:<8} batch {len(pixels):>2}  torch {seconds['torch']:6.3f} s  "
-              f"openvino {seconds['openvino']:6.3f} s  torch/openvino {ratio:4.2f}x  "
-              f"max diff {diff / scale:.1e} of the features' scale")
+        print(
+            f"{stream:<8} batch {len(pixels):>2}  torch {seconds['torch']:6.3f} s  "
+            f"openvino {seconds['openvino']:6.3f} s  torch/openvino {ratio:4.2f}x  "
+            f"max diff {diff / scale:.1e} of the features' scale"
+        )
         figures["networks"][stream] = {
-            "batch": len(pixels), "torch_s": round(seconds["torch"], 4),
-            "openvino_s": round(seconds["openvino"], 4), "torch_over_openvino": round(ratio, 3),
+            "batch": len(pixels),
+            "torch_s": round(seconds["torch"], 4),
+            "openvino_s": round(seconds["openvino"], 4),
+            "torch_over_openvino": round(ratio, 3),
             "max_relative_difference": diff / scale,
         }
     if args.json:

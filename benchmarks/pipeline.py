@@ -81,7 +81,9 @@ def stages_alone(video: str, options: AnalysisOptions, pool: BackbonePool) -> St
     dynamic_net, static_net = pool.backbones(profile, options, choice)
     detector = pool.detector(options)
     head, card, _ = load_head(
-        options.model, profile.name, DEFAULT_PROFILE,
+        options.model,
+        profile.name,
+        DEFAULT_PROFILE,
         lambda _n: (profile.dynamic_dim, profile.static_dim),
     )
     info = probe(video)
@@ -128,14 +130,22 @@ def stages_alone(video: str, options: AnalysisOptions, pool: BackbonePool) -> St
                     static_net.prepare_crop(crop_box(image, (best.x1, best.y1, best.x2, best.y2)))
                 )
         crops_arr = np.stack(crops)
-        static = np.concatenate([
-            static_net.embed(crops_arr[i : i + options.frames_per_batch])
-            for i in range(0, len(crops_arr), options.frames_per_batch)
-        ])
+        static = np.concatenate(
+            [
+                static_net.embed(crops_arr[i : i + options.frames_per_batch])
+                for i in range(0, len(crops_arr), options.frames_per_batch)
+            ]
+        )
 
     features = VideoFeatures(
-        profile.name, dynamic, np.zeros(n_seg), np.zeros(n_seg), static,
-        np.zeros(len(static)), np.zeros(len(static), np.int64), np.zeros((len(static), 4)),
+        profile.name,
+        dynamic,
+        np.zeros(n_seg),
+        np.zeros(n_seg),
+        static,
+        np.zeros(len(static)),
+        np.zeros(len(static), np.int64),
+        np.zeros((len(static), 4)),
     )
     with times.stage("head"):
         score_features(features, head, card)
@@ -163,8 +173,11 @@ def preparation_s(options: AnalysisOptions) -> dict[str, float]:
 def measure(video: str, options: AnalysisOptions, duration_s: float) -> dict:
     """One engine: stages alone, end to end, and their ratios."""
     choice = engine_choice(options)
-    figures: dict = {"engine": choice.engine, "precision": choice.precision,
-                     "device": choice.device}
+    figures: dict = {
+        "engine": choice.engine,
+        "precision": choice.precision,
+        "device": choice.device,
+    }
     if choice.engine == "openvino":
         figures["preparation"] = preparation_s(options)
     pool = BackbonePool()
@@ -178,25 +191,27 @@ def measure(video: str, options: AnalysisOptions, duration_s: float) -> dict:
     # No schedule can beat the largest stage, nor the whole CPU work spread over every core.
     cores = cpu_threads()
     work_bound_s = max(alone[largest], sum(times.cpu_s.values()) / cores)
-    figures.update({
-        "segments": len(result.dynamic),
-        "static_frames": len(result.static),
-        "score": result.score,
-        "stages_alone_s": {k: round(v, 3) for k, v in alone.items()},
-        "stages_alone_cpu_s": {k: round(v, 3) for k, v in times.cpu_s.items()},
-        "cores": cores,
-        "work_bound_s": round(work_bound_s, 3),
-        "end_to_end_cpu_s": round(end_to_end_cpu_s, 3),
-        "largest_stage": largest,
-        "sum_of_stages_s": round(sum(alone.values()), 3),
-        "end_to_end_s": round(end_to_end_s, 3),
-        "in_pipeline_s": result.timings_s,
-        "end_to_end_over_largest_stage": round(end_to_end_s / alone[largest], 3),
-        "end_to_end_over_work_bound": round(end_to_end_s / work_bound_s, 3),
-        "end_to_end_over_stages": round(end_to_end_s / sum(alone.values()), 3),
-        "end_to_end_over_decode": round(end_to_end_s / alone["decode"], 3),
-        "real_time_factor": round(end_to_end_s / duration_s, 3),
-    })
+    figures.update(
+        {
+            "segments": len(result.dynamic),
+            "static_frames": len(result.static),
+            "score": result.score,
+            "stages_alone_s": {k: round(v, 3) for k, v in alone.items()},
+            "stages_alone_cpu_s": {k: round(v, 3) for k, v in times.cpu_s.items()},
+            "cores": cores,
+            "work_bound_s": round(work_bound_s, 3),
+            "end_to_end_cpu_s": round(end_to_end_cpu_s, 3),
+            "largest_stage": largest,
+            "sum_of_stages_s": round(sum(alone.values()), 3),
+            "end_to_end_s": round(end_to_end_s, 3),
+            "in_pipeline_s": result.timings_s,
+            "end_to_end_over_largest_stage": round(end_to_end_s / alone[largest], 3),
+            "end_to_end_over_work_bound": round(end_to_end_s / work_bound_s, 3),
+            "end_to_end_over_stages": round(end_to_end_s / sum(alone.values()), 3),
+            "end_to_end_over_decode": round(end_to_end_s / alone["decode"], 3),
+            "real_time_factor": round(end_to_end_s / duration_s, 3),
+        }
+    )
     return figures
 
 
@@ -209,17 +224,28 @@ def _print(figures: dict) -> None:
     for stage, secs in figures["stages_alone_s"].items():
         cpu_s = figures["stages_alone_cpu_s"][stage]
         print(f"  {stage:<12} {secs:8.2f} s  (alone; {cpu_s:.2f} CPU s)")
-    print(f"  {'sum':<12} {figures['sum_of_stages_s']:8.2f} s  "
-          f"({sum(figures['stages_alone_cpu_s'].values()):.2f} CPU s)")
-    print(f"  work bound   {figures['work_bound_s']:8.2f} s  (max of the largest stage and the "
-          f"CPU seconds over {figures['cores']} cores)")
-    print(f"  end-to-end   {figures['end_to_end_s']:8.2f} s   (in the pipeline: " + ", ".join(
-        f"{k} {v:.2f}" for k, v in figures["in_pipeline_s"].items()) + ")")
-    print(f"  end-to-end / largest stage ({figures['largest_stage']})  "
-          f"{figures['end_to_end_over_largest_stage']:.3f}")
+    print(
+        f"  {'sum':<12} {figures['sum_of_stages_s']:8.2f} s  "
+        f"({sum(figures['stages_alone_cpu_s'].values()):.2f} CPU s)"
+    )
+    print(
+        f"  work bound   {figures['work_bound_s']:8.2f} s  (max of the largest stage and the "
+        f"CPU seconds over {figures['cores']} cores)"
+    )
+    print(
+        f"  end-to-end   {figures['end_to_end_s']:8.2f} s   (in the pipeline: "
+        + ", ".join(f"{k} {v:.2f}" for k, v in figures["in_pipeline_s"].items())
+        + ")"
+    )
+    print(
+        f"  end-to-end / largest stage ({figures['largest_stage']})  "
+        f"{figures['end_to_end_over_largest_stage']:.3f}"
+    )
     print(f"  end-to-end / work bound         {figures['end_to_end_over_work_bound']:.3f}")
-    print(f"  end-to-end CPU s / (cores x wall) "
-          f"{figures['end_to_end_cpu_s'] / (figures['cores'] * figures['end_to_end_s']):.3f}")
+    print(
+        f"  end-to-end CPU s / (cores x wall) "
+        f"{figures['end_to_end_cpu_s'] / (figures['cores'] * figures['end_to_end_s']):.3f}"
+    )
     print(f"  end-to-end / stages alone       {figures['end_to_end_over_stages']:.3f}")
     print(f"  end-to-end / decode alone       {figures['end_to_end_over_decode']:.3f}")
     print(f"  real-time factor                {figures['real_time_factor']:.3f}")
@@ -247,12 +273,15 @@ def main(argv: list[str] | None = None) -> int:
         precision=args.precision,
     )
     card = (
-        torch.cuda.get_device_name(0) if torch.cuda.is_available() and args.device != "cpu"
+        torch.cuda.get_device_name(0)
+        if torch.cuda.is_available() and args.device != "cpu"
         else platform.processor() or platform.machine()
     )
     print(f"video   {args.video} ({info.duration_s:.1f} s, {info.width}x{info.height})")
-    print(f"machine {card}, {os.cpu_count()} CPUs, torch threads {torch.get_num_threads()}, "
-          f"load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"machine {card}, {os.cpu_count()} CPUs, torch threads {torch.get_num_threads()}, "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
     runs = []
     for engine in args.engines.split(","):
         options = AnalysisOptions(**{**base.__dict__, "engine": engine})
@@ -263,11 +292,18 @@ def main(argv: list[str] | None = None) -> int:
     first = runs[0]
     for other in runs[1:]:
         speedup = first["end_to_end_s"] / other["end_to_end_s"]
-        print(f"end to end: {first['asked']} / {other['asked']} = {speedup:.2f}x, score "
-              f"difference {abs(first['score'] - other['score']):.2e}")
+        print(
+            f"end to end: {first['asked']} / {other['asked']} = {speedup:.2f}x, score "
+            f"difference {abs(first['score'] - other['score']):.2e}"
+        )
     if args.json:
-        doc = {"video": args.video, "duration_s": info.duration_s, "machine": card,
-               "cpus": os.cpu_count(), "runs": runs}
+        doc = {
+            "video": args.video,
+            "duration_s": info.duration_s,
+            "machine": card,
+            "cpus": os.cpu_count(),
+            "runs": runs,
+        }
         Path(args.json).write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
     return 0
 

@@ -223,8 +223,9 @@ def test_pickle_checkpoint_is_refused_and_runs_no_code(media_dir, tmp_path):
         b"cos\nsystem\n(S'touch " + str(marker).encode() + b"'\ntR."
     )  # a protocol-0 pickle that would run a shell command when unpickled
     evil.write_bytes(payload)
-    proc = run_cli("score", str(media_dir / "juggle_720p24.mp4"), "--pretrained", "none",
-                   "--model", str(evil))
+    proc = run_cli(
+        "score", str(media_dir / "juggle_720p24.mp4"), "--pretrained", "none", "--model", str(evil)
+    )
     assert proc.returncode == 1
     assert proc.stderr.startswith("error: ") and str(evil) in proc.stderr
     assert not marker.exists()
@@ -245,8 +246,12 @@ def test_batch_folder_with_a_corrupt_file(media_dir, tmp_path):
     assert any("broken.mp4" in line for line in errors)
     assert "Traceback" not in proc.stderr
     rows = {Path(r["video"]).name: r for r in csv.DictReader(table.open())}
-    assert set(rows) == {"broken.mp4", "juggle_720p24.mp4", "squats_portrait_5fps.mp4",
-                         "room_people_139s.mp4"}
+    assert set(rows) == {
+        "broken.mp4",
+        "juggle_720p24.mp4",
+        "squats_portrait_5fps.mp4",
+        "room_people_139s.mp4",
+    }
     assert rows["broken.mp4"]["error"] and not rows["broken.mp4"]["score"]
     for name, row in rows.items():
         if name != "broken.mp4":

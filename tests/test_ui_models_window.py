@@ -33,11 +33,10 @@ from weights_helpers import (
 )
 
 from judgeapp.app import models_service
-from judgeapp.app.models_service import FILE_COLUMNS, OFFLINE_LINE
 from judgeapp.app.jobs import live_job_threads
+from judgeapp.app.models_service import FILE_COLUMNS, OFFLINE_LINE
 from judgeapp.app.view_models import (
     HEAD_COLUMNS,
-    MODEL_COLUMNS,
     head_uses,
     model_file_cells,
     model_file_tooltip,

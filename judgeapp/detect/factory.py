@@ -63,4 +63,3 @@ def make_detector(
 def detector_warning(detector: PersonDetector) -> str | None:
     """The warning for the analysis result when the weak HOG fallback found the people."""
     return HOG_WARNING if detector.weak else None
-
