@@ -267,6 +267,9 @@ def test_batch_window_with_the_real_analysis(qtbot, library, service, tmp_path, 
     rows = list(csv.DictReader(io.StringIO(window.queue.to_csv())))
     assert [r["status"] for r in rows] == ["done", "failed"] and rows[0]["sha256"]
     assert len(library.list_analyses()) == 1
+    # The batch reports its end from the job thread just before that thread returns: closing
+    # the window waits for it (as a user's close does); nothing may outlive the window.
+    window.close()
     assert live_job_threads() == []
 
 
