@@ -109,3 +109,18 @@ def test_under_auto_a_result_is_reused_only_when_made_by_the_finder_auto_takes_n
     made = Provenance("vst", current_recipe("vst"), False, "none", "")
     vst = dataclasses.replace(by_hog, provenance=made)
     assert stored_result_reusable(vst, dataclasses.replace(auto, profile=""))
+
+
+def test_report_reuses_a_stored_result_only_for_the_athlete_rule_it_asks_for() -> None:
+    """`judgeapp report VIDEO --athlete largest` took the library's tracked result."""
+    from judgeapp.cli import build_parser
+    from judgeapp.commands.report import request_of
+
+    def asked(*extra: str) -> AnalysisRequest:
+        args = build_parser().parse_args(["report", "v.mp4", "--out", "r.json", *extra])
+        return dataclasses.replace(request_of(args), model="random", profile="torchvision")
+
+    assert asked().athlete == "track" and asked("--athlete", "largest").athlete == "largest"
+    largest = dataclasses.replace(asked("--athlete", "largest"), pretrained=False, detector="pose")
+    assert not stored_result_reusable(_stored(TRACKED), largest)
+    assert stored_result_reusable(_stored(PAPER), largest)

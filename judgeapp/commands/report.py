@@ -146,6 +146,7 @@ def request_of(args: argparse.Namespace):
         detector=args.detector,
         engine=args.engine,
         precision=args.precision or "",
+        athlete=args.athlete,
     )
 
 
