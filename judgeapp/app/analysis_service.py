@@ -471,7 +471,10 @@ def _serve(send, pool, job, path, request, sha256, shape, token) -> None:
             cancel=token,
             pool=pool,
             sha256=sha256 or None,
-            on_frame=watch,
+            # Without a frame cache to fill, the pass keeps converting only the frames it
+            # samples (a sink makes it convert every frame): no decode words then, the
+            # analysis's own stages follow within a second or two.
+            on_frame=watch if sender is not None else None,
         )
         complete = True
     except Cancelled:
