@@ -61,6 +61,61 @@ class AnalysisRow:
         return None if self.panel_total is None else self.score - self.panel_total
 
 
+@dataclass(frozen=True)
+class PanelEntry:
+    """A panel score with the routine the video is and the athlete it shows ("" unknown)."""
+
+    panel: PanelScore
+    routine: str = ""
+    athlete: str = ""
+
+    def to_dict(self) -> dict:
+        return {**asdict(self.panel), "routine": self.routine, "athlete": self.athlete}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> PanelEntry:
+        panel = PanelScore(data["total"], data.get("difficulty"), data.get("execution"))
+        return cls(panel, data.get("routine", ""), data.get("athlete", ""))
+
+
+@dataclass(frozen=True)
+class VideoRow:
+    """A known video: its content hash, file name and last known path."""
+
+    sha256: str
+    name: str
+    path: str
+
+
+@dataclass(frozen=True)
+class ScoredVideo:
+    """A video with a panel score (what a training set from the library is made of)."""
+
+    sha256: str
+    name: str
+    path: str
+    entry: PanelEntry
+    updated: str
+    analysis_routine: str = ""
+    analysis_profile: str = ""
+
+    @property
+    def routine(self) -> str:
+        """The routine the panel entry names, else the one its newest analysis used."""
+        return self.entry.routine or self.analysis_routine
+
+
+@dataclass(frozen=True)
+class ScoreImport:
+    """One logged bulk import of panel scores."""
+
+    id: int
+    source: str
+    created: str
+    videos: int
+    undone: bool
+
+
 # Sort keys of list_analyses and the SQL expressions they order by (ties: newest first).
 SORT_KEYS = {
     "date": "a.id",
@@ -561,6 +616,155 @@ class Library:
             (video_sha256,),
         ).fetchone()
         return None if row is None else PanelScore(*row)
+
+    # ------------------------------------------------- panel entries (routine, athlete) and imports
+
+    def panel_entry(self, video_sha256: str) -> PanelEntry | None:
+        """The panel's score of a video with the routine and athlete recorded beside it."""
+        row = self._conn.execute(
+            "SELECT total, difficulty, execution, routine, athlete FROM panel_scores"
+            " WHERE video_sha256 = ?",
+            (video_sha256,),
+        ).fetchone()
+        return None if row is None else PanelEntry(PanelScore(*row[:3]), row[3], row[4])
+
+    def videos(self) -> list[VideoRow]:
+        """Every video the library knows, by name (for matching score files to videos)."""
+        rows = self._conn.execute(
+            "SELECT sha256, name, path FROM videos ORDER BY name COLLATE NOCASE, sha256"
+        )
+        return [VideoRow(*r) for r in rows]
+
+    def scored_videos(self) -> list[ScoredVideo]:
+        """Every video with a panel score, with its routine, athlete and the profile and routine
+        of its newest analysis ("" when it has none)."""
+        rows = self._conn.execute(
+            """SELECT v.sha256, v.name, v.path, p.total, p.difficulty, p.execution, p.routine,
+                      p.athlete, p.updated,
+                      COALESCE((SELECT a.routine FROM analyses a WHERE a.video_sha256 = v.sha256
+                                ORDER BY a.id DESC LIMIT 1), ''),
+                      COALESCE((SELECT a.profile FROM analyses a WHERE a.video_sha256 = v.sha256
+                                ORDER BY a.id DESC LIMIT 1), '')
+               FROM panel_scores p JOIN videos v ON v.sha256 = p.video_sha256
+               ORDER BY v.name COLLATE NOCASE, v.sha256"""
+        )
+        return [
+            ScoredVideo(
+                sha256=r[0],
+                name=r[1],
+                path=r[2],
+                entry=PanelEntry(PanelScore(r[3], r[4], r[5]), r[6], r[7]),
+                updated=r[8],
+                analysis_routine=r[9],
+                analysis_profile=r[10],
+            )
+            for r in rows
+        ]
+
+    def import_panel_entries(self, source: str, changes: dict[str, PanelEntry | None]) -> int:
+        """Set (or clear: None) the panel entries of many videos in one transaction, and log
+        what each had before so `undo_score_import` can put it back; return the import's id.
+        Every video must be known; nothing is written when one is not."""
+        stamp = now_iso()
+        with self._write() as conn:
+            before: dict[str, dict | None] = {}
+            for sha in changes:
+                self._require_video(conn, sha)
+                old = self._panel_entry_row(conn, sha)
+                before[sha] = None if old is None else old.to_dict()
+            for sha, entry in changes.items():
+                self._put_panel_entry(conn, sha, entry, stamp)
+            log = {
+                "before": before,
+                "after": {s: None if e is None else e.to_dict() for s, e in changes.items()},
+            }
+            cursor = conn.execute(
+                "INSERT INTO score_imports (source, created, changes_json) VALUES (?, ?, ?)",
+                (source, stamp, json.dumps(log, sort_keys=True)),
+            )
+            return int(cursor.lastrowid)
+
+    def score_imports(self) -> list[ScoreImport]:
+        """The logged score imports, newest first."""
+        rows = self._conn.execute(
+            "SELECT id, source, created, changes_json, undone FROM score_imports ORDER BY id DESC"
+        )
+        return [
+            ScoreImport(r[0], r[1], r[2], len(json.loads(r[3])["after"]), bool(r[4])) for r in rows
+        ]
+
+    def undo_score_import(self, import_id: int) -> int:
+        """Put back what the videos of an import had before it (one transaction); return how
+        many videos changed. An import already undone is an error."""
+        stamp = now_iso()
+        with self._write() as conn:
+            row = conn.execute(
+                "SELECT changes_json, undone FROM score_imports WHERE id = ?", (import_id,)
+            ).fetchone()
+            if row is None:
+                raise JudgeappError(f"score import {import_id} does not exist")
+            if row[1]:
+                raise JudgeappError(f"score import {import_id} was undone already")
+            before = json.loads(row[0])["before"]
+            for sha, old in before.items():
+                self._put_panel_entry(
+                    conn, sha, None if old is None else PanelEntry.from_dict(old), stamp
+                )
+            conn.execute("UPDATE score_imports SET undone = 1 WHERE id = ?", (import_id,))
+            return len(before)
+
+    def redo_score_import(self, import_id: int) -> int:
+        """Apply an undone import again; return how many videos changed."""
+        stamp = now_iso()
+        with self._write() as conn:
+            row = conn.execute(
+                "SELECT changes_json, undone FROM score_imports WHERE id = ?", (import_id,)
+            ).fetchone()
+            if row is None or not row[1]:
+                raise JudgeappError(f"score import {import_id} is not undone; nothing to redo")
+            after = json.loads(row[0])["after"]
+            for sha, new in after.items():
+                self._put_panel_entry(
+                    conn, sha, None if new is None else PanelEntry.from_dict(new), stamp
+                )
+            conn.execute("UPDATE score_imports SET undone = 0 WHERE id = ?", (import_id,))
+            return len(after)
+
+    @staticmethod
+    def _panel_entry_row(conn: sqlite3.Connection, sha: str) -> PanelEntry | None:
+        row = conn.execute(
+            "SELECT total, difficulty, execution, routine, athlete FROM panel_scores"
+            " WHERE video_sha256 = ?",
+            (sha,),
+        ).fetchone()
+        return None if row is None else PanelEntry(PanelScore(*row[:3]), row[3], row[4])
+
+    @staticmethod
+    def _put_panel_entry(
+        conn: sqlite3.Connection, sha: str, entry: PanelEntry | None, stamp: str
+    ) -> None:
+        if entry is None:
+            conn.execute("DELETE FROM panel_scores WHERE video_sha256 = ?", (sha,))
+            return
+        panel = entry.panel
+        conn.execute(
+            """INSERT INTO panel_scores (video_sha256, total, difficulty, execution, updated,
+                                         routine, athlete)
+               VALUES (?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT(video_sha256) DO UPDATE SET total = excluded.total,
+                   difficulty = excluded.difficulty, execution = excluded.execution,
+                   updated = excluded.updated, routine = excluded.routine,
+                   athlete = excluded.athlete""",
+            (
+                sha,
+                float(panel.total),
+                _opt_float(panel.difficulty),
+                _opt_float(panel.execution),
+                stamp,
+                entry.routine,
+                entry.athlete,
+            ),
+        )
 
 
 _MARK_COLUMNS = "id, video_sha256, time_s, kind, text, deduction, created, updated"

@@ -83,7 +83,21 @@ def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
     return run
 
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, _script(_V1)),)
+# 2: a panel score may say which routine the video is and who the athlete was (training sets
+# from the library group by both); bulk score imports are logged so they can be undone.
+_V2 = """
+ALTER TABLE panel_scores ADD COLUMN routine TEXT NOT NULL DEFAULT '';
+ALTER TABLE panel_scores ADD COLUMN athlete TEXT NOT NULL DEFAULT '';
+CREATE TABLE score_imports (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    source       TEXT NOT NULL,
+    created      TEXT NOT NULL,
+    changes_json TEXT NOT NULL,
+    undone       INTEGER NOT NULL DEFAULT 0
+);
+"""
+
+MIGRATIONS: tuple[Migration, ...] = (Migration(1, _script(_V1)), Migration(2, _script(_V2)))
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
 
