@@ -24,6 +24,13 @@ def masked_mean_weights(mask: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
     return weights / weights.sum(dim=1, keepdim=True)
 
 
+def embedding_layers(in_dim: int, hidden_dim: int) -> nn.Sequential:
+    """The stream embedding: FC in -> hidden, ReLU, FC hidden -> 256, ReLU (f_i of the paper)."""
+    return nn.Sequential(
+        nn.Linear(in_dim, hidden_dim), nn.ReLU(), nn.Linear(hidden_dim, EMBED_DIM), nn.ReLU()
+    )
+
+
 class AttentionUnit(nn.Module):
     """ATT-U: FC in->128, ReLU, FC 128->1; one logit per instance.
 
@@ -61,12 +68,7 @@ class StreamEncoder(nn.Module):
     ):
         super().__init__()
         self.pooling = pooling
-        self.embedding = nn.Sequential(
-            nn.Linear(in_dim, hidden_dim),
-            nn.ReLU(),
-            nn.Linear(hidden_dim, EMBED_DIM),
-            nn.ReLU(),
-        )
+        self.embedding = embedding_layers(in_dim, hidden_dim)
         self.context = (
             None if pooling == "sau" else GraphContext(EMBED_DIM, adjacency, kernel_scale)
         )

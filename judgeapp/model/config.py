@@ -8,7 +8,20 @@ from typing import Any
 
 STREAMS = ("dynamic", "static")
 ADJACENCIES = ("feature", "temporal")
-POOLINGS = ("attention", "average", "sau")
+POOLINGS = (
+    "attention",
+    "average",
+    "sau",
+    # Table 3's other attention variants (model/baselines.py).
+    "lstm_sau",
+    "bilstm_sau",
+    "rta",
+    # Table 1's baselines (model/baselines.py).
+    "avg_svr",
+    "max_svr",
+    "lstm",
+    "bilstm",
+)
 
 # How a head's Linear layers start: "xavier" is the authors' trainer (xavier_uniform weights,
 # zero biases; Table 1 was obtained with it), "pytorch" PyTorch's default initialisation.
@@ -25,7 +38,10 @@ class HeadConfig:
     streams: which streams feed the regressor, always stored in the order (dynamic, static).
     pooling: "attention" (context-aware attention, the paper), "average" (mean over instances of
         [f_i; h_i], ablation) or "sau" (simple attention unit on the embedding f_i alone, no GCN,
-        ablation).
+        ablation); "lstm_sau" / "bilstm_sau" (an LSTM / Bi-LSTM for context, then a simple
+        attention unit), "rta" (three attention filters, Doughty et al. 2019): Table 3;
+        "avg_svr" / "max_svr" (pooling + linear SVR), "lstm" / "bilstm" (one FC layer on the
+        last state): Table 1's baselines. model/baselines.py describes them.
     dropout: dropout probability in the score regressor.
     """
 

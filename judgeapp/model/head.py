@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from judgeapp.model.attention import StreamEncoder
+from judgeapp.model.baselines import score_regressor, stream_encoder
 from judgeapp.model.config import STREAMS, HeadConfig
 
 REGRESSOR_HIDDEN = 128
@@ -17,7 +17,8 @@ REGRESSOR_HIDDEN = 128
 class ActionNetOutput:
     """What the head returns for a batch of B videos.
 
-    score: [B], sigmoid output in (0, 1); multiply by the score range for points.
+    score: [B], sigmoid output in (0, 1) (the linear SVR baselines: unbounded); multiply by the
+        score range for points.
     dynamic_attention / static_attention: [B, N] / [B, M]; each video's weights sum to 1 over
         its valid instances and are exactly 0 on padding. A stream the head does not use gets
         all-zero weights (it looked at none of its instances), shaped like its input, or
@@ -39,7 +40,8 @@ class ActionNet(nn.Module):
     Each used stream: embedding FC+ReLU, FC+ReLU (in -> in/2 -> 256), TCG-U (two 256x256 GCN
     layers on the exponential-kernel graph), ATT-U (512 -> 128 -> 1, softmax over instances),
     weighted sum of [f_i; h_i]. Regressor: concat -> FC 128, ReLU, dropout -> FC 1 -> sigmoid.
-    See HeadConfig for the options (adjacency, kernel_scale, streams, pooling, dropout).
+    See HeadConfig for the options (adjacency, kernel_scale, streams, pooling, dropout); the
+    comparison heads of Tables 1 and 3 are poolings too (model/baselines.py).
     """
 
     def __init__(
@@ -64,25 +66,10 @@ class ActionNet(nn.Module):
         )
         self._config = config
         self.encoders = nn.ModuleDict(
-            {
-                stream: StreamEncoder(
-                    in_dim=config.input_dim(stream),
-                    hidden_dim=max(1, config.input_dim(stream) // 2),
-                    pooling=config.pooling,
-                    adjacency=config.adjacency,
-                    kernel_scale=config.kernel_scale,
-                )
-                for stream in config.streams
-            }
+            {stream: stream_encoder(config, stream) for stream in config.streams}
         )
         fused_dim = sum(encoder.feature_dim for encoder in self.encoders.values())
-        self.regressor = nn.Sequential(
-            nn.Linear(fused_dim, REGRESSOR_HIDDEN),
-            nn.ReLU(),
-            nn.Dropout(config.dropout),
-            nn.Linear(REGRESSOR_HIDDEN, 1),
-            nn.Sigmoid(),
-        )
+        self.regressor = score_regressor(config, fused_dim, REGRESSOR_HIDDEN)
 
     @classmethod
     def from_config(cls, config: HeadConfig) -> ActionNet:
