@@ -27,6 +27,7 @@ COMMAND_MODULES = [
     "judgeapp.commands.report",
     "judgeapp.commands.models",
     "judgeapp.commands.compare",
+    "judgeapp.commands.scores",
 ]
 
 
