@@ -32,7 +32,7 @@ from judgeapp.report.scores import main_target, targets_text
 from judgeapp.weights.heads import InstalledHead
 from judgeapp.weights.status import MISSING, FileStatus
 
-SPEEDS = (0.25, 0.5, 1.0, 1.5, 2.0)
+SPEEDS = (1 / 16, 1 / 8, 0.25, 0.5, 1.0, 1.5, 2.0)  # slow motion down to 1/16
 DEFAULT_K = 4
 MAX_K = 12
 MAX_RECENT = 10
@@ -298,6 +298,13 @@ def shuttle(velocity: float, key: str) -> float:
     speed = abs(velocity)
     faster = [s for s in SPEEDS if s > speed + 1e-9]
     return sign * (faster[0] if faster else SPEEDS[-1])
+
+
+def speed_label(speed: float) -> str:
+    """'1/16×' for slow motion below half speed, else '0.5×', '1×', '1.5×'."""
+    if 0 < speed < 0.5:
+        return f"1/{round(1 / speed)}×"
+    return f"{speed:g}×"
 
 
 def playback_index(

@@ -71,9 +71,11 @@ def run(video: str | None = None) -> int:
     app = application()
     follow_system(app)
     window = MainWindow()
+    from judgeapp.ui.frame_tools import FrameTools
     from judgeapp.ui.review import Review  # judges' marks, the library, exports, batch
 
     window.add_extension(Review(window))
+    FrameTools(window)  # save / copy the frame, mirror and rotate, the stopwatch
     previous_hook = sys.excepthook
     sys.excepthook = _report_unexpected(window)
     try:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QGraphicsView,
 )
 
+from judgeapp.app.frame_tools import Orientation
 from judgeapp.app.pose_view import ManualAngle, PersonOverlay, PoseOverlay
 from judgeapp.app.zoom import clamp_scale, fit_scale, is_fit, wheel_scale, zoom_center
 
@@ -82,6 +83,7 @@ class FrameView(QGraphicsView):
         self._video_size = (0, 0)
         self._fit = True
         self._scale = 1.0
+        self._orientation = Orientation()
         self._image: QImage | None = None
         self._press: QPoint | None = None
         self._click_at: QPointF | None = None
@@ -244,7 +246,39 @@ class FrameView(QGraphicsView):
 
     def fit_scale(self) -> float:
         viewport = self.viewport().size()
-        return fit_scale(viewport.width(), viewport.height(), *self._video_size)
+        shown = self._orientation.shown_size(*self._video_size)
+        return fit_scale(viewport.width(), viewport.height(), *shown)
+
+    @property
+    def orientation(self) -> Orientation:
+        return self._orientation
+
+    def set_orientation(self, orientation: Orientation) -> None:
+        """Turn the picture (and everything drawn over it); clicks still report video pixels."""
+        self._orientation = orientation
+        self.zoom_fit()
+
+    def _view_transform(self, scale: float) -> QTransform:
+        """Scene (video pixels) to view: scaled, turned clockwise, then mirrored on screen."""
+        transform = QTransform.fromScale(scale, scale)
+        transform *= QTransform().rotate(90.0 * self._orientation.quarter_turns)
+        if self._orientation.mirrored:
+            transform *= QTransform.fromScale(-1.0, 1.0)
+        return transform
+
+    def render_shown(self) -> QImage | None:
+        """The frame with what is drawn over it, at the video's size and turned as shown."""
+        width, height = self._video_size
+        if not width or self._image is None:
+            return None
+        scene_image = QImage(width, height, QImage.Format.Format_RGB32)
+        scene_image.fill(QColor(0, 0, 0))
+        painter = QPainter(scene_image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        self.scene().render(painter, QRectF(0, 0, width, height), QRectF(0, 0, width, height))
+        painter.end()
+        return scene_image.transformed(self._view_transform(1.0))
 
     def zoom_fit(self) -> None:
         """Show the whole frame (and keep showing it when the window is resized)."""
@@ -268,6 +302,10 @@ class FrameView(QGraphicsView):
         scale = scale if abs(scale - 1.0) < 1e-9 else clamp_scale(scale, fit)
         self._fit = is_fit(scale, fit) and abs(scale - 1.0) > 1e-9
         self._apply_scale(fit if self._fit else scale)
+        if not self._orientation.identity:  # keep the anchored video point still, any turn
+            moved = scene_point - self.mapToScene(anchor_px.toPoint())
+            self.centerOn(self.mapToScene(center_px.toPoint()) + moved)
+            return
         cx, cy = zoom_center(
             (scene_point.x(), scene_point.y()),
             (anchor_px.x(), anchor_px.y()),
@@ -280,7 +318,7 @@ class FrameView(QGraphicsView):
         if not self._video_size[0]:
             return
         self._scale = scale
-        self.setTransform(QTransform.fromScale(scale, scale))
+        self.setTransform(self._view_transform(scale))
         zoomed = not self._fit and scale > self.fit_scale() * (1 + 1e-6)
         self.setDragMode(
             QGraphicsView.DragMode.ScrollHandDrag if zoomed else QGraphicsView.DragMode.NoDrag

@@ -40,7 +40,14 @@ from judgeapp.app.playback import (
     parse_goto,
 )
 from judgeapp.app.pose_view import PoseFrames
-from judgeapp.app.view_models import SPEEDS, box_at, format_position, playback_index, shuttle
+from judgeapp.app.view_models import (
+    SPEEDS,
+    box_at,
+    format_position,
+    playback_index,
+    shuttle,
+    speed_label,
+)
 from judgeapp.app.zoom import zoom_text
 from judgeapp.core.errors import JudgeappError
 from judgeapp.core.results import FrameWeight
@@ -52,7 +59,7 @@ _TICK_MS = 5
 
 
 class Player(QWidget):
-    """Shows one video frame-accurately and plays it at 0.25x to 2x, forwards or backwards."""
+    """Shows one video frame-accurately and plays it at 1/16x to 2x, forwards or backwards."""
 
     positionChanged = Signal(int, float)  # frame index on screen, its time in seconds
     frameFailed = Signal(str)
@@ -122,7 +129,7 @@ class Player(QWidget):
         self.speed_combo.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.speed_combo.setToolTip("Playback speed (J/K/L shuttle)")
         for speed in SPEEDS:
-            self.speed_combo.addItem(f"{speed:g}×", speed)
+            self.speed_combo.addItem(speed_label(speed), speed)
         self.speed_combo.setCurrentIndex(SPEEDS.index(1.0))
         self.speed_combo.currentIndexChanged.connect(self._speed_chosen)
         self.position_label = QLabel("—", self)
@@ -476,7 +483,7 @@ class Player(QWidget):
             self.pause()
 
     def set_speed(self, speed: float) -> None:
-        """The playback speed (0.25 to 2); keeps the direction while playing."""
+        """The playback speed (1/16 to 2); keeps the direction while playing."""
         self._select_speed(speed)
 
     def _select_speed(self, speed: float) -> None:
