@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field
 
+from judgeapp.model.baselines import SVR_POOLINGS
 from judgeapp.model.config import INIT_SCHEMES
 from judgeapp.model.gdlt_config import ACTIONNET, GDLT, HEAD_KINDS
 from judgeapp.model.predict import window_record
@@ -84,6 +85,11 @@ class TrainConfig:
     # The seed of the validation split (None: `seed`); a model set gives all its members one,
     # so that their intervals are calibrated on the same validation videos.
     split_seed: int | None = None
+    # C of the linear SVR baselines (head pooling "avg_svr" / "max_svr", training/svr.py).
+    svr_c: float = 1.0
+    # The named preset the settings started from (training/presets.py); any setting may have
+    # been overridden since: the other fields are what ran.
+    preset: str = "rg"
 
     def __post_init__(self) -> None:
         if self.epochs < 1:
@@ -103,6 +109,9 @@ class TrainConfig:
         object.__setattr__(self, "lr_steps", tuple(sorted(int(s) for s in self.lr_steps)))
         if self.head_kind not in HEAD_KINDS:
             raise ValueError(f"head must be one of {', '.join(HEAD_KINDS)}, not {self.head_kind!r}")
+        c = self.svr_c
+        if not (isinstance(c, int | float) and math.isfinite(c) and c > 0):
+            raise ValueError(f"the SVR's C must be a positive number, not {self.svr_c!r}")
         if self.schedule not in (STEPS, COSINE):
             raise ValueError(f"schedule must be {STEPS} or {COSINE}, not {self.schedule!r}")
 
@@ -129,6 +138,11 @@ class TrainConfig:
         data["training_window"] = window_record(WindowSize(self.segments, self.frames))
         data["optimizer"] = "SGD"
         data["loss"] = "MSE(sigmoid, score / score_max)"
+        if self.head.get("pooling") in SVR_POOLINGS:
+            data["optimizer"] = "scikit-learn LinearSVR on standardised pooled windows"
+            data["loss"] = "epsilon-insensitive (epsilon 0) on score / score_max, L2 penalty"
+        else:
+            del data["svr_c"]
         if self.head_kind == GDLT:
             data["loss"] = (
                 f"MSE(score, score / score_max) + {self.triplet_weight:g} x hardest-triplet "

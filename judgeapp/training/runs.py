@@ -14,6 +14,7 @@ from judgeapp.core.errors import JudgeappError
 from judgeapp.core.files import sha256_file
 from judgeapp.core.progress import CancelToken
 from judgeapp.model import ModelCard
+from judgeapp.model.baselines import SVR_POOLINGS
 from judgeapp.training.evaluation import Evaluation, evaluate
 from judgeapp.training.feature_set import (
     FeatureSet,
@@ -25,6 +26,7 @@ from judgeapp.training.feature_set import (
 from judgeapp.training.labels import load_labels
 from judgeapp.training.metrics import mean_std
 from judgeapp.training.protocol import TrainConfig
+from judgeapp.training.svr import train_svr
 from judgeapp.training.trainer import EpochCallback, TrainOutcome, train_head
 
 # Features without a manifest are taken to be the authors' released ones.
@@ -123,8 +125,12 @@ def train_run(
     on_epoch: EpochCallback | None = None,
     cancel: CancelToken | None = None,
 ) -> RunResult:
-    """Train one head, evaluate it on `test_set` (never used to choose anything) and card it."""
-    outcome = train_head(train_set, config, score_max, device, on_epoch, cancel)
+    """Train one head (fit it, for the SVR baselines), evaluate it on `test_set` (never used to
+    choose anything) and card it."""
+    if config.head.get("pooling") in SVR_POOLINGS:
+        outcome = train_svr(train_set, config, score_max, device)
+    else:
+        outcome = train_head(train_set, config, score_max, device, on_epoch, cancel)
     draft = ModelCard(
         name=f"{config.head_kind}-{routine}-{target}-seed{config.seed}",
         head=outcome.model.config.to_dict(),
