@@ -154,6 +154,13 @@ def add_protocol_options(parser: argparse.ArgumentParser) -> None:
     """Every setting of the training protocol; the defaults are the paper's."""
     group = parser.add_argument_group("protocol (defaults: the paper, section 5.2)")
     group.add_argument(
+        "--preset",
+        choices=["rg", "mit-skating"],  # training.presets.PRESET_NAMES
+        help="a named protocol filling every option left at its default: rg (the default "
+        "values) or mit-skating (batch 16, 200 epochs, steps 150,180, 48 segments / 150 "
+        "frames, scores 0-100)",
+    )
+    group.add_argument(
         "--epochs",
         type=_positive_int,
         help="default per routine: ball 400, clubs 300, hoop 500, ribbon 300, others 400",
@@ -301,6 +308,7 @@ def train_config(args: argparse.Namespace, routine: str, seed: int, head: dict):
             val_fraction=args.val_fraction,
             seed=seed,
             head=head,
+            preset=getattr(args, "preset", None) or "rg",
         )
     except ValueError as exc:
         raise JudgeappError(str(exc)) from None
@@ -388,8 +396,10 @@ def run(args: argparse.Namespace) -> int:
     from judgeapp.core.files import write_text_atomic
     from judgeapp.model import save_checkpoint
     from judgeapp.training.labels import default_score_max
+    from judgeapp.training.presets import apply_preset
     from judgeapp.training.runs import SeedSummary
 
+    args = apply_preset(args)
     routines = routines_of(args)
     if not routines:
         raise JudgeappError("--routine: give a routine name, 'all' or a comma-separated list")
