@@ -18,6 +18,27 @@ VARIANTS: dict[str, dict] = {
     "average": {"pooling": "average"},
     "sau": {"pooling": "sau"},
     "temporal": {"adjacency": "temporal"},
+    # Table 3's other attention variants.
+    "lstm_sau": {"pooling": "lstm_sau"},
+    "bilstm_sau": {"pooling": "bilstm_sau"},
+    "rta": {"pooling": "rta"},
+    # Table 1's baselines, on one stream each (dynamic: I3D segments, static: ResNet frames).
+    **{
+        f"{pooling}_{stream}": {"pooling": pooling, "streams": (stream,)}
+        for pooling in ("avg_svr", "max_svr", "lstm", "bilstm")
+        for stream in ("dynamic", "static")
+    },
+    # GDLT's head with its own published protocol (dynamic stream only).
+    "gdlt": {},
+}
+# Variants that are another head kind than ACTION-NET (trained with that head's protocol).
+HEAD_KIND_VARIANTS = {"gdlt": "gdlt"}
+_STREAM_TEXT = {"dynamic": "I3D segment features", "static": "ResNet frame features"}
+_BASELINE_TEXT = {
+    "avg_svr": "average pooling + linear SVR",
+    "max_svr": "max pooling + linear SVR",
+    "lstm": "LSTM (256) + one FC layer",
+    "bilstm": "Bi-LSTM (128) + one FC layer",
 }
 VARIANT_TEXT = {
     "full": "ACTION-NET (both streams, context-aware attention, feature graph)",
@@ -26,7 +47,17 @@ VARIANT_TEXT = {
     "average": "average pooling instead of attention",
     "sau": "plain attention unit, no GCN context (SAU)",
     "temporal": "temporal adjacency exp(-|i-j|/K) (authors' code)",
+    "lstm_sau": "LSTM (256) context + SAU",
+    "bilstm_sau": "Bi-LSTM (128 + 128) context + SAU",
+    "rta": "RTA multi-filter attention, three filters (Doughty et al. 2019)",
+    **{
+        f"{pooling}_{stream}": f"{text}, {_STREAM_TEXT[stream]}"
+        for pooling, text in _BASELINE_TEXT.items()
+        for stream in ("dynamic", "static")
+    },
+    "gdlt": "GDLT head with its published protocol (dynamic stream)",
 }
+DEFAULT_VARIANTS = "full,dynamic,static,average,sau,temporal"
 
 
 def parse_variants(text: str) -> list[str]:
@@ -42,8 +73,15 @@ def parse_variants(text: str) -> list[str]:
 
 
 def variant_head(base: dict, variant: str) -> dict:
-    """The head options of `variant` on top of `base`."""
+    """The head options of `variant` on top of `base` (none for another head kind)."""
+    if variant in HEAD_KIND_VARIANTS:
+        return {}
     return {**base, **VARIANTS[variant]}
+
+
+def variant_kind(variant: str) -> str:
+    """The head kind a variant trains: "actionnet", or "gdlt"."""
+    return HEAD_KIND_VARIANTS.get(variant, "actionnet")
 
 
 @dataclass
@@ -90,14 +128,15 @@ def format_ablation_table(results: list[VariantResult]) -> str:
     """Variant, validation and test Spearman (mean ± std over seeds), test Pearson and MAE."""
     several = any(len(r.summary.runs) > 1 for r in results)
     width = 17 if several else 9
+    name_width = max(10, *(len(r.variant) for r in results))
     lines = [
-        f"{'variant':<10} {'val rho':>{width}} {'test rho':>{width}} {'Pearson':>8} "
+        f"{'variant':<{name_width}} {'val rho':>{width}} {'test rho':>{width}} {'Pearson':>8} "
         f"{'MAE':>6}  description"
     ]
     for r in results:
         pearson, mae = r._mean("pearson"), r._mean("mae")
         lines.append(
-            f"{r.variant:<10} {_pm(r.summary.val, several):>{width}} "
+            f"{r.variant:<{name_width}} {_pm(r.summary.val, several):>{width}} "
             f"{_pm(r.summary.test, several):>{width}} "
             f"{'-' if math.isnan(pearson) else f'{pearson:.3f}':>8} "
             f"{'-' if math.isnan(mae) else f'{mae:.2f}':>6}  {VARIANT_TEXT[r.variant]}"
