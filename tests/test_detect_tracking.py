@@ -12,6 +12,7 @@ from judgeapp.detect.tracking import (
     Detection,
     athlete_per_frame,
     choose_athlete,
+    join_tracks,
     largest_box_choice,
     link_tracks,
     track_at,
@@ -349,3 +350,112 @@ def test_a_track_never_jumps_from_the_man_on_the_roof_to_the_woman_walking_below
     ]
     tracks = link_tracks(frames, 1768, 994)
     assert [(t.start_s, t.end_s, t.count) for t in tracks] == [(1.2, 3.2, 8), (2.2, 4.0, 10)]
+
+
+# --- joining a person's tracks across longer gaps ---------------------------------------------
+
+
+def _spans(tracks) -> list[tuple[float, float, int]]:
+    return [(t.start_s, t.end_s, t.count) for t in tracks]
+
+
+def test_a_gymnast_lost_for_seconds_mid_frame_is_joined_but_never_to_someone_seen_meanwhile():
+    # Lost from 2.2 to 4.6 s (a flip in glare), found again a body size further on; a
+    # passer-by is seen from 1.0 to 5.0 s, close to both places.
+    def frame(t: float) -> list:
+        people = [] if 2.1 < t < 4.7 else [person(600 + 60 * t, 400, 300, with_landmarks=False)]
+        if 1.0 <= t <= 5.0:
+            people.append(person(300 + 60 * t, 420, 300, with_landmarks=False))
+        return people
+
+    frames = [(t, frame(t)) for t in times(7.0)]
+    linked = link_tracks(frames, WIDTH, HEIGHT)
+    assert _spans(linked) == [(0.0, 2.0, 11), (1.0, 5.0, 21), (4.8, 7.0, 12)]
+    joined = join_tracks(linked, WIDTH, HEIGHT)
+    assert _spans(joined) == [(0.0, 7.0, 23), (1.0, 5.0, 21)]
+    assert all(b2.x1 > b1.x1 for b1, b2 in zip(joined[0].boxes, joined[0].boxes[1:], strict=False))
+    assert join_tracks(joined, WIDTH, HEIGHT) == joined
+    # Unseen for longer than JOIN_MAX_GAP_S (4 s): not joined (someone else may have come in).
+    def alone(unseen_to: float) -> list:
+        return [
+            (t, [] if 2.0 < t < unseen_to - 1e-9 else [person(600, 400, 300)])
+            for t in times(unseen_to + 1.0)
+        ]
+
+    assert _spans(join_tracks(link_tracks(alone(5.8), WIDTH, HEIGHT), WIDTH, HEIGHT)) == [
+        (0.0, 6.8, 17)
+    ]
+    assert len(join_tracks(link_tracks(alone(6.2), WIDTH, HEIGHT), WIDTH, HEIGHT)) == 2
+
+
+def test_someone_who_walked_out_of_the_picture_is_joined_only_to_a_person_coming_back_in():
+    # A walks right and out through the right edge at 2.0 s. 3 s later someone shows up in the
+    # middle of the room (another person walking in from the camera's side), or at the right
+    # edge (A coming back): only the second is joined.
+    def walk_out(t: float) -> Box:
+        return person(900 + 200 * t, 400, 300, with_landmarks=False).clipped(WIDTH, HEIGHT)
+
+    out = [(t, [walk_out(t)]) for t in times(2.0)]
+    middle = [(5.0 + t, [person(700 + 40 * t, 400, 300, with_landmarks=False)]) for t in times(2)]
+    back = [
+        (5.0 + t, [person(1240 - 100 * t, 400, 300, with_landmarks=False).clipped(WIDTH, HEIGHT)])
+        for t in times(2)
+    ]
+    assert out[-1][1][0].x2 == WIDTH  # on the edge
+    assert len(join_tracks(link_tracks(out + middle, WIDTH, HEIGHT), WIDTH, HEIGHT)) == 2
+    assert len(join_tracks(link_tracks(out + back, WIDTH, HEIGHT), WIDTH, HEIGHT)) == 1
+    # Standing still beside the edge is not walking out: joined to the one found nearby.
+    still = [(t, [Box(1000, 250, WIDTH, 550, 0.9)]) for t in times(2.0)]
+    near = [(5.0 + t, [Box(1000, 250, 1250, 550, 0.9)]) for t in times(2)]
+    assert len(join_tracks(link_tracks(still + near, WIDTH, HEIGHT), WIDTH, HEIGHT)) == 1
+
+
+def test_joining_checks_its_input_and_keeps_an_empty_list():
+    assert join_tracks([], WIDTH, HEIGHT) == []
+    with pytest.raises(ValueError, match="frame size"):
+        join_tracks([], 0, HEIGHT)
+
+
+# The clip's whole timeline as the pose model finds it (5 fps, real boxes, `extract_features`
+# with the current finder): the man on the roof until 3.8 s, unseen in his run-up, take-off
+# and flip (3 s), landed from 6.8 s at the bottom right; the woman walking in from the right
+# (2.0 s) and out through the left edge (6.6 s).
+_MAN = {
+    0.0: (547, 16, 759, 510), 0.2: (504, 46, 793, 509), 0.4: (448, 0, 856, 490),
+    0.6: (455, 0, 804, 487), 0.8: (463, 0, 793, 516), 1.0: (443, 0, 830, 482),
+    1.2: (455, 0, 839, 477), 1.4: (540, 36, 760, 513), 1.6: (445, 0, 854, 484),
+    1.8: (468, 0, 796, 486), 2.0: (476, 0, 776, 507), 2.2: (402, 0, 864, 486),
+    2.4: (466, 11, 816, 474), 2.6: (536, 43, 727, 510), 2.8: (529, 45, 741, 502),
+    3.0: (531, 9, 747, 492), 3.2: (544, 25, 758, 509), 3.4: (574, 39, 742, 500),
+    3.6: (597, 36, 778, 497), 3.8: (614, 41, 776, 514),
+    6.8: (1059, 672, 1330, 923), 7.0: (1077, 586, 1436, 924), 7.2: (1230, 548, 1515, 948),
+    7.4: (1319, 500, 1605, 931),
+}  # fmt: skip
+_WOMAN = {
+    2.0: (1229, 496, 1547, 994), 2.2: (1233, 487, 1510, 995), 2.4: (1185, 476, 1402, 974),
+    2.6: (1070, 481, 1397, 974), 2.8: (1061, 475, 1345, 979), 3.0: (1049, 468, 1216, 968),
+    3.2: (905, 471, 1198, 973), 3.4: (863, 476, 1172, 975), 3.6: (872, 462, 1035, 967),
+    3.8: (713, 462, 1029, 968), 4.0: (679, 460, 990, 978), 4.2: (689, 455, 847, 984),
+    4.4: (532, 463, 838, 972), 4.6: (487, 466, 804, 980), 4.8: (489, 452, 673, 978),
+    5.0: (395, 442, 644, 995), 5.2: (304, 460, 626, 985), 5.4: (320, 454, 492, 987),
+    5.6: (182, 463, 482, 995), 5.8: (109, 476, 447, 995), 6.0: (91, 450, 305, 995),
+    6.2: (0, 466, 259, 990), 6.4: (0, 477, 242, 995), 6.6: (0, 463, 135, 962),
+}  # fmt: skip
+
+
+def test_the_backflip_man_is_one_track_from_the_roof_to_the_landing_and_never_the_woman():
+    frames = [
+        (t, [Box(*people[t], 0.9) for people in (_MAN, _WOMAN) if t in people])
+        for t in sorted(set(_MAN) | set(_WOMAN))
+    ]
+    linked = link_tracks(frames, 1768, 994)
+    assert _spans(linked) == [(0.0, 3.8, 20), (2.0, 6.6, 24), (6.8, 7.4, 4)]
+    tracks = join_tracks(linked, 1768, 994)
+    assert _spans(tracks) == [(0.0, 7.4, 24), (2.0, 6.6, 24)]
+    for track, person_boxes in zip(tracks, (_MAN, _WOMAN), strict=True):
+        assert [tuple(round(v) for v in (b.x1, b.y1, b.x2, b.y2)) for b in track.boxes] == list(
+            person_boxes.values()
+        )
+    # The automatic choice: as long in view as the woman, and his body moves more.
+    choice = choose_athlete(tracks, frames, 1768, 994)
+    assert choice.track_id == 0, choice.reason

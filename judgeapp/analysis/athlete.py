@@ -28,6 +28,7 @@ from judgeapp.detect.tracking import (
     Detection,
     athlete_per_frame,
     choose_athlete,
+    join_tracks,
     link_tracks,
     track_at,
 )
@@ -113,7 +114,7 @@ def select_athlete(
         # crowd (measured: HOG's athlete track kept 6 of squats' 13 frames): the paper's rule.
         rule = "largest"
     frames, sources = _timeline(people)
-    tracks = link_tracks(frames, width, height)
+    tracks = join_tracks(link_tracks(frames, width, height), width, height)
     warnings: list[str] = []
     chosen = None
     chosen_by, reason = "auto", ""
@@ -173,7 +174,8 @@ def select_athlete(
                 static_frame=people.cand_frame[index],
                 static_box=people.cand_box[index].reshape(-1, 4),
             )
-            info = AthleteInfo("track", chosen, chosen_by, reason, summaries)
+            point = None if chosen_by == "auto" else (follow.time_s, follow.x, follow.y)
+            info = AthleteInfo("track", chosen, chosen_by, reason, summaries, point)
     return AthleteSelection(out, info, _pose_info(people, pose_track, info.track), warnings)
 
 

@@ -305,6 +305,131 @@ def _jumps_between_people(
     return jumps
 
 
+# Joining tracks across longer gaps (`join_tracks`). A track is joined to one that starts
+# after it ends, at most JOIN_MAX_GAP_S later: an athlete lost in a flip, in glare or behind
+# someone (the backflip clip loses the man for 2.4 s, from the roof to the air) is unseen for a
+# second or three, while a different person coming in after someone left takes longer (in
+# room_people_139s.mp4 the shortest empty stretch between two people is 4.8 s).
+JOIN_MAX_GAP_S = 4.0
+# Where the track is expected after the gap, in body sizes: the track's own gate, with a
+# slower growth (JOIN_SIZES_PER_S) than between samples, since a person lost for seconds is
+# mostly found again near where they were lost.
+JOIN_SIZES_PER_S = 1.0
+# A track that ends on the frame's edge (within EDGE_SHARE of its width or height) after moving
+# towards it by at least EDGE_MOVE_SIZES body sizes over its last EDGE_WINDOW_S walked out of the
+# picture: only a track that starts on that same edge can be the same person coming back.
+EDGE_SHARE = 0.01
+EDGE_MOVE_SIZES = 0.25
+EDGE_WINDOW_S = 1.0
+
+
+def _edges_left_by(track: Track, frame_width: float, frame_height: float) -> set[str]:
+    """The frame edges ("left", "right", "top", "bottom") the track walked out through: its last
+    box touches the edge and its centre moved towards it over its last EDGE_WINDOW_S."""
+    last = track.boxes[-1]
+    start = next(
+        k for k, t in enumerate(track.times_s) if track.end_s - t <= EDGE_WINDOW_S + 1e-9
+    )
+    (x0, y0), (x1, y1) = _centre(track.boxes[start]), _centre(last)
+    move = EDGE_MOVE_SIZES * _size(last)
+    touching = _edges_touched(last, frame_width, frame_height)
+    towards = {"left": x0 - x1, "right": x1 - x0, "top": y0 - y1, "bottom": y1 - y0}
+    return {edge for edge in touching if towards[edge] >= move}
+
+
+def _edges_touched(box: Box, frame_width: float, frame_height: float) -> set[str]:
+    margin_x, margin_y = EDGE_SHARE * frame_width, EDGE_SHARE * frame_height
+    sides = {
+        "left": box.x1 <= margin_x,
+        "right": box.x2 >= frame_width - margin_x,
+        "top": box.y1 <= margin_y,
+        "bottom": box.y2 >= frame_height - margin_y,
+    }
+    return {edge for edge, on in sides.items() if on}
+
+
+def _join_cost(
+    before: Track, after: Track, frame_width: float, frame_height: float, max_gap_s: float
+) -> float:
+    """The cost of taking `after` for the continuation of `before`; _INFEASIBLE where it cannot
+    be: overlapping or too far apart in time, out of the gate, or `before` left the picture
+    through an edge that `after` does not come in through."""
+    gap_s = after.start_s - before.end_s
+    # Within the linking gap, link_tracks saw both and did not link them (out of its gate,
+    # or a jump between two people): not joined either.
+    if gap_s <= DEFAULT_MAX_GAP_S + _TIME_TOLERANCE_S or gap_s > max_gap_s + _TIME_TOLERANCE_S:
+        return _INFEASIBLE
+    left = _edges_left_by(before, frame_width, frame_height)
+    if left and not left & _edges_touched(after.boxes[0], frame_width, frame_height):
+        return _INFEASIBLE
+    last, first = before.boxes[-1], after.boxes[0]
+    size_last, size_first = _size(last), _size(first)
+    if size_last <= 0 or size_first <= 0:
+        return _INFEASIBLE
+    size_ratio = size_first / size_last
+    if not 1 / GATE_SIZE_RATIO <= size_ratio <= GATE_SIZE_RATIO:
+        return _INFEASIBLE
+    (xl, yl), (xf, yf) = _centre(last), _centre(first)
+    distance_px = math.hypot(xf - xl, yf - yl)
+    if distance_px > GATE_FRAME_SHARE * math.hypot(frame_width, frame_height):
+        return _INFEASIBLE
+    distance = distance_px / ((size_last + size_first) / 2)
+    gate = GATE_SIZES + JOIN_SIZES_PER_S * gap_s
+    if distance > gate:
+        return _INFEASIBLE
+    return distance / gate + 0.5 * abs(math.log(size_ratio)) + gap_s / max_gap_s
+
+
+def join_tracks(
+    tracks: Sequence[Track],
+    frame_width: float,
+    frame_height: float,
+    max_gap_s: float = JOIN_MAX_GAP_S,
+) -> list[Track]:
+    """Join the tracks of one person that `link_tracks` split where the person was unseen for
+    longer than its gap (DEFAULT_MAX_GAP_S): the pairs (a track, one starting after it ends) that `_join_cost`
+    allows, cheapest first, each track continued by at most one and continuing at most one.
+    Two tracks seen at the same moment are never joined (two people), so a joined track is one
+    person's observations in time order. Ids are given again from 0 in order of first
+    appearance, as `link_tracks` gives them."""
+    if frame_width <= 0 or frame_height <= 0:
+        raise ValueError(f"frame size must be positive, not {frame_width}x{frame_height}")
+    ordered = sorted(tracks, key=lambda t: (t.start_s, t.id))
+    pairs = sorted(
+        (cost, i, j)
+        for i, before in enumerate(ordered)
+        for j, after in enumerate(ordered)
+        if i != j
+        and (cost := _join_cost(before, after, frame_width, frame_height, max_gap_s))
+        < _INFEASIBLE
+    )
+    successor: dict[int, int] = {}
+    predecessor: dict[int, int] = {}
+    for _, i, j in pairs:
+        if i not in successor and j not in predecessor:
+            successor[i], predecessor[j] = j, i
+    joined = []
+    for i in range(len(ordered)):
+        if i in predecessor:
+            continue
+        chain = [ordered[i]]
+        while i in successor:
+            i = successor[i]
+            chain.append(ordered[i])
+        joined.append(chain)
+    joined.sort(key=lambda chain: (chain[0].start_s, chain[0].id))
+    return [
+        Track(
+            new_id,
+            sum((t.frame_indices for t in chain), ()),
+            sum((t.detection_indices for t in chain), ()),
+            sum((t.times_s for t in chain), ()),
+            sum((t.boxes for t in chain), ()),
+        )
+        for new_id, chain in enumerate(joined)
+    ]
+
+
 @dataclass(frozen=True)
 class TrackScore:
     """How much a track looks like the performing athlete (see `choose_athlete`)."""
