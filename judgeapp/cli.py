@@ -24,6 +24,7 @@ COMMAND_MODULES = [
     "judgeapp.commands.train",
     "judgeapp.commands.evaluate",
     "judgeapp.commands.ablate",
+    "judgeapp.commands.reproduce",
     "judgeapp.commands.report",
     "judgeapp.commands.models",
     "judgeapp.commands.compare",
