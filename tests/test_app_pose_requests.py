@@ -4,6 +4,7 @@ they reach the analysis options, and a stored result is reused only for the same
 from __future__ import annotations
 
 import dataclasses
+import json
 
 from report_helpers import fake_video_info, make_result
 from weights_helpers import blazepose_dir  # noqa: F401  (fixture)
@@ -124,3 +125,40 @@ def test_report_reuses_a_stored_result_only_for_the_athlete_rule_it_asks_for() -
     largest = dataclasses.replace(asked("--athlete", "largest"), pretrained=False, detector="pose")
     assert not stored_result_reusable(_stored(TRACKED), largest)
     assert stored_result_reusable(_stored(PAPER), largest)
+
+
+def test_the_users_follow_choice_is_kept_with_the_result_and_applied_on_reopen(tmp_path) -> None:
+    """A result whose athlete the user chose records the point clicked; reopening the video
+    (the library's newest result, asked for with the settings' automatic request) shows that
+    result again instead of analysing it with the automatic choice."""
+    from judgeapp.app.library_service import LibraryService
+    from judgeapp.app.pose_view import following_stored_choice
+    from judgeapp.core.athlete import athlete_from_dict, athlete_to_dict
+
+    point = (12.3, 100.5, 200.0)
+    chosen = dataclasses.replace(CHOSEN, follow=point)
+    assert athlete_from_dict(athlete_to_dict(chosen)) == chosen
+    assert athlete_from_dict(athlete_to_dict(CHOSEN)).follow is None
+    legacy = athlete_to_dict(TRACKED)
+    del legacy["follow"]  # results written before the point was kept
+    assert athlete_from_dict(legacy) == TRACKED
+    stored = _stored(chosen)
+    assert AnalysisResult.from_dict(json.loads(stored.to_json())).athlete == chosen
+
+    follow = dataclasses.replace(REQUEST, follow=point)
+    assert stored_result_reusable(stored, follow)
+    assert not stored_result_reusable(stored, dataclasses.replace(REQUEST, follow=(12.3, 1, 2)))
+    assert not stored_result_reusable(_stored(TRACKED), follow)
+    assert following_stored_choice(REQUEST, stored) == follow
+    assert following_stored_choice(REQUEST, _stored(TRACKED)) == REQUEST
+    assert following_stored_choice(REQUEST, _stored(CHOSEN)) == REQUEST  # no point recorded
+    largest = dataclasses.replace(REQUEST, athlete="largest")
+    assert following_stored_choice(largest, stored) == largest  # the paper's rule asked for
+
+    with LibraryService.open(tmp_path / "lib.sqlite3") as library:
+        library.save_result(stored)
+        reopened = library.find_result(stored.video.sha256, REQUEST)
+        assert reopened.result is not None and reopened.result.athlete == chosen
+        # Follow Automatically analyses again; its result is the newest: reopening shows it.
+        library.save_result(_stored(TRACKED))
+        assert library.find_result(stored.video.sha256, REQUEST).result.athlete == TRACKED

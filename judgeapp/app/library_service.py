@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from judgeapp.app.pose_view import following_stored_choice
 from judgeapp.app.requests import AnalysisRequest, stored_result_reusable
 from judgeapp.core.errors import JudgeappError
 from judgeapp.core.files import sha256_file
@@ -148,6 +149,7 @@ class LibraryService:
             stored = library.latest_analysis(sha256)
         if stored is None:
             return StoredResult(None)
+        request = following_stored_choice(request, stored)  # the user's "follow this one"
         if stored_result_reusable(stored, request):
             return StoredResult(stored)
         return StoredResult(None, outdated=True)

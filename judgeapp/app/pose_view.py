@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from judgeapp.app.requests import AnalysisRequest
 from judgeapp.core.athlete import AthleteInfo, PoseInfo, PosePerson, athlete_of, nearest_index
 from judgeapp.core.posture import (
     ANGLES,
@@ -276,6 +277,21 @@ def athlete_text(result: AnalysisResult) -> str | None:
 def chosen_by_user(result: AnalysisResult | None) -> bool:
     """Whether the athlete shown was chosen by the user (so "Follow Automatically" undoes it)."""
     return result is not None and result.athlete is not None and result.athlete.chosen_by == "user"
+
+
+def following_stored_choice(
+    request: AnalysisRequest, stored: AnalysisResult | None
+) -> AnalysisRequest:
+    """The request that reopening a video asks for: where the video's stored result follows the
+    person the user chose (and records the point clicked), the same point, so that the choice
+    is kept; otherwise `request` as it is. A request that names its own point or the paper's
+    rule keeps them."""
+    athlete = stored.athlete if stored is not None else None
+    if athlete is None or athlete.chosen_by != "user" or athlete.follow is None:
+        return request
+    if request.follow is not None or request.athlete != "track":
+        return request
+    return replace(request, follow=athlete.follow)
 
 
 def pose_not_used_warning(result: AnalysisResult) -> str | None:

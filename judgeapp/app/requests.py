@@ -135,12 +135,11 @@ def athlete_rule_of(result: AnalysisResult) -> str | None:
 
 def same_athlete_choice(result: AnalysisResult, request: AnalysisRequest) -> bool:
     """Whether the result's athlete is the one `request` asks for: the same rule (where the
-    rule made a difference), chosen automatically. A request with a follow point is always
-    analysed again (a result does not record the point clicked, and choosing again reads the
-    feature cache: no network run); a result whose athlete the user chose is not reused for
-    the automatic choice."""
+    rule made a difference), chosen automatically. A request with a follow point takes only a
+    result that followed the person clicked at that very point (results record it); a result
+    whose athlete the user chose is not reused for the automatic choice."""
     if request.follow is not None:
-        return False
+        return result.athlete is not None and result.athlete.follow == request.follow
     if result.athlete is not None and result.athlete.chosen_by != "auto":
         return False
     rule = athlete_rule_of(result)

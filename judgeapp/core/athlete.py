@@ -36,13 +36,16 @@ class TrackSummary:
 
 @dataclass(frozen=True)
 class AthleteInfo:
-    """How the athlete was chosen; `track` is None for the largest-box rule."""
+    """How the athlete was chosen; `track` is None for the largest-box rule. `follow` is the
+    user's click (time_s, x, y in frame pixels) where the user chose the athlete, kept so that
+    the choice is applied again when the video is reopened; None for the automatic choice."""
 
     rule: str
     track: int | None
     chosen_by: str
     reason: str
     tracks: tuple[TrackSummary, ...] = ()
+    follow: tuple[float, float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -129,6 +132,7 @@ def athlete_to_dict(info: AthleteInfo) -> dict[str, Any]:
             }
             for t in info.tracks
         ],
+        "follow": None if info.follow is None else list(info.follow),
     }
 
 
@@ -219,12 +223,19 @@ def athlete_from_dict(data: Any) -> AthleteInfo:
                 score=_num(_get(item, "score", where), f"{where}.score"),
             )
         )
+    follow = data.get("follow")  # absent in results written before it was kept
+    if follow is not None:
+        follow = tuple(
+            _num(v, f"athlete.follow[{k}]", low=0)
+            for k, v in enumerate(_list(follow, "athlete.follow", 3))
+        )
     return AthleteInfo(
         rule=_str(_get(data, "rule", "athlete"), "athlete.rule", RULES),
         track=None if track is None else _int(track, "athlete.track", 0),
         chosen_by=_str(_get(data, "chosen_by", "athlete"), "athlete.chosen_by", CHOOSERS),
         reason=_str(_get(data, "reason", "athlete"), "athlete.reason"),
         tracks=tuple(tracks),
+        follow=follow,
     )
 
 
