@@ -29,6 +29,7 @@ from judgeapp.core.errors import Cancelled, VideoError
 from judgeapp.core.progress import CancelToken, Progress, ProgressCallback, no_progress
 from judgeapp.core.results import VideoInfo
 from judgeapp.detect import Box, PersonDetector, detector_warning, largest_box
+from judgeapp.features.blank_tail import BlankTail, embed_blank_tail
 from judgeapp.features.profiles import get_profile
 from judgeapp.features.video_features import PeopleFound, VideoFeatures
 from judgeapp.video import SEGMENT_FRAMES, SamplingPlan, iter_samples, plan_sampling
@@ -271,7 +272,7 @@ def extract_video_features(
             path, info, profile, dynamic_backbone, progress, cancel, segments_per_batch, clock
         )
     finder = detector if callable(getattr(detector, "find", None)) else None
-    plan = plan_sampling(info.duration_s, profile.sampling, pose=finder is not None)
+    plan = plan_sampling(info.duration_s, profile.sampling, finder is not None, info.fps)
     if plan.segments == 0:
         raise VideoError(
             f"{path}: too short ({info.duration_s:.1f} s): one 16-frame segment at 5 fps "
@@ -291,7 +292,10 @@ def extract_video_features(
     crops: list[np.ndarray] = []  # filled by the detection stage, drained into the static one
     whole = _WholeFrames()
 
-    def embed_clips(batch: np.ndarray) -> int:
+    def embed_clips(batch: np.ndarray | BlankTail) -> int:
+        if isinstance(batch, BlankTail):  # the authors' last segment (features.blank_tail)
+            dyn_rows.append(embed_blank_tail(dynamic_backbone, batch))
+            return 1
         dyn_rows.append(dynamic_backbone.embed(batch))
         return len(batch)
 
@@ -438,6 +442,8 @@ def extract_video_features(
         cancel.raise_if_cancelled()
         if clips:
             dynamic_stage.submit(np.stack(clips))
+        if plan.blank_samples and len(clip) + plan.blank_samples == SEGMENT_FRAMES:
+            dynamic_stage.submit(BlankTail(np.stack(clip), plan.blank_samples))
         if pending_static:
             detect_stage.submit(list(pending_static))
         if pending_pose and pose_stage is not None:

@@ -13,7 +13,9 @@ RECIPE_VERSIONS: dict[str, int] = {
     # 1: OpenCV resizing, samples from t = 0, I3D batch-norm eps 1e-3.
     # 2: the authors' code (docs/training.md): eps 1e-5, PIL bilinear resizing, last frame of
     #    each 0.2 s / 1 s interval, JPEG round trip of the 1 fps frames.
-    "paper": 2,
+    # 3: their frame buffer too: the stride stretched by whole frames on short videos, and the
+    #    last segment that ends with a blank frame (video.sampling, features.blank_tail).
+    "paper": 3,
     # 1: GDLT's rg_swintx.py (features/swin.py); 25 fps by nearest frame for other rates.
     "vst": 1,
 }

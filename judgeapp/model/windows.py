@@ -63,9 +63,17 @@ class PackedStream:
         return self.features[rows], mask
 
 
-def random_starts(lengths: torch.Tensor, size: int, generator: torch.Generator) -> torch.Tensor:
-    """A uniform random start in [0, max(length - size, 0)] for each video."""
-    room = (lengths - size).clamp(min=0) + 1
+def random_starts(
+    lengths: torch.Tensor, size: int, generator: torch.Generator, last_start: bool = True
+) -> torch.Tensor:
+    """A uniform random start in [0, max(length - size, 0)] for each video.
+
+    Without `last_start`, the ACTION-NET authors' draw `np.random.randint(0, length - size)`:
+    [0, length - size - 1], never the window that ends with the video (0 when the video is
+    no longer than the window; their code fails on a shorter dynamic stream).
+    """
+    room = (lengths - size).clamp(min=0) + (1 if last_start else 0)
+    room = room.clamp(min=1)
     draws = torch.rand(len(lengths), generator=generator, device=generator.device)
     return (draws.to(lengths.device) * room).long().clamp(max=room - 1)
 
@@ -84,8 +92,10 @@ class PackedSplit:
         static: list[np.ndarray],
         window: WindowSize,
         device: str | torch.device = "cpu",
+        last_start: bool = True,
     ) -> None:
         self.dynamic = PackedStream(dynamic, device)
+        self.last_start = last_start  # random windows may end with the video (random_starts)
         self.static = PackedStream(static, device)
         self.segments = window.segments or self.dynamic.longest
         self.frames = window.frames or self.static.longest
@@ -114,8 +124,8 @@ class PackedSplit:
             dyn_start = centred_starts(dyn_len, self.segments)
             stat_start = centred_starts(stat_len, self.frames)
         else:
-            dyn_start = random_starts(dyn_len, self.segments, generator)
-            stat_start = random_starts(stat_len, self.frames, generator)
+            dyn_start = random_starts(dyn_len, self.segments, generator, self.last_start)
+            stat_start = random_starts(stat_len, self.frames, generator, self.last_start)
         dynamic, dynamic_mask = self.dynamic.window(videos, dyn_start, self.segments)
         static, static_mask = self.static.window(videos, stat_start, self.frames)
         return dynamic, dynamic_mask, static, static_mask

@@ -167,7 +167,10 @@ def train_head(
     optimizer = make_optimizer(model, config)
     loss_fn = nn.MSELoss()
 
-    packed = PackedSplit(train_set.dynamic, train_set.static, window, device)
+    # Random windows as the ACTION-NET authors draw them (never the last start); GDLT's
+    # may end with the video.
+    last_start = config.head_kind == GDLT
+    packed = PackedSplit(train_set.dynamic, train_set.static, window, device, last_start)
     targets = torch.tensor(train_set.scores / score_max, dtype=torch.float32, device=device)
     val_packed = (
         PackedSplit(val_set.dynamic, val_set.static, config.scoring_window, device)

@@ -21,7 +21,6 @@ from judgeapp.video.probe import open_capture, probe
 from judgeapp.video.sampling import (
     DYNAMIC_FPS,
     INTERVAL_END,
-    STATIC_FPS,
     SamplingPlan,
     make_selector,
     plan_sampling,
@@ -202,7 +201,8 @@ def iter_samples(
     path = Path(path)
     plan = plan or plan_sampling(info.duration_s)
     streams = {"dynamic": plan.dynamic_times_s, "static": plan.static_times_s}
-    rates = {"dynamic": DYNAMIC_FPS, "static": STATIC_FPS, "pose": DYNAMIC_FPS}
+    rates = {"dynamic": 1.0 / plan.dynamic_step_s, "static": 1.0 / plan.static_step_s}
+    rates["pose"] = DYNAMIC_FPS
     if plan.pose_times_s:
         streams["pose"] = plan.pose_times_s
     selectors = {

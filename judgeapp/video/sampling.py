@@ -8,6 +8,9 @@ The dynamic stream samples 5 frames per second, cut into 16-frame segments; the 
   frame of the interval [k / rate, (k + 1) / rate). At 25 fps that is frames 4, 9, 14, ... at
   5 fps and 24, 49, ... at 1 fps, exactly their `cnt % stride == 0` rule; at other rates it keeps
   the same positions in time (their integer stride would give 6 fps on a 24 fps video).
+  It also keeps the two quirks of their frame buffer (`authors_step_s`, `authors_blank_samples`):
+  a stride stretched by whole frames on short videos, and one more segment ending in a blank
+  frame when their zero-filled buffer has a whole number of segments.
 """
 
 from __future__ import annotations
@@ -41,10 +44,16 @@ class SamplingPlan:
     # The pose model's samples (5 fps over the whole video, not trimmed to whole segments);
     # empty when no pose model runs.
     pose_times_s: tuple[float, ...] = ()
+    # Each stream's interval (`interval_end`: the last frame of each one is the sample).
+    dynamic_step_s: float = 1.0 / DYNAMIC_FPS
+    static_step_s: float = 1.0 / STATIC_FPS
+    # Blank frames (all zero after normalisation) that end the last segment, after the last
+    # dynamic sample: 0, or 1 where the authors' buffer has one (`authors_blank_samples`).
+    blank_samples: int = 0
 
     @property
     def segments(self) -> int:
-        return len(self.dynamic_times_s) // SEGMENT_FRAMES
+        return (len(self.dynamic_times_s) + self.blank_samples) // SEGMENT_FRAMES
 
 
 def target_times(
@@ -70,14 +79,72 @@ def target_times(
     return [k / rate_hz for k in range(count)]
 
 
-def plan_sampling(duration_s: float, rule: str = NEAREST, pose: bool = False) -> SamplingPlan:
+def authors_step_s(duration_s: float, rate_hz: float, fps: float) -> float:
+    """The interval between samples in the authors' scripts, in seconds.
+
+    Their stride is int(N / int(N * rate / fps)) frames for N frames: q = the whole intervals
+    of 1 / rate in the video, and the stride is the whole number of frames that fits q times,
+    i.e. 1 / rate plus floor(spare frames / q) frames. At 25 fps and 1 fps that is 25 frames,
+    stretched on short videos (N = 158: 26 frames, samples 25, 51, ...); at 5 fps it is 5
+    frames for any video with a segment. Exactly their stride at whole frame rates.
+    """
+    whole = math.floor(duration_s * rate_hz + 1e-9)
+    if whole < 1 or not fps > 0:
+        return 1.0 / rate_hz
+    spare_frames = math.floor((duration_s - whole / rate_hz) * fps + 1e-3)
+    return 1.0 / rate_hz + (spare_frames // whole) / fps
+
+
+def authors_blank_samples(duration_s: float, step_s: float) -> int:
+    """Blank samples that end the authors' last segment (0 or 1).
+
+    Their buffer of zero-filled (normalised) frames has ceil(N / stride) slots and they fill
+    floor(N / stride); they cut it into floor(slots / 16) segments. When N is not a whole
+    number of strides and the slots are a whole number of segments, the last segment ends
+    with the one blank slot (N = 2237 at 25 fps: 448 slots, 28 segments, not 27).
+    """
+    slots = math.ceil(duration_s / step_s - 1e-6)
+    filled = math.floor(duration_s / step_s + 1e-6)
+    return 1 if slots > filled and slots % SEGMENT_FRAMES == 0 else 0
+
+
+def _steps(count: int, rate_hz: float, step_s: float) -> tuple[float, ...]:
+    """`count` sample times `step_s` apart: k / rate exactly when the step is not stretched."""
+    if step_s == 1.0 / rate_hz:
+        return tuple(k / rate_hz for k in range(count))
+    return tuple(k * step_s for k in range(count))
+
+
+def plan_sampling(
+    duration_s: float, rule: str = NEAREST, pose: bool = False, fps: float | None = None
+) -> SamplingPlan:
     """Both streams' samples for a video of `duration_s` under `rule`, and the pose model's
-    (5 fps to the video's end) when `pose`."""
+    (5 fps to the video's end) when `pose`.
+
+    Under `interval_end` with the video's `fps` given, the steps and the blank tail are the
+    authors' (`authors_step_s`, `authors_blank_samples`)."""
+    pose_times = tuple(target_times(duration_s, DYNAMIC_FPS, False, rule)) if pose else ()
+    if rule != INTERVAL_END or not fps or not duration_s > 0:
+        return SamplingPlan(
+            dynamic_times_s=tuple(target_times(duration_s, DYNAMIC_FPS, True, rule)),
+            static_times_s=tuple(target_times(duration_s, STATIC_FPS, False, rule)),
+            rule=rule,
+            pose_times_s=pose_times,
+        )
+    dynamic_step = authors_step_s(duration_s, DYNAMIC_FPS, fps)
+    static_step = authors_step_s(duration_s, STATIC_FPS, fps)
+    dynamic = math.floor(duration_s / dynamic_step + 1e-6)
+    blank = authors_blank_samples(duration_s, dynamic_step)
+    dynamic -= (dynamic + blank) % SEGMENT_FRAMES
+    static = math.floor(duration_s / static_step + 1e-6)
     return SamplingPlan(
-        dynamic_times_s=tuple(target_times(duration_s, DYNAMIC_FPS, True, rule)),
-        static_times_s=tuple(target_times(duration_s, STATIC_FPS, False, rule)),
+        dynamic_times_s=_steps(dynamic, DYNAMIC_FPS, dynamic_step),
+        static_times_s=_steps(static, STATIC_FPS, static_step),
         rule=rule,
-        pose_times_s=tuple(target_times(duration_s, DYNAMIC_FPS, False, rule)) if pose else (),
+        pose_times_s=pose_times,
+        dynamic_step_s=dynamic_step,
+        static_step_s=static_step,
+        blank_samples=blank,
     )
 
 
