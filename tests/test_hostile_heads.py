@@ -26,7 +26,8 @@ from judgeapp.core.errors import CheckpointError
 from judgeapp.model import ModelCard, random_head, read_model_card
 from judgeapp.model.config import STREAMS
 from judgeapp.model.header import CARD_KEY
-from judgeapp.weights.heads import heads_dir, install_head, newest_head
+from judgeapp.weights.head_resolver import resolve_head
+from judgeapp.weights.heads import heads_dir, install_head
 
 HYPOTHESIS = settings(
     max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -153,8 +154,8 @@ def test_an_unusable_head_copied_in_is_not_the_default(tmp_path, media_dir, caps
     save_head(bad, "hoop", dims=(1000, 2048))
     later = time.time() + 60
     os.utime(bad, (later, later))
-    default = newest_head("torchvision")
-    assert default is not None and default.path.name == "good.safetensors"
+    default = resolve_head(None, "torchvision")
+    assert default.path is not None and default.path.name == "good.safetensors"
 
     # Named explicitly, it fails before any decoding, naming the file.
     code = main(["score", str(media_dir / "squats_portrait_5fps.mp4"), "--model", str(bad),

@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 from weights_helpers import files_in, own_weights_folders, pickle_file, save_head
 
-from judgeapp.analysis.heads import find_installed_head, installed_heads_dir, load_head
+from judgeapp.analysis.heads import load_head
 from judgeapp.core.errors import CheckpointError
 from judgeapp.model import load_checkpoint, read_model_card
+from judgeapp.weights.head_resolver import resolve_head
 from judgeapp.weights.heads import (
     heads_dir,
     install_head,
     installed_heads,
-    newest_head,
     scan_heads,
     usable_head_name,
 )
@@ -41,9 +41,8 @@ def _installed(tmp_path: Path, routine: str, age_s: int, profile: str = "torchvi
 
 
 def test_the_heads_folder_is_in_the_cache(tmp_path) -> None:
-    assert heads_dir() == tmp_path / "cache" / "heads" == installed_heads_dir()
-    assert installed_heads() == [] and newest_head() is None
-    assert find_installed_head(None) is None
+    assert heads_dir() == tmp_path / "cache" / "heads"
+    assert installed_heads() == [] and resolve_head(None, None).path is None
 
 
 def test_the_newest_head_of_the_profile_is_the_default(tmp_path) -> None:
@@ -52,9 +51,9 @@ def test_the_newest_head_of_the_profile_is_the_default(tmp_path) -> None:
     hoop = _installed(tmp_path, "hoop", age_s=200, profile="paper")
     assert [h.path for h in installed_heads()] == [clubs, hoop, ball]
     assert [h.card.routine for h in installed_heads("torchvision")] == ["clubs", "ball"]
-    assert find_installed_head(None) == clubs
-    assert find_installed_head("paper") == hoop
-    assert find_installed_head("torchvision") == clubs
+    assert resolve_head(None, None).path == clubs
+    assert resolve_head(None, "paper").path == hoop
+    assert resolve_head(None, "torchvision").path == clubs
 
     head, card, profile = load_head(None, "paper", "torchvision", dims_for=None)
     assert (card.routine, profile) == ("hoop", "paper")

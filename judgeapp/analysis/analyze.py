@@ -16,9 +16,8 @@ from judgeapp.analysis.backbone_pool import (
 )
 from judgeapp.analysis.device import resolve_device
 from judgeapp.analysis.extraction import StageClock, extract_video_features
-from judgeapp.analysis.heads import head_path, load_head
+from judgeapp.analysis.heads import load_head
 from judgeapp.analysis.options import DEFAULT_PROFILE, AnalysisOptions
-from judgeapp.core.files import sha256_file
 from judgeapp.core.progress import CancelToken, Progress, ProgressCallback, no_progress
 from judgeapp.core.results import (
     HEAD_ON_RANDOM_FEATURES,
@@ -44,6 +43,7 @@ from judgeapp.model.model_set import ModelSet, score_set_video
 from judgeapp.model.predict import VideoScore, score_video
 from judgeapp.video import probe
 from judgeapp.video.decode import FrameSink
+from judgeapp.weights.head_resolver import resolve_head
 
 __all__ = [
     "BackbonePool",
@@ -213,10 +213,10 @@ def analyze(
     """
     started = time.perf_counter()
     cancel = cancel or CancelToken()
+    chosen = resolve_head(options.model, options.profile)  # the heads folder, read once
     head, card, profile_name = load_head(
-        options.model, options.profile, DEFAULT_PROFILE, _profile_dims
+        options.model, options.profile, DEFAULT_PROFILE, _profile_dims, chosen
     )
-    checkpoint = head_path(options.model, options.profile)
     info = probe(video_path, with_hash=not sha256)
     if sha256:
         info = replace(info, sha256=sha256)
@@ -288,7 +288,7 @@ def analyze(
             recipe=get_profile(profile_name).recipe,
             pretrained=options.pretrained,
             detector=features.detector,
-            head_sha256=sha256_file(checkpoint) if checkpoint is not None else "",
+            head_sha256=chosen.sha256 or "",
         ),
         scores=target_scores,
         athlete=selection.athlete,

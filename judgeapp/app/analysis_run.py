@@ -6,13 +6,12 @@ inside the functions, so importing this module stays cheap for the GUI.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from judgeapp.app.requests import RANDOM_HEAD, AnalysisRequest
+from judgeapp.app.requests import AnalysisRequest, head_for
 from judgeapp.app.view_models import CardFacts
-from judgeapp.core.errors import CheckpointError
 from judgeapp.core.progress import CancelToken, ProgressCallback
 from judgeapp.core.results import AnalysisResult
 
@@ -58,25 +57,6 @@ def options_for(request: AnalysisRequest) -> AnalysisOptions:
     )
 
 
-def card_facts(options: AnalysisOptions) -> CardFacts:
-    """Training facts from the checkpoint the analysis used (empty for an untrained head)."""
-    from judgeapp.analysis.heads import find_installed_head
-    from judgeapp.model import read_model_card
-
-    if options.model == RANDOM_HEAD:
-        return CardFacts(trained=False)
-    path = options.model or find_installed_head(options.profile)
-    if path is None:
-        return CardFacts()
-    try:
-        card = read_model_card(Path(path))  # a set's main card; the analysis loads the weights
-    except CheckpointError:
-        return CardFacts()
-    return CardFacts(
-        trained_on=card.trained_on, test_spearman=card.test_spearman, trained=card.trained
-    )
-
-
 def run_analysis(
     video_path: str | Path,
     request: AnalysisRequest,
@@ -92,11 +72,13 @@ def run_analysis(
     `on_frame` receives every decoded frame (analysis.analyze).
     """
     from judgeapp.analysis import analyze
-    from judgeapp.analysis.heads import find_installed_head
 
-    options = options_for(request)
-    if options.model is None and find_installed_head(options.profile) is None:
+    head = head_for(request)  # the heads folder, read once: the analysis scores with this file
+    if head.missing:
         return NoModel()
+    options = options_for(request)
+    if head.path is not None:
+        options = replace(options, model=str(head.path))
     result = analyze(
         video_path,
         options,
@@ -106,4 +88,4 @@ def run_analysis(
         sha256=sha256,
         on_frame=on_frame,
     )
-    return AnalysisOutcome(result, card_facts(options))
+    return AnalysisOutcome(result, CardFacts.of_head(head))

@@ -25,13 +25,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from judgeapp.app.pose_view import following_stored_choice
-from judgeapp.app.requests import AnalysisRequest, stored_result_reusable
+from judgeapp.app.requests import AnalysisRequest, head_for, stored_result_reusable
 from judgeapp.core.errors import JudgeappError
 from judgeapp.core.files import sha256_file
 from judgeapp.core.marks import Mark, PanelScore
 from judgeapp.core.progress import CancelToken, ProgressCallback, no_progress
 from judgeapp.core.results import AnalysisResult, VideoInfo
 from judgeapp.store import SORT_KEYS, AnalysisRow, Library
+from judgeapp.weights.head_resolver import HeadChoice
 
 # analyse(video_path, progress, cancel) -> AnalysisResult (the analysis service, or analyze())
 AnalyseFn = Callable[[Path, ProgressCallback, CancelToken], AnalysisResult]
@@ -54,10 +55,13 @@ class StoredResult:
     result: the newest stored result if it answers the request, else None.
     outdated: a stored result exists but was made another way (other settings or an older
     recipe), so the video must be analysed again.
+    head: the head the request scores with (`app.requests.head_for`), which made `result`:
+    its card says what it was trained on.
     """
 
     result: AnalysisResult | None
     outdated: bool = False
+    head: HeadChoice | None = None
 
 
 @dataclass(frozen=True)
@@ -150,9 +154,10 @@ class LibraryService:
         if stored is None:
             return StoredResult(None)
         request = following_stored_choice(request, stored)  # the user's "follow this one"
-        if stored_result_reusable(stored, request):
-            return StoredResult(stored)
-        return StoredResult(None, outdated=True)
+        head = head_for(request)  # the heads folder, read once for this request
+        if stored_result_reusable(stored, request, head):
+            return StoredResult(stored, head=head)
+        return StoredResult(None, outdated=True, head=head)
 
     def save_result(self, result: AnalysisResult, path: str | Path | None = None) -> int:
         """Store a result under the video's current path (`path`); return its analysis id."""

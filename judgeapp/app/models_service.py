@@ -25,7 +25,8 @@ from judgeapp.core.errors import Cancelled, JudgeappError
 from judgeapp.core.progress import CancelToken, ProgressCallback
 from judgeapp.model import ModelCard
 from judgeapp.weights import heads_dir, offline, packs, weights_dir
-from judgeapp.weights.heads import InstalledHead, scan_heads, validate_head
+from judgeapp.weights.head_resolver import list_heads
+from judgeapp.weights.heads import InstalledHead, validate_head
 from judgeapp.weights.registry import FINDER_FILES, WeightsFile
 from judgeapp.weights.status import (
     CORRUPT,
@@ -278,7 +279,7 @@ class ModelsService:
         """Every file's state without hashing anything new, and the installed heads (their
         model cards' headers only)."""
         statuses = registry_status("never", progress=progress, cancel=cancel)
-        heads, problems = scan_heads()
+        heads, problems = list_heads()
         return ModelsLook(statuses, heads, problems)
 
     def check(

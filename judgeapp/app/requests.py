@@ -6,16 +6,21 @@ that change the number. The library reuses a stored result only when it answers 
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
-from judgeapp.core.files import sha256_file
 from judgeapp.core.results import AnalysisResult
 from judgeapp.features.recipes import DYNAMIC_ONLY_PROFILES, current_recipe
+from judgeapp.weights.head_resolver import RANDOM_HEAD, HeadChoice, resolve_head
 
-RANDOM_HEAD = "random"
+__all__ = [
+    "PAPER_RULE_REASON",
+    "RANDOM_HEAD",
+    "AnalysisRequest",
+    "athlete_rule_of",
+    "head_for",
+    "same_athlete_choice",
+    "stored_result_reusable",
+]
 
 
 @dataclass(frozen=True)
@@ -45,45 +50,21 @@ class AnalysisRequest:
             object.__setattr__(self, "follow", tuple(float(v) for v in self.follow))
 
 
-@lru_cache(maxsize=64)
-def _file_sha256(path: str, size: int, mtime_ns: int) -> str:
-    return sha256_file(path)  # keyed by size and time too: a replaced file is hashed again
-
-
-def head_sha256_for(request: AnalysisRequest) -> str | None:
-    """The SHA-256 of the head file an analysis with `request` would score with: "" for the
-    untrained head, None when it cannot be known (no head installed, an unreadable file).
-
-    The installed head is the newest readable one of the request's profile (any profile when
-    it names none), read from the heads' headers only, without PyTorch.
-    """
-    if request.model == RANDOM_HEAD:
-        return ""
-    if request.model:
-        path = Path(request.model)
-    else:
-        from judgeapp.weights.heads import installed_heads
-
-        heads = installed_heads(request.profile or None)
-        if not heads:
-            return None
-        path = heads[0].path
-    try:
-        stat = os.stat(path)
-        return _file_sha256(str(path), stat.st_size, stat.st_mtime_ns)
-    except OSError:
-        return None
+def head_for(request: AnalysisRequest) -> HeadChoice:
+    """The head an analysis with `request` scores with (`weights.head_resolver`: the heads
+    folder read once, headers only, no PyTorch)."""
+    return resolve_head(request.model, request.profile)
 
 
 def stored_result_reusable(
-    result: AnalysisResult, request: AnalysisRequest, head_sha256: str | None = None
+    result: AnalysisResult, request: AnalysisRequest, head: HeadChoice | None = None
 ) -> bool:
     """Whether a result kept in the library is what analysing with `request` would give today.
 
     Only a result that records its provenance, made by the current recipe of its profile, with
-    the same backbone weights, by the very head the request scores with (`head_sha256`, found
-    with `head_sha256_for` when not given: a result of another checkpoint, or of the head
-    installed before, is never shown for this one) and, where the request names them, the same
+    the same backbone weights, by the very head the request scores with (`head`, found with
+    `head_for` when not given: a result of another checkpoint, or of the head installed
+    before, is never shown for this one) and, where the request names them, the same
     profile, detector, engine and precision. Anything else is analysed again: the number shown
     must not depend on what an earlier session happened to store.
     """
@@ -94,7 +75,7 @@ def stored_result_reusable(
         return False
     if request.profile and made.profile != request.profile:
         return False
-    expected = head_sha256 if head_sha256 is not None else head_sha256_for(request)
+    expected = (head or head_for(request)).sha256
     if expected is None or made.head_sha256 != expected:
         return False
     if result.engine is not None:

@@ -29,7 +29,8 @@ from judgeapp.core.results import (
 from judgeapp.detect import DETECTOR_KINDS
 from judgeapp.detect.factory import HOG_WARNING
 from judgeapp.report.scores import main_target, targets_text
-from judgeapp.weights.heads import InstalledHead
+from judgeapp.weights.head_resolver import HeadChoice, resolve_head
+from judgeapp.weights.heads import InstalledHead, head_problem
 from judgeapp.weights.status import MISSING, FileStatus
 
 SPEEDS = (1 / 16, 1 / 8, 0.25, 0.5, 1.0, 1.5, 2.0)  # slow motion down to 1/16
@@ -344,6 +345,18 @@ class CardFacts:
     trained_on: str = ""
     test_spearman: float | None = None
     trained: bool | None = None
+
+    @classmethod
+    def of_head(cls, head: HeadChoice) -> CardFacts:
+        """The facts of the head a request scores with: its card's (a fresh analysis, or a
+        stored result made by that very head); trained False for the untrained head; none
+        when no head is installed or its header cannot be read."""
+        if head.untrained:
+            return cls(trained=False)
+        card = head.card
+        if card is None:
+            return cls()
+        return cls(card.trained_on, card.test_spearman, card.trained)
 
 
 @dataclass(frozen=True)
@@ -671,11 +684,12 @@ def _same_file(a: str | Path, b: str | Path) -> bool:
 
 def head_uses(heads: Sequence[InstalledHead], model: str, profile: str) -> list[str]:
     """The Use column: "chosen" for the head the settings' `model` names; when `model` is ""
-    (the installed head), "newest (default)" for the one an analysis picks: the newest
-    (`heads` are newest first) of the settings' `profile` ("" = any)."""
+    (the installed head), "newest (default)" for the one an analysis picks
+    (`weights.head_resolver.resolve_head` over these `heads`, newest first, for the settings'
+    `profile`, "" = any: a head that cannot score is passed over)."""
     if model == "":
-        default = next((h for h in heads if not profile or h.card.profile == profile), None)
-        return [NEWEST if h is default else "" for h in heads]
+        default = resolve_head(model, profile, heads).path
+        return [NEWEST if h.path == default else "" for h in heads]
     if model == "random":
         return ["" for _ in heads]
     return [CHOSEN if _same_file(h.path, model) else "" for h in heads]
@@ -709,6 +723,7 @@ def head_tooltip(head: InstalledHead) -> str:
             f"validation Spearman {score(card.val_spearman)}, "
             f"test Spearman {score(card.test_spearman)}",
             f"created {card.created}",
+            *([f"cannot score videos: {problem}"] if (problem := head_problem(card)) else []),
         ]
     )
 

@@ -177,9 +177,10 @@ def _clip(text: str, width: int) -> str:
 
 
 def _list_heads() -> None:
-    from judgeapp.weights.heads import heads_dir, scan_heads
+    from judgeapp.weights.head_resolver import list_heads, resolve_head
+    from judgeapp.weights.heads import head_problem, heads_dir
 
-    heads, problems = scan_heads()  # headers only: quick, no PyTorch
+    heads, problems = list_heads()  # headers only: quick, no PyTorch
     say(f"\nTrained heads in {terminal_text(heads_dir())}:")
     if not heads and not problems:
         say("  none (install a model pack with heads, or `judgeapp models install HEAD`)")
@@ -199,9 +200,21 @@ def _list_heads() -> None:
         )
     if heads:
         _print_table(rows)
-        say("without --model, an analysis uses the newest head (first listed) of its profile")
+        defaults = {}
+        for profile in dict.fromkeys(head.card.profile for head in heads):
+            chosen = resolve_head(None, profile, heads).path  # the head an analysis takes
+            if chosen is not None:
+                defaults[profile] = chosen.name
+        which = ", ".join(f"{profile}: {name}" for profile, name in defaults.items())
+        say(
+            "without --model, an analysis uses the newest head (first listed) of its profile "
+            f"that can score ({terminal_text(which or 'none can')})"
+        )
     for problem in problems:
         say(f"  skipped {terminal_text(problem)}")
+    for path, card in heads:
+        if reason := head_problem(card):
+            say(f"  cannot score: {terminal_text(path)}: {terminal_text(reason)}")
 
 
 def _print_table(rows: list[tuple[str, ...]]) -> None:

@@ -24,6 +24,14 @@ RECIPE_VERSIONS: dict[str, int] = {
 # Profiles whose features have a dynamic stream only (no athlete crops).
 DYNAMIC_ONLY_PROFILES = frozenset({"vst"})
 
+# (dynamic, static) feature sizes of each profile (static 0: no static stream); the
+# `profiles.Profile` dims, for deciding without PyTorch whether a head fits a profile.
+FEATURE_SIZES: dict[str, tuple[int, int]] = {
+    "torchvision": (1024, 2048),
+    "paper": (1024, 2048),
+    "vst": (1024, 0),
+}
+
 
 def current_recipe(profile: str) -> int | None:
     """The recipe version this judgeapp computes for `profile` (None: an unknown profile)."""

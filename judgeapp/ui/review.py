@@ -171,6 +171,7 @@ class Review(QObject):
         path = Path(path)
         self.info = None
         self.stored = None
+        facts = CardFacts()
         if self.undo is not None:
             self.undo.clear()
         if self.marks_panel is not None:
@@ -183,6 +184,8 @@ class Review(QObject):
             self._set_video(known)
             stored = self.service.find_result(known.sha256, self.state.request)
             self.stored = stored.result
+            if stored.head is not None:  # the head that made it: its card's training facts
+                facts = CardFacts.of_head(stored.head)
             if stored.outdated:
                 self.window.statusBar().showMessage(
                     "The library's result for this video was made with other settings or an "
@@ -190,7 +193,7 @@ class Review(QObject):
                     10_000,
                 )
         if self.stored is not None:
-            self.window.show_outcome(AnalysisOutcome(self.stored, CardFacts()))
+            self.window.show_outcome(AnalysisOutcome(self.stored, facts))
             self.marks_panel.set_result(self.stored)
             self.update_actions()
             self.window.statusBar().showMessage(

@@ -3,12 +3,14 @@ installed trained heads.
 
 Typical use: `load_state_dict(profile.dynamic_weights, allow_download=False)` for a backbone,
 `resolve("yolo")` for a path another library loads itself (`resolve("blazepose_detector")`,
-`resolve("blazepose_landmark_full")` for the pose models), `installed_heads()` for the heads
-model packs installed; `site_weights_dir()` is the installation's own weights folder.
+`resolve("blazepose_landmark_full")` for the pose models), `resolve_head(model, profile)` for
+the trained head an analysis scores with; `site_weights_dir()` is the installation's own
+weights folder.
 """
 
 from judgeapp.weights.download import download, download_many, offline, sharing_archives
-from judgeapp.weights.heads import InstalledHead, heads_dir, install_head, installed_heads
+from judgeapp.weights.head_resolver import HeadChoice, resolve_head
+from judgeapp.weights.heads import InstalledHead, heads_dir, install_head
 from judgeapp.weights.loading import load_state_dict, read_state_dict, resolve
 from judgeapp.weights.packs import install, pack
 from judgeapp.weights.registry import REGISTRY, ArchiveSource, WeightsFile, get_weights_file
@@ -17,6 +19,7 @@ from judgeapp.weights.store import check_file, site_weights_dir, target_path, we
 __all__ = [
     "REGISTRY",
     "ArchiveSource",
+    "HeadChoice",
     "InstalledHead",
     "WeightsFile",
     "check_file",
@@ -26,12 +29,12 @@ __all__ = [
     "heads_dir",
     "install",
     "install_head",
-    "installed_heads",
     "load_state_dict",
     "offline",
     "pack",
     "read_state_dict",
     "resolve",
+    "resolve_head",
     "sharing_archives",
     "site_weights_dir",
     "target_path",

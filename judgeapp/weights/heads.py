@@ -10,8 +10,8 @@ removed by the next install once it is an hour old). A head keeps its file name;
 a different file of that name is already installed, it is left alone and the new head gets the
 first free name `NAME-2.safetensors`, `NAME-3.safetensors`, ... (the same file again is a
 no-op). A head must fit a known feature profile (its feature sizes are the profile's) to be
-installed. When no head is chosen, an analysis uses the newest installed one (file
-modification time) whose profile fits, skipping any that could not score (copied in by hand).
+installed. Which head an analysis scores with is decided in `weights.head_resolver` alone,
+from this module's listing.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from typing import BinaryIO, NamedTuple
 from judgeapp.core.errors import CheckpointError, JudgeappError
 from judgeapp.core.files import publish, sha256_file
 from judgeapp.core.paths import cache_dir
+from judgeapp.features.recipes import FEATURE_SIZES
 from judgeapp.model import ModelCard, read_model_card
 from judgeapp.model.header import check_file_kind
 
@@ -87,27 +88,20 @@ def installed_heads(profile: str | None = None) -> list[InstalledHead]:
     return [h for h in heads if profile is None or h.card.profile == profile]
 
 
-def newest_head(profile: str | None = None) -> InstalledHead | None:
-    """The head an analysis uses when none is chosen: the newest usable one for `profile`
-    (a head whose card names an unknown profile or other feature sizes is skipped)."""
-    return next((h for h in installed_heads(profile) if not head_problem(h.card)), None)
-
-
 def head_problem(card: ModelCard) -> str:
     """Why a head with this card cannot score videos ("" when it can): its profile must be a
-    known one and the feature sizes of the streams it uses that profile's."""
-    from judgeapp.features.profiles import PROFILES  # imports torch: not for listing
-
-    profile = PROFILES.get(card.profile)
-    if profile is None:
-        known = ", ".join(sorted(PROFILES))
+    known one and the feature sizes of the streams it uses that profile's. Needs no PyTorch
+    (the sizes come from `features.recipes.FEATURE_SIZES`), so the GUI can ask."""
+    sizes = FEATURE_SIZES.get(card.profile)
+    if sizes is None:
+        known = ", ".join(sorted(FEATURE_SIZES))
         return f"its model card names the unknown feature profile {card.profile!r} ({known})"
     config = card.head_config
-    for stream, size in (("dynamic", profile.dynamic_dim), ("static", profile.static_dim)):
+    for stream, size in zip(("dynamic", "static"), sizes, strict=True):
         if stream in config.streams and config.input_dim(stream) != size:
             return (
                 f"its model card expects {config.input_dim(stream)}-d {stream} features, the "
-                f"'{profile.name}' profile makes {size}-d ones"
+                f"'{card.profile}' profile makes {size}-d ones"
             )
     return ""
 
