@@ -134,6 +134,18 @@ def say(text: Any = "", file: TextIO | None = None, end: str = "\n", flush: bool
     print(terminal_lines(text), file=sys.stdout if file is None else file, end=end, flush=flush)
 
 
+def positive_int(text: str) -> int:
+    """argparse type: a whole number of 1 or more, else a usage error (exit 2) naming the
+    option: "argument --seeds: expected a whole number of 1 or more, got 'abc'"."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, got {text!r}")
+    return value
+
+
 def nonempty(kind: str) -> Callable[[str], str]:
     """argparse type: a path that is not the empty string ('' would stand for the current
     folder, or be taken for "not given"), else a usage error (exit 2)."""

@@ -11,7 +11,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from judgeapp.commands.common import add_backbone_options, analysis_options, expand_videos, say
+from judgeapp.commands.common import (
+    add_backbone_options,
+    analysis_options,
+    expand_videos,
+    positive_int,
+    say,
+)
 from judgeapp.core.text_safety import terminal_text
 
 
@@ -38,7 +44,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--cpus-per-worker",
-        type=_positive_int,
+        type=positive_int,
         default=1,
         metavar="N",
         help="with --ray: CPUs (torch threads) per worker (default 1)",
@@ -61,17 +67,6 @@ def _gpu_share(text: str) -> float:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
     if not 0 < value <= 1:
         raise argparse.ArgumentTypeError(f"{value}: give more than 0, at most 1")
-    return value
-
-
-def _positive_int(text: str) -> int:
-    """argparse type: an integer of at least 1 (else a usage error, exit 2)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value}: give 1 or more")
     return value
 
 

@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from judgeapp.commands.common import add_device_option
+from judgeapp.commands.common import add_device_option, positive_int
 from judgeapp.model.config import INIT_SCHEMES as INITS
 
 TARGETS = ("total", "difficulty", "execution")
@@ -93,13 +93,6 @@ _UNIT = _number(0.0, 1.0)  # momentum, dropout: [0, 1)
 _GAMMA = _number(0.0, 1.0, low_open=True, high_open=False)  # (0, 1]
 
 
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {text}")
-    return value
-
-
 def add_data_options(parser: argparse.ArgumentParser) -> None:
     """--features, --labels, --routine, --target, --test-labels/-features, --profile."""
     parser.add_argument(
@@ -162,10 +155,10 @@ def add_protocol_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--epochs",
-        type=_positive_int,
+        type=positive_int,
         help="default per routine: ball 400, clubs 300, hoop 500, ribbon 300, others 400",
     )
-    group.add_argument("--batch-size", type=_positive_int, default=32)
+    group.add_argument("--batch-size", type=positive_int, default=32)
     group.add_argument("--lr-attention", type=_RATE, default=0.01)
     group.add_argument("--lr-regressor", type=_RATE, default=0.05)
     group.add_argument("--momentum", type=_UNIT, default=0.9)
@@ -188,12 +181,12 @@ def add_protocol_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--lr-gamma", type=_GAMMA, default=0.1)
     group.add_argument(
         "--segments",
-        type=_positive_int,
+        type=positive_int,
         default=26,
         help="dynamic segments per window (default 26)",
     )
     group.add_argument(
-        "--frames", type=_positive_int, default=80, help="static frames per window (default 80)"
+        "--frames", type=positive_int, default=80, help="static frames per window (default 80)"
     )
     group.add_argument(
         "--whole-videos",
@@ -211,7 +204,7 @@ def add_protocol_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--seed", type=int, default=0)
     group.add_argument(
         "--seeds",
-        type=_positive_int,
+        type=positive_int,
         default=1,
         metavar="K",
         help="train K seeds (seed, seed+1, ...) and report mean and std",
@@ -238,7 +231,7 @@ def add_protocol_options(parser: argparse.ArgumentParser) -> None:
 def add_threads_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--threads",
-        type=_positive_int,
+        type=positive_int,
         metavar="N",
         help="CPU threads for torch (default: one per core; 1 is faster when other programs "
         "keep the cores busy)",
