@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from judgeapp.core.errors import JudgeappError
-from judgeapp.core.marks import format_time
+from judgeapp.core.marks import format_time, parse_time
 from judgeapp.core.results import AnalysisResult, VideoInfo
 from judgeapp.video.frame_cache import frame_at_time
 
@@ -360,6 +360,84 @@ def differences(
     return stretches[:limit]
 
 
+@dataclass(frozen=True)
+class CommonLoop:
+    """An A-B loop on the common time axis: its two ends in common seconds (None: not set).
+    It plays between the lower and the higher end, whichever was set first."""
+
+    a: float | None = None
+    b: float | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.a is not None and self.b is not None and abs(self.a - self.b) > _EPS_S
+
+    @property
+    def span(self) -> tuple[float, float]:
+        """(first, last) common time of the loop; only meaningful when `active`."""
+        assert self.a is not None and self.b is not None
+        return (min(self.a, self.b), max(self.a, self.b))
+
+    def wrap(self, t: float) -> float:
+        """`t` brought back into the loop: past one end it goes on from the other."""
+        first, last = self.span
+        return first + (t - first) % (last - first)
+
+    def text(self) -> str:
+        """The loop in words: "A-B loop +0:01.0 to +0:03.0", "A +0:01.0" while one end is set."""
+        if self.active:
+            first, last = self.span
+            return f"A-B loop {signed_time(first)} to {signed_time(last)}"
+        for name, end in (("A", self.a), ("B", self.b)):
+            if end is not None:
+                return f"{name} {signed_time(end)}"
+        return ""
+
+
+def signed_time(t: float) -> str:
+    """A common time as read-outs show it: "+0:01.5" after the sync points, "−0:02.0" before."""
+    return ("−" if t < -1e-9 else "+") + format_time(abs(t))
+
+
+GOTO_COMMON_HELP = (
+    "a common time (0:12.5, 12.5, −0:03 before the sync points) or a side's own time (A 0:40)"
+)
+
+
+def parse_common_time(text: str, comparison: Comparison) -> float:
+    """The common time a user typed: "1:02.5" or "62.5" (after the sync points), "-0:03" or
+    "−3" (before them), or "A 0:40" / "B 12" (that side's own time, mapped to the common
+    axis). JudgeappError (one line) for anything else or a time off the axis."""
+    raw = text.strip()
+    if not raw:
+        raise JudgeappError(f"type {GOTO_COMMON_HELP}")
+    side = raw[0].lower() if raw[0] in "aAbB" and raw[1:2] in (" ", ":", "") else None
+    body = raw[1:].lstrip(" :") if side else raw
+    negative = body[:1] in ("-", "−")
+    if negative:
+        body = body[1:].strip()
+    if side and negative:
+        raise JudgeappError(f"{raw!r}: a side's own time is not negative")
+    try:
+        seconds = parse_time(body)
+    except JudgeappError:
+        raise JudgeappError(f"{raw!r} is not {GOTO_COMMON_HELP}") from None
+    if side:
+        own_end = comparison.side(side).end_s
+        if seconds > own_end + 1e-6:
+            raise JudgeappError(
+                f"{raw!r} is past the end of {side.upper()} ({format_time(own_end)})"
+            )
+        return comparison.common_time(side, seconds)
+    t = -seconds if negative else seconds
+    if not comparison.start_s - 1e-6 <= t <= comparison.end_s + 1e-6:
+        raise JudgeappError(
+            f"{raw!r} is off the common timeline ({signed_time(comparison.start_s)} to "
+            f"{signed_time(comparison.end_s)})"
+        )
+    return t
+
+
 def comparison_of(
     result_a: AnalysisResult, result_b: AnalysisResult, sync_a_s: float = 0.0, sync_b_s: float = 0.0
 ) -> Comparison:
@@ -380,6 +458,7 @@ class CompareTransport:
         self.linked = True
         self.own = {"a": comparison.sync_a_s, "b": comparison.sync_b_s}
         self.velocity = 0.0  # common seconds per second; 0 = paused
+        self.loop = CommonLoop()
 
     def own_time(self, which: str) -> float:
         if self.linked:
@@ -423,6 +502,7 @@ class CompareTransport:
         if linked:
             self.comparison = self.comparison.relinked(self.own["a"], self.own["b"])
             self.linked = True
+            self.loop = CommonLoop()
             self.t = self.comparison.clamp(self.own["a"] - self.comparison.sync_a_s)
         else:
             self.own = {w: self.own_time(w) for w in "ab"}
@@ -431,18 +511,40 @@ class CompareTransport:
 
     def set_sync_here(self, which: str) -> None:
         """Side `which`'s sync point becomes the time it shows. Linked, the common time goes
-        to 0, so the other side shows its own sync point."""
+        to 0, so the other side shows its own sync point. The A-B loop is cleared: its common
+        times no longer name the same moments."""
         here = self.own_time(which)
         self.comparison = self.comparison.with_sync(which, here)
+        self.loop = CommonLoop()
         if self.linked:
             self.t = 0.0
         else:
             self.own[which] = here
 
     def play(self, speed: float = 1.0) -> None:
+        """Play at `speed` (negative: backwards); inside the A-B loop when there is one (from
+        its start, or its end backwards, when the time is outside it)."""
         self.velocity = speed
+        if self.loop.active:
+            first, last = self.loop.span
+            if not first <= self.t <= last:
+                self.t = first if speed > 0 else last
+            return
         if self.t >= self.comparison.end_s - 1e-9 and speed > 0:
             self.t = 0.0 if self.comparison.start_s < 0 else self.comparison.start_s
+
+    def set_loop_end(self, end: str, t: float | None = None) -> None:
+        """Set the loop's end "a" or "b" at common time `t` (None: the time shown now)."""
+        here = self.comparison.clamp(self.t if t is None else t)
+        self.loop = replace(self.loop, **{end: here})
+
+    def clear_loop(self) -> None:
+        self.loop = CommonLoop()
+
+    def go_to(self, text: str) -> None:
+        """Seek to a time typed by the user (`parse_common_time`); JudgeappError, one line,
+        for text that is no time or a time off the common axis."""
+        self.seek(parse_common_time(text, self.comparison))
 
     def pause(self) -> None:
         self.velocity = 0.0
@@ -453,10 +555,14 @@ class CompareTransport:
         self.comparison = replace(self.comparison, overlay=overlay)
 
     def tick(self, elapsed_s: float) -> None:
-        """Playback: the common time moves by elapsed x velocity; stops at either end."""
+        """Playback: the common time moves by elapsed x velocity; stops at either end, or
+        goes round the A-B loop until paused."""
         if self.velocity == 0.0:
             return
         t = self.t + elapsed_s * self.velocity
+        if self.loop.active:
+            self.seek(self.loop.wrap(t))
+            return
         if t >= self.comparison.end_s or t <= self.comparison.start_s:
             self.velocity = 0.0
         self.seek(t)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -34,7 +35,9 @@ from PySide6.QtWidgets import (
 
 from judgeapp.app.compare import (
     DYNAMIC_RGB,
+    GOTO_COMMON_HELP,
     STATIC_RGB,
+    CommonLoop,
     CompareTransport,
     Comparison,
     Difference,
@@ -44,6 +47,7 @@ from judgeapp.app.compare import (
     differences,
     overlay_placement,
     score_rows,
+    signed_time,
 )
 from judgeapp.core.errors import JudgeappError
 from judgeapp.core.marks import format_time
@@ -59,11 +63,9 @@ _SYNC = QColor(230, 170, 0)
 _PLAYHEAD = QColor(220, 40, 40)
 _DIFF = QColor(160, 60, 200, 55)
 _OUTSIDE = QColor(0, 0, 0, 30)
+_LOOP = QColor(40, 150, 90, 45)
+_LOOP_END = QColor(40, 150, 90)
 _VIDEO_FILTER = "Videos or analyses (*.mp4 *.mov *.m4v *.mkv *.avi *.webm *.json);;All files (*)"
-
-
-def _signed(t: float) -> str:
-    return ("−" if t < -1e-9 else "+") + format_time(abs(t))
 
 
 class CommonTimeline(QWidget):
@@ -80,6 +82,7 @@ class CommonTimeline(QWidget):
         self.comparison: Comparison | None = None
         self.results: list[AnalysisResult | None] = [None, None]
         self.differences: list[Difference] = []
+        self.loop = CommonLoop()
         self.t = 0.0
         self.setMinimumHeight(2 * self.LANE_H + 30)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
@@ -96,6 +99,10 @@ class CommonTimeline(QWidget):
 
     def set_time(self, t: float) -> None:
         self.t = t
+        self.update()
+
+    def set_loop(self, loop: CommonLoop) -> None:
+        self.loop = loop
         self.update()
 
     def x_of(self, t: float) -> float:
@@ -130,6 +137,7 @@ class CommonTimeline(QWidget):
         for d in self.differences:
             x0, x1 = self.x_of(d.start_s), self.x_of(d.end_s)
             painter.fillRect(QRectF(x0, top, x1 - x0, 2 * self.LANE_H), _DIFF)
+        self._draw_loop(painter, top, 2 * self.LANE_H)
         for k, which in enumerate("ab"):
             y = top + k * self.LANE_H
             painter.setPen(self.palette().text().color())
@@ -156,6 +164,19 @@ class CommonTimeline(QWidget):
         x = self.x_of(self.t)
         painter.setPen(QPen(_PLAYHEAD, 2))
         painter.drawLine(int(x), top, int(x), axis_y + 2)
+
+    def _draw_loop(self, painter: QPainter, top: float, height: float) -> None:
+        """The A-B loop: its span shaded, each end set a green line with its letter."""
+        if self.loop.active:
+            first, last = self.loop.span
+            x0, x1 = self.x_of(first), self.x_of(last)
+            painter.fillRect(QRectF(x0, top, x1 - x0, height), _LOOP)
+        painter.setPen(QPen(_LOOP_END, 2))
+        for name, end in (("A", self.loop.a), ("B", self.loop.b)):
+            if end is not None:
+                x = self.x_of(end)
+                painter.drawLine(int(x), int(top), int(x), int(top + height))
+                painter.drawText(QRectF(x + 2, top, 14, 14), Qt.AlignLeft, name)
 
     def _draw_result(
         self, painter: QPainter, result: AnalysisResult | None, sync: float, y: float, h: float
@@ -346,11 +367,30 @@ class CompareWindow(QMainWindow):
             "again makes the frames shown one moment"
         )
         self.link_button.toggled.connect(self.set_linked)
+        self.goto_edit = QLineEdit(self)
+        self.goto_edit.setObjectName("compareGoto")
+        self.goto_edit.setPlaceholderText("go to")
+        self.goto_edit.setToolTip(f"Go to {GOTO_COMMON_HELP} (Ctrl+G); Enter goes there")
+        self.goto_edit.setFixedWidth(
+            self.goto_edit.fontMetrics().horizontalAdvance("A 00:00.0") + 14
+        )
+        self.goto_edit.returnPressed.connect(lambda: self.go_to(self.goto_edit.text()))
+        self.loop_a_button = self._text_tool("A", "Loop start A here, common time ([)", "a")
+        self.loop_b_button = self._text_tool("B", "Loop end B here, common time (])", "b")
+        self.loop_clear_button = self._text_tool("⟲", "Clear the A-B loop (\\)", None)
+        self.loop_clear_button.setObjectName("compareLoopClear")
         transport = QHBoxLayout()
         for widget in (self.back_button, self.play_button, self.next_button, self.speed_combo):
             transport.addWidget(widget)
         transport.addWidget(self.slider, 1)
         transport.addWidget(self.time_label)
+        for widget in (
+            self.goto_edit,
+            self.loop_a_button,
+            self.loop_b_button,
+            self.loop_clear_button,
+        ):
+            transport.addWidget(widget)
         transport.addWidget(self.link_button)
         self.overlay_button = QPushButton("Overlay", self)
         self.overlay_button.setCheckable(True)
@@ -402,6 +442,17 @@ class CompareWindow(QMainWindow):
         layout.addWidget(bottom)
         self.setCentralWidget(central)
 
+    def _text_tool(self, text: str, tip: str, end: str | None) -> QToolButton:
+        """A small loop button: set end `end` ("a" or "b") here, or clear the loop (None)."""
+        button = QToolButton(self)
+        button.setText(text)
+        button.setToolTip(tip)
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        button.clicked.connect(
+            lambda _c=False: self.set_loop_end(end) if end else self.clear_loop()
+        )
+        return button
+
     def _build_actions(self) -> None:
         def action(keys: str, slot) -> QAction:
             a = QAction(self)
@@ -420,6 +471,10 @@ class CompareWindow(QMainWindow):
             "forward": action("L", lambda: self.play(self._speed())),
             "start": action("Home", lambda: self.seek(self._start())),
             "end": action("End", lambda: self.seek(self._end())),
+            "goto": action("Ctrl+G", self.focus_goto),
+            "loop_a": action("[", lambda: self.set_loop_end("a")),
+            "loop_b": action("]", lambda: self.set_loop_end("b")),
+            "loop_clear": action("\\", self.clear_loop),
         }
 
     # --- sides ----------------------------------------------------------------------------
@@ -543,6 +598,45 @@ class CompareWindow(QMainWindow):
             self.pause()
         self._show()
 
+    def focus_goto(self) -> None:
+        self.goto_edit.setFocus()
+        self.goto_edit.selectAll()
+
+    def go_to(self, text: str) -> None:
+        """Both sides to a typed time (app.compare's parse_common_time); a bad one is a
+        message in the status bar, nothing moves."""
+        if self.transport is None:
+            return
+        try:
+            self.transport.go_to(text)
+        except JudgeappError as exc:
+            self.statusBar().showMessage(str(exc), 10_000)
+            return
+        self.statusBar().clearMessage()
+        self.goto_edit.clear()
+        self.goto_edit.clearFocus()
+        self._show()
+
+    def set_loop_end(self, end: str) -> None:
+        """The loop's end A or B at the common time shown now (linked only)."""
+        if self.transport is None or not self.transport.linked:
+            return
+        self.transport.set_loop_end(end)
+        self._show_loop()
+
+    def clear_loop(self) -> None:
+        if self.transport is not None:
+            self.transport.clear_loop()
+        self._show_loop()
+
+    def _show_loop(self) -> None:
+        loop = self.transport.loop if self.transport else CommonLoop()
+        self.timeline.set_loop(loop)
+        self.loop_clear_button.setEnabled(loop.a is not None or loop.b is not None)
+        self.loop_clear_button.setToolTip(
+            f"Clear the {loop.text()} (\\)" if loop.text() else "Clear the A-B loop (\\)"
+        )
+
     def set_linked(self, linked: bool) -> None:
         if self.transport is None:
             return
@@ -609,8 +703,12 @@ class CompareWindow(QMainWindow):
             self.overlay_button,
             self.opacity_slider,
             self.offset_slider,
+            self.goto_edit,
         ):
             w.setEnabled(on)
+        for w in (self.loop_a_button, self.loop_b_button):
+            w.setEnabled(on and t.linked)
+        self._show_loop()
         for which, side in self.sides.items():
             side.sync_button.setEnabled(on)
             for control in side.own_controls():
@@ -633,7 +731,7 @@ class CompareWindow(QMainWindow):
         for k, d in enumerate(self.differences, start=1):
             leans = "B" if d.gap > 0 else "A"
             item = QListWidgetItem(
-                f"{k}. {_signed(d.start_s)} to {_signed(d.end_s)}: A {d.share_a:.0%}, "
+                f"{k}. {signed_time(d.start_s)} to {signed_time(d.end_s)}: A {d.share_a:.0%}, "
                 f"B {d.share_b:.0%} (more on {leans})"
             )
             item.setData(Qt.ItemDataRole.UserRole, d)
@@ -671,7 +769,7 @@ class CompareWindow(QMainWindow):
         if t is None:
             return
         if t.linked:
-            self.time_label.setText(f"{_signed(t.t)} of {format_time(t.comparison.end_s)}")
+            self.time_label.setText(f"{signed_time(t.t)} of {format_time(t.comparison.end_s)}")
         else:
             a, b = t.own_time("a"), t.own_time("b")
             self.time_label.setText(f"A {format_time(a)} · B {format_time(b)}")
