@@ -115,7 +115,7 @@ def test_under_auto_a_result_is_reused_only_when_made_by_the_finder_auto_takes_n
 def test_report_reuses_a_stored_result_only_for_the_athlete_rule_it_asks_for() -> None:
     """`judgeapp report VIDEO --athlete largest` took the library's tracked result."""
     from judgeapp.cli import build_parser
-    from judgeapp.commands.report import request_of
+    from judgeapp.commands.common import request_of
 
     def asked(*extra: str) -> AnalysisRequest:
         args = build_parser().parse_args(["report", "v.mp4", "--out", "r.json", *extra])

@@ -1,4 +1,5 @@
-"""Pieces several subcommands share: device/profile options, terminal progress, video lists."""
+"""Pieces several subcommands share: device/profile options, where a video's result comes from
+(library or a new analysis), argument types, terminal progress, video lists."""
 
 from __future__ import annotations
 
@@ -96,6 +97,87 @@ def analysis_options(args: argparse.Namespace, model: str | None = None):
         engine=args.engine,
         precision=args.precision,
     )
+
+
+def add_result_source_options(parser: argparse.ArgumentParser, no_library_note: str = "") -> None:
+    """--model, --reanalyze, --library, --no-library: where a command that needs a video's
+    result takes it from (`analysis_of_video`). no_library_note: what else --no-library
+    leaves out, in the help."""
+    parser.add_argument(
+        "--model",
+        default=None,
+        help="analyse with this head checkpoint, or 'random' (default: the library's result, "
+        "else the installed head)",
+    )
+    parser.add_argument(
+        "--reanalyze",
+        action="store_true",
+        help="analyse the video even if the library has its result",
+    )
+    parser.add_argument("--library", metavar="PATH", help="library file (default: data folder)")
+    parser.add_argument(
+        "--no-library",
+        action="store_true",
+        help=f"neither read nor write the library{no_library_note}",
+    )
+
+
+def request_of(args: argparse.Namespace):
+    """The AnalysisRequest the options of `add_backbone_options` and
+    `add_result_source_options` ask for (what a stored result must match)."""
+    from judgeapp.app.requests import AnalysisRequest
+
+    return AnalysisRequest(
+        device=args.device,
+        model=args.model or "",
+        profile=args.profile or "",
+        pretrained=args.pretrained != "none",
+        detector=args.detector,
+        engine=args.engine,
+        precision=args.precision or "",
+        athlete=args.athlete,
+    )
+
+
+def analysis_of_video(video: Path, args: argparse.Namespace, library):
+    """The library's result for this video and these options (`add_result_source_options`),
+    or a new analysis, saved; without a library (None), a new analysis. A line on stderr says
+    when the library's result was outdated or the new one could not be saved."""
+    from judgeapp.core.errors import JudgeappError
+
+    def analyse(path: Path, _progress, cancel):
+        from judgeapp.analysis import analyze
+
+        progress, close = terminal_progress(path.name)
+        try:
+            return analyze(path, analysis_options(args, model=args.model), progress, cancel)
+        finally:
+            close()
+
+    if not video.is_file():
+        from judgeapp.video import probe
+
+        probe(video)  # raises its one-line reason: no such file, a link to nothing, a folder
+        raise JudgeappError(f"{video}: not a video file")
+    if library is None:
+        return analyse(video, None, None)
+    # A named checkpoint always analyses: a stored result is not matched to a head file.
+    named_checkpoint = args.model not in (None, "random")
+    answer = library.result_or_analyse(
+        video, request_of(args), analyse, reanalyse=args.reanalyze or named_checkpoint
+    )
+    if answer.outdated:
+        say(
+            f"{terminal_text(video.name)}: the library's result was made with other settings or "
+            "an older recipe; analysed again",
+            file=sys.stderr,
+        )
+    if answer.save_error:
+        say(
+            f"warning: the result was not saved in the library: {terminal_text(answer.save_error)}",
+            file=sys.stderr,
+        )
+    return answer.result
 
 
 def expand_videos(paths: list[str]) -> list[Path]:

@@ -14,7 +14,13 @@ import argparse
 import math
 from pathlib import Path
 
-from judgeapp.commands.common import add_backbone_options, say, terminal_progress
+from judgeapp.commands.common import (
+    add_backbone_options,
+    add_result_source_options,
+    analysis_of_video,
+    say,
+    terminal_progress,
+)
 from judgeapp.core.text_safety import terminal_text
 
 _FORMATS = (".mp4", ".html", ".htm")
@@ -64,26 +70,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--sync-a", type=_seconds, default=0.0, metavar="T", help="default: 0")
     parser.add_argument("--sync-b", type=_seconds, default=0.0, metavar="T", help="default: 0")
     parser.add_argument("--out", required=True, type=_output_path, metavar="FILE")
-    parser.add_argument(
-        "--model",
-        default=None,
-        help="analyse with this head checkpoint, or 'random' (default: the library's result, "
-        "else the installed head)",
-    )
-    parser.add_argument(
-        "--reanalyze", action="store_true", help="analyse the videos even if the library has them"
-    )
-    parser.add_argument("--library", metavar="PATH", help="library file (default: data folder)")
-    parser.add_argument(
-        "--no-library", action="store_true", help="neither read nor write the library"
-    )
+    add_result_source_options(parser)
     add_backbone_options(parser)
     parser.set_defaults(func=run)
 
 
 def _side(text: str, args: argparse.Namespace, library):
     """(the video file, its analysis) for one input."""
-    from judgeapp.commands.report import _analysis_of_video
     from judgeapp.core.errors import JudgeappError
     from judgeapp.core.results import AnalysisResult
 
@@ -94,7 +87,7 @@ def _side(text: str, args: argparse.Namespace, library):
         if not video.is_file():
             raise JudgeappError(f"{source}: its video {video} is not there; give the video instead")
         return video, result
-    return source, _analysis_of_video(source, args, library)
+    return source, analysis_of_video(source, args, library)
 
 
 def _check_sync_points(args: argparse.Namespace) -> None:

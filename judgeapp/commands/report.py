@@ -1,6 +1,7 @@
 """`judgeapp report VIDEO|ANALYSIS.json --out FILE`: PDF, HTML, CSV, JSON or annotated video.
 
-A video's result comes from app.library_service's `result_or_analyse`, as in the GUI: the
+A video's result comes from app.library_service's `result_or_analyse` (through
+`commands.common.analysis_of_video`), as in the GUI: the
 library's result when it was made the way this command would analyse now (same backbone
 weights, head file, profile, detector, engine, precision and recipe), else a new analysis, saved.
 The judges' marks and the panel score come from the library.
@@ -9,12 +10,12 @@ The judges' marks and the panel score come from the library.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from judgeapp.commands.common import (
     add_backbone_options,
-    analysis_options,
+    add_result_source_options,
+    analysis_of_video,
     nonempty,
     say,
     terminal_progress,
@@ -54,21 +55,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="where the analysed video is now, when it moved since the analysis "
         "(crops and annotated video need it)",
     )
-    parser.add_argument(
-        "--model",
-        default=None,
-        help="analyse with this head checkpoint, or 'random' (default: the library's result, "
-        "else the installed head)",
-    )
-    parser.add_argument(
-        "--reanalyze", action="store_true", help="analyse the video even if the library has it"
-    )
-    parser.add_argument("--library", metavar="PATH", help="library file (default: data folder)")
-    parser.add_argument(
-        "--no-library",
-        action="store_true",
-        help="neither read nor write the library (no marks, no panel score)",
-    )
+    add_result_source_options(parser, no_library_note=" (no marks, no panel score)")
     add_backbone_options(parser)
     parser.set_defaults(func=run)
 
@@ -87,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
                 _check_moved_video(Path(args.video), result, source)
             video_path, check_hash = (args.video, True)
         else:
-            result = _analysis_of_video(source, args, library)
+            result = analysis_of_video(source, args, library)
             video_path, check_hash = (source, False)  # just hashed: it is the analysed file
         marks = library.marks(result.video.sha256) if library else []
         panel = library.panel_score(result.video.sha256) if library else None
@@ -132,58 +119,3 @@ def _check_moved_video(video: Path, result, source: Path) -> None:
             f"{shown}: not the video {terminal_text(source)} analysed (its content differs from "
             f"{terminal_text(Path(result.video.path).name)}'s)"
         )
-
-
-def request_of(args: argparse.Namespace):
-    """The AnalysisRequest this command's options ask for (what a stored result must match)."""
-    from judgeapp.app.requests import AnalysisRequest
-
-    return AnalysisRequest(
-        device=args.device,
-        model=args.model or "",
-        profile=args.profile or "",
-        pretrained=args.pretrained != "none",
-        detector=args.detector,
-        engine=args.engine,
-        precision=args.precision or "",
-        athlete=args.athlete,
-    )
-
-
-def _analysis_of_video(video: Path, args: argparse.Namespace, library):
-    """The library's result for this video and these options, or a new analysis (saved)."""
-    from judgeapp.core.errors import JudgeappError
-
-    def analyse(path: Path, _progress, cancel):
-        from judgeapp.analysis import analyze
-
-        progress, close = terminal_progress(path.name)
-        try:
-            return analyze(path, analysis_options(args, model=args.model), progress, cancel)
-        finally:
-            close()
-
-    if not video.is_file():
-        from judgeapp.video import probe
-
-        probe(video)  # raises its one-line reason: no such file, a link to nothing, a folder
-        raise JudgeappError(f"{video}: not a video file")
-    if library is None:
-        return analyse(video, None, None)
-    # A named checkpoint always analyses: a stored result is not matched to a head file.
-    named_checkpoint = args.model not in (None, "random")
-    answer = library.result_or_analyse(
-        video, request_of(args), analyse, reanalyse=args.reanalyze or named_checkpoint
-    )
-    if answer.outdated:
-        say(
-            f"{terminal_text(video.name)}: the library's result was made with other settings or "
-            "an older recipe; analysed again",
-            file=sys.stderr,
-        )
-    if answer.save_error:
-        say(
-            f"warning: the result was not saved in the library: {terminal_text(answer.save_error)}",
-            file=sys.stderr,
-        )
-    return answer.result
