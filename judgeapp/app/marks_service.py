@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from judgeapp.app.marks_view import mark_label
+from judgeapp.core.drawing import Drawing
 from judgeapp.core.errors import JudgeappError
 from judgeapp.core.marks import (
     MARK_KINDS,
@@ -208,13 +209,21 @@ class MarksService:
         duration = self._video().duration_s
         return min(max(0.0, time_s), duration) if duration > 0 else max(0.0, time_s)
 
-    def add(self, time_s: float, kind: str, text: str, deduction: float | None = None) -> Mark:
-        """Add a mark at `time_s`; the library holds it on return. A deduction value with
-        another kind is refused, never dropped (`check_deduction_kind`)."""
+    def add(
+        self,
+        time_s: float,
+        kind: str,
+        text: str,
+        deduction: float | None = None,
+        drawing: Drawing = (),
+    ) -> Mark:
+        """Add a mark at `time_s` (with the shapes drawn on its frame); the library holds it
+        on return. A deduction value with another kind is refused, never dropped
+        (`check_deduction_kind`)."""
         video = self._video()
         check_deduction_kind(kind, deduction)
         check_mark_fields(time_s, kind, text, deduction)
-        command = AddMark(video.sha256, self._clamp(time_s), kind, text, deduction)
+        command = AddMark(video.sha256, self._clamp(time_s), kind, text, deduction, drawing)
         self.undo_stack.push(command)
         assert command.mark is not None
         return command.mark

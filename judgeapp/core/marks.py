@@ -9,6 +9,7 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from judgeapp.core.drawing import Drawing, check_drawing, describe
 from judgeapp.core.errors import JudgeappError
 
 MARK_KINDS = ("deduction", "highlight", "comment")
@@ -32,7 +33,8 @@ class Mark:
     """One judge's note at one moment of one video.
 
     `deduction` (score units) is only meaningful for kind "deduction"; `id` is 0 until the
-    library has saved the mark. `created` and `updated` are ISO 8601 UTC strings.
+    library has saved the mark. `created` and `updated` are ISO 8601 UTC strings. `drawing`:
+    the shapes drawn on the frame, shown with the mark (core/drawing.py).
     """
 
     id: int
@@ -43,9 +45,20 @@ class Mark:
     deduction: float | None = None
     created: str = ""
     updated: str = ""
+    drawing: Drawing = ()
 
     def __post_init__(self) -> None:
         check_mark_fields(self.time_s, self.kind, self.text, self.deduction)
+        check_drawing(self.drawing)
+
+
+def mark_text_with_drawing(mark: Mark) -> str:
+    """The mark's text, and what is drawn with it, for the reports' tables:
+    'bent knee [drawing: 2 shapes: arrow, circle]'."""
+    if not mark.drawing:
+        return mark.text
+    drawn = f"[drawing: {describe(mark.drawing)}]"
+    return f"{mark.text} {drawn}" if mark.text else drawn
 
 
 def check_mark_fields(time_s: float, kind: str, text: str, deduction: float | None) -> None:

@@ -20,6 +20,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw
 
+from judgeapp.core.drawing import DRAWING_RGB, SHOW_S, Drawing
 from judgeapp.core.errors import VideoError
 from judgeapp.core.files import atomic_path
 from judgeapp.core.marks import KIND_RGB, Mark, format_time
@@ -32,7 +33,7 @@ from judgeapp.report.skeleton import PoseTimeline, draw_skeleton
 from judgeapp.report.timeline import DYNAMIC_RGB, STATIC_RGB
 from judgeapp.video import iter_frames
 
-MARK_SHOW_S = 3.0  # how long a mark's text stays on screen after its time
+MARK_SHOW_S = SHOW_S  # how long a mark's text and drawing stay on screen after its time
 _BOX_REACH_S = 0.75  # a box is shown this close to a static sample
 _BOX_RGB = STATIC_RGB
 _PROGRESS_EVERY = 10
@@ -246,7 +247,31 @@ class _Painter:
             above_y -= patch.shape[0]
             _blend(frame, patch, bx0, above_y)
             above_y -= max(2, round(6 * unit))
+        for mark in self.marks:
+            if mark.drawing and mark.time_s <= time_s < mark.time_s + MARK_SHOW_S:
+                self._draw(frame, mark.drawing)
         return frame
+
+    def _draw(self, frame: np.ndarray, drawing: Drawing) -> None:
+        """A judge's shapes (video pixels), as the player shows them."""
+        thickness = max(2, round(3 * self.layout.unit))
+        for shape in drawing:
+            (x0, y0), (x1, y1) = (
+                (round(x), round(y)) for x, y in (shape.points[0], shape.points[-1])
+            )
+            if shape.kind == "line":
+                cv2.line(frame, (x0, y0), (x1, y1), DRAWING_RGB, thickness, cv2.LINE_AA)
+            elif shape.kind == "arrow":
+                length = max(1.0, float(np.hypot(x1 - x0, y1 - y0)))
+                tip = min(0.5, 12 * self.layout.unit / length)
+                cv2.arrowedLine(
+                    frame, (x0, y0), (x1, y1), DRAWING_RGB, thickness, cv2.LINE_AA, tipLength=tip
+                )
+            elif shape.kind == "circle":
+                radius = round(shape.radius_px)
+                cv2.circle(frame, (x0, y0), radius, DRAWING_RGB, thickness, cv2.LINE_AA)
+            else:
+                _blend(frame, self._label(shape.text, DRAWING_RGB), x0, y0)
 
     def _segment_weight(self, time_s: float) -> float | None:
         for seg in self.result.dynamic:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from judgeapp.core.marks import format_time
+from judgeapp.core.marks import format_time, mark_text_with_drawing
 from judgeapp.report.content import CALIBRATION_WARNING, INTERVAL_NOTE, ReportContent
 from judgeapp.report.crops import Crop
 from judgeapp.report.disagreement_section import html_section
@@ -153,7 +153,7 @@ def render_html(content: ReportContent) -> str:
                 f'<td class="num">{escape(format_time(mark.time_s))}</td>'
                 f'<td class="kind-{escape(mark.kind)}">{escape(mark.kind)}</td>'
                 f'<td class="num">{escape(deduction)}</td>'
-                f'<td class="text">{escape(mark.text)}</td></tr>'
+                f'<td class="text">{escape(mark_text_with_drawing(mark))}</td></tr>'
             )
         parts.append("</table>")
     else:

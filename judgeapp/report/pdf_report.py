@@ -10,7 +10,7 @@ from fpdf.enums import TableBordersLayout, XPos, YPos
 from fpdf.fonts import FontFace
 from PIL import Image
 
-from judgeapp.core.marks import KIND_RGB, format_time
+from judgeapp.core.marks import KIND_RGB, format_time, mark_text_with_drawing
 from judgeapp.report.content import CALIBRATION_WARNING, INTERVAL_NOTE, ReportContent
 from judgeapp.report.crops import Crop
 from judgeapp.report.disagreement_section import pdf_section
@@ -248,7 +248,7 @@ def _marks_table(pdf: _ReportPDF, content: ReportContent) -> None:
             row.cell(format_time(mark.time_s))
             row.cell(pdf.t(mark.kind), style=FontFace(color=KIND_RGB.get(mark.kind, (0, 0, 0))))
             row.cell("" if mark.deduction is None else f"{mark.deduction:.2f}")
-            row.cell(pdf.t(pdf_mark_text(mark.text)))
+            row.cell(pdf.t(pdf_mark_text(mark_text_with_drawing(mark))))
 
 
 # A table row must fit on one page: about 1000 characters in the text column.

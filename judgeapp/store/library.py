@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path, PurePath
 
+from judgeapp.core.drawing import Drawing, check_drawing, drawing_from_json, drawing_to_json
 from judgeapp.core.errors import JudgeappError
 from judgeapp.core.marks import Mark, PanelScore, check_mark_fields, now_iso
 from judgeapp.core.paths import data_dir
@@ -493,19 +494,33 @@ class Library:
         kind: str,
         text: str,
         deduction: float | None = None,
+        drawing: Drawing = (),
     ) -> Mark:
-        """Save a new mark; it is durable when this returns. The video must be known."""
+        """Save a new mark (with the shapes drawn on its frame); it is durable when this
+        returns. The video must be known."""
         check_mark_fields(time_s, kind, text, deduction)
+        drawing = check_drawing(drawing)
         stamp = now_iso()
         with self._write() as conn:
             self._require_video(conn, video_sha256)
             cursor = conn.execute(
                 """INSERT INTO marks (video_sha256, time_s, kind, text, deduction, created,
-                                      updated) VALUES (?, ?, ?, ?, ?, ?, ?)""",
-                (video_sha256, float(time_s), kind, text, _opt_float(deduction), stamp, stamp),
+                                      updated, drawing) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    video_sha256,
+                    float(time_s),
+                    kind,
+                    text,
+                    _opt_float(deduction),
+                    stamp,
+                    stamp,
+                    drawing_to_json(drawing),
+                ),
             )
             mark_id = int(cursor.lastrowid)
-        return Mark(mark_id, video_sha256, float(time_s), kind, text, deduction, stamp, stamp)
+        return Mark(
+            mark_id, video_sha256, float(time_s), kind, text, deduction, stamp, stamp, drawing
+        )
 
     def restore_mark(self, mark: Mark) -> Mark:
         """Put back a deleted mark with its original id and dates (undo of a delete)."""
@@ -514,7 +529,8 @@ class Library:
             try:
                 conn.execute(
                     """INSERT INTO marks (id, video_sha256, time_s, kind, text, deduction,
-                                          created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                                          created, updated, drawing)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                     (
                         mark.id,
                         mark.video_sha256,
@@ -524,6 +540,7 @@ class Library:
                         _opt_float(mark.deduction),
                         mark.created or now_iso(),
                         mark.updated or now_iso(),
+                        drawing_to_json(mark.drawing),
                     ),
                 )
             except sqlite3.IntegrityError:
@@ -531,19 +548,21 @@ class Library:
         return self.mark(mark.id) or mark
 
     def update_mark(self, mark: Mark) -> Mark:
-        """Save new time, kind, text and deduction for an existing mark; return it as saved."""
+        """Save new time, kind, text, deduction and drawing for an existing mark; return it
+        as saved."""
         check_mark_fields(mark.time_s, mark.kind, mark.text, mark.deduction)
         stamp = now_iso()
         with self._write() as conn:
             cursor = conn.execute(
-                """UPDATE marks SET time_s = ?, kind = ?, text = ?, deduction = ?, updated = ?
-                   WHERE id = ?""",
+                """UPDATE marks SET time_s = ?, kind = ?, text = ?, deduction = ?, updated = ?,
+                   drawing = ? WHERE id = ?""",
                 (
                     float(mark.time_s),
                     mark.kind,
                     mark.text,
                     _opt_float(mark.deduction),
                     stamp,
+                    drawing_to_json(mark.drawing),
                     mark.id,
                 ),
             )
@@ -767,11 +786,15 @@ class Library:
         )
 
 
-_MARK_COLUMNS = "id, video_sha256, time_s, kind, text, deduction, created, updated"
+_MARK_COLUMNS = "id, video_sha256, time_s, kind, text, deduction, created, updated, drawing"
 
 
 def _mark(row: tuple) -> Mark:
-    return Mark(*row)
+    try:
+        drawing = drawing_from_json(row[-1])
+    except JudgeappError as exc:
+        raise JudgeappError(f"mark {row[0]}: {exc}") from None
+    return Mark(*row[:-1], drawing)
 
 
 def _opt_float(value: float | None) -> float | None:

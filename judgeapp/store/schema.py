@@ -97,7 +97,16 @@ CREATE TABLE score_imports (
 );
 """
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, _script(_V1)), Migration(2, _script(_V2)))
+# 3: a mark may carry a drawing on its frame (core/drawing.py, as JSON; '' for none).
+_V3 = """
+ALTER TABLE marks ADD COLUMN drawing TEXT NOT NULL DEFAULT '';
+"""
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, _script(_V1)),
+    Migration(2, _script(_V2)),
+    Migration(3, _script(_V3)),
+)
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
 

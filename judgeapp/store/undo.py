@@ -11,6 +11,7 @@ import dataclasses
 from collections.abc import Callable
 from typing import Protocol
 
+from judgeapp.core.drawing import Drawing
 from judgeapp.core.marks import Mark, PanelScore, format_time
 from judgeapp.store.library import Library
 
@@ -35,8 +36,9 @@ class AddMark:
         kind: str,
         text: str,
         deduction: float | None = None,
+        drawing: Drawing = (),
     ) -> None:
-        self._fields = (video_sha256, time_s, kind, text, deduction)
+        self._fields = (video_sha256, time_s, kind, text, deduction, drawing)
         self.mark: Mark | None = None
         self.label = f"Add {kind} at {format_time(time_s)}"
 
