@@ -17,9 +17,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Protocol
 
 from judgeapp.core.errors import JudgeappError
-from judgeapp.core.marks import format_time, parse_time
+from judgeapp.core.marks import Mark, PanelScore, format_time, parse_time
 from judgeapp.core.results import AnalysisResult, VideoInfo
 from judgeapp.video.frame_cache import frame_at_time
 
@@ -233,6 +235,8 @@ class ScoreRow:
     a: tuple[float, float, float] | None  # value, low, high
     b: tuple[float, float, float] | None
     score_max: float
+    panel_a: float | None = None  # the judging panel's score of each side, where entered
+    panel_b: float | None = None
 
     @property
     def delta(self) -> float | None:
@@ -251,8 +255,14 @@ def _scores_of(result: AnalysisResult) -> dict[str, tuple[float, float, float, f
     return {target: (result.score, result.score, result.score, result.model.score_max)}
 
 
-def score_rows(a: AnalysisResult, b: AnalysisResult) -> list[ScoreRow]:
-    """The two results' scores side by side, per target (total first)."""
+def score_rows(
+    a: AnalysisResult,
+    b: AnalysisResult,
+    panel_a: PanelScore | None = None,
+    panel_b: PanelScore | None = None,
+) -> list[ScoreRow]:
+    """The two results' scores side by side, per target (total first), with each side's
+    panel score for that target where the judges entered one."""
     sa, sb = _scores_of(a), _scores_of(b)
     order = ("total", "difficulty", "execution")
     targets = sorted(set(sa) | set(sb), key=lambda k: (order.index(k) if k in order else 9, k))
@@ -265,9 +275,62 @@ def score_rows(a: AnalysisResult, b: AnalysisResult) -> list[ScoreRow]:
                 sa[target][:3] if target in sa else None,
                 sb[target][:3] if target in sb else None,
                 score_max,
+                panel_a.value(target) if panel_a else None,
+                panel_b.value(target) if panel_b else None,
             )
         )
     return rows
+
+
+# -- the judges' notes of each side ----------------------------------------------------------
+
+
+class NotesLibrary(Protocol):
+    """What the comparison reads from the library (app.library_service.LibraryService)."""
+
+    def find_video(self, path: str | Path) -> VideoInfo | None: ...
+
+    def marks(self, sha256: str) -> list[Mark]: ...
+
+    def panel_score(self, sha256: str) -> PanelScore | None: ...
+
+
+@dataclass(frozen=True)
+class SideNotes:
+    """What the judges recorded for one side's video: its marks and the panel's score."""
+
+    marks: tuple[Mark, ...] = ()
+    panel: PanelScore | None = None
+
+
+def notes_of(
+    library: NotesLibrary | None, video: str | Path, result: AnalysisResult | None
+) -> SideNotes:
+    """The marks and panel score the library holds for `video`: found by its result's content
+    hash, or as the stored video the file most likely is (name, size and date: no hashing);
+    nothing without a library or a stored video."""
+    if library is None:
+        return SideNotes()
+    sha = result.video.sha256 if result is not None else ""
+    if not sha:
+        stored = library.find_video(video)
+        sha = stored.sha256 if stored is not None else ""
+    if not sha:
+        return SideNotes()
+    return SideNotes(tuple(library.marks(sha)), library.panel_score(sha))
+
+
+def marks_on_axis(
+    comparison: Comparison, which: str, marks: Sequence[Mark]
+) -> list[tuple[float, Mark]]:
+    """Side `which`'s marks at their common times (own time minus the side's sync point), in
+    time order; a mark off the common axis is left out."""
+    sync = comparison.sync_of(which)
+    placed = [(mark.time_s - sync, mark) for mark in marks]
+    inside = [
+        (t, m) for t, m in placed if comparison.start_s - 1e-9 <= t <= comparison.end_s + 1e-9
+    ]
+    return sorted(inside, key=lambda item: item[0])
 
 
 @dataclass(frozen=True)

@@ -41,16 +41,20 @@ from judgeapp.app.compare import (
     CompareTransport,
     Comparison,
     Difference,
+    NotesLibrary,
     OverlaySettings,
+    SideNotes,
     SideVideo,
     axis_ticks,
     differences,
+    marks_on_axis,
+    notes_of,
     overlay_placement,
     score_rows,
     signed_time,
 )
 from judgeapp.core.errors import JudgeappError
-from judgeapp.core.marks import format_time
+from judgeapp.core.marks import KIND_RGB, format_time
 from judgeapp.core.results import AnalysisResult, VideoInfo
 from judgeapp.ui.player import Player
 from judgeapp.ui.workers import gui_job_runner
@@ -70,8 +74,9 @@ _VIDEO_FILTER = "Videos or analyses (*.mp4 *.mov *.m4v *.mkv *.avi *.webm *.json
 
 class CommonTimeline(QWidget):
     """Both sides' attention on the common time axis (0 = the sync points): one lane per side
-    with its dynamic segments as bars and its static frames as stems, the stretches where the
-    attention differs shaded, the sync line and the playhead. A click or drag seeks."""
+    with its dynamic segments as bars, its static frames as stems and its judges' marks as
+    flags in their kind's colour, the stretches where the attention differs shaded, the A-B
+    loop, the sync line and the playhead. A click or drag seeks."""
 
     seekRequested = Signal(float)  # common time
     LEFT = 28
@@ -82,19 +87,24 @@ class CommonTimeline(QWidget):
         self.comparison: Comparison | None = None
         self.results: list[AnalysisResult | None] = [None, None]
         self.differences: list[Difference] = []
+        self.notes: list[SideNotes] = [SideNotes(), SideNotes()]
         self.loop = CommonLoop()
         self.t = 0.0
         self.setMinimumHeight(2 * self.LANE_H + 30)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setToolTip("Attention of A and B on the common time; click to go there")
+        self.setToolTip(
+            "Attention and judges' marks of A and B on the common time; click to go there"
+        )
 
     def set_data(
         self,
         comparison: Comparison | None,
         results: list[AnalysisResult | None],
         diffs: list[Difference],
+        notes: list[SideNotes] | None = None,
     ) -> None:
         self.comparison, self.results, self.differences = comparison, list(results), diffs
+        self.notes = list(notes) if notes is not None else [SideNotes(), SideNotes()]
         self.update()
 
     def set_time(self, t: float) -> None:
@@ -152,6 +162,7 @@ class CommonTimeline(QWidget):
             )
             painter.fillRect(QRectF(covered1, y + 2, right - covered1, self.LANE_H - 4), _OUTSIDE)
             self._draw_result(painter, self.results[k], sync, y + 2, self.LANE_H - 4)
+            self._draw_marks(painter, which, y + 2, self.LANE_H - 4)
         axis_y = top + 2 * self.LANE_H
         painter.setPen(self.palette().text().color())
         for t, label in axis_ticks(c.start_s, c.end_s):
@@ -164,6 +175,16 @@ class CommonTimeline(QWidget):
         x = self.x_of(self.t)
         painter.setPen(QPen(_PLAYHEAD, 2))
         painter.drawLine(int(x), top, int(x), axis_y + 2)
+
+    def _draw_marks(self, painter: QPainter, which: str, y: float, h: float) -> None:
+        """Side `which`'s marks: a thin line across its lane and a flag at the top."""
+        k = "ab".index(which)
+        for t, mark in marks_on_axis(self.comparison, which, self.notes[k].marks):
+            colour = QColor(*KIND_RGB.get(mark.kind, KIND_RGB["comment"]))
+            x = self.x_of(t)
+            painter.setPen(QPen(colour, 1))
+            painter.drawLine(int(x), int(y), int(x), int(y + h))
+            painter.fillRect(QRectF(x, y, 7, 6), colour)
 
     def _draw_loop(self, painter: QPainter, top: float, height: float) -> None:
         """The A-B loop: its span shaded, each end set a green line with its letter."""
@@ -272,6 +293,7 @@ class _Side:
             "This side's sync point becomes the frame it shows (the common time's 0)"
         )
         self.sync_label = QLabel("sync —", window)
+        self.notes = SideNotes()  # the judges' marks and panel score from the library
         self.filler = gui_job_runner(f"judgeapp-compare-frames-{which}")
 
     def own_controls(self) -> list[QWidget]:
@@ -282,8 +304,10 @@ class _Side:
 class CompareWindow(QMainWindow):
     """Two routines side by side; see the module's description."""
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent=None, library: NotesLibrary | None = None) -> None:
+        """`library`: where each side's judges' marks and panel score are read (None: none)."""
         super().__init__(parent)
+        self.library = library
         self.setWindowFlag(Qt.WindowType.Window, True)
         self.setWindowTitle("Compare routines — judgeapp")
         self.transport: CompareTransport | None = None
@@ -509,9 +533,16 @@ class CompareWindow(QMainWindow):
             background=True,
         )
         side.player.set_static_frames(result.static if result else ())
+        try:
+            side.notes = notes_of(self.library, video, result)
+        except JudgeappError as exc:  # a library that cannot be read: the video still opens
+            side.notes = SideNotes()
+            self.statusBar().showMessage(str(exc), 10_000)
         score = (
             f" — {result.score:.2f} / {result.model.score_max:g}" if result else " — not analysed"
         )
+        if side.notes.panel is not None:
+            score += f" · panel {side.notes.panel.total:.2f}"
         side.title.setText(f"{which.upper()}: {video.name}{score}")
         side.title.setToolTip(str(video))
         self._rebuild()
@@ -726,7 +757,8 @@ class CompareWindow(QMainWindow):
             self.differences = differences(c, ra, rb) if ra and rb else []
         else:
             self.differences = []
-        self.timeline.set_data(t.comparison if on else None, [ra, rb], self.differences)
+        notes = [self.sides[w].notes for w in "ab"]
+        self.timeline.set_data(t.comparison if on else None, [ra, rb], self.differences, notes)
         self.diff_list.clear()
         for k, d in enumerate(self.differences, start=1):
             leans = "B" if d.gap > 0 else "A"
@@ -740,11 +772,16 @@ class CompareWindow(QMainWindow):
             self.diff_list.addItem("The attention does not differ noticeably.")
         rows = []
         if ra and rb:
-            for row in score_rows(ra, rb):
+            for row in score_rows(ra, rb, notes[0].panel, notes[1].panel):
                 a = "—" if row.a is None else f"{row.a[0]:.2f}"
                 b = "—" if row.b is None else f"{row.b[0]:.2f}"
                 delta = "" if row.delta is None else f" (B − A {row.delta:+.2f})"
-                rows.append(f"<b>{row.target}</b>: A {a} · B {b} / {row.score_max:g}{delta}")
+                panel = ""
+                if row.panel_a is not None or row.panel_b is not None:
+                    pa = "—" if row.panel_a is None else f"{row.panel_a:.2f}"
+                    pb = "—" if row.panel_b is None else f"{row.panel_b:.2f}"
+                    panel = f"; panel A {pa} · B {pb}"
+                rows.append(f"<b>{row.target}</b>: A {a} · B {b} / {row.score_max:g}{delta}{panel}")
         self.scores_label.setText("<br>".join(rows) or "Scores: open two analysed videos")
 
     def _show(self) -> None:
@@ -802,7 +839,8 @@ class CompareWindow(QMainWindow):
 def open_compare_window(main) -> CompareWindow:
     """The main window's "Compare Two Routines…": a comparison window with the open video (and
     its result) as side A; side B is opened from its "Open…" button."""
-    window = CompareWindow(main)
+    services = (getattr(e, "service", None) for e in getattr(main, "extensions", ()))
+    window = CompareWindow(main, next((s for s in services if s is not None), None))
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
     main.installEventFilter(window)
     window.resize(1280, 800)
