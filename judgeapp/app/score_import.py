@@ -7,8 +7,9 @@ A score file is either
   `difficulty`, `execution`, `routine`, `athlete`;
 - the authors' label layout (`Video_Name Difficulty_Score Execution_Score Total_Score Penalty
   Video_length`, whitespace-separated; the routine is the name's prefix, `Ball_001` -> ball);
-- a feature folder exported from the library (`labels.txt` in that layout beside a
-  `manifest.json` that records each video's content hash, so rows match by hash).
+- a feature folder exported from the library (its `scores.csv`, whose sha256 column matches
+  rows by content hash, or `labels.txt` in the label layout beside a `manifest.json` that
+  records each video's content hash).
 
 A row matches a library video by content hash when it gives one (or the exported folder's
 manifest does, or `videos_dir` holds a file of that name, which is hashed), else by file name.
@@ -33,7 +34,7 @@ from judgeapp.store.library import Library, PanelEntry, VideoRow
 from judgeapp.training.feature_set import read_manifest
 from judgeapp.training.labels import RG_COLUMNS, TARGET_SCORE_MAX, is_rg_file, routine_of
 
-EXPORT_LABELS = "labels.txt"
+EXPORT_LABELS = ("scores.csv", "labels.txt")  # training.library_set writes both
 NAME_COLUMNS = ("name", "video", "file", "video_name")
 HASH_COLUMNS = ("sha256", "hash", "content_hash")
 SCORE_COLUMNS = ("total", "difficulty", "execution")
@@ -207,7 +208,9 @@ def read_score_file(path: str | Path) -> tuple[Path, list[ScoreRow]]:
         manifest = read_manifest(path) or {}
         videos = manifest.get("videos", {})
         hashes = {n: str(v.get("sha256", "")) for n, v in videos.items() if isinstance(v, dict)}
-        path = path / EXPORT_LABELS
+        path = next(
+            (path / n for n in EXPORT_LABELS if (path / n).is_file()), path / EXPORT_LABELS[0]
+        )
     text = _read(path)
     if not text.strip():
         raise JudgeappError(f"{path}: the file is empty")

@@ -93,23 +93,25 @@ _UNIT = _number(0.0, 1.0)  # momentum, dropout: [0, 1)
 _GAMMA = _number(0.0, 1.0, low_open=True, high_open=False)  # (0, 1]
 
 
-def add_data_options(parser: argparse.ArgumentParser) -> None:
-    """--features, --labels, --routine, --target, --test-labels/-features, --profile."""
+def add_data_options(parser: argparse.ArgumentParser, required: bool = True) -> None:
+    """--features, --labels, --routine, --target, --test-labels/-features, --profile.
+
+    required=False: `train` checks them itself (not needed with --library)."""
     parser.add_argument(
         "--features",
-        required=True,
+        required=required,
         metavar="DIR",
         help="feature folder in the authors' layout (dynamic_feat/, static_feat/)",
     )
     parser.add_argument(
         "--labels",
-        required=True,
+        required=required,
         metavar="FILE",
         help="RG annotation file (train.txt) or a name,score CSV",
     )
     parser.add_argument(
         "--routine",
-        required=True,
+        required=required,
         metavar="NAME",
         help="ball, clubs, hoop, ribbon, 'all', a comma-separated list (one "
         "head each), or any name for CSV labels",
@@ -251,15 +253,60 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="train a head on a labelled feature set",
         description="Train ACTION-NET heads on features in the authors' layout.",
     )
-    add_data_options(parser)
+    add_data_options(parser, required=False)
     add_protocol_options(parser)
     parser.add_argument(
         "--out",
-        required=True,
         metavar="CKPT",
-        help="checkpoint (.safetensors); a folder when --routine lists several",
+        help="checkpoint (.safetensors); a folder when --routine lists several (with "
+        "--library: write the set here instead of installing it)",
     )
-    parser.set_defaults(func=run)
+    add_library_options(parser)
+    parser.set_defaults(func=run, train_parser=parser)
+
+
+def add_library_options(parser: argparse.ArgumentParser) -> None:
+    """--library and what only it uses: train on the library's own scored videos."""
+    from judgeapp.training.cross_validation import DEFAULT_FOLDS
+
+    group = parser.add_argument_group(
+        "from the library (--library: the videos with panel scores; no --features/--labels)"
+    )
+    group.add_argument(
+        "--library",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="PATH",
+        help="train on the library's scored videos (PATH: a library file; default: the data "
+        "folder's): cross-validate, train, install the model set",
+    )
+    group.add_argument(
+        "--folds", type=positive_int, default=DEFAULT_FOLDS, help="cross-validation folds"
+    )
+    group.add_argument(
+        "--force",
+        action="store_true",
+        help="train even below the minimum number of videos (the model says so)",
+    )
+    group.add_argument(
+        "--export",
+        metavar="DIR",
+        help="write the training set as a feature folder (authors' layout) with its label "
+        "files, and stop",
+    )
+    group.add_argument(
+        "--pretrained",
+        choices=["default", "none"],
+        default="default",
+        help="backbone weights of the features (none: random, offline testing)",
+    )
+    group.add_argument(
+        "--detector",
+        choices=["auto", "pose", "yolo", "hog", "none"],
+        default="auto",
+        help="person finder for features not in the cache",
+    )
 
 
 def head_options(args: argparse.Namespace) -> dict:
@@ -392,6 +439,12 @@ def run(args: argparse.Namespace) -> int:
     from judgeapp.training.presets import apply_preset
     from judgeapp.training.runs import SeedSummary
 
+    if getattr(args, "library", None) is not None:
+        return run_library(args)
+    if hasattr(args, "train_parser"):
+        for option in ("features", "labels", "routine", "out"):
+            if getattr(args, option) is None:
+                args.train_parser.error(f"the following arguments are required: --{option}")
     args = apply_preset(args)
     routines = routines_of(args)
     if not routines:
@@ -567,3 +620,89 @@ def _train_set(args, routine, targets, source, test_source, device, target_path)
     save_model_set(target_path, card, {t: [r.outcome.model for r in rs] for t, rs in runs.items()})
     print(f"{target_path}: model set, {len(targets)} targets x {args.seeds} members"
           f"{_coverage_text(card)}")  # fmt: skip
+
+
+def library_request(args: argparse.Namespace):
+    """The LibraryTrainRequest the options ask for (--routine default: every routine)."""
+    from judgeapp.analysis import AnalysisOptions
+    from judgeapp.app.library_training import LibraryTrainRequest
+
+    routine = (args.routine or "all").strip().lower()
+    targets = SET_ORDER if args.target == ALL_TARGETS else (args.target,)
+    options = AnalysisOptions(
+        profile=args.profile,
+        pretrained=args.pretrained != "none",
+        device=args.device,
+        detector=args.detector,
+    )
+    return LibraryTrainRequest(
+        routine=routine,
+        targets=targets,
+        seeds=args.seeds,
+        folds=args.folds,
+        epochs=args.epochs,
+        options=options,
+        confirmed_small=args.force,
+        whole_videos=args.whole_videos,
+    )
+
+
+def _stage_printer():
+    """One stderr line per stage change and every tenth step."""
+    last = {"stage": ""}
+
+    def show(p) -> None:
+        if p.stage != last["stage"] or p.done == p.total or p.done % 10 == 0:
+            print(f"{p.stage}: {p.done}/{p.total}", file=sys.stderr, flush=True)
+            last["stage"] = p.stage
+
+    return show
+
+
+def run_library(args: argparse.Namespace) -> int:
+    """`train --library`: cross-validate and train on the library's scored videos, then
+    install the set (or write it to --out); `--export DIR`: write the training set and stop."""
+    import shutil
+
+    from judgeapp.app.library_training import (
+        export_training_set,
+        install_trained,
+        library_profiles,
+        library_videos,
+        train_from_library,
+    )
+    from judgeapp.store.library import Library
+
+    apply_threads(args)
+    request = library_request(args)
+    with Library.open(args.library or None) as library:
+        videos = library_videos(library)
+        profiles = library_profiles(library)
+        label = str(library.path)
+    if args.export:
+        written, failed = export_training_set(
+            videos, request, args.export, _stage_printer(), profiles=profiles
+        )
+        for why in failed.values():
+            print(f"warning: {why}", file=sys.stderr)
+        print(f"{args.export}: {written} videos' features and their label files")
+        return 0
+    trained = train_from_library(
+        videos, request, _stage_printer(), profiles=profiles, library_label=label
+    )
+    try:
+        for why in trained.skipped.values():
+            print(f"warning: left out: {why}", file=sys.stderr)
+        print(trained.summary())
+        print(trained.card.describe())
+        if args.out:
+            out = Path(args.out)
+            out.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(trained.staged, out)
+            print(f"{out}: model set written (not installed)")
+            return 0
+        path = install_trained(trained)
+        print(f"{path}: installed; analyses can use it now (older models stay installed)")
+    finally:
+        trained.discard()
+    return 0

@@ -17,6 +17,10 @@ from judgeapp.model.card import MAX_CARD_CHARS, TARGETS, ModelCard, now_iso
 from judgeapp.model.intervals import IntervalCalibration
 
 SET_KEY = "judgeapp.model_set"
+# What a set trained on the user's own library records about it: how many videos of which
+# routine, the cross-validated estimate per target (training.cross_validation.CVEstimate as a
+# dict), whether it was trained below the minimum number of videos, and which library.
+LIBRARY_KEYS = frozenset({"videos", "routine", "estimates", "below_minimum", "minimum", "library"})
 SET_FORMAT_VERSION = 1
 MAX_MEMBERS = 64
 
@@ -33,6 +37,7 @@ class SetCard:
     intervals: dict[str, IntervalCalibration] = field(default_factory=dict)
     created: str = field(default_factory=now_iso)
     format_version: int = SET_FORMAT_VERSION
+    library: dict = field(default_factory=dict)  # a set trained on a library: see LIBRARY_KEYS
 
     def __post_init__(self) -> None:
         if self.format_version != SET_FORMAT_VERSION:
@@ -60,6 +65,10 @@ class SetCard:
         unknown = sorted(set(self.intervals) - set(self.targets))
         if unknown:
             raise ValueError(f"set card has intervals for targets it lacks: {', '.join(unknown)}")
+        if not isinstance(self.library, dict) or set(self.library) - LIBRARY_KEYS:
+            raise ValueError(
+                f"set card library facts must be an object with {sorted(LIBRARY_KEYS)}"
+            )
 
     @property
     def main_target(self) -> str:
@@ -81,8 +90,31 @@ class SetCard:
             trained_on=self.describe(),
         )
 
+    def library_line(self) -> str:
+        """For a set trained on the user's library: "trained on N videos of this library;
+        cross-validated Spearman 0.xx [0.xx, 0.xx]" (the main target's), flagged when it was
+        trained below the minimum number of videos; "" for any other set."""
+        if not self.library:
+            return ""
+        estimate = self.library.get("estimates", {}).get(self.main_target) or {}
+        line = f"trained on {self.library.get('videos', 0)} videos of this library"
+        rho, low, high = (estimate.get(k) for k in ("spearman", "low", "high"))
+        if isinstance(rho, float) and isinstance(low, float) and isinstance(high, float):
+            line += f"; cross-validated Spearman {rho:.2f} [{low:.2f}, {high:.2f}]"
+        elif estimate:
+            line += "; cross-validated Spearman undefined"
+        if self.library.get("below_minimum"):
+            line += (
+                f" (fewer than {self.library.get('minimum', '?')} videos: a rough model, "
+                "its estimate uncertain)"
+            )
+        return line
+
     def describe(self) -> str:
-        """One line: the targets and their members, then what the first member learnt from."""
+        """One line: the library estimate of a set trained on the library; else the targets and
+        their members, then what the first member learnt from."""
+        if self.library:
+            return self.library_line()
         parts = ", ".join(f"{t} x{len(cards)}" for t, cards in self.targets.items())
         first = self.targets[self.main_target][0].trained_on
         return f"model set ({parts})" + (f"; {first}" if first else "")
@@ -100,6 +132,8 @@ class SetCard:
             "targets": {t: [c.to_dict() for c in cards] for t, cards in self.targets.items()},
             "intervals": {t: asdict(c) for t, c in self.intervals.items()},
         }
+        if self.library:
+            doc["library"] = self.library
         return json.dumps(doc, sort_keys=True)
 
     @classmethod
@@ -123,7 +157,7 @@ class SetCard:
         missing = sorted(expected - set(data))
         if missing:
             raise ValueError(f"set card lacks fields: {', '.join(missing)}")
-        unknown = sorted(set(data) - expected - {"intervals"})
+        unknown = sorted(set(data) - expected - {"intervals", "library"})
         if unknown:
             raise ValueError(f"set card has unknown fields: {', '.join(unknown)}")
         targets, intervals = data["targets"], data.get("intervals", {})
@@ -146,4 +180,5 @@ class SetCard:
                 for t, members in targets.items()
             },
             intervals={t: IntervalCalibration(**c) for t, c in intervals.items()},
+            library=data.get("library", {}),
         )
