@@ -4,8 +4,8 @@ a hand-edited drawing is refused in one line; exported with the mark and drawn i
 from __future__ import annotations
 
 import json
-from html import escape
 import sqlite3
+from html import escape
 from pathlib import Path
 
 import cv2

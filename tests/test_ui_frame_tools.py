@@ -7,38 +7,32 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PIL import Image
-from PySide6.QtCore import QPoint, QSettings
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QImage
 from video_helpers import read_index, write_video
 
 from judgeapp.app.frame_tools import Orientation, Stopwatch, save_frame_image
-from judgeapp.app.view_models import SPEEDS, AppSettings, speed_label
+from judgeapp.app.view_models import SPEEDS, speed_label
+from judgeapp.core.drawing import SHOW_S, Shape
 from judgeapp.core.errors import JudgeappError
 from judgeapp.ui.frame_tools import FrameTools, _qimage_rgb
-from judgeapp.ui.main_window import MainWindow
-from judgeapp.ui.settings import SettingsStore
 
 FPS = 20.0
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, monkeypatch):
-    monkeypatch.setenv("JUDGEAPP_DATA_DIR", str(tmp_path / "data"))
-    store = SettingsStore(QSettings(str(tmp_path / "judgeapp.ini"), QSettings.Format.IniFormat))
-    store.save(AppSettings(model="random", pretrained=False, auto_analyze=False))
-    window = MainWindow(store)
-    qtbot.addWidget(window)
+def window(review_window):
+    window, review = review_window((1000, 700))
+    window.review = review
     window.tools = FrameTools(window)
     window.errors = []
     window.show_error = lambda title, message: window.errors.append(message)
-    window.resize(1000, 700)
-    window.show()
     return window
 
 
 @pytest.fixture
 def opened(qtbot, window, tmp_path):
-    video = write_video(tmp_path / "routine.mp4", fps=FPS, frames=60)
+    video = write_video(tmp_path / "routine.mp4", fps=FPS, frames=100)
     assert window.open_video(video)
     qtbot.waitUntil(lambda: window.player.frame_count > 0, timeout=20_000)
     window.player.seek(37)
@@ -178,3 +172,68 @@ def test_orientation_and_stopwatch_rules():
     watch = Stopwatch().pressed(4.0).pressed(1.5)  # stopped before it started: still 2.5 s
     assert watch.elapsed_s() == 2.5 and watch.text(10.0).startswith("Stopwatch 2.50 s (25 frames)")
     assert watch.pressed(7.0) == Stopwatch(start_s=7.0)  # a third press starts again
+
+
+def drag(qtbot, view, start: tuple[float, float], end: tuple[float, float]) -> None:
+    """A left-button drag on the video from one video pixel to another."""
+    a, b = view.mapFromScene(*start), view.mapFromScene(*end)
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=a)
+    qtbot.mouseMove(view.viewport(), pos=(a + b) / 2)
+    qtbot.mouseMove(view.viewport(), pos=b)
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=b)
+
+
+def close(p, q, px: float = 2.0) -> bool:
+    return all(abs(u - v) <= px for u, v in zip(np.ravel(p), np.ravel(q), strict=True))
+
+
+def test_a_drawing_is_saved_with_a_mark_and_shows_when_the_player_reaches_it(qtbot, opened):
+    tools, view, player = opened.tools, opened.player.view, opened.player
+    qtbot.waitUntil(lambda: opened.review.marks_panel.video is not None, timeout=10_000)
+    tools.set_draw_kind("arrow")
+    drag(qtbot, view, (40.0, 120.0), (200.0, 120.0))
+    tools.ask_text = lambda: "knee"
+    tools.set_draw_kind("text")
+    drag(qtbot, view, (30.0, 150.0), (30.0, 150.0))  # a click places a text
+    tools.set_draw_kind("line")
+    drag(qtbot, view, (100.0, 100.0), (100.5, 100.5))  # a slip of the hand draws nothing
+    assert [s.kind for s in tools.sketch] == ["arrow", "text"]
+    assert close(tools.sketch[0].points, ((40, 120), (200, 120)))
+    assert tools.sketch[1].text == "knee" and close(tools.sketch[1].points, ((30, 150),))
+    assert view.drawing.shapes == tuple(tools.sketch)  # the sketch shows while it is made
+
+    player.seek(2)  # the mark goes at 0.1 s
+    qtbot.waitUntil(lambda: player.current_index == 2, timeout=10_000)
+    tools.save_drawing_mark()
+    service = opened.review.marks_panel.service
+    (mark,) = service.marks()
+    assert mark.time_s == pytest.approx(player.current_time_s)
+    assert [s.kind for s in mark.drawing] == ["arrow", "text"] and tools.sketch == []
+    assert view.draw_kind is None
+    shown = _qimage_rgb(view.viewport().grab().toImage())
+    on_arrow = view.mapFromScene(120.0, 120.0)
+    pixel = shown[on_arrow.y() - 1 : on_arrow.y() + 2, on_arrow.x()].astype(int)
+    assert (np.abs(pixel - (255, 64, 160)).sum(axis=1) < 90).any()  # drawn on screen
+
+    later = player.source.index_at(mark.time_s + SHOW_S + 0.3)
+    player.seek(later)
+    qtbot.waitUntil(lambda: player.current_index == later, timeout=10_000)
+    assert view.drawing.shapes == ()  # gone once its seconds are over
+    player.seek(42)
+    qtbot.waitUntil(lambda: player.current_index == 42, timeout=10_000)
+    assert view.drawing.shapes == mark.drawing  # back within them
+    service.undo()  # the mark (and its drawing) undone
+    qtbot.waitUntil(lambda: view.drawing.shapes == (), timeout=5_000)
+
+
+def test_drawing_needs_a_shape_and_the_marks_dock(qtbot, opened):
+    tools = opened.tools
+    tools.save_drawing_mark()
+    assert "Draw something first" in opened.statusBar().currentMessage()
+    tools.ask_text = lambda: "   "  # an empty text is no shape
+    tools.set_draw_kind("text")
+    drag(qtbot, opened.player.view, (30.0, 30.0), (30.0, 30.0))
+    assert tools.sketch == []
+    tools.sketch = [Shape("line", ((1.0, 1.0), (9.0, 9.0)))]
+    tools.undo_shape()
+    assert tools.sketch == []

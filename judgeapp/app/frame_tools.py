@@ -12,10 +12,13 @@ from pathlib import Path
 
 import numpy as np
 
+from judgeapp.core.drawing import SHOW_S, Drawing, Shape
 from judgeapp.core.errors import JudgeappError
 from judgeapp.core.files import atomic_path
+from judgeapp.core.marks import Mark
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
+MIN_DRAG_PX = 3.0  # a shorter drag is a slip of the hand, not a line
 
 
 @dataclass(frozen=True)
@@ -117,3 +120,25 @@ def save_frame_image(path: str | Path, rgb: np.ndarray) -> Path:
     with atomic_path(path, suffix=suffix) as tmp:  # a full disk: one line, no partial file
         image.save(tmp, format="PNG" if suffix == ".png" else "JPEG", quality=95)
     return path
+
+
+def shape_from_drag(
+    kind: str, start: tuple[float, float], end: tuple[float, float], text: str = ""
+) -> Shape | None:
+    """The shape a drag from `start` to `end` (video pixels) draws; None for a drag too short
+    to be meant (a text needs only its point, and its text)."""
+    if kind == "text":
+        return Shape("text", (start,), text) if text.strip() else None
+    if abs(end[0] - start[0]) + abs(end[1] - start[1]) < MIN_DRAG_PX:
+        return None
+    return Shape(kind, (start, end))
+
+
+def drawings_due(marks: list[Mark], time_s: float) -> Drawing:
+    """The shapes of every mark whose drawing shows at `time_s` (its time, for SHOW_S)."""
+    return tuple(
+        shape
+        for mark in sorted(marks, key=lambda m: (m.time_s, m.id))
+        if mark.time_s <= time_s < mark.time_s + SHOW_S
+        for shape in mark.drawing
+    )

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from judgeapp.app.pose_view import angles_at, angles_text
+from judgeapp.core.drawing import describe
 from judgeapp.core.marks import KIND_RGB, Mark, PanelScore, format_time
 from judgeapp.core.results import AnalysisResult
 
@@ -31,7 +32,8 @@ def mark_tooltip(mark: Mark, frame: int, angles: str = "") -> str:
     angles measured there (`mark_angles`)."""
     deduction = f" -{mark.deduction:g}" if mark.deduction is not None else ""
     head = f"{mark_label(mark)} {mark.kind}{deduction} at {format_time(mark.time_s)}, frame {frame}"
-    lines = [head, *([mark.text] if mark.text else []), *([angles] if angles else [])]
+    drawn = [f"drawing: {describe(mark.drawing)}"] if mark.drawing else []
+    lines = [head, *([mark.text] if mark.text else []), *drawn, *([angles] if angles else [])]
     return "\n".join(lines)
 
 

@@ -1,9 +1,12 @@
-"""The player's frame tools: save or copy the frame, mirror and rotate the picture, a stopwatch.
+"""The player's frame tools: save or copy the frame, mirror and rotate the picture, a stopwatch,
+and drawing on the frame (line, arrow, circle, text) to save with a mark.
 
 Installed on a MainWindow like the review extension. A frame without overlays is read again at
 the video's full size in a background job (the player's cache may hold it smaller); a frame with
 overlays is the picture as shown, at the video's size. Both are turned as the view is, so a
-saved frame is what the coach saw. The stopwatch reads the playhead, not a wall clock.
+saved frame is what the coach saw. The stopwatch reads the playhead, not a wall clock. A drawing
+being made (the sketch) shows until it is saved with a mark or cleared; a mark's drawing shows
+while the playhead is within core.drawing.SHOW_S after the mark.
 """
 
 from __future__ import annotations
@@ -12,15 +15,19 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QAction, QGuiApplication, QImage, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QLabel
+from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QImage, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel
 
 from judgeapp.app.frame_tools import (
     Orientation,
     Stopwatch,
+    drawings_due,
     frame_file_name,
     save_frame_image,
+    shape_from_drag,
 )
+from judgeapp.core.drawing import MAX_SHAPES, Shape, describe
+from judgeapp.core.errors import JudgeappError
 from judgeapp.ui.workers import gui_job_runner, rgb_to_qimage
 from judgeapp.video.frame_cache import FrameSource
 
@@ -34,6 +41,8 @@ class FrameTools(QObject):
         self.player = window.player
         self.stopwatch = Stopwatch()
         self.last_saved: Path | None = None
+        self.sketch: list[Shape] = []  # the drawing being made, not yet saved with a mark
+        self._marks_panel = None
         self._jobs = gui_job_runner("judgeapp-frame-export")
         self.stopwatch_label = QLabel("", window)
         self.stopwatch_label.setObjectName("stopwatch")
@@ -42,6 +51,8 @@ class FrameTools(QObject):
         self._build_actions()
         window.session.opened.connect(self._video_opened)
         self.player.positionChanged.connect(self._show_stopwatch)
+        self.player.positionChanged.connect(self._show_drawings)
+        self.player.view.shapeDrawn.connect(self._shape_drawn)
         window.installEventFilter(self)
         self._update_actions()
 
@@ -122,6 +133,7 @@ class FrameTools(QObject):
         self.clear_stopwatch_action = self._action(
             playback, "Clear Stopwatch", self.clear_stopwatch
         )
+        self._build_draw_actions(view, first_dock)
         self.frame_actions = [
             self.mirror_action,
             self.rotate_action,
@@ -132,7 +144,45 @@ class FrameTools(QObject):
             self.copy_overlays_action,
             self.stopwatch_action,
             self.clear_stopwatch_action,
+            *self.draw_group.actions(),
+            self.undo_shape_action,
+            self.clear_sketch_action,
+            self.save_drawing_action,
         ]
+
+    def _build_draw_actions(self, view, before) -> None:
+        draw_menu = view.addMenu("&Draw on the Frame")
+        if before is not None:
+            view.insertMenu(before, draw_menu)
+        self.draw_group = QActionGroup(self)
+        self.draw_group.setExclusionPolicy(QActionGroup.ExclusionPolicy.ExclusiveOptional)
+        self.draw_actions: dict[str, QAction] = {}
+        for kind, text, keys in (
+            ("arrow", "&Arrow", "D"),
+            ("line", "&Line", ""),
+            ("circle", "&Circle", ""),
+            ("text", "&Text", ""),
+        ):
+            action = self._action(draw_menu, text, lambda _on=False, k=kind: self._draw_chosen(k))
+            if keys:
+                action.setShortcut(QKeySequence(keys))
+            action.setCheckable(True)
+            action.setStatusTip(
+                "Drag on the video to draw; the drawing is saved with a mark (Save Drawing)"
+            )
+            self.draw_group.addAction(action)
+            self.draw_actions[kind] = action
+        draw_menu.addSeparator()
+        self.undo_shape_action = self._action(draw_menu, "&Remove Last Shape", self.undo_shape)
+        self.clear_sketch_action = self._action(draw_menu, "C&lear Drawing", self.clear_sketch)
+        self.save_drawing_action = self._action(
+            draw_menu,
+            "&Save Drawing With a Mark",
+            self.save_drawing_mark,
+            "Ctrl+D",
+            "A comment mark at the frame on screen, holding the drawing (and the Marks "
+            "dock's note, if one is typed)",
+        )
 
     def _update_actions(self) -> None:
         has_video = self.window.session.source is not None
@@ -143,7 +193,93 @@ class FrameTools(QObject):
         self._jobs.retire()  # a frame still being read belongs to the last video
         self.set_orientation(Orientation())
         self.clear_stopwatch()
+        self.set_draw_kind(None)
+        self.clear_sketch()
         self._update_actions()
+
+    # --- drawing -------------------------------------------------------------------------------
+    def _draw_chosen(self, kind: str) -> None:
+        action = self.draw_actions[kind]
+        self.set_draw_kind(kind if action.isChecked() else None)
+
+    def set_draw_kind(self, kind: str | None) -> None:
+        """Draw `kind` with the next drags on the video (None: stop drawing)."""
+        for name, action in self.draw_actions.items():
+            action.setChecked(name == kind)
+        self.player.view.set_draw_kind(kind)
+        if kind:
+            self.window.statusBar().showMessage(
+                f"Drawing: drag on the video for a {kind}"
+                + (" (click where the text goes)" if kind == "text" else ""),
+                5000,
+            )
+
+    def ask_text(self) -> str:
+        """The words of a text shape (a dialog; tests replace it)."""
+        text, ok = QInputDialog.getText(self.window, "Text on the frame", "Text:")
+        return text if ok else ""
+
+    def _shape_drawn(self, kind: str, x0: float, y0: float, x1: float, y1: float) -> None:
+        text = self.ask_text() if kind == "text" else ""
+        try:
+            shape = shape_from_drag(kind, (x0, y0), (x1, y1), text)
+        except JudgeappError as exc:
+            self.window.statusBar().showMessage(f"Not drawn: {exc}", 8000)
+            return
+        if shape is None:
+            return
+        if len(self.sketch) >= MAX_SHAPES:
+            self.window.statusBar().showMessage(
+                f"A drawing holds at most {MAX_SHAPES} shapes: save it with a mark first", 8000
+            )
+            return
+        self.sketch.append(shape)
+        self._show_drawings()
+
+    def undo_shape(self) -> None:
+        if self.sketch:
+            self.sketch.pop()
+            self._show_drawings()
+
+    def clear_sketch(self) -> None:
+        self.sketch = []
+        self._show_drawings()
+
+    def _marks(self) -> list:
+        """The open video's marks (from the review's Marks dock), connected once."""
+        review = next((e for e in self.window.extensions if hasattr(e, "marks_panel")), None)
+        panel = getattr(review, "marks_panel", None)
+        if panel is None:
+            return []
+        if panel is not self._marks_panel:
+            self._marks_panel = panel
+            panel.marksChanged.connect(lambda _marks: self._show_drawings())
+        return panel.service.marks() if panel.video is not None else []
+
+    def _show_drawings(self, *_args) -> None:
+        due = drawings_due(self._marks(), self.player.current_time_s)
+        self.player.view.drawing.show((*self.sketch, *due))
+
+    def save_drawing_mark(self) -> None:
+        """A comment mark at the frame on screen that holds the drawing."""
+        self._marks()  # finds the Marks dock
+        panel = self._marks_panel
+        if not self.sketch or panel is None or panel.video is None:
+            self.window.statusBar().showMessage(
+                "Draw something first, with the Marks dock open on this video", 5000
+            )
+            return
+        note = panel.text_edit.text().strip() or "drawn on the frame"
+        drawing = tuple(self.sketch)
+        try:
+            panel.service.add(self.player.current_time_s, "comment", note, drawing=drawing)
+        except JudgeappError as exc:
+            self.window.statusBar().showMessage(f"The mark was not saved: {exc}", 10_000)
+            return
+        self.sketch = []
+        self.set_draw_kind(None)
+        self._show_drawings()
+        self.window.statusBar().showMessage(f"Mark saved with {describe(drawing)}", 5000)
 
     # --- turning the picture -------------------------------------------------------------------
     def set_orientation(self, orientation: Orientation) -> None:

@@ -12,7 +12,7 @@ are already undone), a right-click as `contextRequested(x, y, global position)`.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen, QPixmap, QTransform
 from PySide6.QtWidgets import (
     QApplication,
@@ -25,9 +25,10 @@ from PySide6.QtWidgets import (
     QGraphicsView,
 )
 
-from judgeapp.app.frame_tools import Orientation
+from judgeapp.app.frame_tools import Orientation, shape_from_drag
 from judgeapp.app.pose_view import ManualAngle, PersonOverlay, PoseOverlay
 from judgeapp.app.zoom import clamp_scale, fit_scale, is_fit, wheel_scale, zoom_center
+from judgeapp.ui.drawing_layer import DrawingLayer
 
 BOX_COLOR = QColor(255, 196, 0)
 ATHLETE_POSE_COLOR = QColor(0, 230, 118)
@@ -54,6 +55,7 @@ class FrameView(QGraphicsView):
     zoomChanged = Signal(float, bool)  # scale (screen px per video px), fit
     clicked = Signal(float, float)  # a left click at (x, y) in video pixels
     contextRequested = Signal(float, float, QPoint)  # a right click: video x, y, global pos
+    shapeDrawn = Signal(str, float, float, float, float)  # kind, from x, y, to x, y (video px)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -77,6 +79,10 @@ class FrameView(QGraphicsView):
         self._box.hide()
         self.scene().addItem(self._box)
         self._build_pose_items()
+        self.drawing = DrawingLayer(self.scene())  # the marks' shapes due now, and the sketch
+        self._sketch = DrawingLayer(self.scene())  # the shape being dragged out
+        self._draw_kind: str | None = None
+        self._draw_from: QPointF | None = None
         self._hint = QGraphicsSimpleTextItem("Open a video: File ▸ Open…, or drop a file here")
         self._hint.setBrush(QColor(170, 170, 170))
         self.scene().addItem(self._hint)
@@ -320,8 +326,9 @@ class FrameView(QGraphicsView):
         self._scale = scale
         self.setTransform(self._view_transform(scale))
         zoomed = not self._fit and scale > self.fit_scale() * (1 + 1e-6)
+        pans = zoomed and self._draw_kind is None
         self.setDragMode(
-            QGraphicsView.DragMode.ScrollHandDrag if zoomed else QGraphicsView.DragMode.NoDrag
+            QGraphicsView.DragMode.ScrollHandDrag if pans else QGraphicsView.DragMode.NoDrag
         )
         self._draw_joints()
         if self._angle.points:
@@ -338,7 +345,55 @@ class FrameView(QGraphicsView):
         self.zoom_to(wheel_scale(self._scale, delta, self.fit_scale()), event.position())
         event.accept()
 
+    # --- drawing ------------------------------------------------------------------------------
+    @property
+    def draw_kind(self) -> str | None:
+        return self._draw_kind
+
+    def set_draw_kind(self, kind: str | None) -> None:
+        """While a shape kind is set, a left drag draws it (`shapeDrawn`) instead of panning."""
+        self._draw_kind = kind
+        self._draw_from = None
+        self._sketch.show(())
+        self.viewport().setCursor(
+            Qt.CursorShape.CrossCursor if kind else Qt.CursorShape.ArrowCursor
+        )
+        if kind:
+            self.setDragMode(QGraphicsView.DragMode.NoDrag)
+        else:
+            self._apply_scale(self._scale)  # the drag mode the zoom asks for
+
+    def _drag_shape(self, event) -> bool:
+        """Handle a mouse event of a drawing drag; False when no shape is being drawn."""
+        if self._draw_kind is None or not self._video_size[0]:
+            return False
+        point = self.mapToScene(event.position().toPoint())
+        kind = event.type()
+        if kind == QEvent.Type.MouseButtonPress:
+            if event.button() != Qt.MouseButton.LeftButton:
+                return False
+            self._draw_from = point
+        elif self._draw_from is None:
+            return False
+        start = (self._draw_from.x(), self._draw_from.y())
+        end = (point.x(), point.y())
+        if kind == QEvent.Type.MouseButtonRelease:
+            self._draw_from = None
+            self._sketch.show(())
+            self.shapeDrawn.emit(self._draw_kind, *start, *end)
+        elif self._draw_kind != "text":
+            shape = shape_from_drag(self._draw_kind, start, end)
+            self._sketch.show(() if shape is None else (shape,))
+        event.accept()
+        return True
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if not self._drag_shape(event):
+            super().mouseMoveEvent(event)
+
     def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if self._drag_shape(event):
+            return
         left = event.button() == Qt.MouseButton.LeftButton
         self._press = event.position().toPoint() if left else None
         super().mousePressEvent(event)
@@ -346,6 +401,8 @@ class FrameView(QGraphicsView):
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802 - Qt override
         """A left press and release in one place is a click (reported once no double-click
         follows); a drag pans."""
+        if self._drag_shape(event):
+            return
         super().mouseReleaseEvent(event)
         press, self._press = self._press, None
         if press is None or event.button() != Qt.MouseButton.LeftButton:
