@@ -108,3 +108,43 @@ def media_dir() -> Path:
     if not MEDIA.is_dir():
         pytest.skip(f"real test videos not found at {MEDIA}")
     return MEDIA
+
+
+@pytest.fixture
+def review_window(qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """make(size=(1280, 800)) -> (window, review): the main window with its review extension,
+    quiet (an untrained head on random backbones, nothing analysed on opening) with a library
+    and settings file of the test's own, shown at `size` (None: not shown yet). Afterwards
+    every window made is closed (unless the test closed it), its library too, and no worker
+    thread may be left. Qt is imported only here: the core tier never asks for it."""
+    from PySide6.QtCore import QSettings
+
+    from judgeapp.app.view_models import AppSettings
+    from judgeapp.ui.main_window import MainWindow
+    from judgeapp.ui.review import Review
+    from judgeapp.ui.settings import SettingsStore
+    from judgeapp.ui.workers import live_threads
+
+    made = []
+
+    def make(size: tuple[int, int] | None = (1280, 800)):
+        monkeypatch.setenv("JUDGEAPP_DATA_DIR", str(tmp_path / "data"))
+        ini = tmp_path / "judgeapp.ini"
+        store = SettingsStore(QSettings(str(ini), QSettings.Format.IniFormat))
+        store.save(AppSettings(model="random", pretrained=False, auto_analyze=False))
+        window = MainWindow(store)
+        qtbot.addWidget(window)
+        review = Review(window)
+        window.add_extension(review)
+        made.append((window, review))
+        if size is not None:
+            window.resize(*size)
+            window.show()
+        return window, review
+
+    yield make
+    for window, review in made:
+        if window.isVisible():
+            window.close()
+        review.library.close()
+    assert live_threads() == []

@@ -7,7 +7,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
 from report_helpers import make_result
 from video_helpers import write_video
 
@@ -19,27 +18,14 @@ from judgeapp.features.recipes import current_recipe
 from judgeapp.store import Library
 from judgeapp.ui.main_window import MainWindow
 from judgeapp.ui.review import Review
-from judgeapp.ui.settings import SettingsStore
-from judgeapp.ui.workers import live_threads
 from judgeapp.video import probe
 
 
 @pytest.fixture
-def setup(qtbot, tmp_path, monkeypatch):
-    monkeypatch.setenv("JUDGEAPP_DATA_DIR", str(tmp_path / "data"))
-    store = SettingsStore(QSettings(str(tmp_path / "judgeapp.ini"), QSettings.Format.IniFormat))
-    store.save(AppSettings(model="random", pretrained=False, auto_analyze=False))
-    window = MainWindow(store)
-    qtbot.addWidget(window)
-    review = Review(window)
-    window.add_extension(review)
-    window.resize(1280, 800)
-    window.show()
+def setup(tmp_path, review_window):
+    window, review = review_window()
     video = write_video(tmp_path / "routine.mp4", fps=10.0, frames=60)
-    yield window, review, video
-    window.close()
-    assert live_threads() == []
-    review.library.close()
+    return window, review, video
 
 
 def _open(qtbot, window: MainWindow, review: Review, video: Path) -> None:

@@ -5,20 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from report_helpers import fake_video_info
 from ui_helpers import hand_result
 from video_helpers import write_video
 
 from judgeapp.app.disagreement_view import UNMARKED_RGB, disagreement_view, percentile_rgb
-from judgeapp.app.view_models import AppSettings, CardFacts
+from judgeapp.app.view_models import CardFacts
 from judgeapp.core.marks import Mark
 from judgeapp.ui.disagreement_panel import DisagreementPanel
-from judgeapp.ui.main_window import AnalysisOutcome, MainWindow
-from judgeapp.ui.review import Review
-from judgeapp.ui.settings import SettingsStore
+from judgeapp.ui.main_window import AnalysisOutcome
 from judgeapp.ui.timeline import AttentionTimeline
-from judgeapp.ui.workers import live_threads
 
 DYNAMIC = [0.02, 0.05, 0.30, 0.08, 0.03, 0.20, 0.04, 0.12, 0.06, 0.10]
 
@@ -90,20 +87,9 @@ def test_the_lane_colours_marks_by_percentile_and_shows_unmarked_moments(qtbot) 
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path, monkeypatch):
-    monkeypatch.setenv("JUDGEAPP_DATA_DIR", str(tmp_path / "data"))
-    store = SettingsStore(QSettings(str(tmp_path / "judgeapp.ini"), QSettings.Format.IniFormat))
-    store.save(AppSettings(model="random", pretrained=False, auto_analyze=False))
-    win = MainWindow(store)
-    qtbot.addWidget(win)
-    review = Review(win)
-    win.add_extension(review)
-    win.resize(1280, 800)
-    win.show()
-    yield win, review, write_video(tmp_path / "routine.mp4", fps=10.0, frames=320)
-    win.close()
-    assert live_threads() == []
-    review.library.close()
+def window(tmp_path: Path, review_window):
+    win, review = review_window()
+    return win, review, write_video(tmp_path / "routine.mp4", fps=10.0, frames=320)
 
 
 def test_adding_a_deduction_updates_the_dock_and_the_lane(qtbot, window) -> None:

@@ -5,40 +5,24 @@ and Cancel there leaves no file."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 from report_helpers import make_result
 from video_helpers import write_video
 
 from judgeapp.app.analysis_run import AnalysisOutcome
-from judgeapp.app.view_models import AppSettings, CardFacts
-from judgeapp.ui.main_window import MainWindow
-from judgeapp.ui.review import Review
-from judgeapp.ui.settings import SettingsStore
-from judgeapp.ui.workers import live_threads
+from judgeapp.app.view_models import CardFacts
 
 
 @pytest.fixture
-def setup(qtbot, tmp_path, monkeypatch):
-    monkeypatch.setenv("JUDGEAPP_DATA_DIR", str(tmp_path / "data"))
-    store = SettingsStore(QSettings(str(tmp_path / "judgeapp.ini"), QSettings.Format.IniFormat))
-    store.save(AppSettings(model="random", pretrained=False, auto_analyze=False))
-    window = MainWindow(store)
-    qtbot.addWidget(window)
-    review = Review(window)
-    window.add_extension(review)
-    window.resize(1280, 800)
-    window.show()
+def setup(qtbot, tmp_path, review_window):
+    window, review = review_window()
     # 24 s at 25 fps, 640x480: long enough to be still writing while the test steps the player.
     video = write_video(tmp_path / "routine.mp4", fps=25.0, frames=600, width=640, height=480)
     assert window.open_video(video)
     qtbot.waitUntil(lambda: review.marks_panel.video is not None, timeout=20_000)
     info = review.marks_panel.video
     window.session.analysisFinished.emit(AnalysisOutcome(make_result(info), CardFacts()))
-    yield window, review, video
-    window.close()
-    assert live_threads() == []
-    review.library.close()
+    return window, review, video
 
 
 def test_the_player_steps_while_the_annotated_video_is_written_and_cancel_leaves_no_file(

@@ -8,29 +8,19 @@ The window shows a hand-made result of a small written video (no analysis runs).
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings
 from ui_helpers import hand_result
 from video_helpers import write_video
 
-from judgeapp.app.view_models import AppSettings, Banner, CardFacts
-from judgeapp.ui.main_window import AnalysisOutcome, MainWindow
-from judgeapp.ui.review import Review
-from judgeapp.ui.settings import SettingsStore
-from judgeapp.ui.workers import live_threads
+from judgeapp.app.view_models import Banner, CardFacts
+from judgeapp.ui.main_window import AnalysisOutcome
 
 STATIC_COLUMN = 4  # Moment, Time, Percentile, Target, Static, Note
 
 
 @pytest.fixture
-def shown(qtbot, tmp_path, monkeypatch):
+def shown(qtbot, tmp_path, review_window):
     """(window, review, show(size)): the window with a result and seven deduction marks."""
-    monkeypatch.setenv("JUDGEAPP_DATA_DIR", str(tmp_path / "data"))
-    store = SettingsStore(QSettings(str(tmp_path / "judgeapp.ini"), QSettings.Format.IniFormat))
-    store.save(AppSettings(model="random", pretrained=False, auto_analyze=False))
-    window = MainWindow(store)
-    qtbot.addWidget(window)
-    review = Review(window)
-    window.add_extension(review)
+    window, review = review_window(size=None)
 
     def show(size: tuple[int, int]) -> None:
         window.resize(*size)
@@ -48,10 +38,7 @@ def shown(qtbot, tmp_path, monkeypatch):
     review.marks_panel.set_result(result)
     for i, t in enumerate((0.5, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5)):
         review.marks.add(t, "deduction", f"deduction {i}", 0.1)
-    yield window, review, show
-    window.close()
-    review.library.close()
-    assert live_threads() == []
+    return window, review, show
 
 
 def test_an_opened_banner_leaves_the_video_its_room(qtbot, shown) -> None:

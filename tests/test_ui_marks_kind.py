@@ -11,17 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QWidget
 from report_helpers import fake_video_info
 from video_helpers import write_video
 
-from judgeapp.app.view_models import AppSettings
 from judgeapp.store import Library, UndoStack
-from judgeapp.ui.main_window import MainWindow
 from judgeapp.ui.marks_panel import COL_DEDUCTION, COL_KIND, MarksPanel
-from judgeapp.ui.review import Review
-from judgeapp.ui.settings import SettingsStore
 from judgeapp.ui.undo_actions import undo_actions
 
 
@@ -118,22 +114,12 @@ def test_a_marks_kind_is_chosen_from_a_list_in_its_cell(qtbot, env):
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, monkeypatch):
-    monkeypatch.setenv("JUDGEAPP_DATA_DIR", str(tmp_path / "data"))
-    store = SettingsStore(QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
-    store.save(AppSettings(model="random", pretrained=False, auto_analyze=False))
-    win = MainWindow(store)
-    qtbot.addWidget(win)
-    review = Review(win)
-    win.add_extension(review)
-    win.resize(1280, 800)
-    win.show()
+def window(qtbot, tmp_path, review_window):
+    win, review = review_window()
     video = write_video(tmp_path / "routine.mp4", fps=10.0, frames=60)
     assert win.open_video(video)
     qtbot.waitUntil(lambda: review.marks_panel.video is not None, timeout=10_000)
-    yield win, review
-    win.close()
-    review.library.close()
+    return win, review
 
 
 def _type(qtbot, win, text: str) -> None:

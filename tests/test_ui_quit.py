@@ -8,30 +8,15 @@ import multiprocessing
 import threading
 
 import pytest
-from PySide6.QtCore import QSettings
 from video_helpers import write_video
 
 from judgeapp.app.analysis_service import demo_request
-from judgeapp.app.view_models import AppSettings
-from judgeapp.ui.main_window import MainWindow
-from judgeapp.ui.review import Review
-from judgeapp.ui.settings import SettingsStore
 from judgeapp.ui.workers import live_threads
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, monkeypatch):
-    monkeypatch.setenv("JUDGEAPP_DATA_DIR", str(tmp_path / "data"))
-    store = SettingsStore(QSettings(str(tmp_path / "judgeapp.ini"), QSettings.Format.IniFormat))
-    store.save(AppSettings(model="random", pretrained=False, auto_analyze=False))
-    window = MainWindow(store)
-    qtbot.addWidget(window)
-    review = Review(window)
-    window.add_extension(review)
-    window.resize(1280, 800)
-    window.show()
-    yield window
-    review.library.close()
+def window(review_window):
+    return review_window()[0]
 
 
 def test_quit_hides_the_window_first_and_leaves_no_process_or_thread(qtbot, window, tmp_path):

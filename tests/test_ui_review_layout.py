@@ -6,30 +6,18 @@ The window shows a hand-made result of a small written video (no analysis runs).
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings
 from ui_helpers import hand_result
 from video_helpers import write_video
 
-from judgeapp.app.view_models import AppSettings, CardFacts
-from judgeapp.ui.main_window import AnalysisOutcome, MainWindow  # (wherever it is defined)
-from judgeapp.ui.review import Review
-from judgeapp.ui.settings import SettingsStore
-from judgeapp.ui.workers import live_threads
+from judgeapp.app.view_models import CardFacts
+from judgeapp.ui.main_window import AnalysisOutcome  # (wherever it is defined)
 
 SIZE = (1280, 800)
 
 
 @pytest.fixture
-def shown(qtbot, tmp_path, monkeypatch):
-    monkeypatch.setenv("JUDGEAPP_DATA_DIR", str(tmp_path / "data"))
-    store = SettingsStore(QSettings(str(tmp_path / "judgeapp.ini"), QSettings.Format.IniFormat))
-    store.save(AppSettings(model="random", pretrained=False, auto_analyze=False))
-    window = MainWindow(store)
-    qtbot.addWidget(window)
-    review = Review(window)
-    window.add_extension(review)
-    window.resize(*SIZE)
-    window.show()
+def shown(qtbot, tmp_path, review_window):
+    window, review = review_window(SIZE)
     qtbot.waitExposed(window)
     video = write_video(tmp_path / "routine.mp4", fps=25.0, frames=250, width=640, height=360)
     assert window.open_video(video)
@@ -40,10 +28,7 @@ def shown(qtbot, tmp_path, monkeypatch):
     result = hand_result(info, dynamic, static, calibrated=True)
     window.show_outcome(AnalysisOutcome(result, CardFacts()))
     review.marks_panel.set_result(result)
-    yield window, review
-    window.close()
-    review.library.close()
-    assert live_threads() == []
+    return window, review
 
 
 def _inside(widget, area) -> bool:
