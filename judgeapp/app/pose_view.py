@@ -146,6 +146,11 @@ class PoseFrames:
         self.times: tuple[float, ...] = tuple(sorted(groups))
         self._people = [groups[t] for t in self.times]
         self._overlays: list[PoseOverlay | None] = [None] * len(self.times)
+        self._frames = frozenset(person.frame for person in pose.people)
+
+    def sampled(self, index: int) -> bool:
+        """Whether the analysis measured the body in frame `index` itself."""
+        return index in self._frames
 
     def _overlay(self, index: int) -> PoseOverlay:
         overlay = self._overlays[index]

@@ -64,6 +64,7 @@ class Player(QWidget):
     positionChanged = Signal(int, float)  # frame index on screen, its time in seconds
     frameFailed = Signal(str)
     loopChanged = Signal(object)  # (start_s, end_s) of the A-B loop, or None
+    playingChanged = Signal(bool)  # playback started (True) or paused (False)
     videoClicked = Signal(float, float, float)  # time_s of the frame on screen, x, y (video px)
     videoContextMenu = Signal(float, float, float, QPoint)  # time_s, x, y, global position
 
@@ -531,6 +532,7 @@ class Player(QWidget):
             else QStyle.StandardPixmap.SP_MediaPlay
         )
         self.play_button.setIcon(self.style().standardIcon(icon))
+        self.playingChanged.emit(self.playing)
 
     # --- go to, A-B loop ------------------------------------------------------------------------
     def focus_goto(self) -> None:

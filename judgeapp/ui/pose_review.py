@@ -13,23 +13,28 @@ and the timeline its angle lane. What it adds to the window:
 - View ▸ Measure Angle (A): three clicks on the video, snapping to a landmark within 12 screen
   pixels; the reading on the picture and in the status bar, "Save Angle With a Mark" (the Marks
   dock's note);
-- a notice when the result says the pose model was not used.
+- a notice when the result says the pose model was not used;
+- the pose of the exact frame on screen when the player is paused or stepped onto a frame the
+  analysis did not measure (app/pose_on_demand.py), computed as a background job and drawn
+  when it arrives, if that frame is still on screen.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QObject, QPoint
+from PySide6.QtCore import QEvent, QObject, QPoint
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
+from judgeapp.app.pose_on_demand import FramePoser, needs_pose
 from judgeapp.app.pose_view import (
     DEFAULT_REFERENCE_DEG,
     SNAP_RADIUS_PX,
     FollowRequest,
     ManualAngle,
     PoseFrames,
+    PoseOverlay,
     angle_choices,
     angle_lane,
     chosen_by_user,
@@ -43,6 +48,7 @@ from judgeapp.app.view_models import Banner, format_clock
 from judgeapp.core.errors import JudgeappError
 from judgeapp.core.results import AnalysisResult
 from judgeapp.ui.banners import MessageBanner
+from judgeapp.ui.workers import gui_job_runner
 
 PREFERRED_ANGLE = "leg_separation"
 
@@ -70,7 +76,50 @@ class PoseReview(QObject):
         self.timeline.angleChosen.connect(self._angle_chosen)
         self.timeline.referenceChanged.connect(self._reference_changed)
         window.state.subscribe(self._state_changed)
+        # The pose of the paused frame: one job at a time, a newer frame retires the older.
+        self.poser = FramePoser()
+        self.frame_jobs = gui_job_runner("judgeapp-frame-pose")
+        self.frame_pose: PoseOverlay | None = None  # the last one drawn
+        self.player.positionChanged.connect(self._frame_shown)
+        self.player.playingChanged.connect(lambda _playing: self._frame_shown())
+        self.player.pose_check.toggled.connect(lambda _on: self._frame_shown())
+        window.installEventFilter(self)  # closing the window ends the job first
         self._update_actions()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
+        if watched is self.window and event.type() == QEvent.Type.Close:
+            self.frame_jobs.shutdown()
+        return False
+
+    # --- the pose of the frame on screen -------------------------------------------------------
+    def _frame_shown(self, *_args) -> None:
+        """A frame shown, playback paused or the overlay turned on: where the player rests on
+        a frame the analysis did not measure, ask for its pose in the background."""
+        player, source = self.player, self.player.source
+        index = player.current_index
+        wanted = player.pose_check.isChecked() and source is not None
+        if not wanted or not needs_pose(self.frames, index, player.playing):
+            self.frame_jobs.retire()
+            return
+        path, info, frames, poser = source.path, source.info, self.frames, self.poser
+        self.frame_jobs.start(
+            lambda _progress, _cancel: poser.overlay(path, info, index, frames),
+            on_done=lambda overlay: self._draw_frame_pose(index, frames, overlay),
+            on_failed=lambda message: self.window.statusBar().showMessage(
+                f"The pose of this frame could not be measured: {message}", 5_000
+            ),
+            background=True,
+        )
+
+    def _draw_frame_pose(self, index: int, frames, overlay: PoseOverlay | None) -> None:
+        """The job's pose, drawn if the player still rests on its frame of the same result."""
+        player = self.player
+        if overlay is None or frames is not self.frames or player.current_index != index:
+            return
+        if player.playing or not player.pose_check.isChecked():
+            return
+        self.frame_pose = overlay
+        player.view.set_pose(overlay)
 
     # --- actions -------------------------------------------------------------------------------
     def _action(self, text: str, slot, keys: str = "", checkable: bool = False) -> QAction:
