@@ -36,6 +36,7 @@ from judgeapp.core.results import (
 )
 from judgeapp.features.cache import FeatureCache
 from judgeapp.features.profiles import Profile, get_profile
+from judgeapp.features.recipes import SPECS
 from judgeapp.features.video_features import VideoFeatures
 from judgeapp.model import ActionNet, ModelCard, card_is_calibrated
 from judgeapp.model.card import card_recipe
@@ -125,14 +126,10 @@ def score_features_any(
     return score_features(features, head, card), {}
 
 
-# Profiles whose backbone is too heavy for a CPU: Video Swin-B costs 16-21 s per 32-frame clip
-# (1.28 s of video) on a 2-core CPU with PyTorch, minutes for a routine.
-SLOW_ON_CPU = frozenset({"vst"})
-
-
 def slow_device_note(profile_name: str, device: str) -> str | None:
     """One line saying that `profile_name` on `device` will be slow (None when it will not)."""
-    if profile_name not in SLOW_ON_CPU or resolve_device(device) != "cpu":
+    spec = SPECS.get(profile_name)
+    if spec is None or not spec.slow_on_cpu or resolve_device(device) != "cpu":
         return None
     return (
         f"the '{profile_name}' profile runs Video Swin-B on the CPU: about 20 s per 1.28 s "

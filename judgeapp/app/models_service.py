@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 from judgeapp.core import errors
 from judgeapp.core.errors import Cancelled, JudgeappError
 from judgeapp.core.progress import CancelToken, ProgressCallback
+from judgeapp.features.recipes import SPECS
 from judgeapp.model import ModelCard
 from judgeapp.weights import heads_dir, offline, packs, weights_dir
 from judgeapp.weights.head_resolver import list_heads
@@ -89,19 +90,10 @@ PURPOSES: dict[str, str] = {
     ),
 }
 
-# The files each set of video networks (features.profiles: dynamic_weights, static_weights)
-# needs; a test keeps this equal to the profiles, which this module cannot import (PyTorch).
-PROFILE_FILES: dict[str, tuple[str, ...]] = {
-    "torchvision": ("s3d_kinetics400", "resnet50_imagenet1k_v2"),
-    "paper": ("i3d_rgb_kinetics400", "resnet50_imagenet1k_v1"),
-    "vst": ("swin3d_b_kinetics600_22k",),
-}
+# The files each set of video networks needs (features.recipes.SPECS).
+PROFILE_FILES: dict[str, tuple[str, ...]] = {name: s.weights for name, s in SPECS.items()}
 DEFAULT_PROFILE = "torchvision"  # analysis.options.DEFAULT_PROFILE (a test keeps them equal)
-PROFILE_WORDS: dict[str, str] = {
-    "torchvision": "standard",
-    "paper": "original study",
-    "vst": "Video Swin",
-}
+PROFILE_WORDS: dict[str, str] = {name: s.words for name, s in SPECS.items()}
 FINDER_WORDS: dict[str, str] = {
     "auto": "pose model",
     "pose": "pose model",

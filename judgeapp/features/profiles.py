@@ -22,7 +22,7 @@ from judgeapp.features.backbones import (
     PrepareFn,
     StaticBackbone,
 )
-from judgeapp.features.recipes import RECIPE_VERSIONS
+from judgeapp.features.recipes import SPECS, ProfileSpec
 from judgeapp.video.sampling import INTERVAL_END, NEAREST
 
 # torchvision's S3D_Weights.KINETICS400_V1.transforms(): VideoClassification's defaults.
@@ -69,11 +69,6 @@ class Profile:
     def has_static(self) -> bool:
         """Whether the profile has a static (athlete crop) stream."""
         return self.static_builder is not None
-
-    @property
-    def recipe_id(self) -> str:
-        """`name` and recipe version in one token, e.g. `paper-r2`."""
-        return f"{self.name}-r{self.recipe}"
 
     def build_dynamic(
         self, state_dict: dict | None, device: str = "cpu", half: bool = False
@@ -126,18 +121,25 @@ def static_builder(
     return build
 
 
+def _facts(spec: ProfileSpec) -> dict:
+    """The Profile fields that features.recipes.SPECS holds (one place for each fact)."""
+    return {
+        "name": spec.name,
+        "recipe": spec.recipe,
+        "dynamic_dim": spec.dynamic_dim,
+        "static_dim": spec.static_dim,
+        "dynamic_weights": spec.dynamic_weights,
+        "static_weights": spec.static_weights,
+    }
+
+
 TORCHVISION = Profile(
-    name="torchvision",
-    dynamic_dim=networks.S3D_DIM,
-    static_dim=networks.RESNET50_DIM,
-    dynamic_weights="s3d_kinetics400",
-    static_weights="resnet50_imagenet1k_v2",
+    **_facts(SPECS["torchvision"]),
     description=(
         "torchvision weights: S3D (Kinetics-400) on 256x256-resized, centre-cropped 224x224 "
         "frames with Kinetics mean/std; ResNet-50 (IMAGENET1K_V2) on 224x224 crops with "
         "ImageNet mean/std"
     ),
-    recipe=RECIPE_VERSIONS["torchvision"],
     dynamic_builder=dynamic_builder(
         networks.s3d_features, preprocess.s3d_frame, KINETICS_S3D, networks.S3D_DIM, "S3D"
     ),
@@ -151,11 +153,7 @@ TORCHVISION = Profile(
 )
 
 PAPER = Profile(
-    name="paper",
-    dynamic_dim=networks.I3D_DIM,
-    static_dim=networks.RESNET50_DIM,
-    dynamic_weights="i3d_rgb_kinetics400",
-    static_weights="resnet50_imagenet1k_v1",
+    **_facts(SPECS["paper"]),
     description=(
         "the ACTION-NET authors' recipe: RGB I3D (Kinetics-400, i3d_rgb.pth, batch-norm eps "
         "1e-5) on the last frame of every 0.2 s, resized to height 224 (OpenCV bilinear), "
@@ -163,7 +161,6 @@ PAPER = Profile(
         "ResNet-50 (IMAGENET1K_V1) on the last frame of every second after a JPEG (quality 95) "
         "round trip, crops resized to 224x224 (PIL bilinear), mean = std = 0.5"
     ),
-    recipe=RECIPE_VERSIONS["paper"],
     sampling=INTERVAL_END,
     static_frame=preprocess.paper_static_frame,
     dynamic_builder=dynamic_builder(
@@ -179,11 +176,7 @@ PAPER = Profile(
 )
 
 VST = Profile(
-    name="vst",
-    dynamic_dim=swin.SWIN_DIM,
-    static_dim=0,
-    dynamic_weights="swin3d_b_kinetics600_22k",
-    static_weights=None,
+    **_facts(SPECS["vst"]),
     description=(
         "GDLT's recipe (CVPR 2022): Video Swin-B (Kinetics-600, ImageNet-22k; torchvision "
         "swin3d_b with the official weights) on every frame at 25 fps, non-overlapping 32-frame "
@@ -191,7 +184,6 @@ VST = Profile(
         "to 224x224 (PIL bilinear), ImageNet mean/std; final LayerNorm averaged over time and "
         "space (1024-d). Dynamic stream only"
     ),
-    recipe=RECIPE_VERSIONS["vst"],
     clips=GDLT_CLIPS,
     dynamic_builder=dynamic_builder(
         swin.swin3d_b_features,

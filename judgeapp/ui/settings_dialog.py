@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from judgeapp.app.view_models import MAX_K, AppSettings
+from judgeapp.features.recipes import SPECS
 
 MODEL_CHOICES = (
     ("installed", "The installed scoring model (Analysis ▸ Models…)"),
@@ -30,9 +31,7 @@ MODEL_CHOICES = (
 )
 PROFILES = (
     ("", "The ones the scoring model learnt with (recommended)"),
-    ("torchvision", "Standard video networks"),
-    ("paper", "The original study's video networks"),
-    ("vst", "Video Swin networks (very slow without a graphics card)"),
+    *((name, spec.choice) for name, spec in SPECS.items()),
 )
 DEVICES = (
     ("auto", "Automatic (the graphics card when there is one)"),
