@@ -224,6 +224,20 @@ def test_checkpoint_round_trip_scores_the_same(tmp_path, pooling):
     np.testing.assert_allclose(after, before, atol=1e-6)
 
 
+def test_card_words_name_each_graphs_source_and_never_exact():
+    from judgeapp.model.card import POOLING_TEXT, describe_head
+
+    paper = describe_head({})
+    released = describe_head({"adjacency": "temporal"})
+    assert "graph from the paper's text (eq. 1" in paper and "default" in paper
+    assert "graph from the authors' released code (exp(-|i - j| / K)" in released
+    assert "no self-loops" in released
+    for pooling in POOLING_TEXT:
+        for adjacency in ("feature", "temporal"):
+            assert "exact" not in describe_head({"pooling": pooling, "adjacency": adjacency})
+    assert "graph" not in describe_head({"pooling": "rta"})
+
+
 def test_random_head_still_the_paper_head():
     model, _ = random_head("paper", 1024, 2048)
     assert sum(p.numel() for p in model.parameters()) == 3_542_787

@@ -245,6 +245,7 @@ def test_train_preset_mit_skating_is_recorded(tmp_path):
     assert protocol["preset"] == "mit-skating" and card.score_max == 100.0
     assert (protocol["batch_size"], protocol["segments"], protocol["frames"]) == (16, 48, 150)
     assert protocol["lr_steps"] == [150, 180] and protocol["epochs"] == 2
+    assert "graph from the paper's text" in protocol["head_description"]
 
 
 def test_ablate_with_the_gdlt_head(tmp_path, capsys):

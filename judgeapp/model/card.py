@@ -127,6 +127,47 @@ class ModelCard:
         return cls.from_dict(data)
 
 
+# Where each graph of the head comes from, in the words every card carries (`describe_head`).
+# The two graphs give scores up to 0.19 points of 25 apart on the same weights.
+ADJACENCY_TEXT = {
+    "feature": (
+        "graph from the paper's text (eq. 1: exp(-||f_i - f_j|| / K) on the embeddings, with "
+        "self-loops), judgeapp's default; the authors' released code uses the temporal graph"
+    ),
+    "temporal": (
+        "graph from the authors' released code (exp(-|i - j| / K) on the instances' positions, "
+        "no self-loops); the paper's text (eq. 1) describes the feature-distance graph"
+    ),
+}
+POOLING_TEXT = {
+    "attention": "context-aware attention (TCG-U + ATT-U), the paper's head",
+    "average": "average pooling of [f; h] instead of attention (Table 3)",
+    "sau": "simple attention unit on the embedding, no graph (Table 3)",
+    "lstm_sau": "LSTM (256) context + simple attention unit (Table 3)",
+    "bilstm_sau": "Bi-LSTM (128 + 128) context + simple attention unit (Table 3)",
+    "rta": "RTA's three-filter attention (Doughty et al. 2019) on the embedding (Table 3)",
+    "avg_svr": "average pooling + linear SVR (Table 1 baseline)",
+    "max_svr": "max pooling + linear SVR (Table 1 baseline)",
+    "lstm": "LSTM (256) + one FC layer (Table 1 baseline)",
+    "bilstm": "Bi-LSTM (128) + one FC layer (Table 1 baseline)",
+}
+GRAPH_POOLINGS = ("attention", "average")
+
+
+def describe_head(head: dict[str, Any]) -> str:
+    """A card's head in plain words: the kind, its streams, its pooling and, for heads with a
+    graph, whether that graph is the paper's text or the authors' released code."""
+    config = head_config_from_dict(head)
+    if isinstance(config, GDLTConfig):
+        return "GDLT head (Xu et al. 2022), dynamic stream"
+    streams = " and ".join(config.streams)
+    text = f"ACTION-NET family, {streams} stream{'s' if len(config.streams) > 1 else ''}: "
+    text += POOLING_TEXT[config.pooling]
+    if config.pooling in GRAPH_POOLINGS:
+        text += f"; {ADJACENCY_TEXT[config.adjacency]}"
+    return text
+
+
 def card_is_calibrated(card: ModelCard, backbones_pretrained: bool) -> bool:
     """Whether scores from this head mean anything: a trained head on pretrained backbones.
 

@@ -15,6 +15,7 @@ from judgeapp.core.files import sha256_file
 from judgeapp.core.progress import CancelToken
 from judgeapp.model import ModelCard
 from judgeapp.model.baselines import SVR_POOLINGS
+from judgeapp.model.card import describe_head
 from judgeapp.training.evaluation import Evaluation, evaluate
 from judgeapp.training.feature_set import (
     FeatureSet,
@@ -150,6 +151,7 @@ def train_run(
         data["test"] = {**test_source.describe(), "videos": test.names}
     protocol = {
         **config.to_dict(),
+        "head_description": describe_head(outcome.model.config.to_dict()),
         "device": device,
         "best_epoch": outcome.best_epoch,
         "seconds": round(outcome.seconds, 1),
