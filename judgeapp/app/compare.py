@@ -23,6 +23,7 @@ from typing import Protocol
 from judgeapp.core.errors import JudgeappError
 from judgeapp.core.marks import Mark, PanelScore, format_time, parse_time
 from judgeapp.core.results import AnalysisResult, VideoInfo
+from judgeapp.report.compare_video import OverlayDraw
 from judgeapp.video.frame_cache import frame_at_time
 
 _EPS_S = 1e-4  # shorter than any frame interval a real video has (10 000 fps)
@@ -670,6 +671,17 @@ def overlay_placement(
     scale = ha / max(hb, 1) * overlay.scale
     width, height = wb * scale, hb * scale
     return ((wa - width) / 2 + overlay.offset_x * wa, (ha - height) / 2, width, height)
+
+
+def overlay_draw(
+    comparison: Comparison, size_a: tuple[int, int], size_b: tuple[int, int]
+) -> OverlayDraw | None:
+    """What the exported video blends (report.compare_video): B's opacity and its place over
+    A's frame of `size_a` (width, height); None while the overlay is off."""
+    overlay = comparison.overlay
+    if not overlay.enabled:
+        return None
+    return OverlayDraw(overlay.opacity, overlay_placement(size_a, size_b, overlay))
 
 
 COMPARISON_SCHEMA = "judgeapp.comparison/1"

@@ -70,6 +70,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--sync-a", type=_seconds, default=0.0, metavar="T", help="default: 0")
     parser.add_argument("--sync-b", type=_seconds, default=0.0, metavar="T", help="default: 0")
     parser.add_argument("--out", required=True, type=_output_path, metavar="FILE")
+    parser.add_argument(
+        "--overlay",
+        type=float,
+        metavar="OPACITY",
+        help=".mp4: the right half shows B blended over A at this opacity (0 to 1)",
+    )
+    parser.add_argument(
+        "--overlay-shift",
+        type=float,
+        default=0.0,
+        metavar="F",
+        help="B's horizontal offset over A, a fraction of A's width",
+    )
+    parser.add_argument(
+        "--overlay-scale",
+        type=float,
+        default=1.0,
+        metavar="S",
+        help="B's size over A (1: as tall as A)",
+    )
     add_result_source_options(parser)
     add_backbone_options(parser)
     parser.set_defaults(func=run)
@@ -106,12 +126,23 @@ def _check_sync_points(args: argparse.Namespace) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from judgeapp.app.compare import comparison_of, differences, score_rows
+    from dataclasses import replace
+
+    from judgeapp.app.compare import (
+        OverlaySettings,
+        comparison_of,
+        differences,
+        overlay_draw,
+        score_rows,
+    )
     from judgeapp.app.library_service import LibraryService
     from judgeapp.report.compare_page import write_compare_page
     from judgeapp.report.compare_video import CompareSide, PlanFrame, write_compare_video
 
     _check_sync_points(args)  # before any analysis: a wrong sync point fails at once
+    overlay = None
+    if args.overlay is not None:  # a bad setting fails at once too
+        overlay = OverlaySettings(True, args.overlay, args.overlay_shift, args.overlay_scale)
     library = None if args.no_library else LibraryService.open(args.library)
     try:
         video_a, result_a = _side(args.a, args, library)
@@ -120,6 +151,9 @@ def run(args: argparse.Namespace) -> int:
         if library is not None:
             library.close()
     comparison = comparison_of(result_a, result_b, args.sync_a, args.sync_b)
+    if overlay is not None:
+        comparison = replace(comparison, overlay=overlay)
+    sizes = [(r.video.width, r.video.height) for r in (result_a, result_b)]
     sides = [
         CompareSide("A", video_a, result_a, comparison.sync_a_s),
         CompareSide("B", video_b, result_b, comparison.sync_b_s),
@@ -147,6 +181,7 @@ def run(args: argparse.Namespace) -> int:
                 comparison.after_sync_s,
                 scores,
                 progress=progress,
+                overlay=overlay_draw(comparison, *sizes),
             )
         finally:
             close()

@@ -1,6 +1,7 @@
 """Two routines side by side as one H.264 video (issue 21): each video in its half on a common
 time axis that starts at the sync points, each side's attention timeline drawn under its frame
-with the playhead, the sync points and the common time written along the bottom.
+with the playhead, the sync points and the common time written along the bottom. With an
+overlay, the right half shows B blended over A instead of B alone.
 
 The frame plan (which frame of each side at which common time) comes from the caller
 (app.compare works it out; this layer knows nothing of it): one `PlanFrame` per output frame,
@@ -48,6 +49,31 @@ class CompareSide:
     video: Path
     result: AnalysisResult
     sync_s: float
+
+
+@dataclass(frozen=True)
+class OverlayDraw:
+    """B blended over A in the right half: B's opacity (0-1) and where B goes over A, in A's
+    pixels (x, y, width, height: app.compare's overlay_placement)."""
+
+    opacity: float
+    box: tuple[float, float, float, float]
+
+
+def blend_over(a: np.ndarray, b: np.ndarray, overlay: OverlayDraw) -> np.ndarray:
+    """A's frame with B resized into `overlay.box` and blended at `overlay.opacity` (the part
+    of B outside A's frame is cut off, as in the window's overlay)."""
+    x, y, width, height = overlay.box
+    out = a.astype(np.float32)
+    w, h = max(1, round(width)), max(1, round(height))
+    left, top = round(x), round(y)
+    x0, y0 = max(left, 0), max(top, 0)
+    x1, y1 = min(left + w, a.shape[1]), min(top + h, a.shape[0])
+    if x1 > x0 and y1 > y0:
+        scaled = np.asarray(Image.fromarray(b).resize((w, h), Image.BILINEAR), np.float32)
+        part = scaled[y0 - top : y1 - top, x0 - left : x1 - left]
+        out[y0:y1, x0:x1] = (1 - overlay.opacity) * out[y0:y1, x0:x1] + overlay.opacity * part
+    return np.clip(out + 0.5, 0, 255).astype(np.uint8)
 
 
 @dataclass(frozen=True)
@@ -108,7 +134,12 @@ def _strip(side: CompareSide, axis_end_s: float) -> np.ndarray:
     return strip
 
 
-def _canvas(sides: Sequence[CompareSide], scores: Sequence[str], axis_end_s: float) -> np.ndarray:
+def _canvas(
+    sides: Sequence[CompareSide],
+    scores: Sequence[str],
+    axis_end_s: float,
+    overlay: OverlayDraw | None = None,
+) -> np.ndarray:
     """Everything that does not move: backgrounds, headers, the two strips, the sync marks."""
     image = Image.new("RGB", SIZE, _BACKGROUND)
     draw = ImageDraw.Draw(image)
@@ -119,6 +150,8 @@ def _canvas(sides: Sequence[CompareSide], scores: Sequence[str], axis_end_s: flo
         x0 = k * HALF_W
         name = side.video.name
         text = f"{side.label}: {name}"
+        if overlay is not None and k == 1:
+            text = f"{side.label} over {sides[0].label} ({overlay.opacity:.0%}): {name}"
         if len(text) > 40:
             text = text[:39] + "…"
         draw.text((x0 + 10, HEADER_H / 2), text, font=font, fill=_TEXT, anchor="lm")
@@ -141,10 +174,12 @@ def write_compare_video(
     scores: Sequence[str] = ("", ""),
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
+    overlay: OverlayDraw | None = None,
 ) -> int:
     """Write the side-by-side video to `target` (.mp4, H.264); return the frames written.
     `axis_end_s`: the common axis's end (its start is 0, the sync points); `scores`: a short
-    text per side for its header. Raises JudgeappError (nothing written) on failure."""
+    text per side for its header; `overlay`: the right half shows B blended over A.
+    Raises JudgeappError (nothing written) on failure."""
     target = Path(target)
     if len(sides) != 2:
         raise ValueError("a comparison video has two sides")
@@ -152,7 +187,7 @@ def write_compare_video(
         if not side.video.is_file():
             raise VideoError(f"{side.video}: the video is not available to draw the comparison")
     check_folder(target)
-    base = _canvas(sides, scores, axis_end_s)
+    base = _canvas(sides, scores, axis_end_s, overlay)
     font = image_font(19)
     strip_y = HEADER_H + FRAME_H + 4
     total = max(len(plan), 1)
@@ -168,10 +203,14 @@ def write_compare_video(
                         cancel.raise_if_cancelled()
                     frame = base.copy()
                     shown = ((step.index_a, step.inside_a), (step.index_b, step.inside_b))
-                    for k, (reader, (index, inside)) in enumerate(zip(readers, shown, strict=True)):
-                        rgb, dx, dy = _fit(reader.get(index), HALF_W - 8, FRAME_H)
-                        if not inside:
-                            rgb = (rgb * 0.45).astype(np.uint8)
+                    pictures = [
+                        reader.get(index) if inside else (reader.get(index) * 0.45).astype(np.uint8)
+                        for reader, (index, inside) in zip(readers, shown, strict=True)
+                    ]
+                    if overlay is not None:
+                        pictures[1] = blend_over(pictures[0], pictures[1], overlay)
+                    for k, picture in enumerate(pictures):
+                        rgb, dx, dy = _fit(picture, HALF_W - 8, FRAME_H)
                         x, y = k * HALF_W + 4 + dx, HEADER_H + dy
                         frame[y : y + rgb.shape[0], x : x + rgb.shape[1]] = rgb
                         px = k * HALF_W + min(

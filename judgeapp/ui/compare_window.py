@@ -67,8 +67,8 @@ _SYNC = QColor(230, 170, 0)
 _PLAYHEAD = QColor(220, 40, 40)
 _DIFF = QColor(160, 60, 200, 55)
 _OUTSIDE = QColor(0, 0, 0, 30)
-_LOOP = QColor(40, 150, 90, 45)
-_LOOP_END = QColor(40, 150, 90)
+_LOOP = QColor(0, 150, 175, 40)
+_LOOP_END = QColor(0, 130, 160)
 _VIDEO_FILTER = "Videos or analyses (*.mp4 *.mov *.m4v *.mkv *.avi *.webm *.json);;All files (*)"
 
 
@@ -147,7 +147,7 @@ class CommonTimeline(QWidget):
         for d in self.differences:
             x0, x1 = self.x_of(d.start_s), self.x_of(d.end_s)
             painter.fillRect(QRectF(x0, top, x1 - x0, 2 * self.LANE_H), _DIFF)
-        self._draw_loop(painter, top, 2 * self.LANE_H)
+        self._draw_loop_span(painter, top, 2 * self.LANE_H)
         for k, which in enumerate("ab"):
             y = top + k * self.LANE_H
             painter.setPen(self.palette().text().color())
@@ -164,6 +164,7 @@ class CommonTimeline(QWidget):
             self._draw_result(painter, self.results[k], sync, y + 2, self.LANE_H - 4)
             self._draw_marks(painter, which, y + 2, self.LANE_H - 4)
         axis_y = top + 2 * self.LANE_H
+        self._draw_loop_ends(painter, top, 2 * self.LANE_H)
         painter.setPen(self.palette().text().color())
         for t, label in axis_ticks(c.start_s, c.end_s):
             x = self.x_of(t)
@@ -186,18 +187,25 @@ class CommonTimeline(QWidget):
             painter.drawLine(int(x), int(y), int(x), int(y + h))
             painter.fillRect(QRectF(x, y, 7, 6), colour)
 
-    def _draw_loop(self, painter: QPainter, top: float, height: float) -> None:
-        """The A-B loop: its span shaded, each end set a green line with its letter."""
+    def _draw_loop_span(self, painter: QPainter, top: float, height: float) -> None:
+        """The A-B loop's span, shaded under the lanes."""
         if self.loop.active:
             first, last = self.loop.span
             x0, x1 = self.x_of(first), self.x_of(last)
             painter.fillRect(QRectF(x0, top, x1 - x0, height), _LOOP)
-        painter.setPen(QPen(_LOOP_END, 2))
+
+    def _draw_loop_ends(self, painter: QPainter, top: float, height: float) -> None:
+        """Each loop end that is set: a green line over the lanes, its letter in a tab."""
         for name, end in (("A", self.loop.a), ("B", self.loop.b)):
-            if end is not None:
-                x = self.x_of(end)
-                painter.drawLine(int(x), int(top), int(x), int(top + height))
-                painter.drawText(QRectF(x + 2, top, 14, 14), Qt.AlignLeft, name)
+            if end is None:
+                continue
+            x = self.x_of(end)
+            painter.setPen(QPen(_LOOP_END, 2))
+            painter.drawLine(int(x), int(top), int(x), int(top + height))
+            tab = QRectF(x - 6, top, 12, 13)
+            painter.fillRect(tab, _LOOP_END)
+            painter.setPen(QColor(255, 255, 255))
+            painter.drawText(tab, Qt.AlignCenter, name)
 
     def _draw_result(
         self, painter: QPainter, result: AnalysisResult | None, sync: float, y: float, h: float
@@ -432,13 +440,26 @@ class CompareWindow(QMainWindow):
         self.offset_slider.setFixedWidth(90)
         self.offset_slider.setToolTip("B's horizontal offset, to line the athletes up")
         self.offset_slider.valueChanged.connect(lambda v: self.set_overlay(offset_x=v / 100))
-        for widget in (self.overlay_button, self.opacity_slider, self.offset_slider):
+        self.scale_slider = QSlider(Qt.Orientation.Horizontal, self)
+        self.scale_slider.setRange(50, 200)
+        self.scale_slider.setValue(100)
+        self.scale_slider.setFixedWidth(90)
+        self.scale_slider.setToolTip("B's size over A (50-200 %, 100 %: as tall as A)")
+        self.scale_slider.valueChanged.connect(lambda v: self.set_overlay(scale=v / 100))
+        for widget in (
+            self.overlay_button,
+            self.opacity_slider,
+            self.offset_slider,
+            self.scale_slider,
+        ):
             widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         transport.addWidget(self.overlay_button)
         transport.addWidget(QLabel("opacity", self))
         transport.addWidget(self.opacity_slider)
         transport.addWidget(QLabel("shift", self))
         transport.addWidget(self.offset_slider)
+        transport.addWidget(QLabel("size", self))
+        transport.addWidget(self.scale_slider)
         layout.addLayout(transport)
 
         self.timeline = CommonTimeline(self)
@@ -685,7 +706,7 @@ class CompareWindow(QMainWindow):
         self._show()
 
     def set_overlay(self, **changes: object) -> None:
-        """Overlay on or off, B's opacity or offset (app.compare's OverlaySettings)."""
+        """Overlay on or off, B's opacity, offset or scale (app.compare's OverlaySettings)."""
         if self.transport is None:
             return
         self.transport.set_overlay(**changes)
@@ -734,6 +755,7 @@ class CompareWindow(QMainWindow):
             self.overlay_button,
             self.opacity_slider,
             self.offset_slider,
+            self.scale_slider,
             self.goto_edit,
         ):
             w.setEnabled(on)
