@@ -203,3 +203,21 @@ def test_following_keeps_the_woman_through_her_squat_and_gives_up_on_an_empty_ro
 
     assert iou(followed[0].box, found.box) > 0.7
     assert model.follow(_frame(media_dir, "room_people_139s.mp4", 0), before) is None
+
+
+def test_the_twin_is_a_second_copy_made_once_that_finds_the_same(model, media_dir):
+    """The analysis finds people in one thread and follows them in another, each with its
+    own copy of the networks (`twin`): the copy is made once and sees what the first sees."""
+    twin = model.twin()
+    assert twin is not model and model.twin() is twin
+    assert (twin.min_score, twin.try_rotations, twin.tiles) == (
+        model.min_score,
+        model.try_rotations,
+        model.tiles,
+    )
+    frame = _frame(media_dir, "squats_portrait_5fps.mp4", 10)
+    mine, theirs = model.find(frame), twin.find(frame)
+    assert len(mine) == len(theirs) == 1
+    assert np.allclose(mine[0].landmarks, theirs[0].landmarks, atol=1e-3)
+    followed = twin.follow(_frame(media_dir, "squats_portrait_5fps.mp4", 11), mine)
+    assert followed is not None and len(followed) == 1

@@ -330,36 +330,61 @@ def extract_video_features(
             keep_candidates(frame, frame_boxes, "detect")
         return len(frames)
 
-    # A frame both streams sample (a 1 fps frame is also a 5 fps one) goes through the pose
-    # model once: the static sample comes first, its people are kept here for the pose sample.
-    found_at: dict[int, list] = {}
-    last_seen: list = []  # the people of the pose stage's previous frame
+    # The pose model runs in two stages at once. "pose" finds the people of each 1 fps frame
+    # (`find`: the detector, then landmarks) and keeps them as the static stream's candidates;
+    # "pose_follow" takes the 5 fps frames in time order and follows the people just seen by
+    # the landmark model alone (`follow`), with its own copy of the networks. A 1 fps frame is
+    # also a 5 fps one: its pose sample is the find's people, handed over (`found`). Between two
+    # 1 fps frames the following depends only on the first, so the two stages overlap and the
+    # pose model is no longer one long thread that the rest of the analysis waits for.
+    follower = finder.twin() if callable(getattr(finder, "twin", None)) else finder
+    found: dict[int, list] = {}  # 1 fps frame index -> its people, once found
+    found_ready = threading.Condition()
+    awaited: set[int] = set()  # 1 fps frames whose find the follow stage will wait for
+    previous_found = [False]  # whether the previous 1 fps frame had anyone
     static_found = [0]  # 1 fps frames the pose stage has done, for progress
 
-    def find_people(items: list[_PoseFrame | _StaticFrame]) -> int:
-        """The pose stage: the detector looks at every 1 fps frame (`find`); in between, the
-        people just seen are followed by the landmark model alone (`follow`), the detector
-        running only where someone was lost. A person entering is found at the next 1 fps
-        frame (at most a second later)."""
-        done = 0
+    def find_people(items: list[_StaticFrame]) -> int:
+        """The "pose" stage: the people of each 1 fps frame. Where the previous 1 fps frame had
+        someone and this one seems empty, the turned passes are tried too (`expect_person`)."""
         for item in items:
-            if isinstance(item, _StaticFrame):
-                shrunk, scale = shrink_for_pose(item.image)
-                people = finder.find(shrunk, expect_person=bool(last_seen))
-                found_at[item.index] = people
-                last_seen[:] = people
-                keep_candidates(item, [_scaled(p.box, scale) for p in people], "pose")
-                static_found[0] += 1
-                continue
-            people = found_at.pop(item.index, None)
-            if people is None and last_seen:
-                people = finder.follow(item.image, last_seen)
+            shrunk, scale = shrink_for_pose(item.image)
+            people = finder.find(shrunk, expect_person=previous_found[0])
+            previous_found[0] = bool(people)
+            with found_ready:
+                found[item.index] = people
+                found_ready.notify_all()
+            keep_candidates(item, [_scaled(p.box, scale) for p in people], "pose")
+            static_found[0] += 1
+        return len(items)
+
+    def found_people(index: int) -> list:
+        """The find's people of the 1 fps frame `index`, waiting for them (not counted as this
+        stage's work); [] when the analysis stops first."""
+        with clock.paused("pose_follow"), found_ready:
+            while index not in found and not stages_stop.is_set():
+                found_ready.wait(timeout=0.1)
+            return found.pop(index, [])
+
+    last_seen: list = []  # the people of the follow stage's previous frame
+
+    def follow_people(items: list[_PoseFrame]) -> int:
+        """The "pose_follow" stage: each 5 fps frame's people, followed from the frame before
+        (the detector running only where someone was lost). A person entering is found at the
+        next 1 fps frame (at most a second later)."""
+        for item in items:
+            if item.index in awaited:
+                awaited.discard(item.index)
+                people = found_people(item.index)
+            elif last_seen:
+                people = follower.follow(item.image, last_seen)
                 if people is None:
-                    people = finder.find(item.image, expect_person=True)
-            last_seen[:] = people or []
-            poses.add(item, people or [])
-            done += 1
-        return done
+                    people = follower.find(item.image, expect_person=True)
+            else:
+                people = []
+            last_seen[:] = people
+            poses.add(item, people)
+        return len(items)
 
     # Two events: a failing stage stops the other stages (not the decoder, whose frames the
     # routing loop keeps taking until it notices); the end of the routing stops the decoder.
@@ -370,11 +395,13 @@ def extract_video_features(
     static_stage = _Stage("static", embed_crops, clock, stages_stop, lock)
     detect_stage = _Stage("detect", detect, clock, stages_stop)
     stages = [dynamic_stage, detect_stage, static_stage]
-    pose_stage = None
+    pose_stage = follow_stage = None
     if finder is not None:
         clock.seconds.setdefault("pose", 0.0)
+        clock.seconds.setdefault("pose_follow", 0.0)
         pose_stage = _Stage("pose", find_people, clock, stages_stop)
-        stages.append(pose_stage)
+        follow_stage = _Stage("pose_follow", follow_people, clock, stages_stop)
+        stages += [pose_stage, follow_stage]
     reported = [0, 0, 0]  # dynamic segments, detected frames, pose frames
     pose_total = len(plan.pose_times_s)
 
@@ -382,7 +409,7 @@ def extract_video_features(
         now = [
             dynamic_stage.units,
             detect_stage.units + static_found[0],
-            pose_stage.units if pose_stage else 0,
+            follow_stage.units if follow_stage else 0,
         ]
         if now[1] != reported[1]:  # each stage that moved is reported, the total rising
             progress(Progress("detect", reported[0] + now[1], total_units))
@@ -428,11 +455,12 @@ def extract_video_features(
                         clips.clear()
             elif isinstance(item, _PoseFrame):
                 pending_pose.append(item)
-                if len(pending_pose) >= _POSE_BATCH and pose_stage is not None:
-                    pose_stage.submit(list(pending_pose))
+                if len(pending_pose) >= _POSE_BATCH and follow_stage is not None:
+                    follow_stage.submit(list(pending_pose))
                     pending_pose.clear()
             elif pose_stage is not None:  # the pose model finds the people of the 1 fps frames
-                pending_pose.append(item)
+                awaited.add(item.index)  # before its pose sample reaches the follow stage
+                pose_stage.submit([item])
             else:
                 pending_static.append(item)
                 if len(pending_static) >= frames_per_batch:
@@ -446,11 +474,12 @@ def extract_video_features(
             dynamic_stage.submit(BlankTail(np.stack(clip), plan.blank_samples))
         if pending_static:
             detect_stage.submit(list(pending_static))
-        if pending_pose and pose_stage is not None:
-            pose_stage.submit(list(pending_pose))
+        if pending_pose and follow_stage is not None:
+            follow_stage.submit(list(pending_pose))
         detect_stage.close()
         if pose_stage is not None:
             pose_stage.close()
+            follow_stage.close()
         if crops:
             static_stage.submit(np.stack(crops))
             crops.clear()

@@ -337,6 +337,18 @@ class BlazePose:
         self.min_score = min_score
         self.try_rotations = try_rotations
         self.tiles = tiles
+        self._settings = (detector_path, landmark_path, threads, min_score, try_rotations, tiles)
+        self._twin: BlazePose | None = None
+
+    def twin(self) -> BlazePose:
+        """A second copy of the networks with the same settings, made once and kept: one
+        instance runs one inference at a time, so two threads that both need the pose model
+        (the analysis finds people in the one-second frames in one and follows them through the
+        5 fps frames in the other) each take one."""
+        with self._lock:
+            if self._twin is None:
+                self._twin = BlazePose(*self._settings)
+            return self._twin
 
     def detect(self, frames: list[np.ndarray]) -> list[list[Box]]:
         """The PersonDetector interface: each frame's people as boxes, best first."""
