@@ -301,9 +301,6 @@ class MarksService:
     def redo(self) -> bool:
         return self.undo_stack.redo()
 
-    def clear_history(self) -> None:
-        self.undo_stack.clear()
-
     @property
     def can_undo(self) -> bool:
         return self.undo_stack.can_undo

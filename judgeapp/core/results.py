@@ -130,9 +130,6 @@ class Provenance:
     detector: str
     head_sha256: str = ""
 
-    def same_settings(self, other: Provenance) -> bool:
-        return self == other
-
 
 @dataclass(frozen=True)
 class TargetScore:

@@ -115,14 +115,6 @@ class Pictures:
     problem: str = ""
 
 
-def load_crops(
-    result: AnalysisResult, video: Path | None, k: int = 4
-) -> tuple[list[Crop], list[Crop], list[str]]:
-    """Top and bottom crops, read from `video` in one pass; notes say what could not be shown."""
-    pictures = load_pictures(result, video, k)
-    return pictures.top, pictures.bottom, pictures.notes
-
-
 def load_pictures(
     result: AnalysisResult, video: Path | None, k: int = 4, also: Sequence[int] = ()
 ) -> Pictures:

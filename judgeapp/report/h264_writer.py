@@ -197,10 +197,6 @@ class H264Writer:
         in; `name`: the file named in messages (the target of a temporary `path`)."""
         return cls(path, fps, size, audio_from, name=name)
 
-    @property
-    def has_audio(self) -> bool:
-        return self._audio is not None
-
     def write(self, rgb: np.ndarray, time_s: float | None = None) -> None:
         """Add one RGB frame (height x width x 3) shown from `time_s` (default: frame / fps)."""
         width, height = self.size

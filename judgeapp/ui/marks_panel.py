@@ -370,9 +370,6 @@ class MarksPanel(QWidget):
         self.release_focus()
         return added[0]
 
-    def edit_mark(self, mark_id: int, kind: str, text: str, deduction: float | None) -> None:
-        self._run(lambda: self.service.edit(mark_id, kind, text, deduction))
-
     def set_kind(self, mark_id: int, kind: str) -> None:
         """Make a mark another kind; a deduction's value going with it is said."""
         notes: list[str] = []

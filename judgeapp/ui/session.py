@@ -89,10 +89,6 @@ class VideoSession(QObject):
     def info(self) -> VideoInfo | None:
         return self.state.info
 
-    @property
-    def opening(self) -> bool:
-        return self._opener.busy
-
     def open(self, path: str | Path) -> None:
         """Open `path`: probe it in the background, then `opened` or `openFailed` follows.
 

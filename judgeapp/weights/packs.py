@@ -130,15 +130,6 @@ def _copy_hashing(source: BinaryIO, target: BinaryIO) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def _hash_stream(source: BinaryIO) -> tuple[str, int]:
-    digest = hashlib.sha256()
-    size = 0
-    while chunk := source.read(CHUNK_BYTES):
-        digest.update(chunk)
-        size += len(chunk)
-    return digest.hexdigest(), size
-
-
 def pack(
     out_path: str | Path,
     names: Iterable[str] | None = None,

@@ -94,13 +94,6 @@ class WeightsFile:
     archives: tuple[ArchiveSource, ...] = ()
 
     @property
-    def source_text(self) -> str:
-        """Where the file comes from, in a few words: its address, or its archive members."""
-        if not self.archives:
-            return self.url
-        return " or ".join(f"{a.label} ({a.url})" for a in self.archives)
-
-    @property
     def hash_check(self) -> str:
         """How the hash is checked: "sha256" (full), "prefix" (first hex digits) or "none"."""
         if self.sha256:
