@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from judgeapp.analysis.decoding import DynamicFrame, StageClock, consume, decode_into
 from judgeapp.core.errors import VideoError
 from judgeapp.core.progress import CancelToken, Progress, ProgressCallback, no_progress
 from judgeapp.core.results import VideoInfo
@@ -48,8 +49,6 @@ def extract_clip_features(
     clock=None,
 ) -> VideoFeatures:
     """The clip features of `path` under a dynamic-only profile (one row per 32-frame clip)."""
-    from judgeapp.analysis.extraction import StageClock, _consume, _decode_into, _DynamicFrame
-
     cancel = cancel or CancelToken()
     clock = clock or StageClock()
     plan = plan_clips(info.duration_s)
@@ -75,7 +74,7 @@ def extract_clip_features(
     frames_q: queue.Queue = queue.Queue(maxsize=QUEUE_ITEMS)
     stop = threading.Event()
     decoder = threading.Thread(
-        target=_decode_into,
+        target=decode_into,
         args=(
             frames_q,
             path,
@@ -91,9 +90,9 @@ def extract_clip_features(
     )
     decoder.start()
     try:
-        for item in _consume(frames_q):
+        for item in consume(frames_q):
             cancel.raise_if_cancelled()
-            if not isinstance(item, _DynamicFrame):
+            if not isinstance(item, DynamicFrame):
                 continue
             clip.append(item.image)
             if len(clip) == plan.clip_frames:

@@ -17,14 +17,23 @@ from __future__ import annotations
 import contextlib
 import queue
 import threading
-import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-import cv2
 import numpy as np
 
+from judgeapp.analysis.clip_extraction import extract_clip_features
+from judgeapp.analysis.decoding import (
+    DONE,
+    DynamicFrame,
+    PoseFrame,
+    StageClock,
+    StaticFrame,
+    consume,
+    decode_into,
+    shrink_for_pose,
+)
 from judgeapp.core.errors import Cancelled, VideoError
 from judgeapp.core.progress import CancelToken, Progress, ProgressCallback, no_progress
 from judgeapp.core.results import VideoInfo
@@ -32,132 +41,12 @@ from judgeapp.detect import Box, PersonDetector, detector_warning, largest_box
 from judgeapp.features.blank_tail import BlankTail, embed_blank_tail
 from judgeapp.features.profiles import get_profile
 from judgeapp.features.video_features import PeopleFound, VideoFeatures
-from judgeapp.video import SEGMENT_FRAMES, SamplingPlan, iter_samples, plan_sampling
+from judgeapp.video import SEGMENT_FRAMES, plan_sampling
 from judgeapp.video.decode import FrameSink
 
 _QUEUE_ITEMS = 16
 _BATCHES_WAITING = 2  # batches queued ahead of each network / the detector
-_DONE = object()
-
-
-@dataclass
-class StageClock:
-    """Seconds spent in each stage of one extraction (decoding counted in its own thread)."""
-
-    seconds: dict[str, float] = field(
-        default_factory=lambda: {"decode": 0.0, "detect": 0.0, "dynamic": 0.0, "static": 0.0}
-    )
-
-    def timed(self, stage: str, fn: Callable, *args):
-        start = time.perf_counter()
-        try:
-            return fn(*args)
-        finally:
-            self.seconds[stage] += time.perf_counter() - start
-
-    @contextlib.contextmanager
-    def paused(self, stage: str) -> Iterator[None]:
-        """Inside `timed(stage, ...)`: time spent here (waiting for the next stage) is not the
-        stage's own work, so it is taken off again."""
-        start = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.seconds[stage] -= time.perf_counter() - start
-
-
-@dataclass(frozen=True)
-class _DynamicFrame:
-    sample: int
-    image: np.ndarray  # already prepared for the dynamic backbone
-
-
-@dataclass(frozen=True)
-class _StaticFrame:
-    time_s: float
-    index: int
-    image: np.ndarray  # full resolution RGB, needed for detection and cropping
-
-
-@dataclass(frozen=True)
-class _PoseFrame:
-    time_s: float
-    index: int
-    image: np.ndarray  # RGB, shrunk to at most POSE_LONG_SIDE_PX
-    scale: float  # original pixels per pixel of `image`
-
-
-POSE_LONG_SIDE_PX = 1280  # the pose model's crops are 256 px: more detail buys nothing
 CANDIDATES_PER_FRAME = 3  # people embedded per 1 fps frame, so the athlete can be re-chosen
-
-
-def shrink_for_pose(image: np.ndarray) -> tuple[np.ndarray, float]:
-    """`image` with its long side at most POSE_LONG_SIDE_PX, and the factor back."""
-    long_side = max(image.shape[:2])
-    if long_side <= POSE_LONG_SIDE_PX:
-        return image, 1.0
-    factor = POSE_LONG_SIDE_PX / long_side
-    size = (round(image.shape[1] * factor), round(image.shape[0] * factor))
-    return cv2.resize(image, size, interpolation=cv2.INTER_AREA), 1.0 / factor
-
-
-def _decode_into(
-    out: queue.Queue,
-    path: Path,
-    info: VideoInfo,
-    plan: SamplingPlan,
-    prepare_frame: Callable[[np.ndarray], np.ndarray],
-    static_frame: Callable[[np.ndarray], np.ndarray],
-    stop: threading.Event,
-    clock: StageClock,
-    on_frame: FrameSink | None = None,
-) -> None:
-    """Producer: decode once, put prepared dynamic frames, full static frames (after the
-    profile's `static_frame` step) and, where the plan has pose samples, frames shrunk for the
-    pose model on `out`."""
-
-    def put(item: object) -> bool:
-        while not stop.is_set():
-            try:
-                out.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    try:
-        samples = iter_samples(path, info, plan, on_frame)
-        while True:
-            start = time.perf_counter()
-            sampled = next(samples, None)
-            if sampled is None:
-                clock.seconds["decode"] += time.perf_counter() - start
-                break
-            if sampled.stream == "pose":
-                shrunk, scale = shrink_for_pose(sampled.frame.image)
-                item: object = _PoseFrame(sampled.frame.time_s, sampled.frame.index, shrunk, scale)
-            elif sampled.stream == "dynamic":
-                item = _DynamicFrame(sampled.sample, prepare_frame(sampled.frame.image))
-            else:
-                image = static_frame(sampled.frame.image)
-                item = _StaticFrame(sampled.frame.time_s, sampled.frame.index, image)
-            clock.seconds["decode"] += time.perf_counter() - start
-            if not put(item):
-                return
-        put(_DONE)
-    except BaseException as exc:  # handed to the consumer, which re-raises it
-        put(exc)
-
-
-def _consume(out: queue.Queue) -> Iterator[object]:
-    """Items from the decoding thread until it is done; its exception is raised here."""
-    while True:
-        item = out.get()
-        if item is _DONE:
-            return
-        if isinstance(item, BaseException):
-            raise item
-        yield item
 
 
 class _Stage:
@@ -188,7 +77,7 @@ class _Stage:
         self._thread.start()
 
     def _loop(self) -> None:
-        while (item := self._queue.get()) is not _DONE:
+        while (item := self._queue.get()) is not DONE:
             if self._stop.is_set():
                 continue  # drain without working
             try:
@@ -214,14 +103,14 @@ class _Stage:
 
     def close(self) -> None:
         """Wait until every queued batch is done; raise the stage's exception, if any."""
-        self._put(_DONE)
+        self._put(DONE)
         self._thread.join()
         self.raise_error()
 
     def abort(self) -> None:
         """Stop without finishing the queued batches (cancel, or another stage failed)."""
         self._stop.set()
-        self._put(_DONE)
+        self._put(DONE)
         self._thread.join()
 
     def raise_error(self) -> None:
@@ -266,8 +155,6 @@ def extract_video_features(
     clock = clock or StageClock()
     profile = get_profile(profile_name)
     if not profile.has_static:  # `vst`: 32-frame clips at 25 fps, no static stream
-        from judgeapp.analysis.clip_extraction import extract_clip_features
-
         return extract_clip_features(
             path, info, profile, dynamic_backbone, progress, cancel, segments_per_batch, clock
         )
@@ -306,7 +193,7 @@ def extract_video_features(
             cand_rows.append(static_backbone.embed(batch))
         return 0
 
-    def keep_candidates(frame: _StaticFrame, boxes: list[Box], stage: str) -> None:
+    def keep_candidates(frame: StaticFrame, boxes: list[Box], stage: str) -> None:
         """Embed the frame's people (and the whole frame while nobody has been found)."""
         if boxes:
             whole.person_found()
@@ -324,7 +211,7 @@ def extract_video_features(
                     static_stage.submit(np.stack(crops))
                 crops.clear()
 
-    def detect(frames: list[_StaticFrame]) -> int:
+    def detect(frames: list[StaticFrame]) -> int:
         boxes = detector.detect([f.image for f in frames])
         for frame, frame_boxes in zip(frames, boxes, strict=True):
             keep_candidates(frame, frame_boxes, "detect")
@@ -344,7 +231,7 @@ def extract_video_features(
     previous_found = [False]  # whether the previous 1 fps frame had anyone
     static_found = [0]  # 1 fps frames the pose stage has done, for progress
 
-    def find_people(items: list[_StaticFrame]) -> int:
+    def find_people(items: list[StaticFrame]) -> int:
         """The "pose" stage: the people of each 1 fps frame. Where the previous 1 fps frame had
         someone and this one seems empty, the turned passes are tried too (`expect_person`)."""
         for item in items:
@@ -368,7 +255,7 @@ def extract_video_features(
 
     last_seen: list = []  # the people of the follow stage's previous frame
 
-    def follow_people(items: list[_PoseFrame]) -> int:
+    def follow_people(items: list[PoseFrame]) -> int:
         """The "pose_follow" stage: each 5 fps frame's people, followed from the frame before
         (the detector running only where someone was lost). A person entering is found at the
         next 1 fps frame (at most a second later)."""
@@ -421,7 +308,7 @@ def extract_video_features(
 
     frames_q: queue.Queue = queue.Queue(maxsize=_QUEUE_ITEMS)
     decoder = threading.Thread(
-        target=_decode_into,
+        target=decode_into,
         args=(
             frames_q,
             path,
@@ -439,13 +326,13 @@ def extract_video_features(
     decoder.start()
     clip: list[np.ndarray] = []
     clips: list[np.ndarray] = []
-    pending_static: list[_StaticFrame] = []
-    pending_pose: list[_PoseFrame] = []
+    pending_static: list[StaticFrame] = []
+    pending_pose: list[PoseFrame] = []
     finished = False
     try:
-        for item in _consume(frames_q):
+        for item in consume(frames_q):
             cancel.raise_if_cancelled()
-            if isinstance(item, _DynamicFrame):
+            if isinstance(item, DynamicFrame):
                 clip.append(item.image)
                 if len(clip) == SEGMENT_FRAMES:
                     clips.append(np.stack(clip))
@@ -453,7 +340,7 @@ def extract_video_features(
                     if len(clips) >= segments_per_batch:
                         dynamic_stage.submit(np.stack(clips))
                         clips.clear()
-            elif isinstance(item, _PoseFrame):
+            elif isinstance(item, PoseFrame):
                 pending_pose.append(item)
                 if len(pending_pose) >= _POSE_BATCH and follow_stage is not None:
                     follow_stage.submit(list(pending_pose))
@@ -649,7 +536,7 @@ class _Poses:
         self.rotation: list[int] = []
         self.landmarks: list[np.ndarray] = []
 
-    def add(self, frame: _PoseFrame, people: list) -> None:
+    def add(self, frame: PoseFrame, people: list) -> None:
         for person in people:
             self.time_s.append(frame.time_s)
             self.frame.append(frame.index)

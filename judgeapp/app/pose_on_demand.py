@@ -75,7 +75,7 @@ class FramePoser:
         the sample nearest (within SEED_REACH_S) are followed, keeping their tracks; where that
         loses someone, the frame is searched as a whole and each person found takes the track
         of the seed whose box overlaps theirs most."""
-        from judgeapp.analysis.extraction import shrink_for_pose
+        from judgeapp.analysis.decoding import shrink_for_pose
         from judgeapp.video.frame_cache import DirectReader
 
         with self._lock:
