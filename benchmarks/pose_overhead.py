@@ -83,12 +83,15 @@ def run(video: Path, variant: str, pool: BackbonePool) -> dict:
 def _cpu_model() -> str:
     """The CPU's model name (/proc/cpuinfo on Linux), else what platform says."""
     try:
-        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
+        lines = Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines()
     except OSError:
-        pass
-    return platform.processor() or platform.machine()
+        return platform.processor() or platform.machine()
+    facts = {}
+    for line in lines:
+        key, _, value = line.partition(":")
+        facts.setdefault(key.strip(), value.strip())
+    name = facts.get("model name") or platform.processor() or platform.machine()
+    return f"{name} (family {facts.get('cpu family', '?')} model {facts.get('model', '?')})"
 
 
 def main() -> int:
@@ -100,7 +103,7 @@ def main() -> int:
     os.environ.setdefault("JUDGEAPP_CACHE_DIR", tempfile.mkdtemp(prefix="judgeapp-bench-"))
     video = Path(args.video)
     pool = BackbonePool()
-    for variant in VARIANTS:  # warm-up: builds, OpenVINO conversions, the second copy
+    for variant in VARIANTS[:2]:  # warm-up: builds, OpenVINO conversions, the second copy
         run(video, variant, pool)
     runs: dict[str, list[dict]] = {v: [] for v in VARIANTS}
     for _ in range(args.repeats):

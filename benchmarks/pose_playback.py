@@ -8,6 +8,10 @@ installation: scripts/install.sh). Then the player, offscreen, plays the whole v
 twice, side by side in one run: with the pose overlay off and on. For each run: the frames due
 (every frame from the first to the last), the frames shown, those never shown (dropped), and
 how late each frame reached the screen after its due time (median, 90th percentile, worst).
+
+Dropped frames depend on what else the machine runs; the drawing's own cost does not: `paint`
+times, in the GUI thread's CPU time, the overlay set and the view painted (`grab`) on the same
+frames with the overlay off and on.
 """
 
 from __future__ import annotations
@@ -92,6 +96,24 @@ def play_once(app, player, overlay_on: bool) -> dict:
     }
 
 
+def paint_cost(player, frames: int = 60) -> dict:
+    """GUI-thread CPU milliseconds to set the overlay and paint the view, overlay off and on,
+    on the same frames (every pose sample's frame, at most `frames`)."""
+    view, pose = player.view, player.pose_frames
+    times = pose.times[:frames]
+    out = {}
+    for on in (False, True):
+        spent = []
+        for time_s in times:
+            start = time.thread_time()
+            view.set_pose(pose.at(time_s) if on else None)
+            view.grab()
+            spent.append((time.thread_time() - start) * 1000)
+        out["on" if on else "off"] = round(float(np.median(spent)), 2)
+    view.set_pose(None)
+    return {"median_cpu_ms": out, "frames": len(times)}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("video", nargs="?", default=str(DEFAULT_VIDEO))
@@ -119,6 +141,7 @@ def main() -> int:
     player.set_source(source)
     player.set_pose_frames(PoseFrames(pose, AthleteInfo("track", 0, "auto", "benchmark")))
     runs = [play_once(app, player, on) for on in (False, True)]
+    paint = paint_cost(player)
     player.shutdown()
     player.close()
     report = {
@@ -130,6 +153,7 @@ def main() -> int:
         "cores": len(os.sched_getaffinity(0)),
         "load_average": os.getloadavg(),
         "runs": runs,
+        "paint": paint,
     }
     for run in runs:
         late = run["late_ms"]
@@ -139,6 +163,9 @@ def main() -> int:
             f"{run['shown_with_skeleton']} with the skeleton), late median {late['median']} ms, "
             f"p90 {late['p90']} ms, worst {late['worst']} ms"
         )
+    cost = paint["median_cpu_ms"]
+    print(f"paint (overlay set + view painted, GUI thread CPU, median of {paint['frames']}): "
+          f"off {cost['off']} ms, on {cost['on']} ms")  # fmt: skip
     print(f"{video.name} {report['size']} {info.fps:g} fps, {report['cores']} cores, "
           f"load average {report['load_average'][0]:.1f}")  # fmt: skip
     if args.json:

@@ -146,26 +146,37 @@ def _predicted_box(track: _OpenTrack, time_s: float) -> Box:
     return Box(last.x1 + dx, last.y1 + dy, last.x2 + dx, last.y2 + dy, last.score)
 
 
+def _gated(
+    before: Box, after: Box, gate: float, frame_diagonal: float
+) -> tuple[float, float] | None:
+    """(centre distance in mean body sizes, size ratio after / before) of two boxes of one
+    person, or None where they cannot be: an empty box, a size change of GATE_SIZE_RATIO or
+    more, further than GATE_FRAME_SHARE of the frame's diagonal or than `gate` body sizes."""
+    size_before, size_after = _size(before), _size(after)
+    if size_before <= 0 or size_after <= 0:
+        return None
+    size_ratio = size_after / size_before
+    if not 1 / GATE_SIZE_RATIO <= size_ratio <= GATE_SIZE_RATIO:
+        return None
+    (x_after, y_after), (x_before, y_before) = _centre(after), _centre(before)
+    distance_px = math.hypot(x_after - x_before, y_after - y_before)
+    if distance_px > GATE_FRAME_SHARE * frame_diagonal:
+        return None
+    distance = distance_px / ((size_before + size_after) / 2)
+    return None if distance > gate else (distance, size_ratio)
+
+
 def _link_cost(expected: Box, box: Box, unseen_s: float, frame_diagonal: float) -> float:
     """The cost of linking a detection's `box` to a track expected at `expected`, unseen for
     `unseen_s`; _INFEASIBLE outside the gate.
 
     cost = distance / gate + (1 - IoU) + 0.5 |log(size ratio)|, where distance is between the
     centres in mean body sizes and gate = GATE_SIZES + GATE_SIZES_PER_S * unseen_s."""
-    size_expected, size_box = _size(expected), _size(box)
-    if size_expected <= 0 or size_box <= 0:
-        return _INFEASIBLE
-    size_ratio = size_box / size_expected
-    if not 1 / GATE_SIZE_RATIO <= size_ratio <= GATE_SIZE_RATIO:
-        return _INFEASIBLE
-    (x_box, y_box), (x_expected, y_expected) = _centre(box), _centre(expected)
-    distance_px = math.hypot(x_box - x_expected, y_box - y_expected)
-    if distance_px > GATE_FRAME_SHARE * frame_diagonal:
-        return _INFEASIBLE
-    distance = distance_px / ((size_expected + size_box) / 2)
     gate = GATE_SIZES + GATE_SIZES_PER_S * unseen_s
-    if distance > gate:
+    gated = _gated(expected, box, gate, frame_diagonal)
+    if gated is None:
         return _INFEASIBLE
+    distance, size_ratio = gated
     return distance / gate + (1.0 - iou(expected, box)) + 0.5 * abs(math.log(size_ratio))
 
 
@@ -362,21 +373,12 @@ def _join_cost(
     left = _edges_left_by(before, frame_width, frame_height)
     if left and not left & _edges_touched(after.boxes[0], frame_width, frame_height):
         return _INFEASIBLE
-    last, first = before.boxes[-1], after.boxes[0]
-    size_last, size_first = _size(last), _size(first)
-    if size_last <= 0 or size_first <= 0:
-        return _INFEASIBLE
-    size_ratio = size_first / size_last
-    if not 1 / GATE_SIZE_RATIO <= size_ratio <= GATE_SIZE_RATIO:
-        return _INFEASIBLE
-    (xl, yl), (xf, yf) = _centre(last), _centre(first)
-    distance_px = math.hypot(xf - xl, yf - yl)
-    if distance_px > GATE_FRAME_SHARE * math.hypot(frame_width, frame_height):
-        return _INFEASIBLE
-    distance = distance_px / ((size_last + size_first) / 2)
     gate = GATE_SIZES + JOIN_SIZES_PER_S * gap_s
-    if distance > gate:
+    diagonal = math.hypot(frame_width, frame_height)
+    gated = _gated(before.boxes[-1], after.boxes[0], gate, diagonal)
+    if gated is None:
         return _INFEASIBLE
+    distance, size_ratio = gated
     return distance / gate + 0.5 * abs(math.log(size_ratio)) + gap_s / max_gap_s
 
 
@@ -387,8 +389,9 @@ def join_tracks(
     max_gap_s: float = JOIN_MAX_GAP_S,
 ) -> list[Track]:
     """Join the tracks of one person that `link_tracks` split where the person was unseen for
-    longer than its gap (DEFAULT_MAX_GAP_S): the pairs (a track, one starting after it ends) that `_join_cost`
-    allows, cheapest first, each track continued by at most one and continuing at most one.
+    longer than its gap (DEFAULT_MAX_GAP_S): the pairs (a track, one starting after it ends)
+    that `_join_cost` allows, cheapest first, each track continued by at most one and
+    continuing at most one.
     Two tracks seen at the same moment are never joined (two people), so a joined track is one
     person's observations in time order. Ids are given again from 0 in order of first
     appearance, as `link_tracks` gives them."""
