@@ -117,6 +117,28 @@ class ScoreImport:
     undone: bool
 
 
+@dataclass(frozen=True)
+class ComparisonRecord:
+    """A saved comparison of two routines: each video's content hash and last known path,
+    the sync points (seconds, each in its own video's time), the overlay settings and a name.
+    `id` is None until the library has saved it."""
+
+    name: str
+    video_a_sha256: str
+    video_a_path: str
+    video_b_sha256: str
+    video_b_path: str
+    sync_a_s: float = 0.0
+    sync_b_s: float = 0.0
+    overlay_enabled: bool = False
+    opacity: float = 0.5
+    offset_x: float = 0.0
+    scale: float = 1.0
+    id: int | None = None
+    created: str = ""
+    updated: str = ""
+
+
 # Sort keys of list_analyses and the SQL expressions they order by (ties: newest first).
 SORT_KEYS = {
     "date": "a.id",
@@ -604,6 +626,85 @@ class Library:
                 f"video {sha256[:12]}... is not in the library; remember_video() it first"
             )
 
+    # ------------------------------------------------------------------------- comparisons
+
+    def save_comparison(self, record: ComparisonRecord) -> ComparisonRecord:
+        """Insert a new comparison (`id` None) or update the saved one; return it as saved
+        (with its id and dates). Durable when this returns."""
+        if not record.video_a_sha256 or not record.video_b_sha256:
+            raise JudgeappError(f"comparison {record.name!r}: a video lacks its content hash")
+        stamp = now_iso()
+        values = _comparison_values(record)
+        with self._write() as conn:
+            if record.id is None:
+                cursor = conn.execute(
+                    f"INSERT INTO comparisons ({_COMPARISON_FIELDS}, created, updated)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (*values, stamp, stamp),
+                )
+                record_id = int(cursor.lastrowid)
+            else:
+                sets = ", ".join(f"{f.strip()} = ?" for f in _COMPARISON_FIELDS.split(","))
+                cursor = conn.execute(
+                    f"UPDATE comparisons SET {sets}, updated = ? WHERE id = ?",
+                    (*values, stamp, record.id),
+                )
+                if cursor.rowcount != 1:
+                    raise JudgeappError(f"comparison {record.id} does not exist (deleted?)")
+                record_id = record.id
+        saved = self.comparison(record_id)
+        assert saved is not None
+        return saved
+
+    def restore_comparison(self, record: ComparisonRecord) -> ComparisonRecord:
+        """Put back a deleted comparison with its id and dates (undo of a delete or a save)."""
+        if record.id is None:
+            raise JudgeappError(f"comparison {record.name!r} was never saved; cannot restore it")
+        with self._write() as conn:
+            try:
+                conn.execute(
+                    f"INSERT INTO comparisons (id, {_COMPARISON_FIELDS}, created, updated)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        record.id,
+                        *_comparison_values(record),
+                        record.created or now_iso(),
+                        record.updated or now_iso(),
+                    ),
+                )
+            except sqlite3.IntegrityError:
+                raise JudgeappError(
+                    f"comparison {record.id} already exists; cannot restore it"
+                ) from None
+        saved = self.comparison(record.id)
+        assert saved is not None
+        return saved
+
+    def comparison(self, comparison_id: int) -> ComparisonRecord | None:
+        """One saved comparison by id, or None."""
+        row = self._conn.execute(
+            f"SELECT {_COMPARISON_COLUMNS} FROM comparisons WHERE id = ?", (comparison_id,)
+        ).fetchone()
+        return None if row is None else _comparison(row)
+
+    def comparisons(self) -> list[ComparisonRecord]:
+        """Every saved comparison, the most recently changed first."""
+        rows = self._conn.execute(
+            f"SELECT {_COMPARISON_COLUMNS} FROM comparisons ORDER BY updated DESC, id DESC"
+        )
+        return [_comparison(r) for r in rows]
+
+    def delete_comparison(self, comparison_id: int) -> ComparisonRecord:
+        """Delete a saved comparison; return it as it was (so it can be restored)."""
+        with self._write() as conn:
+            row = conn.execute(
+                f"SELECT {_COMPARISON_COLUMNS} FROM comparisons WHERE id = ?", (comparison_id,)
+            ).fetchone()
+            if row is None:
+                raise JudgeappError(f"comparison {comparison_id} does not exist (deleted?)")
+            conn.execute("DELETE FROM comparisons WHERE id = ?", (comparison_id,))
+        return _comparison(row)
+
     # ------------------------------------------------------------------------ panel scores
 
     def set_panel_score(self, video_sha256: str, panel: PanelScore | None) -> None:
@@ -787,6 +888,33 @@ class Library:
 
 
 _MARK_COLUMNS = "id, video_sha256, time_s, kind, text, deduction, created, updated, drawing"
+
+_COMPARISON_FIELDS = (
+    "name, video_a_sha256, video_a_path, video_b_sha256, video_b_path, sync_a_s, sync_b_s,"
+    " overlay_enabled, opacity, offset_x, scale"
+)
+_COMPARISON_COLUMNS = f"{_COMPARISON_FIELDS}, id, created, updated"
+
+
+def _comparison_values(record: ComparisonRecord) -> tuple:
+    """The record's fields in _COMPARISON_FIELDS's order, as SQLite stores them."""
+    return (
+        record.name,
+        record.video_a_sha256,
+        record.video_a_path,
+        record.video_b_sha256,
+        record.video_b_path,
+        float(record.sync_a_s),
+        float(record.sync_b_s),
+        int(bool(record.overlay_enabled)),
+        float(record.opacity),
+        float(record.offset_x),
+        float(record.scale),
+    )
+
+
+def _comparison(row: tuple) -> ComparisonRecord:
+    return ComparisonRecord(*row[:7], bool(row[7]), *row[8:])
 
 
 def _mark(row: tuple) -> Mark:

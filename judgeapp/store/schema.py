@@ -102,10 +102,32 @@ _V3 = """
 ALTER TABLE marks ADD COLUMN drawing TEXT NOT NULL DEFAULT '';
 """
 
+# 4: a saved comparison of two routines (app.compare): the two videos by content hash and last
+# known path, their sync points (seconds, each in its own video's time) and the overlay settings.
+_V4 = """
+CREATE TABLE comparisons (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    name            TEXT NOT NULL,
+    video_a_sha256  TEXT NOT NULL,
+    video_a_path    TEXT NOT NULL,
+    video_b_sha256  TEXT NOT NULL,
+    video_b_path    TEXT NOT NULL,
+    sync_a_s        REAL NOT NULL CHECK (sync_a_s >= 0),
+    sync_b_s        REAL NOT NULL CHECK (sync_b_s >= 0),
+    overlay_enabled INTEGER NOT NULL DEFAULT 0,
+    opacity         REAL NOT NULL DEFAULT 0.5 CHECK (opacity >= 0 AND opacity <= 1),
+    offset_x        REAL NOT NULL DEFAULT 0,
+    scale           REAL NOT NULL DEFAULT 1 CHECK (scale > 0),
+    created         TEXT NOT NULL,
+    updated         TEXT NOT NULL
+);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, _script(_V1)),
     Migration(2, _script(_V2)),
     Migration(3, _script(_V3)),
+    Migration(4, _script(_V4)),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

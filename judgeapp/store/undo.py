@@ -13,7 +13,7 @@ from typing import Protocol
 
 from judgeapp.core.drawing import Drawing
 from judgeapp.core.marks import Mark, PanelScore, format_time
-from judgeapp.store.library import Library
+from judgeapp.store.library import ComparisonRecord, Library
 
 
 class Command(Protocol):
@@ -115,6 +115,73 @@ class SetPanelScore:
         library.set_panel_score(self.video_sha256, self.before)
 
 
+class SaveComparison:
+    """Save a comparison: a new one (id None) is inserted, undo deletes it and redo restores
+    it with the same id; a saved one is updated, undo puts the stored fields back."""
+
+    def __init__(self, record: ComparisonRecord, before: ComparisonRecord | None = None) -> None:
+        self.record = record
+        self.before = before
+        self.label = f"Save comparison {record.name!r}"
+
+    def redo(self, library: Library) -> None:
+        if self.before is None and self.record.id is not None:
+            self.record = library.restore_comparison(self.record)  # redo after undo
+        else:
+            self.record = library.save_comparison(self.record)
+
+    def undo(self, library: Library) -> None:
+        if self.before is None:
+            assert self.record.id is not None
+            library.delete_comparison(self.record.id)
+        else:
+            self.before = library.save_comparison(self.before)
+
+
+class EditComparison:
+    """Change a saved comparison's sync points or overlay; undo puts the old values back.
+    Consecutive edits of the same group (`what`: "sync", "overlay") of one comparison merge
+    into one step, so dragging a slider is one undo."""
+
+    def __init__(self, before: ComparisonRecord, after: ComparisonRecord, what: str) -> None:
+        self.before = before
+        self.after = after
+        self.what = what
+        self.label = f"Change comparison {what}"
+
+    def redo(self, library: Library) -> None:
+        self.after = library.save_comparison(self.after)
+
+    def undo(self, library: Library) -> None:
+        self.before = library.save_comparison(self.before)
+
+    def merge(self, other: object) -> bool:
+        """Take `other`'s new values when it edits the same group of the same comparison."""
+        if not (
+            isinstance(other, EditComparison)
+            and other.what == self.what
+            and other.after.id == self.after.id
+        ):
+            return False
+        self.after = other.after
+        return True
+
+
+class DeleteComparison:
+    """Delete a saved comparison; undo restores it with its id and dates."""
+
+    def __init__(self, record: ComparisonRecord) -> None:
+        self.record = record
+        self.label = f"Delete comparison {record.name!r}"
+
+    def redo(self, library: Library) -> None:
+        assert self.record.id is not None
+        self.record = library.delete_comparison(self.record.id)
+
+    def undo(self, library: Library) -> None:
+        self.record = library.restore_comparison(self.record)
+
+
 class UndoStack:
     """A linear history of commands over one library.
 
@@ -146,6 +213,20 @@ class UndoStack:
         self._done.append(command)
         del self._done[: max(0, len(self._done) - self.limit)]
         self._undone.clear()
+        self._changed()
+        return command
+
+    def push_merged(self, command: Command) -> Command:
+        """Like `push`, but a command that the last one can absorb (its `merge(command)`
+        returns True) is applied and folded into that step instead of adding one."""
+        last = self._done[-1] if self._done and not self._undone else None
+        merge = getattr(last, "merge", None)
+        if merge is None:
+            return self.push(command)
+        command.redo(self.library)
+        if not merge(command):
+            self._done.append(command)
+            del self._done[: max(0, len(self._done) - self.limit)]
         self._changed()
         return command
 
