@@ -226,6 +226,24 @@ def test_reproduce_mit_skating_preset_random_splits(tmp_path, capsys):
     assert document["rows"][2]["cells"]["mit-skating"]["paper"] is None  # Table 2: unknown
 
 
+def test_reproduce_refuses_splits_larger_than_the_set(tmp_path, capsys):
+    spec = SyntheticSpec(videos=12, score_max=100.0, **SMALL)
+    videos = make_videos(spec, 0)
+    write_videos(tmp_path / "features", videos)
+    write_labels_csv(tmp_path / "labels.csv", videos)
+    base = [
+        "reproduce", "--table", "2", "--features", str(tmp_path / "features"),
+        "--labels", str(tmp_path / "labels.csv"), "--preset", "mit-skating",
+        "--out", str(tmp_path / "out"), *FAST,
+    ]  # fmt: skip
+    assert main(base) == 1  # the preset's 100/50 splits need 150 videos
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: ") and "labels.csv: 100/50 splits need 150" in err
+    assert main([*base, "--splits", "0"]) == 1
+    assert "--splits" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
 def test_train_preset_mit_skating_is_recorded(tmp_path):
     from judgeapp.model import read_model_card
 

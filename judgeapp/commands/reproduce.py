@@ -82,12 +82,15 @@ def run(args: argparse.Namespace) -> int:
 
     args = apply_preset(args)
     table = paper_table(args.table)
-    preset = with_splits(
-        get_preset(args.preset or "rg"),
-        count=args.splits,
-        train=args.split_train,
-        test=args.split_test,
-    )
+    try:
+        preset = with_splits(
+            get_preset(args.preset or "rg"),
+            count=args.splits,
+            train=args.split_train,
+            test=args.split_test,
+        )
+    except ValueError as exc:
+        raise JudgeappError(f"--splits / --split-train / --split-test: {exc}") from None
     if table.needs_nodet and not args.features_nodet:
         raise JudgeappError("--table 4 needs --features-nodet (features without detection)")
     if preset.splits is None and not args.test_labels:
@@ -97,6 +100,9 @@ def run(args: argparse.Namespace) -> int:
     count = preset.splits.count if preset.splits else 1
     repeats = list(range(count * len(seeds)))
     cells = _CellRunner(args, preset, seeds)
+    if preset.splits is not None:  # refuse a set too small for the splits before any training
+        for column in columns:
+            cells.splits(column)
     settings = cells.fingerprint(table.number, columns, repeats)
     out = Path(args.out)
     results = run_table(
@@ -172,16 +178,25 @@ class _CellRunner:
             self._sets[key] = load_split(source, self.args.target, column)
         return self._sets[key]
 
-    def _data(self, row, column: str, split: int):
+    def splits(self, column: str, source=None) -> list[tuple]:
+        """The preset's random (train, test) name splits of `column`'s labelled videos."""
+        from judgeapp.core.errors import JudgeappError
         from judgeapp.training.presets import random_splits
 
+        names = self._load(source or self.source, column).names
+        try:
+            return random_splits(names, self.preset.splits, self.args.seed)
+        except ValueError as exc:
+            raise JudgeappError(f"{self.args.labels}: {exc}") from None
+
+    def _data(self, row, column: str, split: int):
         nodet = row.features == "nodet"
         source = self.nodet if nodet else self.source
         if self.preset.splits is None:
             test_source = self.nodet_test if nodet else self.test_source
             return source, self._load(source, column), test_source, self._load(test_source, column)
         everything = self._load(source, column)
-        train, test = random_splits(everything.names, self.preset.splits, self.args.seed)[split]
+        train, test = self.splits(column, source)[split]
         index = {name: i for i, name in enumerate(everything.names)}
         return (
             source,
