@@ -18,6 +18,7 @@ from typing import Protocol
 from judgeapp.core.marks import Mark, PanelScore
 from judgeapp.core.progress import CancelToken, ProgressCallback, no_progress
 from judgeapp.core.results import AnalysisResult
+from judgeapp.report import DIALOG_FILTERS as DIALOG_FILTERS  # for the export dialog (ui/)
 from judgeapp.report import write_report
 from judgeapp.report.output import write_report_text
 

@@ -22,18 +22,18 @@ from judgeapp.commands.common import (
 )
 from judgeapp.core.text_safety import terminal_text
 
-_FORMATS = (".pdf", ".html", ".htm", ".csv", ".json", ".mp4")
-
 
 def _output_path(text: str) -> Path:
-    """argparse type: a report file name with a known suffix (else a usage error, exit 2)."""
-    path = Path(text)
-    if path.suffix.lower() not in _FORMATS:
-        raise argparse.ArgumentTypeError(
-            f"{text}: unknown report format; the file name must end in "
-            + ", ".join(s for s in _FORMATS if s != ".htm")
-        )
-    return path
+    """argparse type: a report file name of a known format (`judgeapp.report.report_format`,
+    the one format table), else a usage error (exit 2)."""
+    from judgeapp.core.errors import JudgeappError
+    from judgeapp.report import report_format
+
+    try:
+        report_format(text)
+    except JudgeappError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return Path(text)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

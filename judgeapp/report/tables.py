@@ -176,14 +176,6 @@ def weights_csv(
     return buffer.getvalue()
 
 
-ANGLES_CSV_SUFFIX = ".angles.csv"
-
-
-def is_angles_csv(path: str | Path) -> bool:
-    """Whether a report file name asks for the per-frame joint angles (NAME.angles.csv)."""
-    return Path(path).name.lower().endswith(ANGLES_CSV_SUFFIX)
-
-
 def angle_names(result: AnalysisResult) -> list[str]:
     """The result's angle series in core.posture.ANGLES order, then any other by name."""
     if result.pose is None:

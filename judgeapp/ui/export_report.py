@@ -28,26 +28,18 @@ from PySide6.QtWidgets import (
 )
 
 from judgeapp.app.library_service import LibraryService
-from judgeapp.app.report_service import DictValues, ExportFolders, write_export
+from judgeapp.app.report_service import DIALOG_FILTERS, DictValues, ExportFolders, write_export
 from judgeapp.core.marks import Mark, PanelScore
 from judgeapp.core.progress import Progress
 from judgeapp.core.results import AnalysisResult
 from judgeapp.ui.workers import gui_job_runner
 
-FILTERS = {
-    "PDF report (*.pdf)": ".pdf",
-    "HTML report, one file (*.html)": ".html",
-    "Annotated video (*.mp4)": ".mp4",
-    "CSV of the weights and marks (*.csv)": ".csv",
-    "JSON of the analysis and marks (*.json)": ".json",
-}
-
 
 def with_suffix_for(name: str, chosen_filter: str) -> Path:
     """The file name with the chosen format's suffix when the user typed none (or another)."""
     path = Path(name)
-    suffix = FILTERS.get(chosen_filter)
-    if suffix and path.suffix.lower() not in FILTERS.values():
+    suffix = DIALOG_FILTERS.get(chosen_filter)
+    if suffix and path.suffix.lower() not in DIALOG_FILTERS.values():
         path = path.with_name(path.name + suffix)
     return path
 
@@ -174,7 +166,7 @@ class ReportExporter(QObject):
         default = Path(result.video.path).with_suffix(".pdf").name
         where = video_path or result.video.path
         target, chosen = ask_save_path(
-            self.window, "Export report", self.folders, where, default, ";;".join(FILTERS)
+            self.window, "Export report", self.folders, where, default, ";;".join(DIALOG_FILTERS)
         )
         if target is None:
             return
