@@ -288,6 +288,28 @@ def test_ablate_with_the_gdlt_head(tmp_path, capsys):
     assert "kind" not in read_model_card(tmp_path / "heads" / "full.safetensors").head
 
 
+def test_ablate_svr_baseline_records_its_c(tmp_path, capsys):
+    from judgeapp.model import read_model_card
+
+    spec = SyntheticSpec(videos=12, **SMALL)
+    train, test = make_videos(spec, 0), make_videos(spec, 1)
+    write_videos(tmp_path / "features", train + test)
+    write_labels_csv(tmp_path / "train.csv", train)
+    write_labels_csv(tmp_path / "test.csv", test)
+    args = [
+        "ablate", "--features", str(tmp_path / "features"), "--labels",
+        str(tmp_path / "train.csv"), "--test-labels", str(tmp_path / "test.csv"),
+        "--routine", "any", "--score-max", "25", "--variants", "max_svr_static",
+        "--threads", "1", "--out", str(tmp_path / "heads"),
+    ]  # fmt: skip
+    assert main([*args, "--svr-c", "0.25"]) == 0
+    card = read_model_card(tmp_path / "heads" / "max_svr_static.safetensors")
+    assert card.head["pooling"] == "max_svr" and card.head["streams"] == ["static"]
+    assert card.protocol["svr_c"] == 0.25 and "LinearSVR" in card.protocol["optimizer"]
+    assert main([*args, "--svr-c", "0"]) == 1
+    assert "--svr-c" in capsys.readouterr().err
+
+
 def test_unknown_table_is_refused(rg_set, tmp_path):
     with pytest.raises(ValueError, match="Tables 1-4"):
         paper_table(5)

@@ -49,6 +49,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="also save each variant's checkpoint here (VARIANT.safetensors)",
     )
     parser.add_argument("--json", metavar="PATH|-", help="write the table as JSON")
+    parser.add_argument(
+        "--svr-c", type=float, default=1.0, metavar="C", help="C of the linear SVR variants"
+    )
     parser.set_defaults(func=run)
 
 
@@ -97,7 +100,7 @@ def _ablate_target(args, variants, routine, target, score_max, source, test_sour
     """Every variant on one target, --seeds seeds each (checkpoints saved under --out, in a
     folder per target when there are several)."""
     from judgeapp.model import save_checkpoint
-    from judgeapp.training.ablation import run_variants, variant_head, variant_kind
+    from judgeapp.training.ablation import run_variants, variant_head, variant_kind, with_svr_c
     from judgeapp.training.runs import load_split, train_run
 
     train_set = load_split(source, target, routine)
@@ -108,7 +111,9 @@ def _ablate_target(args, variants, routine, target, score_max, source, test_sour
     def train_variant(variant: str, seed: int):
         # Another head kind (gdlt) is trained with its own protocol, as `train --head` does.
         options = argparse.Namespace(**{**vars(args), "head": variant_kind(variant)})
-        config = train_config(options, routine, seed, variant_head(base_head, variant))
+        config = with_svr_c(
+            train_config(options, routine, seed, variant_head(base_head, variant)), args.svr_c
+        )
         result = train_run(
             train_set, config, score_max=score_max, routine=routine, target=target,
             source=source, test_set=test_set, test_source=test_source, device=device,

@@ -64,6 +64,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--out", required=True, metavar="DIR", help="results: rows/, tableN.json/.csv/.txt"
     )
+    parser.add_argument(
+        "--svr-c", type=float, default=1.0, metavar="C", help="C of the linear SVRs (default 1)"
+    )
     add_protocol_options(parser)
     parser.set_defaults(func=run)
 
@@ -206,7 +209,7 @@ class _CellRunner:
         )
 
     def __call__(self, row, column: str, repeat: int) -> dict:
-        from judgeapp.training.ablation import variant_head, variant_kind
+        from judgeapp.training.ablation import variant_head, variant_kind, with_svr_c
         from judgeapp.training.reproduce import run_metrics
         from judgeapp.training.runs import train_run
 
@@ -215,7 +218,7 @@ class _CellRunner:
         source, train_set, test_source, test_set = self._data(row, column, split)
         options = argparse.Namespace(**{**vars(self.args), "head": variant_kind(row.variant)})
         head = variant_head(head_options(self.args), row.variant)
-        config = train_config(options, column, seed, head)
+        config = with_svr_c(train_config(options, column, seed, head), self.args.svr_c)
         result = train_run(
             train_set, config, score_max=self.score_max, routine=column, target=self.args.target,
             source=source, test_set=test_set, test_source=test_source, device=self.device,
