@@ -59,7 +59,8 @@ def test_resume_skips_finished_rows_and_reruns_the_interrupted_one(tmp_path):
     first = CountingCell(fail_at=2 * per_row + 1)  # stops in the third row's first run
     with pytest.raises(KeyboardInterrupt):
         run_table(table, columns, repeats, first, tmp_path, fingerprint)
-    assert sorted(p.stem for p in (tmp_path / "rows").glob("*.json")) == ["average", "sau"]
+    stored = sorted(p.stem for p in (tmp_path / "rows").glob("*.json"))
+    assert stored == ["table3-average", "table3-sau"]
     assert not [p for p in (tmp_path / "rows").iterdir() if not p.name.endswith(".json")]
 
     second = CountingCell()

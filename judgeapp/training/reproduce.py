@@ -1,7 +1,7 @@
 """Running one of the paper's tables: every row on every column (routine) with every repeat
 (seed, or random split x seed), with resume, and the table in the paper's layout.
 
-Each finished row is written at once, atomically, to OUT/rows/KEY.json together with the
+Each finished row is written at once, atomically, to OUT/rows/tableN-KEY.json with the
 settings it ran under (its fingerprint); a later run with the same settings reads it back
 instead of training the row again, so an interrupted table resumes at the first unfinished row.
 A row file written under other settings is run again (and replaced).
@@ -91,13 +91,14 @@ def _none(value: float) -> float | None:
     return None if math.isnan(value) else float(value)
 
 
-def _row_path(out: Path, row: TableRow) -> Path:
-    return out / ROWS_DIR / f"{row.key}.json"
+def _row_path(out: Path, table: PaperTable, row: TableRow) -> Path:
+    """Where a finished row is kept (one folder may hold several tables' rows)."""
+    return out / ROWS_DIR / f"table{table.number}-{row.key}.json"
 
 
-def _finished(out: Path, row: TableRow, fingerprint: dict) -> dict | None:
+def _finished(out: Path, table: PaperTable, row: TableRow, fingerprint: dict) -> dict | None:
     """The row's stored runs when it finished under the same settings, else None."""
-    path = _row_path(out, row)
+    path = _row_path(out, table, row)
     try:
         stored = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -123,9 +124,9 @@ def run_table(
     results = []
     for index, row in enumerate(table.rows, start=1):
         where = f"[Table {table.number} row {index}/{len(table.rows)} {row.key}]"
-        stored = _finished(out, row, fingerprint)
+        stored = _finished(out, table, row, fingerprint)
         if stored is not None:
-            say(f"{where} finished before: kept ({_row_path(out, row)})")
+            say(f"{where} finished before: kept ({_row_path(out, table, row)})")
             results.append(RowResult(row, stored, resumed=True))
             continue
         runs: dict[str, list[dict]] = {}
@@ -135,7 +136,7 @@ def run_table(
                 runs.setdefault(column, []).append(run_cell(row, column, repeat))
         document = {"table": table.number, "row": row.key, "fingerprint": fingerprint}
         write_text_atomic(
-            _row_path(out, row), json.dumps({**document, "runs": runs}, indent=2) + "\n"
+            _row_path(out, table, row), json.dumps({**document, "runs": runs}, indent=2) + "\n"
         )
         results.append(RowResult(row, runs))
     return results
