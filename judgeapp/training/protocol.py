@@ -58,9 +58,9 @@ class TrainConfig:
     to the score regressor. lr_steps: epochs at which the rate is multiplied by lr_gamma (empty:
     `default_lr_steps(epochs)`). segments/frames: the window per video (None: the whole
     longest video). val_fraction: share of the training videos held out to pick the epoch
-    (0: keep the last epoch, as the paper does). init: the head's initial Linear weights
-    (INIT_SCHEMES; the authors' xavier by default). head: ActionNet options (HeadConfig fields
-    other than the feature sizes).
+    (0: keep the last epoch; which epoch the paper reports is not known). init: the head's
+    initial Linear weights (INIT_SCHEMES; the authors' xavier by default). head: ActionNet
+    options (HeadConfig fields other than the feature sizes).
     """
 
     epochs: int = DEFAULT_EPOCHS
