@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QPushButton,
     QTableWidget,
@@ -27,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from judgeapp.app.compare_store import ComparisonStore
 from judgeapp.app.library_service import AnalysisRow, LibraryService
 from judgeapp.app.list_views import (
     FLAG_COLOUR,
@@ -114,10 +117,12 @@ class LibraryWindow(QWidget):
         bottom.addWidget(self.status, 1)
         for button in (self.refresh_button, self.delete_button, self.open_button):
             bottom.addWidget(button)
+        comparisons_row = self._build_comparisons()
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
+        layout.addLayout(comparisons_row)
         layout.addLayout(bottom)
         self._show_sort_indicator()
         self.refresh()
@@ -154,6 +159,7 @@ class LibraryWindow(QWidget):
     def refresh(self) -> None:
         """Read the list again (in a job; the one in progress is retired)."""
         self._search_pause.stop()
+        self.refresh_comparisons()
         search, sort = self.search.text(), self.sort
         latest_only = not self.all_analyses.isChecked()
         self.jobs.start(
@@ -216,6 +222,81 @@ class LibraryWindow(QWidget):
             self.status.setText(str(exc))
             return
         self.refresh()
+
+    # ------------------------------------------------------------------ saved comparisons
+
+    def _build_comparisons(self) -> QHBoxLayout:
+        """The saved comparisons (File > Compare Two Routines, then Save Comparison): a short
+        list with Open and Delete."""
+        self.comparisons = ComparisonStore.of(self.library)
+        self.compare_window = None
+        self.comparison_list = QListWidget()
+        self.comparison_list.setMaximumHeight(90)
+        self.comparison_list.itemDoubleClicked.connect(lambda _i: self.open_comparison())
+        self.open_comparison_button = QPushButton("Open Comparison")
+        self.open_comparison_button.clicked.connect(self.open_comparison)
+        self.delete_comparison_button = QPushButton("Delete Comparison")
+        self.delete_comparison_button.clicked.connect(self.delete_comparison)
+        buttons = QVBoxLayout()
+        buttons.addWidget(QLabel("Saved comparisons:"))
+        buttons.addWidget(self.open_comparison_button)
+        buttons.addWidget(self.delete_comparison_button)
+        buttons.addStretch(1)
+        row = QHBoxLayout()
+        row.addLayout(buttons)
+        row.addWidget(self.comparison_list, 1)
+        return row
+
+    def refresh_comparisons(self) -> None:
+        """List the saved comparisons, the most recently changed first."""
+        self.comparison_list.clear()
+        if self.comparisons is None:
+            return
+        try:
+            records = self.comparisons.list()
+        except JudgeappError as exc:
+            self.status.setText(str(exc))
+            records = []
+        for record in records:
+            item = QListWidgetItem(
+                f"{record.name} — sync A {record.sync_a_s:.2f} s, B {record.sync_b_s:.2f} s"
+                f" (saved {record.updated.replace('T', ' ')[:16]})"
+            )
+            item.setData(_ROW_ID, record.id)
+            self.comparison_list.addItem(item)
+        for button in (self.open_comparison_button, self.delete_comparison_button):
+            button.setEnabled(bool(records))
+
+    def _chosen_comparison(self) -> int | None:
+        item = self.comparison_list.currentItem()
+        return None if item is None else int(item.data(_ROW_ID))
+
+    def open_comparison(self) -> None:
+        """Open the selected comparison in a comparison window; a missing video is one line."""
+        from judgeapp.ui.compare_window import open_saved_comparison
+
+        chosen = self._chosen_comparison()
+        if chosen is None:
+            return
+        try:
+            self.compare_window = open_saved_comparison(
+                self.library, chosen, self.parentWidget() or self
+            )
+        except JudgeappError as exc:
+            self.status.setText(str(exc))
+
+    def delete_comparison(self) -> None:
+        chosen = self._chosen_comparison()
+        if chosen is None or self.comparisons is None:
+            return
+        name = self.comparison_list.currentItem().text().split(" — ")[0]
+        if not self.confirm(self, f"Delete the saved comparison {name}? The videos stay."):
+            return
+        try:
+            self.comparisons.delete(chosen)
+        except JudgeappError as exc:
+            self.status.setText(str(exc))
+        self.refresh_comparisons()
 
     def shutdown(self) -> None:
         """Retire the load in progress and wait for its thread."""
