@@ -5,6 +5,10 @@ The widgets only draw and forward: the time mapping, linked stepping, sync point
 are app.compare's (`CompareTransport`), the differences and score rows too. Each side is the
 ordinary Player (its own keys are taken off it, so that the window's transport keys are not
 ambiguous; its own controls work while the sides are unlinked).
+
+Comparison > Save Comparison (Ctrl+S) keeps the two videos, their sync points and the overlay in
+the library (app.compare_store); once saved, every change of the sync points or the overlay is
+saved too, as a step that Ctrl+Z / Ctrl+Shift+Z undo and redo.
 """
 
 from __future__ import annotations
@@ -52,6 +56,12 @@ from judgeapp.app.compare import (
     overlay_placement,
     score_rows,
     signed_time,
+)
+from judgeapp.app.compare_store import (
+    ComparisonRecord,
+    ComparisonStore,
+    OpenedComparison,
+    with_record,
 )
 from judgeapp.core.errors import JudgeappError
 from judgeapp.core.marks import KIND_RGB, format_time
@@ -316,6 +326,10 @@ class CompareWindow(QMainWindow):
         """`library`: where each side's judges' marks and panel score are read (None: none)."""
         super().__init__(parent)
         self.library = library
+        self.store = ComparisonStore.of(library)  # saved comparisons; None without a library
+        self.saved: ComparisonRecord | None = None  # the saved comparison shown, if any
+        self._saved_id: int | None = None  # its id, kept while an undo has removed it
+        self._applying = False  # a saved state is being shown: not an edit of the user's
         self.setWindowFlag(Qt.WindowType.Window, True)
         self.setWindowTitle("Compare routines — judgeapp")
         self.transport: CompareTransport | None = None
@@ -520,7 +534,19 @@ class CompareWindow(QMainWindow):
             "loop_a": action("[", lambda: self.set_loop_end("a")),
             "loop_b": action("]", lambda: self.set_loop_end("b")),
             "loop_clear": action("\\", self.clear_loop),
+            "save": action("Ctrl+S", self.save_comparison),
+            "undo": action("Ctrl+Z", self.undo),
+            "redo": action("Ctrl+Shift+Z", self.redo),
         }
+        menu = self.menuBar().addMenu("&Comparison")
+        for name, text in (
+            ("save", "&Save Comparison"),
+            ("undo", "&Undo"),
+            ("redo", "&Redo"),
+        ):
+            self.actions_by_name[name].setText(text)
+            menu.addAction(self.actions_by_name[name])
+        self._show_history()
 
     # --- sides ----------------------------------------------------------------------------
     def open_dialog(self, which: str) -> None:
@@ -545,6 +571,8 @@ class CompareWindow(QMainWindow):
         side = self.sides[which]
         video = Path(video)
         info = probe(video, with_hash=False)
+        if self.saved is not None and str(video) != getattr(self.saved, f"video_{which}_path"):
+            self._forget_saved()  # another video: no longer the saved comparison
         side.path, side.result, side.info = video, result, info
         source = FrameSource(video, info)
         side.filler.retire()
@@ -694,6 +722,8 @@ class CompareWindow(QMainWindow):
             return
         self.pause()
         self.transport.set_linked(linked)
+        if linked:
+            self._record_edit("sync")  # relinking may move a sync point
         self._refresh()
         self._show()
 
@@ -702,6 +732,7 @@ class CompareWindow(QMainWindow):
             return
         self.pause()
         self.transport.set_sync_here(which)
+        self._record_edit("sync")
         self._refresh()
         self._show()
 
@@ -710,12 +741,134 @@ class CompareWindow(QMainWindow):
         if self.transport is None:
             return
         self.transport.set_overlay(**changes)
+        self._record_edit("overlay")
+        self._show_overlay_settings()
+
+    def _show_overlay_settings(self) -> None:
+        """The overlay view, button and sliders as the comparison's settings say."""
         overlay = self.transport.comparison.overlay
+        for widget, value in (
+            (self.overlay_button, overlay.enabled),
+            (self.opacity_slider, round(overlay.opacity * 100)),
+            (self.offset_slider, round(overlay.offset_x * 100)),
+            (self.scale_slider, round(overlay.scale * 100)),
+        ):
+            blocked = widget.blockSignals(True)
+            if isinstance(widget, QPushButton):
+                widget.setChecked(bool(value))
+            else:
+                widget.setValue(int(value))
+            widget.blockSignals(blocked)
         self.overlay_view.set_settings(overlay)
         self.overlay_view.setVisible(overlay.enabled)
         for side in self.sides.values():
             side.player.setVisible(not overlay.enabled)
         self._show_overlay()
+
+    # --- saving in the library, undo and redo -------------------------------------------------
+    def save_comparison(self) -> None:
+        """Save the comparison in the library (over the saved one, if this is one)."""
+        if self.transport is None or self.store is None:
+            why = "open two videos first" if self.store else "no library to save it in"
+            self.statusBar().showMessage(f"Cannot save the comparison: {why}", 10_000)
+            return
+        a, b = self.sides["a"], self.sides["b"]
+        try:
+            self.saved = self.store.save(
+                self.transport.comparison, (a.info, b.info), (a.result, b.result), self.saved
+            )
+        except JudgeappError as exc:
+            self.statusBar().showMessage(str(exc), 10_000)
+            return
+        self._saved_id = self.saved.id
+        self.statusBar().showMessage(f"Saved the comparison {self.saved.name!r} in the library")
+        self._show_history()
+
+    def _record_edit(self, what: str) -> None:
+        """A change of the sync points ("sync") or the overlay ("overlay") of a saved
+        comparison is saved as an undoable step."""
+        if self._applying or self.saved is None or self.store is None or self.transport is None:
+            return
+        try:
+            self.saved = self.store.edit(self.saved, self.transport.comparison, what)
+        except JudgeappError as exc:
+            self.statusBar().showMessage(str(exc), 10_000)
+        self._show_history()
+
+    def undo(self) -> None:
+        self._history(undo=True)
+
+    def redo(self) -> None:
+        self._history(undo=False)
+
+    def _history(self, undo: bool) -> None:
+        if self.store is None:
+            return
+        self.pause()
+        try:
+            done = self.store.undo() if undo else self.store.redo()
+        except JudgeappError as exc:
+            self.statusBar().showMessage(str(exc), 10_000)
+            return
+        if not done:
+            return
+        record = self.store.get(self._saved_id) if self._saved_id is not None else None
+        self.saved = record
+        if record is not None:
+            self.apply_record(record)
+        else:
+            self.statusBar().showMessage("The comparison is no longer saved (Redo saves it)")
+        self._show_history()
+
+    def _show_history(self) -> None:
+        stack = self.store.undo_stack if self.store else None
+        for name, can, label in (
+            ("undo", stack is not None and stack.can_undo, stack.undo_label if stack else ""),
+            ("redo", stack is not None and stack.can_redo, stack.redo_label if stack else ""),
+        ):
+            action = self.actions_by_name[name]
+            action.setEnabled(can)
+            action.setText(f"&{name.capitalize()} {label}".rstrip())
+        title = f" — {self.saved.name}" if self.saved else ""
+        self.setWindowTitle(f"Compare routines{title} — judgeapp")
+
+    def _forget_saved(self) -> None:
+        self.saved = None
+        self._saved_id = None
+        if self.store is not None:
+            self.store.undo_stack.clear()
+        self._show_history()
+
+    def apply_record(self, record: ComparisonRecord) -> None:
+        """Show a saved state: its sync points and overlay (not recorded as a new edit)."""
+        if self.transport is None:
+            return
+        self._applying = True
+        try:
+            t = self.transport
+            t.comparison = with_record(t.comparison, record)
+            t.clear_loop()
+            if t.linked:
+                t.seek(t.t)
+            else:
+                t.own = {w: t.comparison.sync_of(w) for w in "ab"}
+            self._show_overlay_settings()
+            self._refresh()
+            self._show()
+        finally:
+            self._applying = False
+
+    def show_saved(self, opened: OpenedComparison) -> None:
+        """Open a saved comparison: its two videos (with their stored results), its sync
+        points and overlay; the common time at the sync points."""
+        self._forget_saved()
+        self.set_side("a", opened.path_a, opened.result_a)
+        self.set_side("b", opened.path_b, opened.result_b)
+        self.saved = opened.record
+        self._saved_id = opened.record.id
+        self.apply_record(opened.record)
+        self.seek(0.0)
+        self._show_history()
 
     def _show_overlay(self) -> None:
         if self.overlay_view.isVisible():
@@ -856,6 +1009,24 @@ class CompareWindow(QMainWindow):
         if watched is self.parent() and event.type() == QEvent.Type.Close:
             self.close()
         return False
+
+
+def open_saved_comparison(library, comparison_id: int, parent=None) -> CompareWindow:
+    """A comparison window showing a saved comparison (library: the app's LibraryService).
+    JudgeappError (one line naming the missing file) when a video cannot be found; no window
+    is made then."""
+    store = ComparisonStore.of(library)
+    if store is None:
+        raise JudgeappError("no library to open the comparison from")
+    opened = store.open(comparison_id)
+    window = CompareWindow(parent, library)
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+    if parent is not None:
+        parent.installEventFilter(window)
+    window.resize(1280, 800)
+    window.show_saved(opened)
+    window.show()
+    return window
 
 
 def open_compare_window(main) -> CompareWindow:
