@@ -17,7 +17,15 @@ from weights_helpers import own_weights_folders, save_head
 from judgeapp.analysis.heads import load_head
 from judgeapp.app.library_service import LibraryService
 from judgeapp.app.requests import AnalysisRequest, head_for, stored_result_reusable
-from judgeapp.app.view_models import NEWEST, CardFacts, head_tooltip, head_uses, score_view
+from judgeapp.app.view_models import (
+    CANNOT_SCORE,
+    CHOSEN,
+    NEWEST,
+    CardFacts,
+    head_tooltip,
+    head_uses,
+    score_view,
+)
 from judgeapp.cli import main
 from judgeapp.core.files import sha256_file
 from judgeapp.core.results import Provenance
@@ -93,9 +101,10 @@ def test_a_result_of_another_head_is_not_reused(tmp_path) -> None:
 def test_the_models_window_calls_the_usable_head_the_default(tmp_path) -> None:
     _usable_and_newer_unusable(tmp_path)
     heads = installed_heads()
-    assert head_uses(heads, "", "") == ["", NEWEST]
-    assert head_uses(heads, "", "torchvision") == ["", NEWEST]
-    assert head_uses(heads, "", "paper") == ["", ""]
+    assert head_uses(heads, "", "") == [CANNOT_SCORE, NEWEST]
+    assert head_uses(heads, "", "torchvision") == [CANNOT_SCORE, NEWEST]
+    assert head_uses(heads, "", "paper") == [CANNOT_SCORE, ""]
+    assert head_uses(heads, str(heads[0].path), "") == [CHOSEN, ""]  # named: it says why later
     assert "cannot score videos: its model card expects 1000-d" in head_tooltip(heads[0])
     assert "cannot score" not in head_tooltip(heads[1])
 

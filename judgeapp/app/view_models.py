@@ -673,6 +673,7 @@ def model_file_tooltip(status: FileStatus) -> str:
 HEAD_COLUMNS = ("Head", "Routine", "Target", "Profile", "Trained on", "Test Spearman", "Use")
 CHOSEN = "chosen"
 NEWEST = "newest (default)"
+CANNOT_SCORE = "cannot score"
 
 
 def _same_file(a: str | Path, b: str | Path) -> bool:
@@ -686,13 +687,19 @@ def head_uses(heads: Sequence[InstalledHead], model: str, profile: str) -> list[
     """The Use column: "chosen" for the head the settings' `model` names; when `model` is ""
     (the installed head), "newest (default)" for the one an analysis picks
     (`weights.head_resolver.resolve_head` over these `heads`, newest first, for the settings'
-    `profile`, "" = any: a head that cannot score is passed over)."""
+    `profile`, "" = any); "cannot score" for a head that never could (copied in by hand with
+    other feature sizes: its tooltip says why), unless the settings name it."""
     if model == "":
         default = resolve_head(model, profile, heads).path
-        return [NEWEST if h.path == default else "" for h in heads]
-    if model == "random":
-        return ["" for _ in heads]
-    return [CHOSEN if _same_file(h.path, model) else "" for h in heads]
+        uses = [NEWEST if h.path == default else "" for h in heads]
+    elif model == "random":
+        uses = ["" for _ in heads]
+    else:
+        uses = [CHOSEN if _same_file(h.path, model) else "" for h in heads]
+    return [
+        CANNOT_SCORE if not use and head_problem(h.card) else use
+        for h, use in zip(heads, uses, strict=True)
+    ]
 
 
 def head_cells(head: InstalledHead, use: str = "") -> list[str]:
