@@ -190,3 +190,29 @@ def test_only_the_resolver_lists_the_heads_folder() -> None:
         if found and name not in RESOLVER_AND_LISTING:
             offenders[name] = sorted(found)
     assert offenders == {}
+
+
+def test_a_gui_analysis_scores_with_the_resolved_head_and_reads_the_folder_once(
+    tmp_path, monkeypatch
+) -> None:
+    import judgeapp.analysis
+    from judgeapp.app.analysis_run import NoModel, run_analysis
+    from judgeapp.core.progress import CancelToken
+
+    usable, _ = _usable_and_newer_unusable(tmp_path)
+    reads, asked = [], []
+    listing = head_resolver.list_heads
+    monkeypatch.setattr(head_resolver, "list_heads", lambda: reads.append(1) or listing())
+
+    def analyze(video, options, **_kwargs):  # what the real analyze resolves, without networks
+        asked.append(options.model)
+        assert resolve_head(options.model, options.profile).path == usable
+        return _stored_by(usable)
+
+    monkeypatch.setattr(judgeapp.analysis, "analyze", analyze)
+    outcome = run_analysis(tmp_path / "v.mp4", REQUEST, lambda _p: None, CancelToken())
+    assert asked == [str(usable)] and len(reads) == 1
+    assert outcome.facts == CardFacts("ball routines of the 2023 season", 0.5, True)
+
+    paper = dataclasses.replace(REQUEST, profile="paper")  # no usable head for it
+    assert isinstance(run_analysis(tmp_path / "v.mp4", paper, print, CancelToken()), NoModel)
