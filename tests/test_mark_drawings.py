@@ -127,6 +127,7 @@ def test_reports_carry_the_drawing_and_the_video_draws_it_for_its_seconds(tmp_pa
     assert document["marks"][0]["drawing"][0] == {
         "kind": "arrow", "points": [[20.0, 110.0], [150.0, 110.0]], "text": ""
     }  # fmt: skip
+    assert Mark(**document["marks"][0]) == mark  # a mark read back from the JSON report
     html = tmp_path / "r.html"
     write_report(html, result, [mark])
     expected = escape('look [drawing: 2 shapes: arrow, text "knee bent"]')

@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from judgeapp.core.drawing import Drawing, check_drawing, describe
+from judgeapp.core.drawing import Drawing, Shape, check_drawing, describe, drawing_from_list
 from judgeapp.core.errors import JudgeappError
 
 MARK_KINDS = ("deduction", "highlight", "comment")
@@ -49,7 +49,10 @@ class Mark:
 
     def __post_init__(self) -> None:
         check_mark_fields(self.time_s, self.kind, self.text, self.deduction)
-        check_drawing(self.drawing)
+        drawing = self.drawing
+        if not all(isinstance(shape, Shape) for shape in drawing):  # read from JSON
+            drawing = drawing_from_list(list(drawing))
+        object.__setattr__(self, "drawing", check_drawing(drawing))
 
 
 def mark_text_with_drawing(mark: Mark) -> str:

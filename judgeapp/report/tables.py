@@ -19,6 +19,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from judgeapp.core.drawing import drawing_to_list
 from judgeapp.core.errors import JudgeappError
 from judgeapp.core.marks import Mark, PanelScore
 from judgeapp.core.posture import ANGLE_NAMES
@@ -251,7 +252,9 @@ def report_document(
                 "flagged": check.flagged,
             }
         )
-    doc["marks"] = [asdict(m) for m in sorted_marks(marks)]
+    doc["marks"] = [
+        {**asdict(m), "drawing": drawing_to_list(m.drawing)} for m in sorted_marks(marks)
+    ]
     return doc
 
 
