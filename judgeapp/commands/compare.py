@@ -1,11 +1,13 @@
-"""`judgeapp compare A B [--sync-a T] [--sync-b T] --out FILE.mp4|.html`: two routines side by
-side (issue 21).
+"""`judgeapp compare A B [--sync-a T] [--sync-b T] --out FILE.mp4|.pdf|.html`: two routines side
+by side.
 
 Each input is a video (its result taken from the library or analysed now, as `judgeapp report`
 does) or an analysis JSON from `judgeapp score --json` (its video where the JSON says, or moved:
 then give a video instead). .mp4: both videos side by side from the sync points, each side's
 attention timeline under its frame (report.compare_video); .html: the comparison page, both
-scores, where the attention differs and both timelines (report.compare_page).
+scores, where the attention differs and both timelines (report.compare_page); .pdf: the same
+content on A4 with both timelines on the common time axis and the two frames at the sync points
+(report.compare_pdf).
 """
 
 from __future__ import annotations
@@ -23,14 +25,14 @@ from judgeapp.commands.common import (
 )
 from judgeapp.core.text_safety import terminal_text
 
-_FORMATS = (".mp4", ".html", ".htm")
+_FORMATS = (".mp4", ".pdf", ".html", ".htm")
 
 
 def _output_path(text: str) -> Path:
     path = Path(text)
     if path.suffix.lower() not in _FORMATS:
         raise argparse.ArgumentTypeError(
-            f"{text}: unknown comparison format; the file name must end in .mp4 or .html"
+            f"{text}: unknown comparison format; the file name must end in .mp4, .pdf or .html"
         )
     return path
 
@@ -61,8 +63,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "Compare two routines. A and B are videos (taken from the library, or analysed "
             "now) or analysis JSONs. Their sync points (a moment marked on both, e.g. the start "
             "pose) start the common time. --out's suffix picks the output: .mp4 (both videos "
-            "side by side with their attention timelines) or .html (scores, differences, "
-            "timelines)."
+            "side by side with their attention timelines), .pdf or .html (scores, differences, "
+            "timelines; the PDF also the frames at the sync points)."
         ),
     )
     parser.add_argument("a", metavar="A")
@@ -137,6 +139,7 @@ def run(args: argparse.Namespace) -> int:
     )
     from judgeapp.app.library_service import LibraryService
     from judgeapp.report.compare_page import write_compare_page
+    from judgeapp.report.compare_pdf import write_compare_pdf
     from judgeapp.report.compare_video import CompareSide, PlanFrame, write_compare_video
 
     _check_sync_points(args)  # before any analysis: a wrong sync point fails at once
@@ -185,6 +188,11 @@ def run(args: argparse.Namespace) -> int:
             )
         finally:
             close()
+    elif args.out.suffix.lower() == ".pdf":
+        at_sync = [p.index for p in comparison.positions(0.0)]
+        axis = (comparison.start_s, comparison.end_s)
+        found = differences(comparison, result_a, result_b)
+        write_compare_pdf(args.out, sides, rows, found, axis, at_sync)
     else:
         write_compare_page(args.out, sides, rows, differences(comparison, result_a, result_b))
     say(f"wrote {terminal_text(args.out)}")

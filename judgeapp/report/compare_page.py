@@ -53,38 +53,102 @@ def timeline_png(side: CompareSide, width_px: int = 1600) -> bytes:
     return png_bytes(image)
 
 
+def score_table(sides: Sequence[CompareSide], score_rows: Sequence[Any]) -> list[list[str]]:
+    """The scores side by side as the HTML page and the PDF show them: a header row, then one
+    row per target (value with its interval, and B minus A)."""
+    a, b = sides
+    table = [["Target", a.label, b.label, f"{b.label} − {a.label}"]]
+    for row in score_rows:
+        delta = "—" if row.delta is None else f"{row.delta:+.2f}"
+        table.append(
+            [
+                row.target,
+                _score_text(row.a, row.score_max),
+                _score_text(row.b, row.score_max),
+                delta,
+            ]
+        )
+    return table
+
+
+DIFFERENCES_NOTE = (
+    "Each side's share of its attention (both streams averaged) over the stretch both videos "
+    "cover; largest difference first."
+)
+NO_DIFFERENCE = "The attention does not differ noticeably."
+
+
+def difference_table(sides: Sequence[CompareSide], differences: Sequence[Any]) -> list[list[str]]:
+    """Where the attention differs most, as the HTML page and the PDF show it: a header row,
+    then one row per stretch (common time, each side's own time, both shares, which leans)."""
+    a, b = sides
+    table = [
+        [
+            "#",
+            "Common time",
+            f"{a.label} time",
+            f"{b.label} time",
+            f"{a.label} share",
+            f"{b.label} share",
+            "More on",
+        ]
+    ]
+    for k, d in enumerate(differences, start=1):
+        table.append(
+            [
+                str(k),
+                f"{_signed_time(d.start_s)} to {_signed_time(d.end_s)}",
+                format_time(a.sync_s + d.start_s),
+                format_time(b.sync_s + d.start_s),
+                f"{d.share_a:.1%}",
+                f"{d.share_b:.1%}",
+                b.label if d.gap > 0 else a.label,
+            ]
+        )
+    return table
+
+
+def video_rows(sides: Sequence[CompareSide]) -> list[tuple[str, str, str, str]]:
+    """Each side: its label, video file, sync point and frame rate with duration."""
+    return [
+        (
+            side.label,
+            str(side.video),
+            f"sync {format_time(side.sync_s)}",
+            f"{side.result.video.fps:.3g} fps, {format_time(side.result.video.duration_s)}",
+        )
+        for side in sides
+    ]
+
+
+def _html_rows(table: list[list[str]], numeric: set[int]) -> str:
+    """Table rows (header cells as <th>) with the `numeric` columns right-aligned."""
+    header = "".join(f"<th>{escape(cell)}</th>" for cell in table[0])
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f'<td class="num">{escape(c)}</td>' if k in numeric else f"<td>{escape(c)}</td>"
+            for k, c in enumerate(row)
+        )
+        + "</tr>"
+        for row in table[1:]
+    )
+    return f"<tr>{header}</tr>{body}"
+
+
 def compare_html(
     sides: Sequence[CompareSide], score_rows: Sequence[Any], differences: Sequence[Any]
 ) -> str:
     a, b = sides
-    rows = []
-    for row in score_rows:
-        delta = "—" if row.delta is None else f"{row.delta:+.2f}"
-        rows.append(
-            f"<tr><td>{escape(row.target)}</td>"
-            f'<td class="num">{escape(_score_text(row.a, row.score_max))}</td>'
-            f'<td class="num">{escape(_score_text(row.b, row.score_max))}</td>'
-            f'<td class="num">{escape(delta)}</td></tr>'
-        )
-    diffs = []
-    for k, d in enumerate(differences, start=1):
-        leans = "B" if d.gap > 0 else "A"
-        diffs.append(
-            f'<tr><td class="num">{k}</td>'
-            f"<td>{escape(_signed_time(d.start_s))} to {escape(_signed_time(d.end_s))}</td>"
-            f"<td>{escape(format_time(a.sync_s + d.start_s))}</td>"
-            f"<td>{escape(format_time(b.sync_s + d.start_s))}</td>"
-            f'<td class="num">{d.share_a:.1%}</td><td class="num">{d.share_b:.1%}</td>'
-            f"<td>{leans}</td></tr>"
-        )
-    if not diffs:
-        diffs.append('<tr><td colspan="7">The attention does not differ noticeably.</td></tr>')
+    scores = _html_rows(score_table(sides, score_rows), {1, 2, 3})
+    diff_table = difference_table(sides, differences)
+    diffs = _html_rows(diff_table, {0, 4, 5})
+    if len(diff_table) == 1:
+        diffs += f'<tr><td colspan="7">{escape(NO_DIFFERENCE)}</td></tr>'
     videos = "".join(
-        f'<tr><th>{escape(side.label)}</th><td class="text">{escape(str(side.video))}</td>'
-        f"<td>sync {escape(format_time(side.sync_s))}</td>"
-        f"<td>{side.result.video.fps:.3g} fps, {escape(format_time(side.result.video.duration_s))}"
-        "</td></tr>"
-        for side in sides
+        f'<tr><th>{escape(label)}</th><td class="text">{escape(video)}</td>'
+        f"<td>{escape(sync)}</td><td>{escape(rate)}</td></tr>"
+        for label, video, sync, rate in video_rows(sides)
     )
     timelines = "".join(
         f"<h3>{escape(side.label)}: {escape(side.video.name)} (sync at "
@@ -105,14 +169,10 @@ def compare_html(
 <h2>Videos</h2>
 <table class="kv">{videos}</table>
 <h2>Scores</h2>
-<table><tr><th>Target</th><th>{escape(a.label)}</th><th>{escape(b.label)}</th>
-<th>{escape(b.label)} − {escape(a.label)}</th></tr>{"".join(rows)}</table>
+<table>{scores}</table>
 <h2>Where the attention differs most</h2>
-<p class="meta">Each side's share of its attention (both streams averaged) over the stretch both
-videos cover; largest difference first.</p>
-<table><tr><th>#</th><th>Common time</th><th>{escape(a.label)} time</th>
-<th>{escape(b.label)} time</th><th>{escape(a.label)} share</th><th>{escape(b.label)} share</th>
-<th>More on</th></tr>{"".join(diffs)}</table>
+<p class="meta">{escape(DIFFERENCES_NOTE)}</p>
+<table>{diffs}</table>
 <h2>Attention timelines</h2>
 {timelines}
 </body></html>
