@@ -57,11 +57,6 @@ def same_padding(kernel: Triple, stride: Triple) -> tuple[int, ...]:
     return tuple(pad)
 
 
-def mixed_out_channels(channels: tuple[int, int, int, int, int, int]) -> int:
-    """Width of a block's output: the concatenation of its four branches."""
-    return channels[0] + channels[2] + channels[4] + channels[5]
-
-
 class Unit3d(nn.Module):
     """SAME-padded 3D convolution, then (optionally) BatchNorm3d and ReLU."""
 

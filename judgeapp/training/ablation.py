@@ -144,11 +144,6 @@ def format_ablation_table(results: list[VariantResult]) -> str:
     return "\n".join(lines)
 
 
-def with_head(config, head: dict):
-    """`config` (a TrainConfig) with other head options."""
-    return dataclasses.replace(config, head=head)
-
-
 def with_svr_c(config, c: float):
     """`config` (a TrainConfig) with the linear SVRs' C; a bad C is one line naming the option."""
     try:

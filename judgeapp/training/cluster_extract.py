@@ -102,11 +102,6 @@ class ClusterProgress:
     def videos_per_min_per_worker(self) -> float:
         return self.videos_per_min / max(1, len(self.workers))
 
-    @property
-    def eta_s(self) -> float | None:
-        rate = self.videos_per_min / 60.0
-        return (self.total - self.finished) / rate if rate > 0 else None
-
 
 ClusterCallback = Callable[[ClusterProgress], None]
 
