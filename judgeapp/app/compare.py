@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
+from judgeapp.app.pose_view import angle_choices, angle_lane
 from judgeapp.core.errors import JudgeappError
 from judgeapp.core.marks import Mark, PanelScore, format_time, parse_time
 from judgeapp.core.results import AnalysisResult, VideoInfo
@@ -657,6 +658,65 @@ def axis_ticks(start_s: float, end_s: float, max_ticks: int = 10) -> list[tuple[
         ticks.append((t, label))
         k += 1
     return ticks
+
+
+# -- angle lanes -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AngleOnAxis:
+    """One side's joint angle on the common time axis: the measured stretches, each a run of
+    (common time, degrees); the gaps between runs are where the angle was not measured."""
+
+    name: str
+    label: str
+    runs: tuple[tuple[tuple[float, float], ...], ...]
+
+    @property
+    def degrees(self) -> list[float]:
+        return [d for run in self.runs for _, d in run]
+
+
+def comparison_angle_choices(
+    result_a: AnalysisResult | None, result_b: AnalysisResult | None
+) -> list[tuple[str, str]]:
+    """(name, label) of every angle either side measured (A's order, then B's others)."""
+    choices = angle_choices(result_a)
+    return choices + [c for c in angle_choices(result_b) if c not in choices]
+
+
+def angle_on_axis(
+    comparison: Comparison, which: str, result: AnalysisResult | None, name: str
+) -> AngleOnAxis | None:
+    """Side `which`'s angle `name` at common times (own time minus its sync point); None where
+    that side has no pose results or never measured the angle."""
+    lane = angle_lane(result, name)
+    if lane is None or lane.measured == 0:
+        return None
+    sync = comparison.sync_of(which)
+    runs: list[tuple[tuple[float, float], ...]] = []
+    run: list[tuple[float, float]] = []
+    for time_s, degrees in zip(lane.times_s, lane.degrees, strict=True):
+        if math.isnan(degrees):
+            if run:
+                runs.append(tuple(run))
+            run = []
+        else:
+            run.append((time_s - sync, degrees))
+    if run:
+        runs.append(tuple(run))
+    return AngleOnAxis(name, lane.label, tuple(runs))
+
+
+def angle_scale(traces: Sequence[AngleOnAxis | None]) -> tuple[float, float]:
+    """The degrees both sides' angle lanes share (so the two curves compare): the measured
+    range widened to whole tens, at least 20 degrees; 0-180 without any measure."""
+    values = [d for trace in traces if trace is not None for d in trace.degrees]
+    if not values:
+        return (0.0, 180.0)
+    low = math.floor(min(values) / 10) * 10
+    high = max(math.ceil(max(values) / 10) * 10, low + 20)
+    return (float(low), float(high))
 
 
 # -- overlay and saving ----------------------------------------------------------------------

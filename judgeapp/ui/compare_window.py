@@ -41,6 +41,7 @@ from judgeapp.app.compare import (
     DYNAMIC_RGB,
     GOTO_COMMON_HELP,
     STATIC_RGB,
+    AngleOnAxis,
     CommonLoop,
     CompareTransport,
     Comparison,
@@ -49,7 +50,10 @@ from judgeapp.app.compare import (
     OverlaySettings,
     SideNotes,
     SideVideo,
+    angle_on_axis,
+    angle_scale,
     axis_ticks,
+    comparison_angle_choices,
     differences,
     marks_on_axis,
     notes_of,
@@ -79,6 +83,7 @@ _DIFF = QColor(160, 60, 200, 55)
 _OUTSIDE = QColor(0, 0, 0, 30)
 _LOOP = QColor(0, 150, 175, 40)
 _LOOP_END = QColor(0, 130, 160)
+_ANGLE = QColor(20, 130, 70)
 _VIDEO_FILTER = "Videos or analyses (*.mp4 *.mov *.m4v *.mkv *.avi *.webm *.json);;All files (*)"
 
 
@@ -91,6 +96,7 @@ class CommonTimeline(QWidget):
     seekRequested = Signal(float)  # common time
     LEFT = 28
     LANE_H = 46
+    ANGLE_H = 30  # each side's angle lane, shown while an angle is chosen
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -100,6 +106,9 @@ class CommonTimeline(QWidget):
         self.notes: list[SideNotes] = [SideNotes(), SideNotes()]
         self.loop = CommonLoop()
         self.t = 0.0
+        self.angles: list[AngleOnAxis | None] = [None, None]
+        self.angle_range = (0.0, 180.0)
+        self.angle_label = ""  # the chosen angle's name; "" while none is chosen
         self.setMinimumHeight(2 * self.LANE_H + 30)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setToolTip(
@@ -120,6 +129,20 @@ class CommonTimeline(QWidget):
     def set_time(self, t: float) -> None:
         self.t = t
         self.update()
+
+    def set_angles(
+        self, label: str, angles: list[AngleOnAxis | None], scale: tuple[float, float]
+    ) -> None:
+        """Show each side's angle `label` in a lane of its own under the attention lanes
+        ("" hides the angle lanes)."""
+        self.angle_label, self.angles, self.angle_range = label, list(angles), scale
+        extra = 2 * self.ANGLE_H if label else 0
+        self.setMinimumHeight(2 * self.LANE_H + 30 + extra)
+        self.update()
+
+    def lanes_height(self) -> int:
+        """The attention lanes and, while an angle is chosen, the angle lanes."""
+        return 2 * self.LANE_H + (2 * self.ANGLE_H if self.angle_label else 0)
 
     def set_loop(self, loop: CommonLoop) -> None:
         self.loop = loop
@@ -157,7 +180,7 @@ class CommonTimeline(QWidget):
         for d in self.differences:
             x0, x1 = self.x_of(d.start_s), self.x_of(d.end_s)
             painter.fillRect(QRectF(x0, top, x1 - x0, 2 * self.LANE_H), _DIFF)
-        self._draw_loop_span(painter, top, 2 * self.LANE_H)
+        self._draw_loop_span(painter, top, self.lanes_height())
         for k, which in enumerate("ab"):
             y = top + k * self.LANE_H
             painter.setPen(self.palette().text().color())
@@ -173,8 +196,12 @@ class CommonTimeline(QWidget):
             painter.fillRect(QRectF(covered1, y + 2, right - covered1, self.LANE_H - 4), _OUTSIDE)
             self._draw_result(painter, self.results[k], sync, y + 2, self.LANE_H - 4)
             self._draw_marks(painter, which, y + 2, self.LANE_H - 4)
-        axis_y = top + 2 * self.LANE_H
-        self._draw_loop_ends(painter, top, 2 * self.LANE_H)
+        if self.angle_label:
+            for k in range(2):
+                y = top + 2 * self.LANE_H + k * self.ANGLE_H
+                self._draw_angle(painter, k, y + 1, self.ANGLE_H - 2, right)
+        axis_y = top + self.lanes_height()
+        self._draw_loop_ends(painter, top, self.lanes_height())
         painter.setPen(self.palette().text().color())
         for t, label in axis_ticks(c.start_s, c.end_s):
             x = self.x_of(t)
@@ -186,6 +213,37 @@ class CommonTimeline(QWidget):
         x = self.x_of(self.t)
         painter.setPen(QPen(_PLAYHEAD, 2))
         painter.drawLine(int(x), top, int(x), axis_y + 2)
+
+    def _draw_angle(self, painter: QPainter, k: int, y: float, h: float, right: float) -> None:
+        """Side k's angle as a curve in its lane (gaps where not measured), both sides on
+        one degree scale, its range written at the left."""
+        painter.setPen(QPen(QColor(170, 170, 170)))
+        painter.drawRect(QRectF(self.LEFT, y, right - self.LEFT, h))
+        painter.setPen(self.palette().text().color())
+        painter.drawText(QRectF(0, y, self.LEFT - 2, h), Qt.AlignCenter, "AB"[k] + "°")
+        trace = self.angles[k]
+        if trace is None:
+            painter.setPen(QColor(120, 120, 120))
+            painter.drawText(
+                QRectF(self.LEFT + 6, y, 400, h),
+                Qt.AlignVCenter,
+                f"{self.angle_label}: not measured on {'AB'[k]}",
+            )
+            return
+        low, high = self.angle_range
+        span = max(high - low, 1e-6)
+        painter.setPen(QPen(_ANGLE, 1.5))
+        for run in trace.runs:
+            points = [(self.x_of(t), y + h - 2 - (h - 4) * (d - low) / span) for t, d in run]
+            for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
+                painter.drawLine(int(x0), int(y0), int(x1), int(y1))
+            if len(points) == 1:
+                painter.drawPoint(int(points[0][0]), int(points[0][1]))
+        painter.setPen(QColor(110, 110, 110))
+        scale_box = QRectF(right - 303, y + 1, 300, h - 2)  # at the right, off most curves
+        top_right = Qt.AlignTop | Qt.AlignRight
+        painter.drawText(scale_box, top_right, f"{trace.label} {high:.0f}°")
+        painter.drawText(scale_box, Qt.AlignBottom | Qt.AlignRight, f"{low:.0f}°")
 
     def _draw_marks(self, painter: QPainter, which: str, y: float, h: float) -> None:
         """Side `which`'s marks: a thin line across its lane and a flag at the top."""
@@ -489,6 +547,16 @@ class CompareWindow(QMainWindow):
         info_layout = QVBoxLayout(info)
         info_layout.setContentsMargins(0, 0, 0, 0)
         info_layout.addWidget(self.scores_label)
+        angle_row = QHBoxLayout()
+        angle_row.addWidget(QLabel("Angle lanes:", self))
+        self.angle_combo = QComboBox(self)
+        self.angle_combo.setToolTip(
+            "A joint angle of each athlete under the attention lanes (where pose results exist)"
+        )
+        self.angle_combo.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.angle_combo.currentIndexChanged.connect(lambda _i: self._show_angles())
+        angle_row.addWidget(self.angle_combo, 1)
+        info_layout.addLayout(angle_row)
         info_layout.addWidget(QLabel("Where the attention differs most:", self))
         info_layout.addWidget(self.diff_list, 1)
         bottom = QSplitter(Qt.Orientation.Horizontal, self)
@@ -498,6 +566,7 @@ class CompareWindow(QMainWindow):
         bottom.setStretchFactor(1, 2)
         bottom.setSizes([780, 480])
         bottom.setMaximumHeight(170)
+        self.bottom = bottom
         layout.addWidget(bottom)
         self.setCentralWidget(central)
 
@@ -934,6 +1003,7 @@ class CompareWindow(QMainWindow):
             self.differences = []
         notes = [self.sides[w].notes for w in "ab"]
         self.timeline.set_data(t.comparison if on else None, [ra, rb], self.differences, notes)
+        self._fill_angle_choices(ra, rb)
         self.diff_list.clear()
         for k, d in enumerate(self.differences, start=1):
             leans = "B" if d.gap > 0 else "A"
@@ -958,6 +1028,36 @@ class CompareWindow(QMainWindow):
                     panel = f"; panel A {pa} · B {pb}"
                 rows.append(f"<b>{row.target}</b>: A {a} · B {b} / {row.score_max:g}{delta}{panel}")
         self.scores_label.setText("<br>".join(rows) or "Scores: open two analysed videos")
+
+    def _fill_angle_choices(self, ra: AnalysisResult | None, rb: AnalysisResult | None) -> None:
+        """The angles either side measured (the chosen one kept where it still is one)."""
+        chosen = self.angle_combo.currentData() or ""
+        blocked = self.angle_combo.blockSignals(True)
+        self.angle_combo.clear()
+        self.angle_combo.addItem("none", "")
+        for name, label in comparison_angle_choices(ra, rb):
+            self.angle_combo.addItem(label, name)
+        index = self.angle_combo.findData(chosen)
+        self.angle_combo.setCurrentIndex(max(index, 0))
+        self.angle_combo.setEnabled(self.angle_combo.count() > 1)
+        self.angle_combo.blockSignals(blocked)
+        self._show_angles()
+
+    def set_angle(self, name: str) -> None:
+        """Show angle `name` of both sides in the angle lanes ("" hides them)."""
+        self.angle_combo.setCurrentIndex(max(self.angle_combo.findData(name), 0))
+        self._show_angles()
+
+    def _show_angles(self) -> None:
+        name = self.angle_combo.currentData() or ""
+        t = self.transport
+        if not name or t is None:
+            self.timeline.set_angles("", [None, None], (0.0, 180.0))
+            self.bottom.setMaximumHeight(170)
+            return
+        traces = [angle_on_axis(t.comparison, w, self.sides[w].result, name) for w in "ab"]
+        self.timeline.set_angles(self.angle_combo.currentText(), traces, angle_scale(traces))
+        self.bottom.setMaximumHeight(170 + 2 * CommonTimeline.ANGLE_H)
 
     def _show(self) -> None:
         """Ask each player for its frame and move the common read-outs."""
