@@ -12,8 +12,10 @@ import pytest
 from report_helpers import fake_video_info
 
 from judgeapp.app.compare import Comparison, OverlaySettings, SideVideo
-from judgeapp.app.compare_store import ComparisonStore, with_record
+from judgeapp.app.compare_store import ComparisonStore, hashes_job, with_record
 from judgeapp.core.errors import JudgeappError
+from judgeapp.core.files import sha256_file
+from judgeapp.core.progress import CancelToken
 from judgeapp.store import (
     ComparisonRecord,
     DeleteComparison,
@@ -153,6 +155,11 @@ def test_the_store_finds_a_moved_video_by_its_content_or_names_the_missing_one(
     )
     with Library.open(tmp_path / "lib.sqlite3") as lib:
         store = ComparisonStore(lib)
+        # Neither video is known yet: both must be read (a job in the window), not guessed.
+        known, to_read = store.with_hashes(infos, (None, None))
+        assert to_read == [a, b] and not known[0].sha256
+        hashes = hashes_job(to_read)(None, CancelToken())
+        assert hashes == {a: sha256_file(a), b: sha256_file(b)}
         overlay = OverlaySettings(True, 0.4, 0.1, 0.9)
         comparison = dataclasses.replace(_comparison(a, b), overlay=overlay)
         saved = store.save(comparison, infos)

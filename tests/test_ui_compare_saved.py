@@ -52,8 +52,9 @@ def test_save_undo_redo_and_reopen_from_the_library(qtbot, copies, service) -> N
     assert window.actions_by_name["redo"].shortcut().toString() == "Ctrl+Shift+Z"
     window.transport.comparison = window.transport.comparison.with_sync("a", 1.0)
     window.transport.comparison = window.transport.comparison.with_sync("b", 2.0)
-    _trigger(window, "save")
-    assert window.saved is not None and "juggle_720p24.mp4 vs" in window.windowTitle()
+    _trigger(window, "save")  # B's content hash is read in a job (nothing knows it yet)
+    qtbot.waitUntil(lambda: window.saved is not None, timeout=15_000)
+    assert "juggle_720p24.mp4 vs" in window.windowTitle()
     assert (window.saved.sync_a_s, window.saved.sync_b_s) == (1.0, 2.0)
 
     # Edits of the saved comparison: A's sync point moved (unlinked, stepped, set, relinked),

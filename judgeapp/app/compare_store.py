@@ -25,9 +25,24 @@ __all__ = [
     "ComparisonStore",
     "OpenedComparison",
     "comparison_name",
+    "hashes_job",
     "record_of",
     "with_record",
 ]
+
+
+def hashes_job(paths: list[Path]):
+    """A job function (app.jobs) whose value is {path: content hash} of `paths`."""
+
+    def job(_progress, cancel) -> dict[Path, str]:
+        out = {}
+        for path in paths:
+            if cancel.cancelled:
+                break
+            out[path] = sha256_file(path)
+        return out
+
+    return job
 
 
 def comparison_name(path_a: str | Path, path_b: str | Path) -> str:
@@ -104,17 +119,31 @@ class ComparisonStore:
     def get(self, comparison_id: int) -> ComparisonRecord | None:
         return self.library.comparison(comparison_id)
 
-    def content_hash(self, info: VideoInfo, result: AnalysisResult | None = None) -> str:
-        """A side's content hash: its result's, the stored video's this file is (same name,
-        size and date), else read from the file."""
+    def known_hash(self, info: VideoInfo, result: AnalysisResult | None = None) -> str:
+        """A side's content hash without reading the file: its result's, its own, or the
+        stored video's this file is (same name, size and date); "" when it must be read."""
         if result is not None and result.video.sha256:
             return result.video.sha256
         if info.sha256:
             return info.sha256
         stored = self.library.find_video(info.path)
-        if stored is not None:
-            return stored.sha256
-        return sha256_file(Path(info.path))
+        return stored.sha256 if stored is not None else ""
+
+    def content_hash(self, info: VideoInfo, result: AnalysisResult | None = None) -> str:
+        """A side's content hash: `known_hash`, else read from the file (slow for a large
+        video: `hashes_job` reads it away from the GUI thread)."""
+        return self.known_hash(info, result) or sha256_file(Path(info.path))
+
+    def with_hashes(
+        self,
+        infos: tuple[VideoInfo, VideoInfo],
+        results: tuple[AnalysisResult | None, AnalysisResult | None],
+    ) -> tuple[tuple[VideoInfo, VideoInfo], list[Path]]:
+        """The infos with the hashes known without reading, and the files still to read."""
+        known = [
+            replace(i, sha256=self.known_hash(i, r)) for i, r in zip(infos, results, strict=True)
+        ]
+        return (known[0], known[1]), [Path(i.path) for i in known if not i.sha256]
 
     def open(self, comparison_id: int) -> OpenedComparison:
         """The saved comparison with its videos found (JudgeappError, one line, naming the
@@ -156,10 +185,11 @@ class ComparisonStore:
         name: str = "",
     ) -> ComparisonRecord:
         """Save the comparison (new, or over `saved`) as one undoable step; the videos are
-        remembered under their paths now, so a later move is found by content."""
+        remembered under their paths now, so a later move is found by content. An info with
+        its hash is taken as it is (`with_hashes`, then the files read in a job)."""
         shas = []
         for info, result in zip(infos, results, strict=True):
-            sha = self.content_hash(info, result)
+            sha = info.sha256 or self.content_hash(info, result)
             self.library.remember_video(replace(info, sha256=sha))
             shas.append(sha)
         if not name:

@@ -13,6 +13,7 @@ saved too, as a step that Ctrl+Z / Ctrl+Shift+Z undo and redo.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QElapsedTimer, QEvent, QObject, QRectF, Qt, QTimer, Signal
@@ -65,6 +66,7 @@ from judgeapp.app.compare_store import (
     ComparisonRecord,
     ComparisonStore,
     OpenedComparison,
+    hashes_job,
     with_record,
 )
 from judgeapp.core.errors import JudgeappError
@@ -388,6 +390,7 @@ class CompareWindow(QMainWindow):
         self.saved: ComparisonRecord | None = None  # the saved comparison shown, if any
         self._saved_id: int | None = None  # its id, kept while an undo has removed it
         self._applying = False  # a saved state is being shown: not an edit of the user's
+        self._hasher = gui_job_runner("judgeapp-compare-save")  # reads unknown videos' hashes
         self.setWindowFlag(Qt.WindowType.Window, True)
         self.setWindowTitle("Compare routines — judgeapp")
         self.transport: CompareTransport | None = None
@@ -842,9 +845,31 @@ class CompareWindow(QMainWindow):
             self.statusBar().showMessage(f"Cannot save the comparison: {why}", 10_000)
             return
         a, b = self.sides["a"], self.sides["b"]
+        infos, to_read = self.store.with_hashes((a.info, b.info), (a.result, b.result))
+        if not to_read:
+            self._save(infos)
+            return
+        self.statusBar().showMessage("Reading the videos' content to save the comparison…")
+
+        def hashed(hashes: dict[Path, str]) -> None:
+            filled = [replace(i, sha256=i.sha256 or hashes.get(Path(i.path), "")) for i in infos]
+            self._save((filled[0], filled[1]))
+
+        self._hasher.start(
+            hashes_job(to_read),
+            on_done=hashed,
+            on_failed=lambda message: self.statusBar().showMessage(message, 10_000),
+        )
+
+    def _save(self, infos: tuple[VideoInfo, VideoInfo]) -> None:
+        """Save with both videos' hashes known (the sides still the ones hashed)."""
+        a, b = self.sides["a"], self.sides["b"]
+        shown = [str(side.path) for side in (a, b)]
+        if self.transport is None or [str(Path(i.path)) for i in infos] != shown:
+            return  # a side was opened anew meanwhile: that comparison is not this one
         try:
             self.saved = self.store.save(
-                self.transport.comparison, (a.info, b.info), (a.result, b.result), self.saved
+                self.transport.comparison, infos, (a.result, b.result), self.saved
             )
         except JudgeappError as exc:
             self.statusBar().showMessage(str(exc), 10_000)
@@ -1096,6 +1121,7 @@ class CompareWindow(QMainWindow):
     # --- closing --------------------------------------------------------------------------
     def shutdown(self) -> None:
         self._timer.stop()
+        self._hasher.shutdown()
         for side in self.sides.values():
             side.filler.shutdown()
             side.player.shutdown()
