@@ -5,11 +5,13 @@ real backbones run in scripts/library_training_demo.py)."""
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 from pathlib import Path
 
 import numpy as np
 import pytest
+from report_helpers import make_result
 from training_helpers import one_thread  # noqa: F401 - fixture
 
 from judgeapp.app.library_training import (
@@ -23,6 +25,7 @@ from judgeapp.app.library_training import (
     train_from_library,
 )
 from judgeapp.app.score_import import apply_import, preview_import
+from judgeapp.app.score_view import trained_on_text
 from judgeapp.core.errors import Cancelled, JudgeappError
 from judgeapp.core.marks import PanelScore
 from judgeapp.core.progress import CancelToken
@@ -34,7 +37,15 @@ from judgeapp.training.cross_validation import MIN_VIDEOS, bootstrap_interval, g
 from judgeapp.training.library_set import LibraryVideo
 from judgeapp.weights.heads import head_files
 
-pytestmark = pytest.mark.usefixtures("one_thread")
+pytestmark = pytest.mark.usefixtures("one_thread", "private_tmp")
+
+
+@pytest.fixture
+def private_tmp(tmp_path, monkeypatch):
+    """Temporary folders of this test only (other runs may train at the same time)."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
 
 
 def _features(score: float, rng: np.random.Generator) -> VideoFeatures:
@@ -163,6 +174,14 @@ def test_installed_set_says_what_it_was_trained_on_and_old_sets_stay(tmp_path) -
     assert card.library["videos"] == 8 and "cross-validated Spearman" in card.describe()
     assert card.main_card().trained_on == card.describe()  # what the score panel shows
     assert {p for p, _ in library_sets()} >= {first, second}
+    # a result this set made, reopened from the library (no card facts): the score panel's
+    # "Trained on" row still gives the estimate, read from the installed set
+    info = VideoInfo(videos[0].path, videos[0].sha256, 90.0, 25.0, 2250, 640, 360)
+    result = make_result(info)
+    result = dataclasses.replace(result, model=dataclasses.replace(result.model, name=card.name))
+    assert trained_on_text(result, "", None) == card.describe()
+    other = dataclasses.replace(result, model=dataclasses.replace(result.model, name="rg-ball"))
+    assert trained_on_text(other, "", None) == "—"
     assert _leftover_workdirs() == []
     # the library grows: 12 more scored ball videos than the newest set was trained on
     grown = videos + [LibraryVideo(f"{100 + i:064x}", f"x{i}.mp4", "ball", 5.0) for i in range(12)]

@@ -25,9 +25,8 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from judgeapp.analysis import AnalysisOptions
-from judgeapp.analysis.options import DEFAULT_PROFILE
 from judgeapp.core.errors import JudgeappError
 from judgeapp.core.progress import CancelToken, Progress, ProgressCallback, no_progress
 from judgeapp.store.library import Library
@@ -44,6 +43,9 @@ from judgeapp.training.library_set import (
     scores_csv,
     select,
 )
+
+if TYPE_CHECKING:  # analysis/ imports PyTorch: only the training child process needs it
+    from judgeapp.analysis import AnalysisOptions
 
 SET_ORDER = ("difficulty", "execution", "total")
 DEFAULT_SEEDS = 3
@@ -109,7 +111,7 @@ class LibraryTrainRequest:
     seeds: int = DEFAULT_SEEDS
     folds: int = DEFAULT_FOLDS
     epochs: int | None = None
-    options: AnalysisOptions = field(default_factory=AnalysisOptions)
+    options: AnalysisOptions | None = None  # None: the defaults (analysis.AnalysisOptions)
     confirmed_small: bool = False
     whole_videos: bool = False  # windows as long as the longest video (else the paper's,
     # shortened to the longest video when every video is shorter)
@@ -161,10 +163,9 @@ def export_training_set(
     chosen = training_videos(videos, request)
     if not chosen:
         raise JudgeappError(f"no videos scored for {', '.join(request.targets)} to export")
-    profile = _profile(profiles or [], request.options)
-    options = dataclasses.replace(request.options, profile=profile)
+    options = _options(request, profiles or [])
     found = gather_features(chosen, extract or default_extract(options), progress, cancel)
-    written = export_folder(chosen, found, out, profile, options.pretrained)
+    written = export_folder(chosen, found, out, options.profile, options.pretrained)
     return len(written), found.failed
 
 
@@ -199,6 +200,7 @@ class TrainedLibrarySet:
     videos: int
     skipped: dict[str, str]
     workdir: Path
+    out_of_fold: dict = field(default_factory=dict)  # target -> (members [V, K], truth [V])
 
     def discard(self) -> None:
         """Remove the staged file (not installed)."""
@@ -218,11 +220,16 @@ def default_extract(options: AnalysisOptions) -> ExtractFn:
     return BatchExtractor(options).extract
 
 
-def _profile(videos_profiles: list[str], options: AnalysisOptions) -> str:
-    if options.profile:
-        return options.profile
-    common = Counter(p for p in videos_profiles if p).most_common(1)
-    return common[0][0] if common else DEFAULT_PROFILE
+def _options(request: LibraryTrainRequest, profiles: list[str]) -> AnalysisOptions:
+    """The request's feature options with the profile settled: the one they name, else the
+    most common of the videos' analyses, else the default."""
+    from judgeapp.analysis import AnalysisOptions
+    from judgeapp.analysis.options import DEFAULT_PROFILE
+
+    options = request.options or AnalysisOptions()
+    common = Counter(p for p in profiles if p).most_common(1)
+    profile = options.profile or (common[0][0] if common else DEFAULT_PROFILE)
+    return dataclasses.replace(options, profile=profile)
 
 
 class _Steps:
@@ -272,8 +279,8 @@ def train_from_library(
     check_enough(len(chosen), request)
     for target in request.targets:
         check_scores(chosen, target)
-    profile = _profile(profiles or [], request.options)
-    options = dataclasses.replace(request.options, profile=profile)
+    options = _options(request, profiles or [])
+    profile = options.profile
     found = gather_features(chosen, extract or default_extract(options), progress, cancel)
     has_static = get_profile(profile).has_static
     kept = [v for v in chosen if v.sha256 in found.features]
@@ -293,7 +300,7 @@ def train_from_library(
             backbones_pretrained=options.pretrained,
             from_manifest=False,
         )
-        members, heads, intervals, estimates = {}, {}, {}, {}
+        members, heads, intervals, estimates, out_of_fold = {}, {}, {}, {}, {}
         targets = [t for t in SET_ORDER if t in request.targets]
         for target in targets:
             data, used = feature_set(kept, found, target, has_static)
@@ -310,6 +317,7 @@ def train_from_library(
                 on_step=lambda *_, t=target: steps.run_done(f"cross-validating {t}"),
             )  # fmt: skip
             estimates[target] = cv.estimate
+            out_of_fold[target] = (cv.members, cv.truth)
             if cv.calibration is not None:
                 intervals[target] = cv.calibration
             runs = []
@@ -350,7 +358,7 @@ def train_from_library(
     except BaseException:
         shutil.rmtree(workdir, ignore_errors=True)
         raise
-    return TrainedLibrarySet(staged, card, estimates, len(kept), found.failed, workdir)
+    return TrainedLibrarySet(staged, card, estimates, len(kept), found.failed, workdir, out_of_fold)
 
 
 def install_trained(trained: TrainedLibrarySet) -> Path:
@@ -426,3 +434,107 @@ def retrain_offers(
         if scored - trained >= RETRAIN_MIN_NEW and scored >= trained * (1 + RETRAIN_MIN_SHARE):
             offers.append(RetrainOffer(routine, card.name, str(path), trained, scored))
     return offers
+
+
+def library_options(library: Library, device: str = "auto") -> AnalysisOptions:  # noqa: F821
+    """Feature settings that find the scored videos' features in the cache: the profile,
+    backbone weights, person finder, engine and precision of their newest analysis (the
+    defaults without one)."""
+    from judgeapp.analysis import AnalysisOptions
+
+    for video in library.scored_videos():
+        result = library.latest_analysis(video.sha256)
+        if result is not None and result.provenance is not None:
+            made, engine = result.provenance, result.engine
+            return AnalysisOptions(
+                profile=made.profile,
+                pretrained=made.pretrained,
+                detector=made.detector or "auto",
+                device=device,
+                engine=engine.name if engine is not None and engine.name else "auto",
+                precision=engine.precision if engine is not None and engine.precision else None,
+            )
+    return AnalysisOptions(device=device)
+
+
+def _snapshot(
+    library_path: Path, device: str
+) -> tuple[list[LibraryVideo], list[str], AnalysisOptions]:
+    """The scored videos, their analyses' profiles and feature options, read once."""
+    with Library.open(library_path) as library:
+        return (
+            library_videos(library),
+            library_profiles(library),
+            library_options(library, device),
+        )
+
+
+def train_in_child(
+    library_path: Path, request: LibraryTrainRequest, device: str, *, progress, cancel
+) -> TrainedLibrarySet:
+    """The training job's body in the child process (library_training_child)."""
+    videos, profiles, options = _snapshot(library_path, device)
+    chosen = dataclasses.replace(request, options=request.options or options)
+    return train_from_library(
+        videos, chosen, progress, cancel, profiles=profiles, library_label=str(library_path)
+    )
+
+
+def export_in_child(
+    library_path: Path, request: LibraryTrainRequest, device: str, out: str, *, progress, cancel
+) -> tuple[int, dict[str, str]]:
+    """The export job's body in the child process."""
+    videos, profiles, options = _snapshot(library_path, device)
+    chosen = dataclasses.replace(request, options=request.options or options)
+    return export_training_set(videos, chosen, out, progress, cancel, profiles=profiles)
+
+
+def install_in_child(staged: Path, *, progress, cancel) -> Path:
+    """The install job's body in the child process."""
+    from judgeapp.weights.heads import install_head
+
+    return install_head(staged)[0]
+
+
+class LibraryTrainingService:
+    """The train dialog's access: counts, retrain offers, and training and export as job
+    functions (`fn(progress, cancel)`) that run in a child process (PyTorch never enters the
+    GUI process), installing. No Qt."""
+
+    def __init__(self, library_path: str | Path, device: str = "auto") -> None:
+        self.library_path = Path(library_path)
+        self.device = device
+
+    def overview(self) -> tuple[list[CountRow], list[RetrainOffer]]:
+        """The counts table and the routines worth retraining (reads the heads' headers)."""
+        with Library.open(self.library_path) as library:
+            videos = library_videos(library)
+        return count_rows(videos), retrain_offers(videos, library_sets())
+
+    def train_job(self, request: LibraryTrainRequest):
+        """A job function that trains (not installs) a set; its value: TrainedLibrarySet."""
+        from judgeapp.app.library_training_child import run_in_child
+
+        args = (self.library_path, request, self.device)
+        return lambda progress, cancel: run_in_child(train_in_child, args, progress, cancel)
+
+    def export_job(self, request: LibraryTrainRequest, out: str | Path):
+        """A job function that writes the training set as a feature folder."""
+        from judgeapp.app.library_training_child import run_in_child
+
+        args = (self.library_path, request, self.device, str(out))
+        return lambda progress, cancel: run_in_child(export_in_child, args, progress, cancel)
+
+    @staticmethod
+    def install_job(trained: TrainedLibrarySet):
+        """A job function that installs a trained set (validated in a child process: loading
+        it needs PyTorch); its value: the installed path. The staged copy is removed."""
+        from judgeapp.app.library_training_child import run_in_child
+
+        def job(progress, cancel) -> Path:
+            try:
+                return run_in_child(install_in_child, (trained.staged,), progress, cancel)
+            finally:
+                trained.discard()
+
+        return job

@@ -111,7 +111,8 @@ class ImportPreview:
             f"changed, {c['same']} unchanged; {c['unmatched']} match no video"
         )
         if self.problems:
-            text += f"; {len(self.problems)} problems: nothing will be written"
+            count = len(self.problems)
+            text += f"; {count} problem{'s' if count != 1 else ''}: nothing will be written"
         return text
 
     def problem_text(self) -> str:
@@ -401,3 +402,31 @@ def preview_table(preview: ImportPreview) -> list[list[str]]:
         for r in preview.unmatched
     ]
     return cells
+
+
+class ScoreImportService:
+    """The import dialog's access: a preview job (its own connection: it runs in a job thread
+    and may hash files), applying on the owner's thread, and undo/redo of imports. No Qt.
+
+    library: the owner thread's Library (LibraryService.library)."""
+
+    def __init__(self, library: Library) -> None:
+        from judgeapp.store.undo import UndoStack
+
+        self.library = library
+        self.undo_stack = UndoStack(library)
+
+    def preview_job(self, path: str | Path, videos_dir: str | Path | None = None):
+        """A job function whose value is the ImportPreview (nothing is written)."""
+        library_path = self.library.path
+
+        def job(_progress, _cancel) -> ImportPreview:
+            with Library.open(library_path) as own:
+                return preview_import(own, path, videos_dir or None)
+
+        return job
+
+    def apply(self, preview: ImportPreview) -> int:
+        """Write the preview (one transaction) as an undoable step; the number of videos."""
+        self.undo_stack.push(ImportScores(preview))
+        return len(preview.changes)

@@ -111,12 +111,40 @@ def scored_window(
     return ScoredWindow(start_s, end_s, unscored, "not scored", tooltip)
 
 
+LIBRARY_MODEL_PREFIX = "library-"  # app.library_training names its sets library-ROUTINE-...
+
+
+def installed_library_line(model_name: str) -> str:
+    """For a set trained on the library: its card's line ("trained on N videos of this
+    library; cross-validated Spearman ..."), read from the installed file's header; "" when
+    the model is not such a set or is no longer installed."""
+    if not model_name.startswith(LIBRARY_MODEL_PREFIX):
+        return ""
+    from judgeapp.core.errors import CheckpointError
+    from judgeapp.model.header import read_set_card
+    from judgeapp.weights.heads import head_files
+
+    for path in head_files():
+        if not path.name.startswith(model_name):
+            continue
+        try:
+            card = read_set_card(path)
+        except (CheckpointError, OSError, ValueError):
+            continue
+        if card is not None and card.name == model_name:
+            return card.library_line()
+    return ""
+
+
 def trained_on_text(result: AnalysisResult, trained_on: str, trained: bool | None) -> str:
-    """The score panel's "Trained on" row: the card's training set when known; "untrained"
-    for an untrained head, whether the facts come from the checkpoint (a fresh analysis) or
-    only from the result (one reopened from the library); else "—"."""
+    """The score panel's "Trained on" row: the card's training set when known (for a set
+    trained on the library, its cross-validated estimate, also for a result reopened from the
+    library); "untrained" for an untrained head, whether the facts come from the checkpoint (a
+    fresh analysis) or only from the result (one reopened from the library); else "—"."""
     if trained_on:
         return trained_on
+    if line := installed_library_line(result.model.name):
+        return line
     untrained = any(r.code == UNTRAINED_HEAD for r in result.model.uncalibrated)
     if trained is False or (trained is None and untrained):
         return "untrained"

@@ -298,14 +298,15 @@ def add_library_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--pretrained",
         choices=["default", "none"],
-        default="default",
-        help="backbone weights of the features (none: random, offline testing)",
+        default=None,
+        help="backbone weights of the features (default: as the library's analyses; none: "
+        "random, offline testing)",
     )
     group.add_argument(
         "--detector",
         choices=["auto", "pose", "yolo", "hog", "none"],
-        default="auto",
-        help="person finder for features not in the cache",
+        default=None,
+        help="person finder (default: as the library's analyses)",
     )
 
 
@@ -622,19 +623,24 @@ def _train_set(args, routine, targets, source, test_source, device, target_path)
           f"{_coverage_text(card)}")  # fmt: skip
 
 
-def library_request(args: argparse.Namespace):
-    """The LibraryTrainRequest the options ask for (--routine default: every routine)."""
+def library_request(args: argparse.Namespace, base=None):
+    """The LibraryTrainRequest the options ask for (--routine default: every routine); the
+    feature settings are `base`'s (those of the library's analyses) unless an option names
+    them."""
+    import dataclasses
+
     from judgeapp.analysis import AnalysisOptions
     from judgeapp.app.library_training import LibraryTrainRequest
 
     routine = (args.routine or "all").strip().lower()
     targets = SET_ORDER if args.target == ALL_TARGETS else (args.target,)
-    options = AnalysisOptions(
-        profile=args.profile,
-        pretrained=args.pretrained != "none",
-        device=args.device,
-        detector=args.detector,
-    )
+    options = dataclasses.replace(base or AnalysisOptions(), device=args.device)
+    if args.profile:
+        options = dataclasses.replace(options, profile=args.profile)
+    if args.pretrained is not None:
+        options = dataclasses.replace(options, pretrained=args.pretrained != "none")
+    if args.detector is not None:
+        options = dataclasses.replace(options, detector=args.detector)
     return LibraryTrainRequest(
         routine=routine,
         targets=targets,
@@ -667,6 +673,7 @@ def run_library(args: argparse.Namespace) -> int:
     from judgeapp.app.library_training import (
         export_training_set,
         install_trained,
+        library_options,
         library_profiles,
         library_videos,
         train_from_library,
@@ -674,10 +681,10 @@ def run_library(args: argparse.Namespace) -> int:
     from judgeapp.store.library import Library
 
     apply_threads(args)
-    request = library_request(args)
     with Library.open(args.library or None) as library:
         videos = library_videos(library)
         profiles = library_profiles(library)
+        request = library_request(args, library_options(library))
         label = str(library.path)
     if args.export:
         written, failed = export_training_set(

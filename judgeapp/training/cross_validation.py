@@ -13,18 +13,20 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from judgeapp.core.errors import Cancelled, JudgeappError
 from judgeapp.core.progress import CancelToken
-from judgeapp.model import ModelCard
+from judgeapp.model.card import ModelCard
 from judgeapp.model.intervals import DEFAULT_NOMINAL, IntervalCalibration, calibrate
-from judgeapp.model.predict import score_videos
 from judgeapp.training.feature_set import FeatureSet
 from judgeapp.training.metrics import compute_metrics, spearman
-from judgeapp.training.protocol import TrainConfig
-from judgeapp.training.trainer import EpochCallback, train_head
+
+if TYPE_CHECKING:  # the folds' training imports PyTorch; the constants here do not
+    from judgeapp.training.protocol import TrainConfig
+    from judgeapp.training.trainer import EpochCallback
 
 DEFAULT_FOLDS = 5
 BOOTSTRAP_SAMPLES = 2000
@@ -172,6 +174,9 @@ def cross_validate(
 ) -> CVOutcome:
     """Train `seeds` heads per fold on the other folds, score the fold's videos with them."""
     import dataclasses
+
+    from judgeapp.model.predict import score_videos
+    from judgeapp.training.trainer import train_head
 
     if len(groups) != len(data):
         raise ValueError(f"{len(groups)} groups for {len(data)} videos")
