@@ -70,6 +70,7 @@ def test_save_undo_redo_and_reopen_from_the_library(qtbot, copies, service) -> N
     window.opacity_slider.setValue(20)
     assert service.library.comparison(window.saved.id).opacity == pytest.approx(0.2)
 
+    assert window.store.undo_stack.undo_label == "Change comparison overlay opacity"
     _trigger(window, "undo")  # the opacity drag, in one step
     assert window.opacity_slider.value() == 50
     assert window.transport.comparison.overlay.opacity == pytest.approx(0.5)

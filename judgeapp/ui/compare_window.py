@@ -813,7 +813,8 @@ class CompareWindow(QMainWindow):
         if self.transport is None:
             return
         self.transport.set_overlay(**changes)
-        self._record_edit("overlay")
+        # One undo step per control: a drag of one slider merges, another control is a new step.
+        self._record_edit("overlay " + " ".join(sorted(changes)).replace("offset_x", "shift"))
         self._show_overlay_settings()
 
     def _show_overlay_settings(self) -> None:
