@@ -15,9 +15,10 @@ import pytest
 from PIL import Image
 from report_helpers import make_result
 
-from judgeapp.app.compare import comparison_of
+from judgeapp.app.compare import angle_on_axis, angle_scale, comparison_of
 from judgeapp.cli import main
-from judgeapp.report.compare_pdf import common_timeline_png
+from judgeapp.core.results import AnalysisResult
+from judgeapp.report.compare_pdf import AngleLanes, common_timeline_png
 from judgeapp.report.compare_video import CompareSide
 from judgeapp.report.timeline import DYNAMIC_RGB
 from judgeapp.video import probe
@@ -98,3 +99,35 @@ def test_common_timeline_puts_each_side_on_the_common_axis(analyses) -> None:
     assert ra.dynamic[-1].end_s > 9.6
     assert blue_at(ra.dynamic[-1].end_s - 0.3, 0)
     assert not blue_at(comparison.b.end_s - 4.0 + 0.5, 1)
+
+
+def test_the_pdf_draws_an_angle_lane_where_a_side_has_pose_results(tmp_path: Path, media_dir):
+    from test_app_pose_view import pose_result
+
+    juggle = media_dir / "juggle_720p24.mp4"
+    squats = media_dir / "squats_portrait_5fps.mp4"
+    with_pose = tmp_path / "a.json"
+    with_pose.write_text(pose_result(probe(juggle, with_hash=False)).to_json())
+    without = tmp_path / "b.json"
+    without.write_text(make_result(probe(squats, with_hash=False), seed=2).to_json())
+    out = tmp_path / "angles.pdf"
+    assert main(["compare", str(with_pose), str(without), "--out", str(out), "--no-library"]) == 0
+    text = _pdf_text(out)
+    if text is not None:
+        assert "Green: the athlete's" in text  # the first angle A measured, on B "not measured"
+    # The lanes themselves: A's curve in its angle lane, nothing drawn in B's.
+    ra, rb = AnalysisResult.load(with_pose), AnalysisResult.load(without)
+    comparison = comparison_of(ra, rb)
+    traces = [angle_on_axis(comparison, w, r, "leg_separation") for w, r in (("a", ra), ("b", rb))]
+    lanes = AngleLanes("Leg separation", (traces[0].runs, None), angle_scale(traces))
+    sides = [CompareSide("A", juggle, ra, 0.0), CompareSide("B", squats, rb, 0.0)]
+    png = common_timeline_png(sides, comparison.start_s, comparison.end_s, angles=lanes)
+    image = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+    green = np.abs(image - (20, 130, 70)).sum(axis=2) < 40
+    lane_a = slice(16 + 2 * 138, 16 + 2 * 138 + 70)
+    lane_b = slice(16 + 2 * 138 + 88, 16 + 2 * 138 + 88 + 70)
+    assert green[lane_a].sum() > 200 and green[lane_b].sum() == 0
+    columns = np.nonzero(green[lane_a].any(axis=0))[0]
+    span = comparison.end_s - comparison.start_s
+    last_x = 90 + (1600 - 114) * (traces[0].runs[-1][-1][0] - comparison.start_s) / span
+    assert columns.max() <= last_x + 4  # the curve stops at A's last measured sample

@@ -127,6 +127,21 @@ def _check_sync_points(args: argparse.Namespace) -> None:
     Comparison(side(args.a), side(args.b), args.sync_a, args.sync_b)
 
 
+def _angle_lanes(comparison, result_a, result_b):
+    """The PDF's angle lanes: the first joint angle either side measured (None without pose
+    results on either side)."""
+    from judgeapp.app.compare import angle_on_axis, angle_scale, comparison_angle_choices
+    from judgeapp.report.compare_pdf import AngleLanes
+
+    choices = comparison_angle_choices(result_a, result_b)
+    if not choices:
+        return None
+    name, label = choices[0]
+    traces = [angle_on_axis(comparison, w, r, name) for w, r in (("a", result_a), ("b", result_b))]
+    runs = tuple(None if t is None else t.runs for t in traces)
+    return AngleLanes(label, runs, angle_scale(traces))
+
+
 def run(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
@@ -192,7 +207,8 @@ def run(args: argparse.Namespace) -> int:
         at_sync = [p.index for p in comparison.positions(0.0)]
         axis = (comparison.start_s, comparison.end_s)
         found = differences(comparison, result_a, result_b)
-        write_compare_pdf(args.out, sides, rows, found, axis, at_sync)
+        angles = _angle_lanes(comparison, result_a, result_b)
+        write_compare_pdf(args.out, sides, rows, found, axis, at_sync, angles)
     else:
         write_compare_page(args.out, sides, rows, differences(comparison, result_a, result_b))
     say(f"wrote {terminal_text(args.out)}")

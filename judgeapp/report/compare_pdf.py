@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,19 @@ _OUTSIDE_RGB = (232, 232, 232)
 _DIFF_RGB = (240, 226, 248)
 _TEXT_RGB = (40, 40, 40)
 _FRAME_H_MM = 52.0
+_ANGLE_RGB = (20, 130, 70)  # as the comparison window's angle lanes
+_ANGLE_H = 70
+
+
+@dataclass(frozen=True)
+class AngleLanes:
+    """One joint angle of each side for the common timeline (app.compare's angle_on_axis):
+    its label, per side the measured runs of (common time, degrees) or None where that side
+    did not measure it, and the degree scale both share."""
+
+    label: str
+    runs: tuple[Sequence[Sequence[tuple[float, float]]] | None, ...]
+    scale: tuple[float, float]
 
 
 def common_timeline_png(
@@ -51,12 +65,15 @@ def common_timeline_png(
     end_s: float,
     differences: Sequence[Any] = (),
     width_px: int = 1600,
+    angles: AngleLanes | None = None,
 ) -> bytes:
     """Both sides' attention on one common time axis (0 = the sync points): per side a lane
     with the dynamic segments' bars and the static frames' stems, grey where that video has no
-    frames, the stretches of `differences` shaded violet, the sync line at 0."""
+    frames, the stretches of `differences` shaded violet, the sync line at 0; with `angles`,
+    under them each side's angle lane."""
     left, right, lane_h, gap, top, axis_h = 90, 24, 120, 18, 16, 44
-    height = top + len(sides) * (lane_h + gap) + axis_h
+    angle_h = (_ANGLE_H + gap) * len(sides) if angles is not None else 0
+    height = top + len(sides) * (lane_h + gap) + angle_h + axis_h
     image = Image.new("RGB", (width_px, height), "white")
     draw = ImageDraw.Draw(image)
     font, small = image_font(26), image_font(20)
@@ -72,6 +89,13 @@ def common_timeline_png(
         y0 = top + k * (lane_h + gap)
         _draw_lane(draw, side, x_of, y0, lane_h, (left, left + plot_w), shaded)
         draw.text((left - 16, y0 + lane_h / 2), side.label, font=font, fill=_TEXT_RGB, anchor="rm")
+    if angles is not None:
+        for k, side in enumerate(sides):
+            y0 = bottom + gap + k * (_ANGLE_H + gap)
+            _draw_angle(draw, angles, k, x_of, y0, (left, left + plot_w), small)
+            label = f"{side.label}°"
+            draw.text((left - 16, y0 + _ANGLE_H / 2), label, font=font, fill=_TEXT_RGB, anchor="rm")
+        bottom += angle_h
     step = tick_step_s(span, max_ticks=12)
     for k in range(math.ceil(start_s / step - 1e-9), math.floor(end_s / step + 1e-9) + 1):
         t = k * step
@@ -108,6 +132,31 @@ def _draw_lane(draw, side: CompareSide, x_of, y0: float, lane_h: float, span_px,
             y = y0 + lane_h - (lane_h - 24) * frame.weight / peak
             draw.line([(x, y0 + lane_h), (x, y)], fill=STATIC_RGB, width=3)
             draw.ellipse([x - 5, y - 5, x + 5, y + 5], fill=STATIC_RGB)
+
+
+def _draw_angle(draw, angles: AngleLanes, k: int, x_of, y0: float, span_px, font) -> None:
+    """Side k's angle lane: its curve (gaps where not measured) on the shared degree scale."""
+    draw.rectangle([span_px[0], y0, span_px[1], y0 + _ANGLE_H], outline=(190, 190, 190))
+    runs = angles.runs[k]
+    if runs is None:
+        text = f"{angles.label}: not measured"
+        draw.text((span_px[0] + 10, y0 + _ANGLE_H / 2), text, font=font, fill=_GREY, anchor="lm")
+        return
+    low, high = angles.scale
+    span = max(high - low, 1e-6)
+    for run in runs:
+        points = [(x_of(t), y0 + _ANGLE_H - 4 - (_ANGLE_H - 8) * (d - low) / span) for t, d in run]
+        if len(points) > 1:
+            draw.line(points, fill=_ANGLE_RGB, width=3)
+        else:
+            x, y = points[0]
+            draw.ellipse([x - 3, y - 3, x + 3, y + 3], fill=_ANGLE_RGB)
+    draw.text(
+        (span_px[1] - 6, y0 + 3), f"{angles.label} {high:.0f}°", font=font, fill=_GREY, anchor="ra"
+    )
+    draw.text(
+        (span_px[1] - 6, y0 + _ANGLE_H - 3), f"{low:.0f}°", font=font, fill=_GREY, anchor="rd"
+    )
 
 
 def sync_frames(sides: Sequence[CompareSide], indices: Sequence[int]) -> list[bytes | None]:
@@ -174,9 +223,11 @@ def render_compare_pdf(
     differences: Sequence[Any],
     axis: tuple[float, float],
     frame_indices: Sequence[int],
+    angles: AngleLanes | None = None,
 ) -> bytes:
     """The comparison as PDF bytes. `axis`: the common axis's (start, end) in seconds;
-    `frame_indices`: the frame each side shows at the sync points."""
+    `frame_indices`: the frame each side shows at the sync points; `angles`: a joint angle of
+    each side drawn under the attention lanes (None: no angle lanes)."""
     a, b = sides
     title = f"Comparison: {a.video.name} and {b.video.name}"
     pdf = _ReportPDF(f"judgeapp comparison - {a.video.name} / {b.video.name}")
@@ -204,7 +255,7 @@ def render_compare_pdf(
     _heading(pdf, "Scores", keep_with_mm=8 + 5 * len(scores))
     _table(pdf, scores, (40, 50, 50, pdf.content_w - 140), ("LEFT", "RIGHT", "RIGHT", "RIGHT"))
 
-    timeline = common_timeline_png(sides, *axis, differences)
+    timeline = common_timeline_png(sides, *axis, differences, angles=angles)
     with Image.open(io.BytesIO(timeline)) as im:
         aspect = im.height / im.width
     _heading(pdf, "Attention on the common time axis", keep_with_mm=pdf.content_w * aspect + 12)
@@ -213,7 +264,12 @@ def render_compare_pdf(
         pdf,
         "Bars: the dynamic stream's weight of each 16-frame segment; stems: the static stream's "
         "weight of each 1 fps frame. Time 0 (violet line) is both sync points; grey: no video "
-        "on that side; violet shading: the stretches listed below.",
+        "on that side; violet shading: the stretches listed below."
+        + (
+            f" Green: the athlete's {angles.label.lower()} on each side, on one degree scale."
+            if angles is not None
+            else ""
+        ),
     )
     diffs = difference_table(sides, differences)
     _heading(pdf, "Where the attention differs most", keep_with_mm=20)
@@ -251,8 +307,8 @@ def write_compare_pdf(
     differences: Sequence[Any],
     axis: tuple[float, float],
     frame_indices: Sequence[int],
+    angles: AngleLanes | None = None,
 ) -> None:
     """Write the comparison PDF to `target` completely or not at all."""
-    write_report_bytes(
-        target, render_compare_pdf(sides, score_rows, differences, axis, frame_indices)
-    )
+    pdf = render_compare_pdf(sides, score_rows, differences, axis, frame_indices, angles)
+    write_report_bytes(target, pdf)
