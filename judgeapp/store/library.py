@@ -816,6 +816,14 @@ class Library:
     def undo_score_import(self, import_id: int) -> int:
         """Put back what the videos of an import had before it (one transaction); return how
         many videos changed. An import already undone is an error."""
+        return self._replay_score_import(import_id, undo=True)
+
+    def redo_score_import(self, import_id: int) -> int:
+        """Apply an undone import again; return how many videos changed."""
+        return self._replay_score_import(import_id, undo=False)
+
+    def _replay_score_import(self, import_id: int, undo: bool) -> int:
+        """Write an import's "before" (undo) or "after" (redo) entries and flip its flag."""
         stamp = now_iso()
         with self._write() as conn:
             row = conn.execute(
@@ -823,32 +831,15 @@ class Library:
             ).fetchone()
             if row is None:
                 raise JudgeappError(f"score import {import_id} does not exist")
-            if row[1]:
-                raise JudgeappError(f"score import {import_id} was undone already")
-            before = json.loads(row[0])["before"]
-            for sha, old in before.items():
-                self._put_panel_entry(
-                    conn, sha, None if old is None else PanelEntry.from_dict(old), stamp
-                )
-            conn.execute("UPDATE score_imports SET undone = 1 WHERE id = ?", (import_id,))
-            return len(before)
-
-    def redo_score_import(self, import_id: int) -> int:
-        """Apply an undone import again; return how many videos changed."""
-        stamp = now_iso()
-        with self._write() as conn:
-            row = conn.execute(
-                "SELECT changes_json, undone FROM score_imports WHERE id = ?", (import_id,)
-            ).fetchone()
-            if row is None or not row[1]:
-                raise JudgeappError(f"score import {import_id} is not undone; nothing to redo")
-            after = json.loads(row[0])["after"]
-            for sha, new in after.items():
-                self._put_panel_entry(
-                    conn, sha, None if new is None else PanelEntry.from_dict(new), stamp
-                )
-            conn.execute("UPDATE score_imports SET undone = 0 WHERE id = ?", (import_id,))
-            return len(after)
+            if bool(row[1]) == undo:
+                state = "undone already" if undo else "not undone; nothing to redo"
+                raise JudgeappError(f"score import {import_id} is {state}")
+            entries = json.loads(row[0])["before" if undo else "after"]
+            for sha, data in entries.items():
+                entry = None if data is None else PanelEntry.from_dict(data)
+                self._put_panel_entry(conn, sha, entry, stamp)
+            conn.execute("UPDATE score_imports SET undone = ? WHERE id = ?", (int(undo), import_id))
+            return len(entries)
 
     @staticmethod
     def _panel_entry_row(conn: sqlite3.Connection, sha: str) -> PanelEntry | None:
