@@ -46,6 +46,9 @@ def _colour_near(image: np.ndarray, x: float, rows: range, rgb: tuple[int, int, 
 def test_marks_drawn_in_each_lane_at_their_common_time(qtbot, window) -> None:
     assert "panel 15.20" in window.sides["a"].title.text()
     assert "panel A 15.20 · B —" in window.scores_label.text()
+    # make_result's results are not calibrated: each title and the scores say so
+    assert "14.00 / 25 (not calibrated)" in window.sides["a"].title.text()
+    assert "Not calibrated: a demo score" in window.scores_label.text()
     timeline = window.timeline
     assert [m.text for m in timeline.notes[0].marks] == ["step out"]
     window.transport.comparison = window.transport.comparison.with_sync("b", 2.0)

@@ -185,7 +185,13 @@ def run(args: argparse.Namespace) -> int:
             plan.append(PlanFrame(t, a.index, b.index, a.inside, b.inside))
         first = rows[0] if rows else None
         scores = (
-            ["" if s is None else f"{s[0]:.2f} / {first.score_max:g}" for s in (first.a, first.b)]
+            [
+                ""
+                if s is None
+                else f"{s[0]:.2f} / {first.score_max:g}"
+                + ("" if side.result.model.calibrated else " (not calibrated)")
+                for s, side in zip((first.a, first.b), sides, strict=True)
+            ]
             if first
             else ["", ""]
         )

@@ -18,6 +18,7 @@ from PIL import ImageDraw
 
 from judgeapp.core.marks import format_time
 from judgeapp.report.compare_video import CompareSide
+from judgeapp.report.content import CALIBRATION_WARNING
 from judgeapp.report.figures import data_uri
 from judgeapp.report.html_report import _CSP, _STYLE
 from judgeapp.report.output import write_report_text
@@ -158,6 +159,11 @@ def compare_html(
         for side in sides
     )
     title = f"Comparison: {a.video.name} and {b.video.name}"
+    warning = (
+        ""
+        if all(side.result.model.calibrated for side in sides)
+        else f'<p class="warning"><b>Warning.</b> {escape(CALIBRATION_WARNING)}</p>'
+    )
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{_CSP}">
@@ -166,6 +172,7 @@ def compare_html(
 <h1>{escape(title)}</h1>
 <p class="meta">Common time starts at the sync points: {escape(a.label)} at
 {escape(format_time(a.sync_s))}, {escape(b.label)} at {escape(format_time(b.sync_s))}.</p>
+{warning}
 <h2>Videos</h2>
 <table class="kv">{videos}</table>
 <h2>Scores</h2>

@@ -660,7 +660,10 @@ class CompareWindow(QMainWindow):
             side.notes = SideNotes()
             self.statusBar().showMessage(str(exc), 10_000)
         score = (
-            f" — {result.score:.2f} / {result.model.score_max:g}" if result else " — not analysed"
+            f" — {result.score:.2f} / {result.model.score_max:g}"
+            + ("" if result.model.calibrated else " (not calibrated)")
+            if result
+            else " — not analysed"
         )
         if side.notes.panel is not None:
             score += f" · panel {side.notes.panel.total:.2f}"
@@ -1053,6 +1056,11 @@ class CompareWindow(QMainWindow):
                     pb = "—" if row.panel_b is None else f"{row.panel_b:.2f}"
                     panel = f"; panel A {pa} · B {pb}"
                 rows.append(f"<b>{row.target}</b>: A {a} · B {b} / {row.score_max:g}{delta}{panel}")
+        if any(r is not None and not r.model.calibrated for r in (ra, rb)):
+            rows.append(
+                "<i>Not calibrated: a demo score (random video networks or an untrained "
+                "scoring model), not a judgement of either routine.</i>"
+            )
         self.scores_label.setText("<br>".join(rows) or "Scores: open two analysed videos")
 
     def _fill_angle_choices(self, ra: AnalysisResult | None, rb: AnalysisResult | None) -> None:
