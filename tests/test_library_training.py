@@ -50,8 +50,8 @@ def private_tmp(tmp_path, monkeypatch):
 
 def _features(score: float, rng: np.random.Generator) -> VideoFeatures:
     """Features in which the score is visible: every instance carries it (plus noise)."""
-    dyn = (rng.random((2, 1024)) + 0.2 * score).astype(np.float32)
-    stat = (rng.random((3, 2048)) + 0.2 * score).astype(np.float32)
+    dyn = (rng.random((2, 1024)) + 0.02 * score).astype(np.float32)
+    stat = (rng.random((3, 2048)) + 0.02 * score).astype(np.float32)
     return VideoFeatures(
         profile="torchvision",
         dynamic=dyn,

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from judgeapp.app.compare_store import ComparisonStore
 from judgeapp.app.library_service import AnalysisRow, LibraryService
+from judgeapp.app.library_training import LibraryTrainingService
 from judgeapp.app.list_views import (
     FLAG_COLOUR,
     LIBRARY_COLUMNS,
@@ -39,6 +40,7 @@ from judgeapp.app.list_views import (
     library_cells,
     library_tooltip,
 )
+from judgeapp.app.score_import import ScoreImportService
 from judgeapp.core.errors import JudgeappError
 from judgeapp.ui.table_layout import fit_columns_to_name
 from judgeapp.ui.workers import gui_job_runner
@@ -112,20 +114,47 @@ class LibraryWindow(QWidget):
         self.delete_button.clicked.connect(self.delete_selected)
         self.refresh_button = QPushButton("Refresh")
         self.refresh_button.clicked.connect(self.refresh)
+        self.scores = ScoreImportService(library.library)
+        self.training = LibraryTrainingService(library.path)
+        self.offer_jobs = gui_job_runner("judgeapp-library-offers")
+        self.import_button = QPushButton("Import Scores…")
+        self.import_button.setToolTip(
+            "Panel scores for many videos from a CSV or label file: preview, then import"
+        )
+        self.import_button.clicked.connect(self.open_score_import)
+        self.undo_import_button = QPushButton("Undo Import")
+        self.undo_import_button.setEnabled(False)
+        self.undo_import_button.clicked.connect(self.undo_import)
+        self.train_button = QPushButton("Train on Library…")
+        self.train_button.setToolTip("Train and cross-validate a model on the scored videos")
+        self.train_button.clicked.connect(self.open_train_dialog)
+        self.offer = QLabel("")
+        self.offer.setWordWrap(True)
+        self.offer.setVisible(False)
         self.status = QLabel("")
         bottom = QHBoxLayout()
         bottom.addWidget(self.status, 1)
-        for button in (self.refresh_button, self.delete_button, self.open_button):
+        for button in (
+            self.import_button,
+            self.undo_import_button,
+            self.train_button,
+            self.refresh_button,
+            self.delete_button,
+            self.open_button,
+        ):
             bottom.addWidget(button)
+        self.dialog = None
         comparisons_row = self._build_comparisons()
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addLayout(comparisons_row)
+        layout.addWidget(self.offer)
         layout.addLayout(bottom)
         self._show_sort_indicator()
         self.refresh()
+        self.check_offers()
 
     # ------------------------------------------------------------------------ loading
 
@@ -223,6 +252,54 @@ class LibraryWindow(QWidget):
             return
         self.refresh()
 
+    # ------------------------------------------------------------- scores and training
+
+    def open_score_import(self) -> None:
+        """The import preview dialog (nothing is written before its Import)."""
+        from judgeapp.ui.score_import_dialog import ScoreImportDialog
+
+        self.dialog = ScoreImportDialog(self.scores, self)
+        self.dialog.imported.connect(self._scores_imported)
+        self.dialog.open()
+
+    def _scores_imported(self, count: int) -> None:
+        self.undo_import_button.setEnabled(self.scores.undo_stack.can_undo)
+        self.status.setText(f"Imported {count} panel scores (Undo Import reverts them)")
+        self.refresh()
+
+    def undo_import(self) -> None:
+        try:
+            self.scores.undo_stack.undo()
+        except JudgeappError as exc:
+            self.status.setText(str(exc))
+            return
+        self.undo_import_button.setEnabled(self.scores.undo_stack.can_undo)
+        self.status.setText("Score import undone: the videos' panel scores are as they were")
+        self.refresh()
+
+    def open_train_dialog(self) -> None:
+        from judgeapp.ui.train_dialog import TrainDialog
+
+        self.dialog = TrainDialog(self.training, self)
+        self.dialog.finished.connect(lambda _r: self.check_offers())
+        self.dialog.open()
+
+    def check_offers(self) -> None:
+        """Say when a routine has gained enough scored videos to retrain (in a job)."""
+        self.offer_jobs.start(
+            lambda _p, _c: self.training.overview()[1],
+            name="judgeapp-library-offers",
+            on_done=self._show_offers,
+            on_failed=lambda _m: self.offer.setVisible(False),
+        )
+
+    def _show_offers(self, offers) -> None:
+        self.offer.setText(
+            " ".join(o.text() + "." for o in offers) + " Train on Library… retrains it; the "
+            "older model stays installed."
+        )
+        self.offer.setVisible(bool(offers))
+
     # ------------------------------------------------------------------ saved comparisons
 
     def _build_comparisons(self) -> QHBoxLayout:
@@ -302,6 +379,7 @@ class LibraryWindow(QWidget):
         """Retire the load in progress and wait for its thread."""
         self._search_pause.stop()
         self.jobs.shutdown()
+        self.offer_jobs.shutdown()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt name
         """Closing waits for the list being loaded: no thread outlives the window."""
