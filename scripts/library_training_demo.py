@@ -61,7 +61,7 @@ def main() -> int:
     parser.add_argument("--epochs", type=int, default=80)
     parser.add_argument("--seeds", type=int, default=2)
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--json", metavar="FILE", help="write the figures here")
     args = parser.parse_args()
 

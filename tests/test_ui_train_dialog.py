@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from test_library_training import FakeExtract, _videos
+from training_helpers import one_thread  # noqa: F401 - fixture
 
 from judgeapp.app.library_training import LibraryTrainingService, train_from_library
 from judgeapp.core.marks import PanelScore
@@ -21,6 +22,7 @@ from judgeapp.ui.train_dialog import TrainDialog
 from judgeapp.weights.heads import head_files
 
 SCREENSHOT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 class InThreadService(LibraryTrainingService):

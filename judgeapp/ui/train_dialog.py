@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -79,8 +80,7 @@ class TrainDialog(QDialog):
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setMaximumHeight(150)
+        self.table.setMaximumHeight(130)
         self.offers = QLabel("")
         self.offers.setWordWrap(True)
 
@@ -153,7 +153,6 @@ class TrainDialog(QDialog):
 
     def refresh(self) -> None:
         """Read the counts and retrain offers (in a job)."""
-        self.status.setText("Counting scored videos…")
         self.jobs.start(
             lambda _p, _c: self.service.overview(),
             name="judgeapp-library-counts",
@@ -168,7 +167,7 @@ class TrainDialog(QDialog):
         for r, row in enumerate(rows):
             for c, text in enumerate(row.cells()):
                 self.table.setItem(r, c, QTableWidgetItem(text))
-        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         current = self.routine.currentText()
         self.routine.blockSignals(True)
         self.routine.clear()
@@ -181,7 +180,8 @@ class TrainDialog(QDialog):
             self.routine.setCurrentText(offers[0].routine)
         else:
             self.offers.setText("")
-        self.status.setText("" if rows else "No video of the library has a panel score yet.")
+        if not rows:
+            self.status.setText("No video of the library has a panel score yet.")
         self.train_button.setEnabled(bool(rows))
         self._choice_changed()
 
