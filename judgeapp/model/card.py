@@ -128,7 +128,7 @@ class ModelCard:
 
 
 # Where each graph of the head comes from, in the words every card carries (`describe_head`).
-# The two graphs give scores up to 0.19 points of 25 apart on the same weights.
+# How far apart the two graphs' scores are on the same weights: docs/training.md (measured).
 ADJACENCY_TEXT = {
     "feature": (
         "graph from the paper's text (eq. 1: exp(-||f_i - f_j|| / K) on the embeddings, with "
