@@ -54,8 +54,21 @@ def cli_results(media_dir, tmp_path_factory) -> list[dict]:
     return [first, second, cached]
 
 
+def _boxes_apart(a: dict, b: dict) -> list[str]:
+    """The static frames whose athlete boxes differ between two results (names the frame)."""
+    boxes_a = {s["frame"]: s["box"] for s in a["static"]}
+    boxes_b = {s["frame"]: s["box"] for s in b["static"]}
+    return [
+        f"frame {f}: {boxes_a.get(f)} != {boxes_b.get(f)}"
+        for f in sorted(set(boxes_a) | set(boxes_b))
+        if boxes_a.get(f) != boxes_b.get(f)
+    ]
+
+
 def test_fresh_processes_and_the_cache_give_identical_json(cli_results) -> None:
     first, second, cached = cli_results
+    assert not _boxes_apart(first, second), "two fresh processes found different athletes"
+    assert not _boxes_apart(first, cached), "the cached run found different athletes"
     assert _without_timings(first) == _without_timings(second) == _without_timings(cached)
     assert first["timings_s"]["dynamic"] > 0 and cached["timings_s"]["dynamic"] == 0
     assert first["provenance"] == {
