@@ -1,7 +1,5 @@
 """`python -m judgeapp`: the same as the `judgeapp` command."""
 
-import sys
+from judgeapp.cli import process_main
 
-from judgeapp.cli import main
-
-sys.exit(main())
+process_main()

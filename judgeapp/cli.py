@@ -87,6 +87,15 @@ def _on_sigterm(_signum: int, _frame: object) -> None:
     raise Terminated
 
 
+def process_main() -> None:
+    """The `judgeapp` command and `python -m judgeapp`: `main` in a process of its own, with
+    OpenCV's worker pool off before any thread starts (video/opencv_threads.py)."""
+    from judgeapp.video.opencv_threads import opencv_in_calling_threads
+
+    opencv_in_calling_threads()
+    sys.exit(main())
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()

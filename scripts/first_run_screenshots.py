@@ -36,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QEventLoop, QSettings, QTimer
 
     import judgeapp.ui  # noqa: F401  (undoes OpenCV's Qt variables before Qt starts)
+    from judgeapp.app.requests import AnalysisRequest
     from judgeapp.app.view_models import AppSettings
     from judgeapp.ui.app import application
     from judgeapp.ui.main_window import MainWindow
@@ -48,7 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     follow_system(app)
     store = SettingsStore(QSettings(str(scratch / "judgeapp.ini"), QSettings.Format.IniFormat))
     recent = ("/home/coach/videos/ball_final_2025.mp4", "/home/coach/videos/hoop_qualifier.mp4")
-    store.save(AppSettings(device="cpu", recent=recent))  # a new user's defaults otherwise
+    # a new user's defaults otherwise
+    store.save(AppSettings(AnalysisRequest(device="cpu"), recent=recent))
     window = MainWindow(store)
     window.add_extension(Review(window))
     window.resize(*SIZE)

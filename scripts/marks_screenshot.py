@@ -59,6 +59,7 @@ def open_review_window(prefix: str, video: str, dark: bool):
     from PySide6.QtCore import QEventLoop, QSettings, QTimer
 
     import judgeapp.ui  # noqa: F401  (undoes OpenCV's Qt variables before Qt starts)
+    from judgeapp.app.requests import AnalysisRequest
     from judgeapp.app.view_models import AppSettings
     from judgeapp.ui.app import application
     from judgeapp.ui.main_window import MainWindow
@@ -68,7 +69,7 @@ def open_review_window(prefix: str, video: str, dark: bool):
 
     apply_theme(application(), dark=dark)
     store = SettingsStore(QSettings(str(scratch / "judgeapp.ini"), QSettings.Format.IniFormat))
-    store.save(AppSettings(model="random", pretrained=False, auto_analyze=False))
+    store.save(AppSettings(AnalysisRequest(model="random", pretrained=False), auto_analyze=False))
     window = MainWindow(store)
     review = Review(window)
     window.add_extension(review)

@@ -119,6 +119,7 @@ def review_window(qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     thread may be left. Qt is imported only here: the core tier never asks for it."""
     from PySide6.QtCore import QSettings
 
+    from judgeapp.app.requests import AnalysisRequest
     from judgeapp.app.view_models import AppSettings
     from judgeapp.ui.main_window import MainWindow
     from judgeapp.ui.review import Review
@@ -131,7 +132,9 @@ def review_window(qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         monkeypatch.setenv("JUDGEAPP_DATA_DIR", str(tmp_path / "data"))
         ini = tmp_path / "judgeapp.ini"
         store = SettingsStore(QSettings(str(ini), QSettings.Format.IniFormat))
-        store.save(AppSettings(model="random", pretrained=False, auto_analyze=False))
+        store.save(
+            AppSettings(AnalysisRequest(model="random", pretrained=False), auto_analyze=False)
+        )
         window = MainWindow(store)
         qtbot.addWidget(window)
         review = Review(window)

@@ -11,8 +11,8 @@ from weights_helpers import blazepose_dir  # noqa: F401  (fixture)
 
 from judgeapp.analysis.athlete import ATHLETE_RULES
 from judgeapp.app.analysis_run import options_for
+from judgeapp.app.requests import ATHLETE_RULES as SETTINGS_RULES
 from judgeapp.app.requests import AnalysisRequest, athlete_rule_of, stored_result_reusable
-from judgeapp.app.view_models import ATHLETE_RULES as SETTINGS_RULES
 from judgeapp.app.view_models import AppSettings
 from judgeapp.core.athlete import AthleteInfo
 from judgeapp.core.results import AnalysisResult, Provenance
@@ -40,10 +40,12 @@ def _stored(athlete: AthleteInfo | None) -> AnalysisResult:
 
 def test_the_settings_offer_the_analysis_rules_and_pass_the_rule_on() -> None:
     assert SETTINGS_RULES == ATHLETE_RULES
-    assert AppSettings().athlete == "track" and AppSettings().request.athlete == "track"
-    assert AppSettings(athlete="largest").request.athlete == "largest"
-    assert AppSettings(athlete="tallest").athlete == "track"  # an unknown value: the default
+    assert AppSettings().request.athlete == "track"
+    assert AnalysisRequest.from_record({"athlete": "largest"}).athlete == "largest"
+    assert AnalysisRequest.from_record({"athlete": "tallest"}).athlete == "track"  # unknown
     assert AppSettings().request.follow is None  # a follow is never a setting
+    kept = AppSettings(AnalysisRequest(follow=(1.0, 2.0, 3.0)))
+    assert kept.request.follow is None and "follow" not in kept.request.to_record()
 
 
 def test_rule_and_follow_reach_the_analysis_options() -> None:

@@ -12,6 +12,7 @@ from report_helpers import make_result
 from judgeapp.app import content_hash
 from judgeapp.app.analysis_run import AnalysisOutcome
 from judgeapp.app.content_hash import ContentHash
+from judgeapp.app.requests import AnalysisRequest
 from judgeapp.app.review_state import ReviewState
 from judgeapp.app.view_models import AppSettings, CardFacts, calibration_banner, score_view
 from judgeapp.core.files import sha256_file
@@ -27,7 +28,7 @@ INFO = VideoInfo("/videos/routine.mp4", "", 10.0, 25.0, 250, 640, 360)
 
 
 def test_events_follow_the_changes_and_only_them():
-    state = ReviewState(AppSettings(model="random"))
+    state = ReviewState(AppSettings(AnalysisRequest(model="random")))
     events = []
     unsubscribe = state.subscribe(lambda event, value: events.append((event, value)))
     state.set_video(INFO.path, INFO)
@@ -37,8 +38,8 @@ def test_events_follow_the_changes_and_only_them():
     state.set_outcome(outcome)
     state.set_position(2.5)
     state.set_position(2.5)
-    state.set_settings(AppSettings(model="random"))  # equal: no event
-    state.set_settings(AppSettings(model="", k=3))
+    state.set_settings(AppSettings(AnalysisRequest(model="random")))  # equal: no event
+    state.set_settings(AppSettings(AnalysisRequest(model=""), k=3))
     assert [e for e, _ in events] == ["video", "hash", "result", "position", "settings"]
     assert state.sha256 == "ab" * 32 and events[1][1].sha256 == "ab" * 32
     assert state.result is outcome.result and state.request.model == ""

@@ -11,6 +11,7 @@ from report_helpers import make_result
 from video_helpers import write_video
 
 from judgeapp.app.analysis_run import AnalysisOutcome
+from judgeapp.app.requests import AnalysisRequest
 from judgeapp.app.view_models import AppSettings, CardFacts
 from judgeapp.core.files import sha256_file
 from judgeapp.core.results import Provenance
@@ -140,7 +141,7 @@ def test_batch_scoring_from_the_window_runs_in_a_child_process(qtbot, setup, mon
     assert window.session.service.spawned == 1 and window.session.service.alive
 
     # No model installed and none chosen: each video fails with the one-line reason.
-    window.settings = AppSettings(model="", pretrained=False, auto_analyze=False)
+    window.settings = AppSettings(AnalysisRequest(model="", pretrained=False), auto_analyze=False)
     (video.parent / "again.mp4").write_bytes(video.read_bytes())
     batch.add_videos([video.parent / "again.mp4"])
     batch.start()

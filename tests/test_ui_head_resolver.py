@@ -12,6 +12,7 @@ from report_helpers import make_result
 from video_helpers import write_video
 from weights_helpers import own_weights_folders, save_head
 
+from judgeapp.app.requests import AnalysisRequest
 from judgeapp.app.view_models import AppSettings
 from judgeapp.core.files import sha256_file
 from judgeapp.core.results import Provenance
@@ -50,7 +51,7 @@ def test_a_reopened_result_shows_its_heads_training_set(
         library.save_analysis(replace(made, provenance=provenance))
 
     store = SettingsStore(QSettings(str(tmp_path / "judgeapp.ini"), QSettings.Format.IniFormat))
-    store.save(AppSettings(pretrained=False, detector="hog", auto_analyze=False))
+    store.save(AppSettings(AnalysisRequest(pretrained=False, detector="hog"), auto_analyze=False))
     window = MainWindow(store)
     qtbot.addWidget(window)
     review = Review(window)

@@ -17,6 +17,7 @@ from ui_helpers import judgeapp_python_threads
 from weights_helpers import save_head
 
 from judgeapp.app.jobs import live_job_threads
+from judgeapp.app.requests import AnalysisRequest
 from judgeapp.app.view_models import AppSettings
 from judgeapp.ui.main_window import MainWindow
 from judgeapp.ui.settings import SettingsStore
@@ -26,7 +27,9 @@ from judgeapp.weights import pack
 
 ANALYSIS_TIMEOUT_MS = 280_000
 TEST_SETTINGS = AppSettings(
-    device="cpu", model="random", pretrained=False, detector="hog", k=4, auto_analyze=True
+    AnalysisRequest(device="cpu", model="random", pretrained=False, detector="hog"),
+    k=4,
+    auto_analyze=True,
 )
 
 
@@ -213,7 +216,7 @@ def test_bad_inputs_show_a_message_and_the_window_stays_usable(
     assert "corrupt.mp4" in window.error_banner.message()
 
     missing = tmp_path / "missing-head.safetensors"
-    window.apply_settings(replace(window.settings, model=str(missing)))
+    window.apply_settings(window.settings.with_request(model=str(missing)))
     open_video(qtbot, window, juggle)
     qtbot.waitUntil(lambda: not window.session.analysing, timeout=60_000)
     assert "missing-head.safetensors" in window.error_banner.message()
@@ -221,7 +224,7 @@ def test_bad_inputs_show_a_message_and_the_window_stays_usable(
 
     window.player.seek(30)  # still usable
     qtbot.waitUntil(lambda: window.player.current_index == 30, timeout=10_000)
-    window.apply_settings(replace(window.settings, model="random"))
+    window.apply_settings(window.settings.with_request(model="random"))
     window.analyze()
     wait_analysis(qtbot, window)
     assert window.error_banner.isHidden()
@@ -229,7 +232,7 @@ def test_bad_inputs_show_a_message_and_the_window_stays_usable(
 
 def test_no_model_banner_says_what_to_do(qtbot, window, juggle, tmp_path, monkeypatch):
     monkeypatch.setenv("JUDGEAPP_CACHE_DIR", str(tmp_path / "no-heads"))
-    window.apply_settings(replace(window.settings, model=""))  # the installed head: none here
+    window.apply_settings(window.settings.with_request(model=""))  # the installed head: none here
     with qtbot.waitSignal(window.session.analysisNeedsModel, timeout=120_000):
         open_video(qtbot, window, juggle)
     qtbot.waitUntil(lambda: not window.session.analysing)
@@ -251,7 +254,7 @@ def test_installing_a_pack_with_a_head_scores_the_waiting_video(
     card = save_head(head, routine="hoop", seed=5)
     out = pack(tmp_path / "heads.zip", names=[], heads=[head])  # made on another machine
     monkeypatch.setenv("JUDGEAPP_CACHE_DIR", str(tmp_path / "laptop"))  # no heads, no features
-    window.apply_settings(replace(window.settings, model=""))  # the installed head
+    window.apply_settings(window.settings.with_request(model=""))  # the installed head
     with qtbot.waitSignal(window.session.analysisNeedsModel, timeout=120_000):
         open_video(qtbot, window, media_dir / "squats_portrait_5fps.mp4")
     qtbot.waitUntil(lambda: not window.session.analysing)
@@ -274,7 +277,9 @@ def test_installing_a_pack_with_a_head_scores_the_waiting_video(
 def test_settings_recent_files_and_drop_persist(qtbot, store, juggle, tmp_path):
     first = MainWindow(store)
     qtbot.addWidget(first)
-    first.apply_settings(replace(first.settings, k=6, device="cpu", auto_analyze=False))
+    first.apply_settings(
+        replace(first.settings.with_request(device="cpu"), k=6, auto_analyze=False)
+    )
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(juggle))])
     drop = QDropEvent(
@@ -292,7 +297,7 @@ def test_settings_recent_files_and_drop_persist(qtbot, store, juggle, tmp_path):
     first.close()
     second = MainWindow(store)
     qtbot.addWidget(second)
-    assert second.settings.k == 6 and second.settings.device == "cpu"
+    assert second.settings.k == 6 and second.settings.request.device == "cpu"
     assert second.settings.recent[0] == str(juggle.resolve())
     assert [a.text() for a in second.recent_menu.actions()] == ["juggle_720p24.mp4"]
     assert (second.size().width(), second.size().height()) == (700, 500)
@@ -368,19 +373,21 @@ def test_the_start_screen_offers_a_demo_that_needs_nothing_installed(qtbot, quie
     started = record_analyses(quiet, monkeypatch)
     qtbot.mouseClick(quiet.start_screen.demo_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(started), timeout=30_000)
-    assert started == [demo_request(quiet.settings.device)]
+    assert started == [demo_request(quiet.settings.request.device)]
     assert started[0].pretrained is False and started[0].model == "random"
     assert started[0].detector == "hog"
     assert quiet.session.path == SAMPLE_CLIP and quiet.pages.currentWidget() is quiet.player
     quiet.demo_action.trigger()  # with a video open: that video, the same request
-    assert started[-1] == demo_request(quiet.settings.device) and len(started) == 2
+    assert started[-1] == demo_request(quiet.settings.request.device) and len(started) == 2
 
 
 @pytest.mark.slow
 def test_the_demo_scores_offline_with_no_weights_at_all(qtbot, tmp_path, monkeypatch, juggle):
     monkeypatch.setenv("JUDGEAPP_CACHE_DIR", str(tmp_path / "empty"))  # no weights, no heads
     store = SettingsStore(QSettings(str(tmp_path / "new.ini"), QSettings.Format.IniFormat))
-    store.save(AppSettings(device="cpu", auto_analyze=False))  # a new user's defaults
+    store.save(
+        AppSettings(AnalysisRequest(device="cpu"), auto_analyze=False)
+    )  # a new user's defaults
     window = MainWindow(store)
     qtbot.addWidget(window)
     window.show()
@@ -401,7 +408,7 @@ def test_saving_settings_analyses_the_open_video_again(qtbot, quiet, juggle, mon
     started = record_analyses(quiet, monkeypatch)
     quiet.settings_saved(replace(quiet.settings, k=2))  # a view preference: no new analysis
     assert started == []
-    quiet.settings_saved(replace(quiet.settings, detector="none"))
+    quiet.settings_saved(quiet.settings.with_request(detector="none"))
     assert [r.detector for r in started] == ["none"]
     assert (
         QSettings(quiet.store.qsettings.fileName(), QSettings.Format.IniFormat).value(

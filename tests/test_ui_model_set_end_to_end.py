@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import QSettings
 from test_model_set import save_random_set
 
+from judgeapp.app.requests import AnalysisRequest
 from judgeapp.app.view_models import AppSettings
 from judgeapp.ui.main_window import MainWindow
 from judgeapp.ui.review import Review
@@ -22,7 +23,9 @@ def test_a_set_analysed_in_the_window_shows_every_target(qtbot, media_dir, tmp_p
     model = tmp_path / "rg-ball-set.safetensors"
     save_random_set(model, dims=(1024, 2048))
     store = SettingsStore(QSettings(str(tmp_path / "judgeapp.ini"), QSettings.Format.IniFormat))
-    settings = AppSettings(device="cpu", model=str(model), pretrained=False, detector="hog")
+    settings = AppSettings(
+        AnalysisRequest(device="cpu", model=str(model), pretrained=False, detector="hog")
+    )
     store.save(settings)
     window = MainWindow(store)
     qtbot.addWidget(window)

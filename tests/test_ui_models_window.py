@@ -514,13 +514,13 @@ def test_use_for_analysis_sets_the_main_windows_model(qtbot, main_window, tmp_pa
     models.heads_table.selectRow(1)
     assert models.use_button.isEnabled()
     models.use_button.click()
-    assert main_window.settings.model == str(ball)
-    assert main_window.store.load().model == str(ball)  # saved
+    assert main_window.settings.request.model == str(ball)
+    assert main_window.store.load().request.model == str(ball)  # saved
     assert [row[-1] for row in models.head_texts()] == ["", "chosen"]
     assert "ball.safetensors" in main_window.statusBar().currentMessage()
 
     models.newest_button.click()  # back to the default
-    assert main_window.settings.model == "" and main_window.store.load().model == ""
+    assert main_window.settings.request.model == "" and main_window.store.load().request.model == ""
     assert [row[-1] for row in models.head_texts()] == ["newest (default)", ""]
 
 

@@ -25,13 +25,15 @@ from test_app_pose_view import (
     pose_result,
 )
 
+from judgeapp.app.requests import AnalysisRequest
 from judgeapp.app.view_models import AppSettings, CardFacts
 from judgeapp.core.posture import LEFT_HIP, LEFT_KNEE, SKELETON_EDGES
 from judgeapp.ui.main_window import AnalysisOutcome, MainWindow
 from judgeapp.ui.settings import SettingsStore
 
 SETTINGS = AppSettings(
-    device="cpu", model="random", pretrained=False, detector="pose", auto_analyze=False
+    AnalysisRequest(device="cpu", model="random", pretrained=False, detector="pose"),
+    auto_analyze=False,
 )
 
 
@@ -110,7 +112,7 @@ def test_a_click_on_a_person_zoomed_in_asks_to_follow_them(qtbot, window):
     time_s, x, y = request.follow
     assert time_s == pytest.approx(1.0)
     assert (x, y) == (pytest.approx(450.0, abs=1.0), pytest.approx(200.0, abs=1.0))
-    assert request.athlete == "track" and request.detector == SETTINGS.detector
+    assert request.athlete == "track" and request.detector == SETTINGS.request.detector
     assert "Following the person clicked" in window.statusBar().currentMessage()
 
     # The athlete followed already, or nobody: no analysis.

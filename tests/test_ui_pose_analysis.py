@@ -13,6 +13,7 @@ from PySide6.QtCore import QSettings
 from weights_helpers import blazepose_dir  # noqa: F401 - a fixture
 
 from judgeapp.app.pose_view import FollowRequest
+from judgeapp.app.requests import AnalysisRequest
 from judgeapp.app.view_models import AppSettings
 from judgeapp.ui.main_window import MainWindow
 from judgeapp.ui.settings import SettingsStore
@@ -24,7 +25,11 @@ ANALYSIS_TIMEOUT_MS = 280_000
 def window(qtbot, tmp_path, monkeypatch, blazepose_dir):  # noqa: F811 - the fixture
     monkeypatch.delenv("JUDGEAPP_NO_SITE_WEIGHTS", raising=False)  # use the installed files
     store = SettingsStore(QSettings(str(tmp_path / "judgeapp.ini"), QSettings.Format.IniFormat))
-    store.save(AppSettings(device="cpu", model="random", pretrained=False, detector="pose"))
+    store.save(
+        AppSettings(
+            AnalysisRequest(device="cpu", model="random", pretrained=False, detector="pose")
+        )
+    )
     win = MainWindow(store)
     qtbot.addWidget(win)
     win.resize(1280, 800)

@@ -13,6 +13,7 @@ from report_helpers import make_result
 from weights_helpers import blazepose_dir  # noqa: F401 - a fixture
 
 from judgeapp.app.pose_on_demand import FramePoser
+from judgeapp.app.requests import AnalysisRequest
 from judgeapp.app.view_models import AppSettings, CardFacts
 from judgeapp.core.athlete import AthleteInfo, PoseInfo, PosePerson
 from judgeapp.ui.main_window import AnalysisOutcome, MainWindow
@@ -25,7 +26,11 @@ CLIP = "juggle_720p24.mp4"  # 24 fps: frame 48 is the 2.0 s sample, 50 lies betw
 def window(qtbot, tmp_path, media_dir, monkeypatch, blazepose_dir):  # noqa: F811
     monkeypatch.delenv("JUDGEAPP_NO_SITE_WEIGHTS", raising=False)  # the installed pose model
     store = SettingsStore(QSettings(str(tmp_path / "judgeapp.ini"), QSettings.Format.IniFormat))
-    store.save(AppSettings(device="cpu", model="random", pretrained=False, auto_analyze=False))
+    store.save(
+        AppSettings(
+            AnalysisRequest(device="cpu", model="random", pretrained=False), auto_analyze=False
+        )
+    )
     win = MainWindow(store)
     qtbot.addWidget(win)
     win.resize(1280, 800)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSettings
 
-from judgeapp.app.view_models import ATHLETE_RULES, AppSettings
+from judgeapp.app.requests import ATHLETE_RULES, AnalysisRequest
+from judgeapp.app.view_models import AppSettings
 from judgeapp.ui.settings import SettingsStore
 from judgeapp.ui.settings_dialog import SettingsDialog
 
 
 def test_the_athlete_rule_is_offered_edited_and_kept(qtbot, tmp_path) -> None:
-    start = AppSettings(detector="pose")
+    start = AppSettings(AnalysisRequest(detector="pose"))
     dialog = SettingsDialog(start)
     qtbot.addWidget(dialog)
     offered = [dialog.athlete.itemData(i) for i in range(dialog.athlete.count())]
@@ -20,11 +21,17 @@ def test_the_athlete_rule_is_offered_edited_and_kept(qtbot, tmp_path) -> None:
     assert dialog.settings() == start
     dialog.athlete.setCurrentIndex(dialog.athlete.findData("largest"))
     edited = dialog.settings()
-    assert edited.athlete == "largest" and edited.request.athlete == "largest"
+    assert edited.request.athlete == "largest"
     assert edited.request != start.request  # saving analyses the open video again
 
     path = str(tmp_path / "settings.ini")
     SettingsStore(QSettings(path, QSettings.Format.IniFormat)).save(edited)
-    assert SettingsStore(QSettings(path, QSettings.Format.IniFormat)).load().athlete == "largest"
+    assert (
+        SettingsStore(QSettings(path, QSettings.Format.IniFormat)).load().request.athlete
+        == "largest"
+    )
     fresh = str(tmp_path / "fresh.ini")
-    assert SettingsStore(QSettings(fresh, QSettings.Format.IniFormat)).load().athlete == "track"
+    assert (
+        SettingsStore(QSettings(fresh, QSettings.Format.IniFormat)).load().request.athlete
+        == "track"
+    )

@@ -16,13 +16,16 @@ from PySide6.QtWidgets import QLabel, QProgressBar
 from report_helpers import make_result
 
 from judgeapp.app.analysis_run import AnalysisOutcome
+from judgeapp.app.requests import AnalysisRequest
 from judgeapp.app.view_models import AppSettings, CardFacts
 from judgeapp.core.progress import Progress
 from judgeapp.ui.main_window import MainWindow
 from judgeapp.ui.settings import SettingsStore
 from judgeapp.video import probe
 
-SETTINGS = AppSettings(device="cpu", model="random", pretrained=False, detector="hog")
+SETTINGS = AppSettings(
+    AnalysisRequest(device="cpu", model="random", pretrained=False, detector="hog")
+)
 OWN_TOTAL_S = 69.1  # what the analysis measured itself (the "done in 69.1 s")
 
 

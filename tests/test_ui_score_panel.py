@@ -11,6 +11,7 @@ from PySide6.QtCore import QSettings, Qt
 from ui_helpers import hand_result
 from video_helpers import write_video
 
+from judgeapp.app.requests import AnalysisRequest
 from judgeapp.app.view_models import AppSettings, CardFacts
 from judgeapp.core.results import TargetScore
 from judgeapp.ui.main_window import AnalysisOutcome, MainWindow
@@ -41,7 +42,7 @@ def set_of(result, difficulty=8.4, execution=8.9):
 def shown(qtbot, tmp_path, monkeypatch):
     monkeypatch.setenv("JUDGEAPP_DATA_DIR", str(tmp_path / "data"))
     store = SettingsStore(QSettings(str(tmp_path / "judgeapp.ini"), QSettings.Format.IniFormat))
-    store.save(AppSettings(model="random", pretrained=False, auto_analyze=False))
+    store.save(AppSettings(AnalysisRequest(model="random", pretrained=False), auto_analyze=False))
     window = MainWindow(store)
     qtbot.addWidget(window)
     review = Review(window)

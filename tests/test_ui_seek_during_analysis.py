@@ -13,6 +13,7 @@ from PySide6.QtCore import QSettings
 from ui_helpers import qimage_to_rgb
 
 from judgeapp.app.analysis_run import NoModel
+from judgeapp.app.requests import AnalysisRequest
 from judgeapp.app.view_models import AppSettings
 from judgeapp.core.progress import Progress
 from judgeapp.ui.main_window import MainWindow
@@ -60,7 +61,11 @@ def juggle(media_dir) -> Path:
 @pytest.fixture
 def window(qtbot, tmp_path):
     store = SettingsStore(QSettings(str(tmp_path / "judgeapp.ini"), QSettings.Format.IniFormat))
-    store.save(AppSettings(device="cpu", model="random", pretrained=False, auto_analyze=True))
+    store.save(
+        AppSettings(
+            AnalysisRequest(device="cpu", model="random", pretrained=False), auto_analyze=True
+        )
+    )
     win = MainWindow(store)
     qtbot.addWidget(win)
     win.resize(1280, 800)

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QSettings
+
+from judgeapp.app.requests import AnalysisRequest
 from judgeapp.app.view_models import AppSettings
 from judgeapp.detect import DETECTOR_KINDS
+from judgeapp.ui.settings import SettingsStore
 from judgeapp.ui.settings_dialog import SettingsDialog
 
 
 def test_every_detector_is_offered_and_edits_round_trip(qtbot) -> None:
-    start = AppSettings(device="cpu", model="/heads/ball.safetensors", detector="hog", k=6)
+    start = AppSettings(
+        AnalysisRequest(device="cpu", model="/heads/ball.safetensors", detector="hog"), k=6
+    )
     dialog = SettingsDialog(start)
     qtbot.addWidget(dialog)
     offered = [dialog.detector.itemData(i) for i in range(dialog.detector.count())]
@@ -20,22 +26,22 @@ def test_every_detector_is_offered_and_edits_round_trip(qtbot) -> None:
     dialog.random_backbones.setChecked(True)
     dialog.k.setValue(3)
     edited = dialog.settings()
-    assert (edited.detector, edited.model, edited.pretrained, edited.k) == (
+    assert (edited.request.detector, edited.request.model, edited.request.pretrained, edited.k) == (
         "none",
         "random",
         False,
         3,
     )
-    assert edited.device == "cpu" and edited.recent == start.recent
+    assert edited.request.device == "cpu" and edited.recent == start.recent
 
 
 def test_engine_and_precision_are_offered_edited_and_kept_across_sessions(qtbot, tmp_path) -> None:
     from PySide6.QtCore import QSettings
 
-    from judgeapp.app.view_models import ENGINE_KINDS, PRECISION_KINDS
+    from judgeapp.app.requests import ENGINE_KINDS, PRECISION_KINDS
     from judgeapp.ui.settings import SettingsStore
 
-    start = AppSettings(engine="torch", precision="fp32")
+    start = AppSettings(AnalysisRequest(engine="torch", precision="fp32"))
     dialog = SettingsDialog(start)
     qtbot.addWidget(dialog)
     engines = [dialog.engine.itemData(i) for i in range(dialog.engine.count())]
@@ -50,4 +56,20 @@ def test_engine_and_precision_are_offered_edited_and_kept_across_sessions(qtbot,
     path = str(tmp_path / "settings.ini")
     SettingsStore(QSettings(path, QSettings.Format.IniFormat)).save(edited)
     again = SettingsStore(QSettings(path, QSettings.Format.IniFormat)).load()
-    assert (again.engine, again.precision) == ("openvino", "bf16")
+    assert (again.request.engine, again.request.precision) == ("openvino", "bf16")
+
+
+def test_settings_written_by_another_version_load_with_defaults_for_what_is_unknown(tmp_path):
+    ini = tmp_path / "judgeapp.ini"
+    ini.write_text(
+        "[analysis]\ndevice=cpu\npretrained=false\ndetector=ssd\nengine=openvino\n"
+        "athlete=largest\nauto=false\nfuture_option=1\n[view]\nk=5\n"
+    )
+    loaded = SettingsStore(QSettings(str(ini), QSettings.Format.IniFormat)).load()
+    assert loaded.request == AnalysisRequest(
+        device="cpu", pretrained=False, detector="auto", engine="openvino", athlete="largest"
+    )
+    assert (loaded.k, loaded.auto_analyze) == (5, False)
+    store = SettingsStore(QSettings(str(tmp_path / "again.ini"), QSettings.Format.IniFormat))
+    store.save(loaded)
+    assert store.load() == loaded  # the request kept as one record, read back the same

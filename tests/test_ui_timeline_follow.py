@@ -14,6 +14,7 @@ from report_helpers import make_result
 from video_helpers import write_video
 
 from judgeapp.app.analysis_run import AnalysisOutcome
+from judgeapp.app.requests import AnalysisRequest
 from judgeapp.app.view_models import AppSettings, CardFacts, timeline_model
 from judgeapp.core.results import SegmentWeight
 from judgeapp.ui.main_window import MainWindow
@@ -107,7 +108,7 @@ def test_the_axis_title_is_whole_at_every_size(qtbot, timeline):
 @pytest.fixture
 def window(qtbot, tmp_path):
     store = SettingsStore(QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
-    store.save(AppSettings(model="random", pretrained=False, auto_analyze=False))
+    store.save(AppSettings(AnalysisRequest(model="random", pretrained=False), auto_analyze=False))
     win = MainWindow(store)
     qtbot.addWidget(win)
     win.resize(1280, 800)

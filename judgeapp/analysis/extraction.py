@@ -34,7 +34,6 @@ from judgeapp.analysis.decoding import (
     decode_into,
     shrink_for_pose,
 )
-from judgeapp.analysis.opencv_threads import opencv_in_calling_threads
 from judgeapp.core.errors import Cancelled, VideoError
 from judgeapp.core.progress import CancelToken, Progress, ProgressCallback, no_progress
 from judgeapp.core.results import VideoInfo
@@ -125,7 +124,6 @@ def crop_box(image: np.ndarray, box: tuple[float, float, float, float]) -> np.nd
     return image[max(y1, 0) : max(y2, y1 + 1), max(x1, 0) : max(x2, x1 + 1)]
 
 
-@opencv_in_calling_threads()
 def extract_video_features(
     path: str | Path,
     info: VideoInfo,

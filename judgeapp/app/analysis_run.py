@@ -39,22 +39,9 @@ class NoModel:
 
 
 def options_for(request: AnalysisRequest) -> AnalysisOptions:
-    """The analysis options a request asks for."""
-    from judgeapp.analysis import AnalysisOptions
-
-    return AnalysisOptions(
-        profile=request.profile or None,
-        pretrained=request.pretrained,
-        model=request.model or None,
-        device=request.device,
-        detector=request.detector,
-        engine=request.engine,
-        precision=request.precision or None,
-        athlete=request.athlete,
-        follow=request.follow,
-        segments_per_batch=SEGMENTS_PER_BATCH,
-        frames_per_batch=FRAMES_PER_BATCH,
-    )
+    """The analysis options a request asks for, in the app's batch sizes (small batches keep
+    the first results coming and the GUI's frame cache filling; the number is the same)."""
+    return request.options(segments_per_batch=SEGMENTS_PER_BATCH, frames_per_batch=FRAMES_PER_BATCH)
 
 
 def run_analysis(

@@ -316,6 +316,9 @@ class _FrameSender:
 
 def _child_main(connection) -> None:
     """The child: serve requests until told to quit or the parent has gone."""
+    from judgeapp.video.opencv_threads import opencv_in_calling_threads
+
+    opencv_in_calling_threads()  # before the listening and analysis threads start
     if hasattr(os, "nice"):
         try:
             os.nice(CHILD_NICE)

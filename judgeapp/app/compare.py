@@ -18,14 +18,16 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from judgeapp.app.pose_view import angle_choices, angle_lane
 from judgeapp.core.errors import JudgeappError
 from judgeapp.core.marks import Mark, PanelScore, format_time, parse_time
 from judgeapp.core.results import AnalysisResult, VideoInfo
-from judgeapp.report.compare_video import OverlayDraw
 from judgeapp.video.frame_cache import frame_at_time
+
+if TYPE_CHECKING:  # the video writer loads PyAV: imported when a video is written
+    from judgeapp.report.compare_video import OverlayDraw
 
 _EPS_S = 1e-4  # shorter than any frame interval a real video has (10 000 fps)
 
@@ -741,6 +743,8 @@ def overlay_draw(
     overlay = comparison.overlay
     if not overlay.enabled:
         return None
+    from judgeapp.report.compare_video import OverlayDraw
+
     return OverlayDraw(overlay.opacity, overlay_placement(size_a, size_b, overlay))
 
 

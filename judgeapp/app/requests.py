@@ -6,14 +6,24 @@ that change the number. The library reuses a stored result only when it answers 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
 
 from judgeapp.core.results import AnalysisResult
+from judgeapp.detect import DETECTOR_KINDS
 from judgeapp.features.recipes import DYNAMIC_ONLY_PROFILES, current_recipe
 from judgeapp.weights.head_resolver import RANDOM_HEAD, HeadChoice, resolve_head
 
+if TYPE_CHECKING:  # the analysis package imports PyTorch; a request does not need it
+    from judgeapp.analysis.options import AnalysisOptions
+
 __all__ = [
+    "ATHLETE_RULES",
+    "DEVICE_KINDS",
+    "ENGINE_KINDS",
     "PAPER_RULE_REASON",
+    "PRECISION_KINDS",
     "RANDOM_HEAD",
     "AnalysisRequest",
     "athlete_rule_of",
@@ -21,6 +31,20 @@ __all__ = [
     "same_athlete_choice",
     "stored_result_reusable",
 ]
+
+
+DEVICE_KINDS = ("auto", "cpu", "cuda")
+ENGINE_KINDS = ("auto", "torch", "openvino")
+PRECISION_KINDS = ("", "fp32", "fp16", "bf16")
+ATHLETE_RULES = ("track", "largest")  # analysis.athlete.ATHLETE_RULES (a test keeps them equal)
+_CHOICES = {
+    "device": DEVICE_KINDS,
+    "detector": DETECTOR_KINDS,
+    "engine": ENGINE_KINDS,
+    "precision": PRECISION_KINDS,
+    "athlete": ATHLETE_RULES,
+}
+_EMPTY_IS_DEFAULT = ("model", "profile", "precision")  # "" here is None in AnalysisOptions
 
 
 @dataclass(frozen=True)
@@ -46,8 +70,46 @@ class AnalysisRequest:
     follow: tuple[float, float, float] | None = None
 
     def __post_init__(self) -> None:
+        for name, allowed in _CHOICES.items():
+            if getattr(self, name) not in allowed:
+                raise ValueError(
+                    f"unknown {name} {getattr(self, name)!r}; choose one of "
+                    + ", ".join(repr(a) for a in allowed)
+                )
         if self.follow is not None:  # a list after a trip through JSON or a pipe
             object.__setattr__(self, "follow", tuple(float(v) for v in self.follow))
+
+    def to_record(self) -> dict[str, str | bool]:
+        """The request as plain values for a settings file (the one-video `follow` left out)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "follow"}
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, object]) -> AnalysisRequest:
+        """A request from values read back from a settings file written by any version: a
+        value that is missing, of the wrong type or no longer known gives that field's default."""
+        default = cls()
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            if f.name == "follow" or f.name not in record:
+                continue
+            value, standard = record[f.name], getattr(default, f.name)
+            if isinstance(standard, bool):
+                value = value if isinstance(value, bool) else str(value).lower() == "true"
+            else:
+                value = "" if value is None else str(value)
+            if value in _CHOICES.get(f.name, (value,)):
+                values[f.name] = value
+        return cls(**values)
+
+    def options(self, **running: object) -> AnalysisOptions:
+        """The analysis options this request asks for. `running` adds how it runs (batch
+        sizes, the feature cache, downloads), which does not change the number."""
+        from judgeapp.analysis.options import AnalysisOptions
+
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        for name in _EMPTY_IS_DEFAULT:
+            values[name] = values[name] or None
+        return AnalysisOptions(**values, **running)
 
 
 def head_for(request: AnalysisRequest) -> HeadChoice:

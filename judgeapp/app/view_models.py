@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from judgeapp.app.pose_view import ATHLETE_ROW_TIP, athlete_text
@@ -26,7 +26,6 @@ from judgeapp.core.results import (
     ModelInfo,
     SegmentWeight,
 )
-from judgeapp.detect import DETECTOR_KINDS
 from judgeapp.detect.factory import HOG_WARNING
 from judgeapp.report.scores import main_target, targets_text
 from judgeapp.weights.head_resolver import HeadChoice, resolve_head
@@ -500,58 +499,25 @@ def score_view(
 # --- settings ------------------------------------------------------------------------------------
 # The engines and precisions of features.engines (kept here so that the window does not import
 # torch to list them; a test keeps the two equal). Precision "" = the engine's default.
-ENGINE_KINDS = ("auto", "torch", "openvino")
-PRECISION_KINDS = ("", "fp32", "fp16", "bf16")
-ATHLETE_RULES = ("track", "largest")  # analysis.athlete.ATHLETE_RULES (a test keeps them equal)
-
-
 @dataclass(frozen=True)
 class AppSettings:
-    """What the user chose, persisted between sessions.
-
-    model: "" = the installed head, "random" = an untrained head, else a checkpoint path.
-    profile: "" = the checkpoint's (or the default). pretrained: False = random backbones.
-    athlete: "track" (follow one person) or "largest" (the paper's rule).
+    """What the user chose, persisted between sessions: the analysis request (the fields that
+    change the number) and the window's preferences (timeline k, recent files, analyse on open).
     """
 
-    device: str = "auto"
-    model: str = ""
-    profile: str = ""
-    pretrained: bool = True
-    detector: str = "auto"
+    request: AnalysisRequest = field(default_factory=AnalysisRequest)
     k: int = DEFAULT_K
     recent: tuple[str, ...] = ()
     auto_analyze: bool = True
-    engine: str = "auto"
-    precision: str = ""
-    athlete: str = "track"
 
     def __post_init__(self) -> None:
-        if self.device not in ("auto", "cpu", "cuda"):
-            object.__setattr__(self, "device", "auto")
-        if self.detector not in DETECTOR_KINDS:
-            object.__setattr__(self, "detector", "auto")
-        if self.engine not in ENGINE_KINDS:
-            object.__setattr__(self, "engine", "auto")
-        if self.precision not in PRECISION_KINDS:
-            object.__setattr__(self, "precision", "")
-        if self.athlete not in ATHLETE_RULES:
-            object.__setattr__(self, "athlete", "track")
+        if self.request.follow is not None:  # a follow is asked for one video, never kept
+            object.__setattr__(self, "request", replace(self.request, follow=None))
         object.__setattr__(self, "k", int(min(max(self.k, 1), MAX_K)))
 
-    @property
-    def request(self) -> AnalysisRequest:
-        """The part of the settings that changes the number (not the window's preferences)."""
-        return AnalysisRequest(
-            device=self.device,
-            model=self.model,
-            profile=self.profile,
-            pretrained=self.pretrained,
-            detector=self.detector,
-            engine=self.engine,
-            precision=self.precision,
-            athlete=self.athlete,
-        )
+    def with_request(self, **changes: object) -> AppSettings:
+        """These settings with the request's fields `changes` changed."""
+        return replace(self, request=replace(self.request, **changes))
 
 
 def push_recent(recent: Sequence[str], path: str, limit: int = MAX_RECENT) -> tuple[str, ...]:

@@ -82,21 +82,9 @@ def add_backbone_options(parser: argparse.ArgumentParser) -> None:
 
 
 def analysis_options(args: argparse.Namespace, model: str | None = None):
-    """AnalysisOptions from the options `add_backbone_options` added."""
-    from judgeapp.analysis import AnalysisOptions
-
-    return AnalysisOptions(
-        profile=args.profile,
-        pretrained=args.pretrained != "none",
-        model=model,
-        device=args.device,
-        detector=args.detector,
-        athlete=getattr(args, "athlete", "track"),
-        allow_download=args.download,
-        use_cache=not args.no_cache,
-        engine=args.engine,
-        precision=args.precision,
-    )
+    """AnalysisOptions from the options `add_backbone_options` added (`model`: the head)."""
+    request = request_of(args, model=model or "")
+    return request.options(allow_download=args.download, use_cache=not args.no_cache)
 
 
 def add_result_source_options(parser: argparse.ArgumentParser, no_library_note: str = "") -> None:
@@ -122,20 +110,21 @@ def add_result_source_options(parser: argparse.ArgumentParser, no_library_note: 
     )
 
 
-def request_of(args: argparse.Namespace):
+def request_of(args: argparse.Namespace, model: str | None = None):
     """The AnalysisRequest the options of `add_backbone_options` and
-    `add_result_source_options` ask for (what a stored result must match)."""
+    `add_result_source_options` ask for (what a stored result must match); `model` in place
+    of `--model` (for commands without it)."""
     from judgeapp.app.requests import AnalysisRequest
 
     return AnalysisRequest(
         device=args.device,
-        model=args.model or "",
+        model=(args.model if model is None else model) or "",
         profile=args.profile or "",
         pretrained=args.pretrained != "none",
         detector=args.detector,
         engine=args.engine,
         precision=args.precision or "",
-        athlete=args.athlete,
+        athlete=getattr(args, "athlete", "track"),
     )
 
 

@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from judgeapp.detect.boxes import Box, iou, largest_box
 
@@ -215,6 +214,8 @@ def _assign(
             for t in live
         ]
     )
+    from scipy.optimize import linear_sum_assignment  # imported on first use: the GUI starts faster
+
     rows, cols = linear_sum_assignment(cost)
     return {int(c): live[r] for r, c in zip(rows, cols, strict=True) if cost[r, c] < _INFEASIBLE}
 
@@ -338,9 +339,7 @@ def _edges_left_by(track: Track, frame_width: float, frame_height: float) -> set
     """The frame edges ("left", "right", "top", "bottom") the track walked out through: its last
     box touches the edge and its centre moved towards it over its last EDGE_WINDOW_S."""
     last = track.boxes[-1]
-    start = next(
-        k for k, t in enumerate(track.times_s) if track.end_s - t <= EDGE_WINDOW_S + 1e-9
-    )
+    start = next(k for k, t in enumerate(track.times_s) if track.end_s - t <= EDGE_WINDOW_S + 1e-9)
     (x0, y0), (x1, y1) = _centre(track.boxes[start]), _centre(last)
     move = EDGE_MOVE_SIZES * _size(last)
     touching = _edges_touched(last, frame_width, frame_height)
@@ -403,8 +402,7 @@ def join_tracks(
         for i, before in enumerate(ordered)
         for j, after in enumerate(ordered)
         if i != j
-        and (cost := _join_cost(before, after, frame_width, frame_height, max_gap_s))
-        < _INFEASIBLE
+        and (cost := _join_cost(before, after, frame_width, frame_height, max_gap_s)) < _INFEASIBLE
     )
     successor: dict[int, int] = {}
     predecessor: dict[int, int] = {}

@@ -10,7 +10,6 @@ import math
 from dataclasses import asdict, dataclass
 
 import numpy as np
-from scipy import stats
 
 
 @dataclass(frozen=True)
@@ -41,6 +40,8 @@ def compute_metrics(predicted: np.ndarray, target: np.ndarray) -> Metrics:
     target = np.asarray(target, dtype=np.float64)
     if predicted.shape != target.shape:
         raise ValueError(f"{predicted.shape} predictions for {target.shape} targets")
+    from scipy import stats  # a second to import: not paid by the windows that only show metrics
+
     return Metrics(
         spearman=_correlation(stats.spearmanr, predicted, target),
         pearson=_correlation(stats.pearsonr, predicted, target),

@@ -48,16 +48,19 @@ def scratch_window(folder: Path, pretrained: bool, size: tuple[int, int]) -> Mai
     """
     from PySide6.QtCore import QSettings
 
+    from judgeapp.app.requests import AnalysisRequest
     from judgeapp.app.view_models import AppSettings
     from judgeapp.ui.settings import SettingsStore
 
     store = SettingsStore(QSettings(str(folder / "judgeapp.ini"), QSettings.Format.IniFormat))
     store.save(
         AppSettings(
-            device="cpu",
-            model="" if pretrained else "random",
-            pretrained=pretrained,
-            detector="auto" if pretrained else "hog",
+            AnalysisRequest(
+                device="cpu",
+                model="" if pretrained else "random",
+                pretrained=pretrained,
+                detector="auto" if pretrained else "hog",
+            )
         )
     )
     window = MainWindow(store)

@@ -58,7 +58,6 @@ from judgeapp.app.view_models import (
 )
 from judgeapp.core.progress import Progress
 from judgeapp.ui.banners import MessageBanner
-from judgeapp.ui.compare_window import open_compare_window
 from judgeapp.ui.crops_panel import CropsPanel
 from judgeapp.ui.models_window import ModelsWindow
 from judgeapp.ui.player import Player
@@ -244,7 +243,7 @@ class MainWindow(QMainWindow):
         file_menu = self.menus["file"]
         self._add(file_menu, "&Open Video…", self.open_dialog, "Ctrl+O")
         self.recent_menu = file_menu.addMenu("Open &Recent")
-        self._add(file_menu, "&Compare Two Routines…", lambda: open_compare_window(self))
+        self._add(file_menu, "&Compare Two Routines…", self.open_comparison)
         file_menu.addSeparator()
         self._add(file_menu, "&Quit", self.close, "Ctrl+Q")
 
@@ -493,8 +492,9 @@ class MainWindow(QMainWindow):
         if self.session.source is None:
             return
         if request is None:
-            settings = self.settings if model is None else replace(self.settings, model=model)
-            request = settings.request
+            request = self.settings.request
+            if model is not None:
+                request = replace(request, model=model)
         self.model_banner.hide()
         self.error_banner.hide()
         self.session.start_analysis(request)
@@ -502,7 +502,7 @@ class MainWindow(QMainWindow):
     def demo(self) -> None:
         """A demo analysis that needs no weights and no network (random networks, untrained
         head, HOG): of the open video, else of the sample clip, else of a video chosen now."""
-        request = demo_request(self.settings.device)
+        request = demo_request(self.settings.request.device)
         if self.session.source is not None:
             self.analyze(request=request)
             return
@@ -534,16 +534,15 @@ class MainWindow(QMainWindow):
         self.cancel_button.setEnabled(False)
 
     def choose_model(self) -> None:
-        path = choose_checkpoint(
-            self, self.settings.model if self.settings.model != "random" else ""
-        )
+        model = self.settings.request.model
+        path = choose_checkpoint(self, model if model != "random" else "")
         if path:
             self.use_model(path)
 
     def use_model(self, model: str) -> None:
         """Analyse with `model` from now on (a checkpoint path; "" = the newest installed
         head), saved in the settings; the open video is analysed with it at once."""
-        self.apply_settings(replace(self.settings, model=model))
+        self.apply_settings(self.settings.with_request(model=model))
         name = Path(model).name if model else "the newest installed head"
         self.statusBar().showMessage(f"Analyses now use {name}", 10_000)
         self.analyze()
@@ -724,6 +723,13 @@ class MainWindow(QMainWindow):
         self.error_banner.show_message(Banner("error", title, message))
         self.statusBar().showMessage(f"{title}: {message}", 10_000)
 
+    def open_comparison(self) -> None:
+        """File > Compare Two Routines…: the comparison window, with the open video as side A
+        (its module loaded on first use: the window opens sooner)."""
+        from judgeapp.ui.compare_window import open_compare_window
+
+        open_compare_window(self)
+
     def open_settings(self) -> None:
         dialog = SettingsDialog(self.settings, self)
         if dialog.exec() != SettingsDialog.DialogCode.Accepted:
@@ -751,8 +757,8 @@ class MainWindow(QMainWindow):
     def _sync_models_window(self) -> None:
         """The Models window marks the scoring model and the files the settings choose."""
         if self.models_window is not None:
-            s = self.settings
-            self.models_window.set_analysis_choice(s.model, s.profile, s.detector, s.pretrained)
+            r = self.settings.request
+            self.models_window.set_analysis_choice(r.model, r.profile, r.detector, r.pretrained)
 
     def show_shortcuts(self) -> None:
         """Help ▸ Keyboard Shortcuts: a table of every menu entry with keys."""

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from judgeapp.app.requests import AnalysisRequest
 from judgeapp.app.view_models import DEFAULT_K, AppSettings
+
+# The analysis request is kept as one record: one key per field, named as the field.
+REQUEST_GROUP = "analysis"
 
 
 def _as_list(value) -> list[str]:
@@ -24,31 +28,21 @@ class SettingsStore:
 
     def load(self) -> AppSettings:
         s = self.qsettings
+        s.beginGroup(REQUEST_GROUP)
+        record = {key: s.value(key) for key in s.childKeys()}
+        s.endGroup()
         return AppSettings(
-            device=str(s.value("analysis/device", "auto")),
-            model=str(s.value("analysis/model", "") or ""),
-            profile=str(s.value("analysis/profile", "") or ""),
-            pretrained=s.value("analysis/pretrained", True, type=bool),
-            detector=str(s.value("analysis/detector", "auto")),
+            request=AnalysisRequest.from_record(record),
             k=s.value("view/k", DEFAULT_K, type=int),
             recent=tuple(_as_list(s.value("files/recent", []))),
             auto_analyze=s.value("analysis/auto", True, type=bool),
-            engine=str(s.value("analysis/engine", "auto")),
-            precision=str(s.value("analysis/precision", "") or ""),
-            athlete=str(s.value("analysis/athlete", "track") or "track"),
         )
 
     def save(self, settings: AppSettings) -> None:
         s = self.qsettings
-        s.setValue("analysis/device", settings.device)
-        s.setValue("analysis/model", settings.model)
-        s.setValue("analysis/profile", settings.profile)
-        s.setValue("analysis/pretrained", settings.pretrained)
-        s.setValue("analysis/detector", settings.detector)
+        for key, value in settings.request.to_record().items():
+            s.setValue(f"{REQUEST_GROUP}/{key}", value)
         s.setValue("analysis/auto", settings.auto_analyze)
-        s.setValue("analysis/engine", settings.engine)
-        s.setValue("analysis/precision", settings.precision)
-        s.setValue("analysis/athlete", settings.athlete)
         s.setValue("view/k", settings.k)
         s.setValue("files/recent", list(settings.recent))  # written to disk by Qt soon after
 

@@ -102,23 +102,24 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self._original = settings
-        self.device = _choices(self, DEVICES, settings.device)
-        self.engine = _choices(self, ENGINES, settings.engine)
+        chosen = settings.request
+        self.device = _choices(self, DEVICES, chosen.device)
+        self.engine = _choices(self, ENGINES, chosen.engine)
         self.device.setToolTip(f"Where the video networks run. {DEVICE_DETAILS}")
         self.engine.setToolTip(
             "What runs the video networks. The score is the same to four decimals at full "
             f"precision; the result and the score panel say which one computed it. {ENGINE_DETAILS}"
         )
-        self.precision = _choices(self, PRECISIONS, settings.precision)
+        self.precision = _choices(self, PRECISIONS, chosen.precision)
         self.precision.setToolTip(
             "How exactly the video networks compute. Full gives the reference numbers; "
             "reduced is faster, changes the score slightly and is recorded in the result. "
             f"{PRECISION_DETAILS}"
         )
 
-        kind = {"": "installed", "random": "random"}.get(settings.model, "file")
+        kind = {"": "installed", "random": "random"}.get(chosen.model, "file")
         self.model_kind = _choices(self, MODEL_CHOICES, kind)
-        self.model_path = QLineEdit(settings.model if kind == "file" else "", self)
+        self.model_path = QLineEdit(chosen.model if kind == "file" else "", self)
         self.model_path.setPlaceholderText("a scoring model file, from training or a model pack")
         self.model_path.setToolTip("A .safetensors file: a trained head or a model set")
         self.model_kind.setToolTip(
@@ -135,9 +136,9 @@ class SettingsDialog(QDialog):
         self.profile = QComboBox(self)
         for value, text in PROFILES:
             self.profile.addItem(text, value)
-        index = self.profile.findData(settings.profile)
+        index = self.profile.findData(chosen.profile)
         if index < 0:
-            self.profile.addItem(settings.profile, settings.profile)
+            self.profile.addItem(chosen.profile, chosen.profile)
             index = self.profile.count() - 1
         self.profile.setCurrentIndex(index)
 
@@ -149,9 +150,9 @@ class SettingsDialog(QDialog):
             "How judgeapp looks at the video. It must match what the scoring model learnt "
             f"with, so leave it on the recommended choice unless told otherwise. {PROFILE_DETAILS}"
         )
-        self.random_backbones.setChecked(not settings.pretrained)
-        self.detector = _choices(self, DETECTORS, settings.detector)
-        self.athlete = _choices(self, ATHLETES, settings.athlete)
+        self.random_backbones.setChecked(not chosen.pretrained)
+        self.detector = _choices(self, DETECTORS, chosen.detector)
+        self.athlete = _choices(self, ATHLETES, chosen.athlete)
         self.athlete.setToolTip(
             "Which person is the athlete. Following one person keeps judges, coaches and "
             "passers-by out of the score; the paper's rule takes the largest person in each "
@@ -204,8 +205,8 @@ class SettingsDialog(QDialog):
         """The settings as edited (the recent-files list is kept as it was)."""
         kind = self.model_kind.currentData()
         model = {"installed": "", "random": "random"}.get(kind, self.model_path.text().strip())
-        return replace(
-            self._original,
+        request = replace(
+            self._original.request,
             device=self.device.currentData(),
             engine=self.engine.currentData(),
             precision=self.precision.currentData(),
@@ -214,6 +215,10 @@ class SettingsDialog(QDialog):
             pretrained=not self.random_backbones.isChecked(),
             detector=self.detector.currentData(),
             athlete=self.athlete.currentData(),
+        )
+        return replace(
+            self._original,
+            request=request,
             k=self.k.value(),
             auto_analyze=self.auto_analyze.isChecked(),
         )
