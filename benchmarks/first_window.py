@@ -1,15 +1,16 @@
 """How long from starting the desktop app until its window is on screen, side by side with
 what no judgeapp code can avoid.
 
-    nice python benchmarks/first_window.py [--runs N] [--json PATH]
+    nice python benchmarks/first_window.py [--runs N] [--before DIR] [--json PATH]
 
 Each run is a fresh process, as a user starts the app (offscreen, settings and data in a
 scratch folder): `judgeapp.ui.app.run()` exactly as `judgeapp gui` calls it, with a timer that
 fires once the event loop has shown the window and quits. Beside it, in the same rounds, two
 baselines: the interpreter alone (`python -c pass`) and the interpreter starting Qt and showing
-an empty window. Prints each round, the medians, and the ratios: the app over the empty Qt
-window (what judgeapp's own imports and window building cost), and the import of
-`judgeapp.app.view_models` alone.
+an empty window. With `--before DIR` (a checkout of an older commit, e.g. `git worktree add DIR
+REV`), that tree's app is started in the same rounds too. Prints each round, the medians, and
+the ratios: the app over the empty Qt window (what judgeapp's own imports and window building
+cost), and this tree's app over the older one's.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ window.show()
 QTimer.singleShot(0, qt.quit)
 sys.exit(qt.exec())
 """
+BEFORE = "judgeapp gui, older tree"
 VARIANTS = {
     "python alone": "pass",
     "Qt, empty window": EMPTY_QT,
@@ -51,9 +53,13 @@ VARIANTS = {
 }
 
 
-def _run(code: str, env: dict[str, str]) -> float:
+def _run(code: str, env: dict[str, str], tree: Path) -> float:
+    """Seconds for a fresh interpreter to run `code`, importing judgeapp from `tree`."""
+    env = {**env, "PYTHONPATH": str(tree)}
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    done = subprocess.run(  # run from the tree: `-c` puts the working folder first on sys.path
+        [sys.executable, "-c", code], env=env, cwd=tree, capture_output=True, text=True
+    )
     seconds = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"benchmark child failed:\n{done.stderr[-2000:]}")
@@ -63,6 +69,7 @@ def _run(code: str, env: dict[str, str]) -> float:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--before", type=Path, help="an older checkout to start beside this one")
     parser.add_argument("--json", help="also write the figures here")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as scratch:
@@ -75,11 +82,16 @@ def main(argv: list[str] | None = None) -> None:
             "HOME": scratch,
         }
         env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: sources byte-compiled once
-        _run(APP, env)  # first start: byte-compiled files written, the settings folder made
-        seconds: dict[str, list[float]] = {name: [] for name in VARIANTS}
+        here = Path(__file__).resolve().parents[1]
+        variants = [(name, code, here) for name, code in VARIANTS.items()]
+        if args.before:
+            variants.append((BEFORE, APP, args.before.resolve()))
+        for _name, code, tree in variants:
+            _run(code, env, tree)  # first start: byte-compiled files written, settings made
+        seconds: dict[str, list[float]] = {name: [] for name, _code, _tree in variants}
         for round_no in range(args.runs):
-            for name, code in VARIANTS.items():
-                seconds[name].append(_run(code, env))
+            for name, code, tree in variants:
+                seconds[name].append(_run(code, env, tree))
             row = ", ".join(f"{name} {s[-1]:.2f} s" for name, s in seconds.items())
             print(f"round {round_no + 1}: {row}")
     medians = {name: statistics.median(s) for name, s in seconds.items()}
@@ -88,6 +100,8 @@ def main(argv: list[str] | None = None) -> None:
         print(f"median  {name:<34} {median:5.2f} s")
     app, qt = medians["judgeapp gui, window shown"], medians["Qt, empty window"]
     print(f"app / empty Qt window = {app / qt:.2f}; judgeapp's own part {app - qt:.2f} s")
+    if args.before:
+        print(f"this tree's app / the older tree's = {app / medians[BEFORE]:.2f}")
     if args.json:
         Path(args.json).write_text(json.dumps({"seconds": seconds, "medians_s": medians}))
 
