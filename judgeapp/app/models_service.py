@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 from judgeapp.core import errors
 from judgeapp.core.errors import Cancelled, JudgeappError
+from judgeapp.core.finders import finder
 from judgeapp.core.progress import CancelToken, ProgressCallback
 from judgeapp.features.recipes import SPECS
 from judgeapp.model import ModelCard
@@ -94,13 +95,6 @@ PURPOSES: dict[str, str] = {
 PROFILE_FILES: dict[str, tuple[str, ...]] = {name: s.weights for name, s in SPECS.items()}
 DEFAULT_PROFILE = "torchvision"  # analysis.options.DEFAULT_PROFILE (a test keeps them equal)
 PROFILE_WORDS: dict[str, str] = {name: s.words for name, s in SPECS.items()}
-FINDER_WORDS: dict[str, str] = {
-    "auto": "pose model",
-    "pose": "pose model",
-    "yolo": "YOLO",
-    "hog": "built-in",
-    "none": "no",
-}
 # The Models window's pretrained-files table; the last three columns are the details view.
 FILE_COLUMNS = (
     "What it is for",
@@ -137,13 +131,13 @@ def file_cells(status: FileStatus, needed: Iterable[str], folder: str) -> list[s
 
 def settings_words(profile: str, detector: str, pretrained: bool) -> str:
     """What the settings use, in one sentence for the Models window."""
-    finder = FINDER_WORDS.get(detector, detector)
+    words = finder(detector).short
     networks = (
         f"the {PROFILE_WORDS.get(profile, profile)} video networks"
         if pretrained
         else "untrained video networks (a demo: no files)"
     )
-    return f"Your settings use {networks} and the {finder} athlete finder."
+    return f"Your settings use {networks} and the {words} athlete finder."
 
 
 def file_purpose(entry: WeightsFile) -> str:
@@ -176,8 +170,8 @@ def needed_files(profile: str, detector: str = "auto", pretrained: bool = True) 
     networks are untrained, `pretrained` False) and the athlete finder's files ("auto" wants
     the pose model, the finder it prefers; "hog" and "none" need no file)."""
     names = list(PROFILE_FILES.get(profile, ())) if pretrained else []
-    finder = "pose" if detector == "auto" else detector
-    names += FINDER_FILES.get(finder, ())
+    kind = "pose" if detector == "auto" else detector
+    names += FINDER_FILES.get(kind, ())
     return frozenset(names)
 
 

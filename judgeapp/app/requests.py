@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
+from judgeapp.core.finders import DETECTOR_KINDS
 from judgeapp.core.results import AnalysisResult
-from judgeapp.detect import DETECTOR_KINDS
 from judgeapp.features.recipes import DYNAMIC_ONLY_PROFILES, current_recipe
 from judgeapp.weights.head_resolver import RANDOM_HEAD, HeadChoice, resolve_head
 

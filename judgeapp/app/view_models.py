@@ -14,6 +14,7 @@ from pathlib import Path
 from judgeapp.app.pose_view import ATHLETE_ROW_TIP, athlete_text
 from judgeapp.app.requests import AnalysisRequest
 from judgeapp.app.score_view import TargetsView, targets_view, trained_on_text
+from judgeapp.core.finders import finder
 from judgeapp.core.marks import PanelScore
 from judgeapp.core.progress import Progress
 from judgeapp.core.results import (
@@ -441,12 +442,6 @@ SCORE_ROW_TIPS = {
 
 
 ENGINE_NAMES = {"torch": "PyTorch", "openvino": "OpenVINO"}
-FINDER_NAMES = {
-    "pose": "pose model (BlazePose)",
-    "hog": "built-in (OpenCV HOG)",
-    "yolo": "YOLO",
-    "none": "none (whole frames)",
-}
 
 
 def engine_text(result: AnalysisResult) -> str:
@@ -463,7 +458,7 @@ def finder_text(result: AnalysisResult) -> str:
     made = result.provenance
     if made is None or not made.detector:
         return "—"
-    return FINDER_NAMES.get(made.detector, made.detector)
+    return finder(made.detector).name
 
 
 def score_view(

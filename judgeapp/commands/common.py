@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
+from judgeapp.core.finders import DETECTOR_KINDS
 from judgeapp.core.text_safety import terminal_lines, terminal_text
 
 
@@ -62,7 +63,7 @@ def add_backbone_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--detector",
-        choices=["auto", "pose", "yolo", "hog", "none"],  # detect.DETECTOR_KINDS, no cv2 import
+        choices=DETECTOR_KINDS,
         default="auto",
         help="person finder; auto: the pose model, else YOLO, else HOG (the best installed); "
         "none: whole frames, no detection (ablation)",

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from judgeapp.commands.common import add_device_option, positive_int
+from judgeapp.core.finders import DETECTOR_KINDS
 from judgeapp.model.config import INIT_SCHEMES as INITS
 
 TARGETS = ("total", "difficulty", "execution")
@@ -304,7 +305,7 @@ def add_library_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--detector",
-        choices=["auto", "pose", "yolo", "hog", "none"],
+        choices=DETECTOR_KINDS,
         default=None,
         help="person finder (default: as the library's analyses)",
     )

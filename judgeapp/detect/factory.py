@@ -11,11 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from judgeapp.core.errors import WeightsError
+from judgeapp.core.finders import DETECTOR_KINDS
 from judgeapp.detect.detector import PersonDetector
 from judgeapp.detect.hog import HogDetector
 from judgeapp.detect.whole_frame import WholeFrameDetector
-
-DETECTOR_KINDS = ("auto", "pose", "yolo", "hog", "none")
 
 # True whether HOG was chosen, or taken because the pose model is missing or failed its check
 # (that case has its own `fallback_note` beside this one).

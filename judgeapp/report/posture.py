@@ -23,6 +23,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from judgeapp.core.athlete import AngleTrace, PosePerson
+from judgeapp.core.finders import finder
 from judgeapp.core.marks import format_time
 from judgeapp.core.posture import ANGLE_NAMES, ANGLES, amplitude_peaks
 from judgeapp.core.results import AnalysisResult
@@ -47,12 +48,6 @@ THUMB_HEIGHT_PX = 300
 # Consecutive samples farther apart than this are not joined in the plot (5 fps: 0.2 s apart).
 _JOIN_S = 0.45
 
-FINDER_NAMES = {
-    "pose": "the pose model (BlazePose)",
-    "hog": "the built-in finder (OpenCV HOG)",
-    "yolo": "YOLO",
-    "none": "no finder (whole frames)",
-}
 LABELS = {spec.name: spec.label for spec in ANGLES}
 # Angles where 180° (straight) is what a judge looks for.
 STRAIGHT_AIM = ("leg_separation", "knee_left", "knee_right")
@@ -178,8 +173,8 @@ def athlete_line(result: AnalysisResult) -> str:
     """Which finder found the athlete, how the athlete was chosen, how many people were
     tracked: one sentence."""
     detector = result.provenance.detector if result.provenance is not None else ""
-    finder = FINDER_NAMES.get(detector, detector) if detector else "an unrecorded finder"
-    text = f"People found by {finder}."
+    found_by = finder(detector).phrase if detector else "an unrecorded finder"
+    text = f"People found by {found_by}."
     info = result.athlete
     if info is None:
         return text + " The athlete was the largest person in each frame (the paper's rule)."

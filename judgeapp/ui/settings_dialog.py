@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from judgeapp.app.view_models import MAX_K, AppSettings
+from judgeapp.core.finders import FINDERS
 from judgeapp.features.recipes import SPECS
 
 MODEL_CHOICES = (
@@ -38,13 +39,7 @@ DEVICES = (
     ("cpu", "Processor"),
     ("cuda", "Graphics card"),
 )
-DETECTORS = (
-    ("auto", "Automatic (the best finder installed: pose model, YOLO, built-in)"),
-    ("pose", "Pose model (BlazePose; finds and measures the body)"),
-    ("yolo", "YOLO (install it in Analysis ▸ Models…)"),
-    ("hog", "Built-in (needs no download)"),
-    ("none", "None: look at whole frames (for comparisons)"),
-)
+DETECTORS = tuple((f.kind, f.choice) for f in FINDERS)
 ATHLETES = (
     ("track", "Follow one person (recommended)"),
     ("largest", "Largest person in each frame (the paper's rule)"),
