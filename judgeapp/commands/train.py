@@ -8,7 +8,6 @@ into the `--out` folder as ROUTINE.safetensors).
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import sys
@@ -16,14 +15,13 @@ import time
 from pathlib import Path
 
 from judgeapp.commands.common import add_device_option, positive_int
+from judgeapp.core.errors import JudgeappError
 from judgeapp.core.finders import DETECTOR_KINDS
 from judgeapp.model.config import INIT_SCHEMES as INITS
 
 TARGETS = ("total", "difficulty", "execution")
 ALL_TARGETS = "all"
-SET_ORDER = ("difficulty", "execution", "total")
-# A model set calibrates its intervals on a validation split: this share when none is given.
-SET_VAL_FRACTION = 0.2
+SET_ORDER = ("difficulty", "execution", "total")  # the targets of a model set, as trained
 
 
 def _int_list(text: str) -> tuple[int, ...]:
@@ -56,8 +54,6 @@ def check_out(out: Path, folder: bool) -> None:
 
     folder: --out names a folder of checkpoints (several routines), else one file.
     """
-    from judgeapp.core.errors import JudgeappError
-
     if not folder and out.is_dir():
         raise JudgeappError(f"{out}: is a folder; --out names the checkpoint file to write")
     if folder and out.exists() and not out.is_dir():
@@ -324,7 +320,6 @@ def head_options(args: argparse.Namespace) -> dict:
 
 def train_config(args: argparse.Namespace, routine: str, seed: int, head: dict):
     """The TrainConfig the options ask for."""
-    from judgeapp.core.errors import JudgeappError
     from judgeapp.training.protocol import TrainConfig, gdlt_config, paper_epochs
 
     try:
@@ -378,7 +373,6 @@ def prepare_run(args: argparse.Namespace) -> tuple:
 
 
 def score_max_of(args: argparse.Namespace) -> float:
-    from judgeapp.core.errors import JudgeappError
     from judgeapp.training.labels import default_score_max
 
     if args.target == ALL_TARGETS:
@@ -434,12 +428,9 @@ def _fmt(value: float | None) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from judgeapp.core.errors import JudgeappError
-    from judgeapp.core.files import write_text_atomic
-    from judgeapp.model import save_checkpoint
     from judgeapp.training.labels import default_score_max
+    from judgeapp.training.model_training import train_model_set, train_target
     from judgeapp.training.presets import apply_preset
-    from judgeapp.training.runs import SeedSummary
 
     if getattr(args, "library", None) is not None:
         return run_library(args)
@@ -462,117 +453,81 @@ def run(args: argparse.Namespace) -> int:
     check_out(out, folder=several)
     device, score_max, source, test_source = prepare_run(args)
     head = head_options(args)
+    printer = MemberPrinter()
     for routine in routines:
         target_path = out / f"{routine}.safetensors" if several else out
+        plan = training_plan(args, routine, head, source, test_source, device)
         if args.target == ALL_TARGETS:
-            _train_set(args, routine, SET_ORDER, source, test_source, device, target_path)
+            set_plan = plan.for_model_set()
+            if set_plan.config.val_fraction != plan.config.val_fraction:
+                print(
+                    f"{routine}: a model set calibrates its intervals on a validation split: "
+                    f"--val-fraction {set_plan.config.val_fraction:g}",
+                    file=sys.stderr,
+                )
+            card = train_model_set(set_plan, target_path, printer, SET_ORDER)
+            print(f"{target_path}: model set, {len(card.targets)} targets x {args.seeds} members"
+                  f"{_coverage_text(card)}")  # fmt: skip
             continue
-        # Several seeds share one validation split, on which their set's interval is calibrated.
-        runs = _train_seeds(
-            args, routine, args.target, score_max, source, test_source, device, head,
-            target_path, split_seed=args.seed if args.seeds > 1 else None,
-        )  # fmt: skip
-        if args.seeds > 1:
-            summary = SeedSummary.of(runs)
-            best = summary.best_by_validation()
-            save_checkpoint(target_path, best.outcome.model, best.card)
-            write_text_atomic(
-                target_path.with_suffix(".seeds.json"),
-                json.dumps({"routine": routine, **summary.to_dict()}, indent=2) + "\n",
-            )
-            print(
-                f"{routine}: {args.seeds} seeds: val rho {_fmt(summary.val[0])} ± "
-                f"{_fmt(summary.val[1])}, test rho {_fmt(summary.test[0])} ± "
-                f"{_fmt(summary.test[1])}; {target_path} is seed {best.card.seed}"
-            )
-            _save_one_target_set(args, routine, runs, source, device, target_path)
+        kept = train_target(plan, args.target, score_max, target_path, printer).kept
+        if kept is not None:
+            _print_kept(routine, kept, target_path)
     return 0
 
 
-def set_path_of(head_path: Path) -> Path:
-    """Where `train --seeds K` for one target writes its one-target set: HEAD.set.safetensors."""
-    return head_path.with_name(f"{head_path.stem}.set.safetensors")
+def training_plan(args: argparse.Namespace, routine: str, head: dict, source, test_source,
+                  device: str):  # fmt: skip
+    """The TrainingPlan of one routine the options ask for (first seed --seed, --seeds seeds)."""
+    from judgeapp.training.model_training import TrainingPlan
+
+    config = train_config(args, routine, args.seed, head)
+    return TrainingPlan(routine, config, args.seeds, source, test_source, device)
 
 
-def _train_seeds(args, routine, target, score_max, source, test_source, device, head,
-                 target_path, *, split_seed=None, save_members=True) -> list:  # fmt: skip
-    """Train --seeds members of one target; each seed's head is saved as before."""
-    import dataclasses
+class MemberPrinter:
+    """Prints each member of a training as it starts (stderr), its epochs (`EpochPrinter`)
+    and its validation and test Spearman when it ends (stdout)."""
 
-    from judgeapp.model import save_checkpoint
-    from judgeapp.training.labels import check_score_range
-    from judgeapp.training.runs import load_split, train_run
-
-    train_set = load_split(source, target, routine)
-    check_score_range(train_set.labels, source.labels, score_max)  # names the file and line
-    test_set = load_split(test_source, target, routine) if test_source else None
-    runs = []
-    for seed in range(args.seed, args.seed + args.seeds):
-        config = train_config(args, routine, seed, head)
-        if split_seed is not None:
-            config = dataclasses.replace(config, split_seed=split_seed)
-        label = f"{routine} {target} seed {seed}"
+    def member_started(self, plan, target: str, config, videos: int) -> EpochPrinter:
+        label = _member_label(plan.routine, target, config.seed)
         print(
-            f"{label}: {config.head_kind} head, {len(train_set)} videos, {config.epochs} "
-            f"epochs, batch "
+            f"{label}: {config.head_kind} head, {videos} videos, {config.epochs} epochs, batch "
             f"{config.batch_size}, windows {config.segments or 'all'}/"
-            f"{config.frames or 'all'}, device {device}",
+            f"{config.frames or 'all'}, device {plan.device}",
             file=sys.stderr,
         )
-        result = train_run(
-            train_set, config, score_max=score_max, routine=routine, target=target,
-            source=source, test_set=test_set, test_source=test_source, device=device,
-            on_epoch=EpochPrinter(label),
-        )  # fmt: skip
-        where = ""
-        if save_members:
-            path = (
-                target_path
-                if args.seeds == 1
-                else target_path.with_name(f"{target_path.stem}.seed{seed}.safetensors")
-            )
-            save_checkpoint(path, result.outcome.model, result.card)
-            where = f"{path}: "
+        return EpochPrinter(label)
+
+    def member_finished(self, plan, target: str, result, path: Path | None) -> None:
+        seed = result.card.seed
+        where = str(path) if path is not None else _member_label(plan.routine, target, seed)
         print(
-            f"{where or label + ': '}val rho {_fmt(result.card.val_spearman)}, test rho "
+            f"{where}: val rho {_fmt(result.card.val_spearman)}, test rho "
             f"{_fmt(result.card.test_spearman)} (epoch {result.outcome.best_epoch}, "
             f"{result.outcome.seconds:.0f} s, {result.outcome.seconds_per_epoch:.2f} s/epoch)"
         )
-        runs.append(result)
-    return runs
 
 
-def _save_one_target_set(args, routine, runs, source, device, target_path) -> None:
-    """The --seeds members of one target as a one-target model set (HEAD.set.safetensors),
-    its interval calibrated on their validation split when there is one."""
-    import dataclasses
+def _member_label(routine: str, target: str, seed: int) -> str:
+    return f"{routine} {target} seed {seed}"
 
-    from judgeapp.model.model_set import save_model_set
-    from judgeapp.model.set_card import SetCard
-    from judgeapp.training.model_sets import calibrate_target
-    from judgeapp.training.runs import load_split
 
-    target = runs[0].card.target
-    config = dataclasses.replace(
-        train_config(args, routine, args.seed, head_options(args)), split_seed=args.seed
+def _print_kept(routine: str, kept, head_path: Path) -> None:
+    """What several seeds of one target left: the summary, the head kept, the one-target set."""
+    summary, seeds = kept.summary, len(kept.summary.seeds)
+    print(
+        f"{routine}: {seeds} seeds: val rho {_fmt(summary.val[0])} ± "
+        f"{_fmt(summary.val[1])}, test rho {_fmt(summary.test[0])} ± "
+        f"{_fmt(summary.test[1])}; {head_path} is seed {kept.best.card.seed}"
     )
-    calibration = calibrate_target(runs, load_split(source, target, routine), config, device)
-    if calibration is None:
+    if not kept.set_card.intervals:
         print(
             f"{routine}: no validation split (--val-fraction 0): the set's interval is the "
             "members' min..max, its coverage unmeasured",
             file=sys.stderr,
         )
-    card = SetCard(
-        name=f"set-{routine}-{target}-{args.seeds}x",
-        profile=source.profile,
-        routine=routine,
-        targets={target: tuple(r.card for r in runs)},
-        intervals={target: calibration} if calibration is not None else {},
-    )
-    path = set_path_of(target_path)
-    save_model_set(path, card, {target: [r.outcome.model for r in runs]})
-    print(f"{path}: one-target model set of {args.seeds} members{_coverage_text(card)}")
+    print(f"{kept.set_path}: one-target model set of {seeds} members"
+          f"{_coverage_text(kept.set_card)}")  # fmt: skip
 
 
 def _coverage_text(card) -> str:
@@ -581,47 +536,6 @@ def _coverage_text(card) -> str:
         for t, c in card.intervals.items()
     ]
     return "; " + "; ".join(parts) if parts else ""
-
-
-def _train_set(args, routine, targets, source, test_source, device, target_path) -> None:
-    """`--target all`: difficulty, execution and total, --seeds members each, one set file."""
-    import dataclasses
-
-    from judgeapp.model.model_set import save_model_set
-    from judgeapp.model.set_card import SetCard
-    from judgeapp.training.labels import TARGET_SCORE_MAX
-    from judgeapp.training.model_sets import calibrate_target
-    from judgeapp.training.runs import load_split
-
-    if args.val_fraction <= 0:
-        args = argparse.Namespace(**{**vars(args), "val_fraction": SET_VAL_FRACTION})
-        print(
-            f"{routine}: a model set calibrates its intervals on a validation split: "
-            f"--val-fraction {SET_VAL_FRACTION}",
-            file=sys.stderr,
-        )
-    head = head_options(args)
-    runs, intervals = {}, {}
-    for target in targets:
-        runs[target] = _train_seeds(
-            args, routine, target, TARGET_SCORE_MAX[target], source, test_source, device, head,
-            target_path, split_seed=args.seed, save_members=False,
-        )  # fmt: skip
-        config = dataclasses.replace(
-            train_config(args, routine, args.seed, head), split_seed=args.seed
-        )
-        data = load_split(source, target, routine)
-        intervals[target] = calibrate_target(runs[target], data, config, device)
-    card = SetCard(
-        name=f"set-{routine}-{args.seeds}x",
-        profile=source.profile,
-        routine=routine,
-        targets={t: tuple(r.card for r in rs) for t, rs in runs.items()},
-        intervals={t: c for t, c in intervals.items() if c is not None},
-    )
-    save_model_set(target_path, card, {t: [r.outcome.model for r in rs] for t, rs in runs.items()})
-    print(f"{target_path}: model set, {len(targets)} targets x {args.seeds} members"
-          f"{_coverage_text(card)}")  # fmt: skip
 
 
 def library_request(args: argparse.Namespace, base=None):
