@@ -13,11 +13,18 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from judgeapp.commands.common import add_device_option, positive_int
 from judgeapp.core.errors import JudgeappError
 from judgeapp.core.finders import DETECTOR_KINDS
 from judgeapp.model.config import INIT_SCHEMES as INITS
+
+if TYPE_CHECKING:
+    from judgeapp.model.set_card import SetCard
+    from judgeapp.training.model_training import KeptSeeds, TrainingPlan
+    from judgeapp.training.protocol import TrainConfig
+    from judgeapp.training.runs import FeatureSource, RunResult
 
 TARGETS = ("total", "difficulty", "execution")
 ALL_TARGETS = "all"
@@ -475,8 +482,14 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def training_plan(args: argparse.Namespace, routine: str, head: dict, source, test_source,
-                  device: str):  # fmt: skip
+def training_plan(
+    args: argparse.Namespace,
+    routine: str,
+    head: dict,
+    source: FeatureSource,
+    test_source: FeatureSource | None,
+    device: str,
+) -> TrainingPlan:
     """The TrainingPlan of one routine the options ask for (first seed --seed, --seeds seeds)."""
     from judgeapp.training.model_training import TrainingPlan
 
@@ -488,7 +501,9 @@ class MemberPrinter:
     """Prints each member of a training as it starts (stderr), its epochs (`EpochPrinter`)
     and its validation and test Spearman when it ends (stdout)."""
 
-    def member_started(self, plan, target: str, config, videos: int) -> EpochPrinter:
+    def member_started(
+        self, plan: TrainingPlan, target: str, config: TrainConfig, videos: int
+    ) -> EpochPrinter:
         label = _member_label(plan.routine, target, config.seed)
         print(
             f"{label}: {config.head_kind} head, {videos} videos, {config.epochs} epochs, batch "
@@ -498,7 +513,9 @@ class MemberPrinter:
         )
         return EpochPrinter(label)
 
-    def member_finished(self, plan, target: str, result, path: Path | None) -> None:
+    def member_finished(
+        self, plan: TrainingPlan, target: str, result: RunResult, path: Path | None
+    ) -> None:
         seed = result.card.seed
         where = str(path) if path is not None else _member_label(plan.routine, target, seed)
         print(
@@ -512,7 +529,7 @@ def _member_label(routine: str, target: str, seed: int) -> str:
     return f"{routine} {target} seed {seed}"
 
 
-def _print_kept(routine: str, kept, head_path: Path) -> None:
+def _print_kept(routine: str, kept: KeptSeeds, head_path: Path) -> None:
     """What several seeds of one target left: the summary, the head kept, the one-target set."""
     summary, seeds = kept.summary, len(kept.summary.seeds)
     print(
@@ -530,7 +547,7 @@ def _print_kept(routine: str, kept, head_path: Path) -> None:
           f"{_coverage_text(kept.set_card)}")  # fmt: skip
 
 
-def _coverage_text(card) -> str:
+def _coverage_text(card: SetCard) -> str:
     parts = [
         f"{t} {c.nominal:.0%} interval: coverage {c.coverage:.2f}, mean width {c.mean_width:.2f}"
         for t, c in card.intervals.items()
