@@ -200,7 +200,8 @@ class TrainedLibrarySet:
     videos: int
     skipped: dict[str, str]
     workdir: Path
-    out_of_fold: dict = field(default_factory=dict)  # target -> (members [V, K], truth [V])
+    # target -> (members [V, K], truth [V], fold of each video [V])
+    out_of_fold: dict = field(default_factory=dict)
 
     def discard(self) -> None:
         """Remove the staged file (not installed)."""
@@ -317,7 +318,7 @@ def train_from_library(
                 on_step=lambda *_, t=target: steps.run_done(f"cross-validating {t}"),
             )  # fmt: skip
             estimates[target] = cv.estimate
-            out_of_fold[target] = (cv.members, cv.truth)
+            out_of_fold[target] = (cv.members, cv.truth, cv.fold_of)
             if cv.calibration is not None:
                 intervals[target] = cv.calibration
             runs = []
