@@ -3,8 +3,6 @@ positive when there is: real heads trained through `cross_validate` on tiny synt
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 import pytest
 from training_helpers import one_thread  # noqa: F401 - fixture

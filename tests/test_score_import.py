@@ -143,3 +143,15 @@ def test_a_folder_of_videos_matches_renamed_files_by_content(library, tmp_path) 
     preview = preview_import(library, csv_file, folder, hash_file=lambda p: hashes[p])
     assert preview.problems == () and preview.rows[0].sha256 == _sha(1)
     assert preview.rows[0].matched_by == "hash"
+
+
+@pytest.mark.parametrize("action", ["import", "undo"])
+def test_the_command_creates_no_library_where_there_is_none(tmp_path, capsys, action) -> None:
+    csv_file = _write(tmp_path / "s.csv", "name,total\nBall_001,9\n")
+    missing = tmp_path / "new" / "lib.sqlite3"
+    missing.parent.mkdir()
+    args = [str(csv_file)] if action == "import" else []
+    assert main(["scores", action, *args, "--library", str(missing)]) != 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and str(missing) in err[0] and "no library here yet" in err[0]
+    assert list(missing.parent.iterdir()) == []

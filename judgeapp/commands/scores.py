@@ -4,13 +4,15 @@
 routine, athlete), the authors' label layout, or a feature folder exported from the library,
 matches every row to a library video, prints what would change, and writes it all in one
 transaction (`--dry-run`: only print). A problem anywhere is one line naming the file and the
-line, and nothing is written. `scores undo` reverts the newest import.
+line, and nothing is written (a library file that does not exist yet is not created: it has no
+videos to match). `scores undo` reverts the newest import.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -40,12 +42,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     undo.set_defaults(func=run_undo)
 
 
+def _existing_library(given: str | None) -> Path:
+    """The library file the command names (or the default); JudgeappError when there is none
+    yet: opening it would create an empty library, and it has no video to score."""
+    from judgeapp.core.errors import JudgeappError
+    from judgeapp.store.library import default_library_path
+
+    path = Path(given) if given else default_library_path()
+    if not path.is_file():
+        raise JudgeappError(f"{path}: no library here yet (analyse the videos into it first)")
+    return path
+
+
 def run_import(args: argparse.Namespace) -> int:
     from judgeapp.app.score_import import apply_import, preview_import, preview_table
     from judgeapp.commands.common import say
     from judgeapp.store.library import Library
 
-    with Library.open(args.library) as library:
+    with Library.open(_existing_library(args.library)) as library:
         preview = preview_import(library, args.file, args.videos)
         for line, name, _video, how, before, after, change in preview_table(preview):
             if change in ("new", "changed") or how == "no match":
@@ -69,7 +83,7 @@ def run_undo(args: argparse.Namespace) -> int:
     from judgeapp.commands.common import say
     from judgeapp.store.library import Library
 
-    with Library.open(args.library) as library:
+    with Library.open(_existing_library(args.library)) as library:
         import_id, count = undo_last_import(library)
         say(f"{library.path}: import {import_id} undone ({count} videos as they were)")
     return 0
