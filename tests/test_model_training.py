@@ -164,3 +164,53 @@ def test_a_model_set_trains_every_target_in_its_range_on_one_split(
     assert len(held_out) == 1 and len(next(iter(held_out))) == 4  # 20 % of 20 videos
     assert set(saved.intervals) == {"difficulty", "execution", "total"}
     assert all(c.videos == 4 for c in saved.intervals.values())
+
+
+def _train(source, *options: str) -> list[str]:
+    return [
+        "train", "--features", str(source.features), "--labels", str(source.labels),
+        "--routine", "ball", "--epochs", "2", "--batch-size", "8", "--segments", "4",
+        "--frames", "6", "--seed", "3", "--device", "cpu", *options,
+    ]  # fmt: skip
+
+
+def test_the_command_prints_each_member_the_set_and_its_intervals(
+    rg_source, tmp_path: Path, capsys
+) -> None:
+    from judgeapp.cli import main
+
+    path = tmp_path / "set.safetensors"
+    assert main(_train(rg_source, "--target", "all", "--out", str(path))) == 0
+    out, err = capsys.readouterr()
+    assert err.startswith(
+        "ball: a model set calibrates its intervals on a validation split: --val-fraction 0.2\n"
+        "ball difficulty seed 3: actionnet head, 20 videos, 2 epochs, batch 8, windows 4/6, "
+        "device cpu\n"
+    )
+    lines = out.splitlines()
+    assert [line.split(":")[0] for line in lines] == [
+        "ball difficulty seed 3", "ball execution seed 3", "ball total seed 3", str(path),
+    ]  # fmt: skip
+    assert lines[-1].startswith(f"{path}: model set, 3 targets x 1 members; difficulty 90% ")
+    assert lines[-1].count("interval: coverage") == 3
+
+
+def test_the_command_prints_the_kept_seed_and_a_set_without_validation(
+    rg_source, tmp_path: Path, capsys
+) -> None:
+    from judgeapp.cli import main
+
+    head = tmp_path / "e.safetensors"
+    options = ("--target", "execution", "--seeds", "2", "--out", str(head))
+    assert main(_train(rg_source, *options)) == 0
+    out, err = capsys.readouterr()
+    lines = out.splitlines()
+    assert [line.split(":")[0] for line in lines[:2]] == [
+        str(tmp_path / "e.seed3.safetensors"), str(tmp_path / "e.seed4.safetensors"),
+    ]  # fmt: skip
+    assert lines[2] == f"ball: 2 seeds: val rho - ± -, test rho - ± -; {head} is seed 3"
+    assert lines[3:] == [f"{tmp_path / 'e.set.safetensors'}: one-target model set of 2 members"]
+    assert err.endswith(
+        "ball: no validation split (--val-fraction 0): the set's interval is the members' "
+        "min..max, its coverage unmeasured\n"
+    )
