@@ -155,3 +155,12 @@ def test_the_command_creates_no_library_where_there_is_none(tmp_path, capsys, ac
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and str(missing) in err[0] and "no library here yet" in err[0]
     assert list(missing.parent.iterdir()) == []
+
+
+def test_a_missing_or_unreadable_score_file_is_one_line(library, tmp_path) -> None:
+    with pytest.raises(JudgeappError, match=r"missing\.csv: score file not found"):
+        preview_import(library, tmp_path / "missing.csv")
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("name,total\nBallé,9\n".encode("latin-1"))
+    with pytest.raises(JudgeappError, match=r"latin\.csv: cannot read the score file"):
+        preview_import(library, latin)

@@ -32,7 +32,13 @@ from judgeapp.core.marks import PanelScore
 from judgeapp.core.text_safety import csv_text
 from judgeapp.store.library import Library, PanelEntry, VideoRow
 from judgeapp.training.feature_set import read_manifest
-from judgeapp.training.labels import RG_COLUMNS, TARGET_SCORE_MAX, is_rg_file, routine_of
+from judgeapp.training.labels import (
+    RG_COLUMNS,
+    TARGET_SCORE_MAX,
+    is_rg_file,
+    read_text,
+    routine_of,
+)
 
 EXPORT_LABELS = ("scores.csv", "labels.txt")  # training.library_set writes both
 NAME_COLUMNS = ("name", "video", "file", "video_name")
@@ -125,15 +131,6 @@ class ImportPreview:
 # ----------------------------------------------------------------------------- reading files
 
 
-def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise JudgeappError(f"{path}: score file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise JudgeappError(f"{path}: cannot read ({exc})") from None
-
-
 def _csv_rows(text: str, path: Path) -> list[ScoreRow]:
     try:
         table = list(csv.reader(io.StringIO(text)))
@@ -212,7 +209,7 @@ def read_score_file(path: str | Path) -> tuple[Path, list[ScoreRow]]:
         path = next(
             (path / n for n in EXPORT_LABELS if (path / n).is_file()), path / EXPORT_LABELS[0]
         )
-    text = _read(path)
+    text = read_text(path, "score file")
     if not text.strip():
         raise JudgeappError(f"{path}: the file is empty")
     if is_rg_file(text):

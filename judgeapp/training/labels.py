@@ -69,13 +69,15 @@ class RGRow:
         ]
 
 
-def _read_text(path: Path) -> str:
+def read_text(path: Path, what: str = "label file") -> str:
+    """A label or score file's text (UTF-8, a leading byte-order mark dropped); one line naming
+    the file and `what` it is when it is missing or unreadable (JudgeappError)."""
     try:
         return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise JudgeappError(f"{path}: label file not found") from None
+        raise JudgeappError(f"{path}: {what} not found") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise JudgeappError(f"{path}: cannot read labels ({exc})") from None
+        raise JudgeappError(f"{path}: cannot read the {what} ({exc})") from None
 
 
 def routine_of(name: str) -> str:
@@ -162,7 +164,7 @@ def parse_csv(text: str, path: Path, routine: str) -> list[Label]:
 def load_rg_rows(path: str | Path) -> list[RGRow]:
     """All rows of an RG annotation file."""
     path = Path(path)
-    return parse_rg(_read_text(path), path)
+    return parse_rg(read_text(path), path)
 
 
 def load_labels(
@@ -175,7 +177,7 @@ def load_labels(
     video belongs to `routine`.
     """
     path = Path(path)
-    text = _read_text(path)
+    text = read_text(path)
     if is_rg_file(text):
         if target not in RG_TARGET_COLUMNS:
             raise JudgeappError(
@@ -212,6 +214,6 @@ def check_score_range(labels: list[Label], path: str | Path, score_max: float) -
 def default_score_max(path: str | Path, target: str) -> float | None:
     """The score range of `target` for an RG file; None for a CSV (the user must say)."""
     path = Path(path)
-    if is_rg_file(_read_text(path)):
+    if is_rg_file(read_text(path)):
         return TARGET_SCORE_MAX[target]
     return None
