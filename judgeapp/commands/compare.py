@@ -25,12 +25,12 @@ from judgeapp.commands.common import (
 )
 from judgeapp.core.text_safety import terminal_text
 
-_FORMATS = (".mp4", ".pdf", ".html", ".htm")
-
 
 def _output_path(text: str) -> Path:
     path = Path(text)
-    if path.suffix.lower() not in _FORMATS:
+    from judgeapp.app.compare_export import COMPARE_FORMATS
+
+    if path.suffix.lower() not in COMPARE_FORMATS:
         raise argparse.ArgumentTypeError(
             f"{text}: unknown comparison format; the file name must end in .mp4, .pdf or .html"
         )
@@ -127,35 +127,12 @@ def _check_sync_points(args: argparse.Namespace) -> None:
     Comparison(side(args.a), side(args.b), args.sync_a, args.sync_b)
 
 
-def _angle_lanes(comparison, result_a, result_b):
-    """The PDF's angle lanes: the first joint angle either side measured (None without pose
-    results on either side)."""
-    from judgeapp.app.compare import angle_on_axis, angle_scale, comparison_angle_choices
-    from judgeapp.report.compare_pdf import AngleLanes
-
-    choices = comparison_angle_choices(result_a, result_b)
-    if not choices:
-        return None
-    name, label = choices[0]
-    traces = [angle_on_axis(comparison, w, r, name) for w, r in (("a", result_a), ("b", result_b))]
-    runs = tuple(None if t is None else t.runs for t in traces)
-    return AngleLanes(label, runs, angle_scale(traces))
-
-
 def run(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from judgeapp.app.compare import (
-        OverlaySettings,
-        comparison_of,
-        differences,
-        overlay_draw,
-        score_rows,
-    )
+    from judgeapp.app.compare import OverlaySettings, comparison_of
+    from judgeapp.app.compare_export import CompareInputs, write_comparison
     from judgeapp.app.library_service import LibraryService
-    from judgeapp.report.compare_page import write_compare_page
-    from judgeapp.report.compare_pdf import write_compare_pdf
-    from judgeapp.report.compare_video import CompareSide, PlanFrame, write_compare_video
 
     _check_sync_points(args)  # before any analysis: a wrong sync point fails at once
     overlay = None
@@ -171,51 +148,11 @@ def run(args: argparse.Namespace) -> int:
     comparison = comparison_of(result_a, result_b, args.sync_a, args.sync_b)
     if overlay is not None:
         comparison = replace(comparison, overlay=overlay)
-    sizes = [(r.video.width, r.video.height) for r in (result_a, result_b)]
-    sides = [
-        CompareSide("A", video_a, result_a, comparison.sync_a_s),
-        CompareSide("B", video_b, result_b, comparison.sync_b_s),
-    ]
-    rows = score_rows(result_a, result_b)
-    if args.out.suffix.lower() == ".mp4":
-        fps = max(comparison.a.fps, comparison.b.fps)
-        plan = []
-        for t in comparison.export_times(fps):
-            a, b = comparison.positions(t)
-            plan.append(PlanFrame(t, a.index, b.index, a.inside, b.inside))
-        first = rows[0] if rows else None
-        scores = (
-            [
-                ""
-                if s is None
-                else f"{s[0]:.2f} / {first.score_max:g}"
-                + ("" if side.result.model.calibrated else " (not calibrated)")
-                for s, side in zip((first.a, first.b), sides, strict=True)
-            ]
-            if first
-            else ["", ""]
-        )
-        progress, close = terminal_progress(args.out.name)
-        try:
-            write_compare_video(
-                args.out,
-                sides,
-                plan,
-                fps,
-                comparison.after_sync_s,
-                scores,
-                progress=progress,
-                overlay=overlay_draw(comparison, *sizes),
-            )
-        finally:
-            close()
-    elif args.out.suffix.lower() == ".pdf":
-        at_sync = [p.index for p in comparison.positions(0.0)]
-        axis = (comparison.start_s, comparison.end_s)
-        found = differences(comparison, result_a, result_b)
-        angles = _angle_lanes(comparison, result_a, result_b)
-        write_compare_pdf(args.out, sides, rows, found, axis, at_sync, angles)
-    else:
-        write_compare_page(args.out, sides, rows, differences(comparison, result_a, result_b))
+    inputs = CompareInputs(comparison, video_a, result_a, video_b, result_b)
+    progress, close = terminal_progress(args.out.name)
+    try:
+        write_comparison(args.out, inputs, progress=progress)
+    finally:
+        close()
     say(f"wrote {terminal_text(args.out)}")
     return 0

@@ -17,7 +17,7 @@ from typing import Any
 from PIL import ImageDraw
 
 from judgeapp.core.marks import format_time
-from judgeapp.report.compare_video import CompareSide
+from judgeapp.report.compare_video import AngleLanes, CompareSide
 from judgeapp.report.content import CALIBRATION_WARNING
 from judgeapp.report.figures import data_uri
 from judgeapp.report.html_report import _CSP, _STYLE
@@ -138,8 +138,14 @@ def _html_rows(table: list[list[str]], numeric: set[int]) -> str:
 
 
 def compare_html(
-    sides: Sequence[CompareSide], score_rows: Sequence[Any], differences: Sequence[Any]
+    sides: Sequence[CompareSide],
+    score_rows: Sequence[Any],
+    differences: Sequence[Any],
+    axis: tuple[float, float] | None = None,
+    angles: AngleLanes | None = None,
 ) -> str:
+    """The comparison page; with `axis` (the common axis's ends) and `angles`, also both
+    timelines on the common axis with each side's joint angle under them, as in the PDF."""
     a, b = sides
     scores = _html_rows(score_table(sides, score_rows), {1, 2, 3})
     diff_table = difference_table(sides, differences)
@@ -158,6 +164,17 @@ def compare_html(
         f'alt="attention timeline of {escape(side.label)}">'
         for side in sides
     )
+    if axis is not None and angles is not None:
+        from judgeapp.report.compare_pdf import common_timeline_png  # it imports this module
+
+        png = common_timeline_png(sides, *axis, differences, angles=angles)
+        timelines += (
+            "<h3>On the common time axis, with the joint angle</h3>"
+            f'<p class="meta">Green: the athlete\'s {escape(angles.label.lower())} on each '
+            "side, on one degree scale.</p>"
+            f'<img class="timeline" src="{data_uri(png, "image/png")}" '
+            f'alt="{escape(angles.label)} of both sides on the common time axis">'
+        )
     title = f"Comparison: {a.video.name} and {b.video.name}"
     warning = (
         ""
@@ -191,6 +208,8 @@ def write_compare_page(
     sides: Sequence[CompareSide],
     score_rows: Sequence[Any],
     differences: Sequence[Any],
+    axis: tuple[float, float] | None = None,
+    angles: AngleLanes | None = None,
 ) -> None:
-    """Write the comparison page to `target` (.html)."""
-    write_report_text(target, compare_html(sides, score_rows, differences))
+    """Write the comparison page to `target` (.html) completely or not at all."""
+    write_report_text(target, compare_html(sides, score_rows, differences, axis, angles))

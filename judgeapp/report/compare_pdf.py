@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,7 @@ from judgeapp.report.compare_page import (
     score_table,
     video_rows,
 )
+from judgeapp.report.compare_video import AngleLanes as AngleLanes  # the lanes' data
 from judgeapp.report.compare_video import CompareSide
 from judgeapp.report.content import CALIBRATION_WARNING
 from judgeapp.report.crops import jpeg_bytes
@@ -46,17 +46,6 @@ _TEXT_RGB = (40, 40, 40)
 _FRAME_H_MM = 52.0
 _ANGLE_RGB = (20, 130, 70)  # as the comparison window's angle lanes
 _ANGLE_H = 70
-
-
-@dataclass(frozen=True)
-class AngleLanes:
-    """One joint angle of each side for the common timeline (app.compare's angle_on_axis):
-    its label, per side the measured runs of (common time, degrees) or None where that side
-    did not measure it, and the degree scale both share."""
-
-    label: str
-    runs: tuple[Sequence[Sequence[tuple[float, float]]] | None, ...]
-    scale: tuple[float, float]
 
 
 def common_timeline_png(

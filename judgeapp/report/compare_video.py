@@ -38,6 +38,7 @@ _BACKGROUND = (24, 24, 24)
 _TEXT = (235, 235, 235)
 _SYNC_RGB = (240, 200, 40)
 _PLAYHEAD_RGB = (255, 255, 255)
+_ANGLE_RGB = (60, 220, 110)  # the angle lanes' green, lighter on the dark strip
 _PROGRESS_EVERY = 24
 
 
@@ -49,6 +50,17 @@ class CompareSide:
     video: Path
     result: AnalysisResult
     sync_s: float
+
+
+@dataclass(frozen=True)
+class AngleLanes:
+    """One joint angle of each side for the common timeline (app.compare's angle_on_axis):
+    its label, per side the measured runs of (common time, degrees) or None where that side
+    did not measure it, and the degree scale both share."""
+
+    label: str
+    runs: tuple[Sequence[Sequence[tuple[float, float]]] | None, ...]
+    scale: tuple[float, float]
 
 
 @dataclass(frozen=True)
@@ -139,8 +151,10 @@ def _canvas(
     scores: Sequence[str],
     axis_end_s: float,
     overlay: OverlayDraw | None = None,
+    angles: AngleLanes | None = None,
 ) -> np.ndarray:
-    """Everything that does not move: backgrounds, headers, the two strips, the sync marks."""
+    """Everything that does not move: backgrounds, headers, the two strips (with each side's
+    joint angle drawn over its strip when `angles` is given), the sync marks."""
     image = Image.new("RGB", SIZE, _BACKGROUND)
     draw = ImageDraw.Draw(image)
     font = image_font(20)
@@ -157,12 +171,37 @@ def _canvas(
         draw.text((x0 + 10, HEADER_H / 2), text, font=font, fill=_TEXT, anchor="lm")
         draw.text((x0 + HALF_W - 10, HEADER_H / 2), scores[k], font=font, fill=_TEXT, anchor="rm")
         image.paste(Image.fromarray(_strip(side, axis_end_s)), (x0, strip_y))
+        if angles is not None:
+            _angle_curve(draw, angles, k, x0, strip_y, axis_end_s, small)
         draw.line([(x0, strip_y - 2), (x0, strip_y + STRIP_H - 6)], fill=_SYNC_RGB, width=3)
         draw.text(
             (x0 + 6, strip_y + 2), f"sync {format_time(side.sync_s)}", font=small, fill=_SYNC_RGB
         )
     draw.line([(HALF_W, 0), (HALF_W, SIZE[1] - FOOTER_H)], fill=(90, 90, 90), width=2)
     return np.array(image)
+
+
+def _angle_curve(draw, angles: AngleLanes, k: int, x0: int, y0: int, axis_end_s: float, font):
+    """Side k's joint angle over its strip: a green curve on the shared degree scale (gaps
+    where not measured) and its label with the scale's top at the strip's right end."""
+    low, high = angles.scale
+    span = max(high - low, 1e-6)
+    lane_h = STRIP_H - 8
+    runs = angles.runs[k]
+    label = f"{angles.label} {low:.0f}–{high:.0f}°" if runs else f"{angles.label}: not measured"
+    draw.text((x0 + HALF_W - 6, y0 + lane_h - 2), label, font=font, fill=_ANGLE_RGB, anchor="rd")
+    for run in runs or ():
+        points = [
+            (
+                x0 + min(HALF_W - 1, max(0.0, HALF_W * t / max(axis_end_s, 1e-6))),
+                y0 + 2 + (lane_h - 4) * (1 - (deg - low) / span),
+            )
+            for t, deg in run
+            if 0.0 <= t <= axis_end_s
+        ]
+        if len(points) > 1:
+            draw.line(points, fill=(0, 0, 0), width=5)
+            draw.line(points, fill=_ANGLE_RGB, width=3)
 
 
 def write_compare_video(
@@ -175,10 +214,12 @@ def write_compare_video(
     progress: ProgressCallback = no_progress,
     cancel: CancelToken | None = None,
     overlay: OverlayDraw | None = None,
+    angles: AngleLanes | None = None,
 ) -> int:
     """Write the side-by-side video to `target` (.mp4, H.264); return the frames written.
     `axis_end_s`: the common axis's end (its start is 0, the sync points); `scores`: a short
-    text per side for its header; `overlay`: the right half shows B blended over A.
+    text per side for its header; `overlay`: the right half shows B blended over A; `angles`:
+    each side's joint angle drawn over its attention strip.
     Raises JudgeappError (nothing written) on failure."""
     target = Path(target)
     if len(sides) != 2:
@@ -187,7 +228,7 @@ def write_compare_video(
         if not side.video.is_file():
             raise VideoError(f"{side.video}: the video is not available to draw the comparison")
     check_folder(target)
-    base = _canvas(sides, scores, axis_end_s, overlay)
+    base = _canvas(sides, scores, axis_end_s, overlay, angles)
     font = image_font(19)
     strip_y = HEADER_H + FRAME_H + 4
     total = max(len(plan), 1)
