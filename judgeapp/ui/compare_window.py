@@ -9,6 +9,11 @@ ambiguous; its own controls work while the sides are unlinked).
 Comparison > Save Comparison (Ctrl+S) keeps the two videos, their sync points and the overlay in
 the library (app.compare_store); once saved, every change of the sync points or the overlay is
 saved too, as a step that Ctrl+Z / Ctrl+Shift+Z undo and redo.
+
+Export writes the comparison shown (both videos, sync points, overlay; the angle chosen, else
+the first one measured) as a side-by-side video, a PDF or an HTML page with app.compare_export,
+the writer the command line uses, as a background job with progress and Cancel
+(ui.export_report's ReportExporter).
 """
 
 from __future__ import annotations
@@ -62,6 +67,12 @@ from judgeapp.app.compare import (
     score_rows,
     signed_time,
 )
+from judgeapp.app.compare_export import (
+    DIALOG_FILTERS,
+    CompareInputs,
+    default_file_name,
+    write_comparison,
+)
 from judgeapp.app.compare_store import (
     ComparisonRecord,
     ComparisonStore,
@@ -72,6 +83,7 @@ from judgeapp.app.compare_store import (
 from judgeapp.core.errors import JudgeappError
 from judgeapp.core.marks import KIND_RGB, format_time
 from judgeapp.core.results import AnalysisResult, VideoInfo
+from judgeapp.ui.export_report import ReportExporter, ask_save_path
 from judgeapp.ui.player import Player
 from judgeapp.ui.workers import gui_job_runner
 from judgeapp.video import probe
@@ -402,6 +414,11 @@ class CompareWindow(QMainWindow):
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.setInterval(_TICK_MS)
         self._timer.timeout.connect(self._tick)
+        self.exporter = ReportExporter(self)  # one export at a time, with progress and Cancel
+        self.exporter.failed.connect(lambda message: self.statusBar().showMessage(message, 15_000))
+        self.exporter.done.connect(
+            lambda path: self.statusBar().showMessage(f"wrote {path}", 10_000)
+        )
         self._build()
         self._build_actions()
         self._refresh()
@@ -618,7 +635,68 @@ class CompareWindow(QMainWindow):
         ):
             self.actions_by_name[name].setText(text)
             menu.addAction(self.actions_by_name[name])
+        self.export_menu = self.menuBar().addMenu("&Export")
+        self.export_actions: dict[str, QAction] = {}
+        for suffix, text, tip in (
+            (".mp4", "Side-by-Side &Video (MP4)…", "Both videos from the sync points, timelines"),
+            (".pdf", "Comparison &PDF…", "Scores, differences, timelines and the sync frames"),
+            (".html", "Comparison &Page (HTML)…", "Scores, differences and timelines"),
+        ):
+            a = self.export_menu.addAction(text)
+            a.setToolTip(tip)
+            a.triggered.connect(lambda _c=False, x=suffix: self.choose_export(x))
+            self.export_actions[suffix] = a
         self._show_history()
+
+    # --- export ---------------------------------------------------------------------------
+    def export_inputs(self) -> CompareInputs:
+        """The comparison shown and both analyses; JudgeappError while a side is missing."""
+        a, b = self.sides["a"], self.sides["b"]
+        if self.transport is None or a.path is None or b.path is None:
+            raise JudgeappError("Export: open a video on both sides first")
+        for side in (a, b):
+            if side.result is None:
+                raise JudgeappError(
+                    f"{side.path}: not analysed; open its analysis (JSON) to export the comparison"
+                )
+        return CompareInputs(self.transport.comparison, a.path, a.result, b.path, b.result)
+
+    def choose_export(self, suffix: str) -> None:
+        """Ask where to write the comparison (.mp4, .pdf or .html), then write it."""
+        try:
+            inputs = self.export_inputs()
+        except JudgeappError as exc:
+            self.statusBar().showMessage(str(exc), 15_000)
+            return
+        chosen = next(f for f in DIALOG_FILTERS if suffix in f)
+        target, _ = ask_save_path(
+            self,
+            "Export comparison",
+            self.exporter.folders,
+            inputs.video_a,
+            default_file_name(inputs.video_a, inputs.video_b, suffix),
+            chosen,
+        )
+        if target is not None:
+            allowed = (".html", ".htm") if suffix == ".html" else (suffix,)
+            if target.suffix.lower() not in allowed:  # no suffix typed, or another format's
+                target = target.with_name(target.name + suffix)
+            self.export_to(target, inputs)
+
+    def export_to(self, target: str | Path, inputs: CompareInputs | None = None) -> None:
+        """Write the comparison to `target` (its suffix picks the format) in the background;
+        the status bar says "wrote …" or the one line of what went wrong."""
+        try:
+            inputs = inputs or self.export_inputs()
+        except JudgeappError as exc:
+            self.statusBar().showMessage(str(exc), 15_000)
+            return
+        target = Path(target)
+        angle = self.angle_combo.currentData() or None  # none chosen: the first one measured
+        self.exporter.write_as_job(
+            target,
+            lambda progress, cancel: write_comparison(target, inputs, angle, progress, cancel),
+        )
 
     # --- sides ----------------------------------------------------------------------------
     def open_dialog(self, which: str) -> None:
@@ -1130,6 +1208,7 @@ class CompareWindow(QMainWindow):
     # --- closing --------------------------------------------------------------------------
     def shutdown(self) -> None:
         self._timer.stop()
+        self.exporter.wait()
         self._hasher.shutdown()
         for side in self.sides.values():
             side.filler.shutdown()

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from judgeapp.app.jobs import JobFn
 from judgeapp.app.library_service import LibraryService
 from judgeapp.app.report_service import DIALOG_FILTERS, DictValues, ExportFolders, write_export
 from judgeapp.core.marks import Mark, PanelScore
@@ -184,15 +185,23 @@ class ReportExporter(QObject):
         video_path: str | Path | None,
     ) -> None:
         """Write `target` as a job, with a non-modal progress (and Cancel) in the status bar."""
+        self.write_as_job(
+            target,
+            lambda progress, cancel: write_export(
+                target, result, marks, panel, video_path, progress, cancel
+            ),
+        )
+
+    def write_as_job(self, target: Path, write: JobFn) -> None:
+        """Run `write(progress, cancel)` (it writes `target` and returns its path) as the
+        export job: progress and Cancel in the status bar, a notice or `failed` at the end."""
         if self.jobs.busy:
             self.failed.emit("an export is already running")
             return
         target = self._target = Path(target)
         self.dialog = self._show_progress(target.name)
         self.jobs.start(
-            lambda progress, cancel: write_export(
-                target, result, marks, panel, video_path, progress, cancel
-            ),
+            write,
             name="judgeapp-export",
             on_done=self._succeeded,
             on_failed=self._failed,
