@@ -48,7 +48,7 @@ BEFORE = "judgeapp gui, older tree"
 VARIANTS = {
     "python alone": "pass",
     "Qt, empty window": EMPTY_QT,
-    "import judgeapp.app.view_models": "import judgeapp.app.view_models",
+    "import the app layer's views": "import judgeapp.app.score_view, judgeapp.app.attention_view",
     "judgeapp gui, window shown": APP,
 }
 

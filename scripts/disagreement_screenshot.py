@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     window, review, wait = opened
     from PySide6.QtCore import Qt
 
-    from judgeapp.app.view_models import CardFacts
+    from judgeapp.app.score_view import CardFacts
     from judgeapp.ui.main_window import AnalysisOutcome
 
     panel = review.marks_panel

@@ -36,8 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QEventLoop, QSettings, QTimer
 
     import judgeapp.ui  # noqa: F401  (undoes OpenCV's Qt variables before Qt starts)
+    from judgeapp.app.app_settings import AppSettings
     from judgeapp.app.requests import AnalysisRequest
-    from judgeapp.app.view_models import AppSettings
     from judgeapp.ui.app import application
     from judgeapp.ui.main_window import MainWindow
     from judgeapp.ui.review import Review

@@ -59,8 +59,8 @@ def open_review_window(prefix: str, video: str, dark: bool):
     from PySide6.QtCore import QEventLoop, QSettings, QTimer
 
     import judgeapp.ui  # noqa: F401  (undoes OpenCV's Qt variables before Qt starts)
+    from judgeapp.app.app_settings import AppSettings
     from judgeapp.app.requests import AnalysisRequest
-    from judgeapp.app.view_models import AppSettings
     from judgeapp.ui.app import application
     from judgeapp.ui.main_window import MainWindow
     from judgeapp.ui.review import Review
@@ -112,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     if opened is None:
         return 1
     window, review, wait = opened
-    from judgeapp.app.view_models import CardFacts
+    from judgeapp.app.score_view import CardFacts
     from judgeapp.ui.main_window import AnalysisOutcome
 
     panel = review.marks_panel

@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     if opened is None:
         return 1
     window, review, wait = opened
-    from judgeapp.app.view_models import CardFacts
+    from judgeapp.app.score_view import CardFacts
     from judgeapp.ui.main_window import AnalysisOutcome
 
     marks = review.marks_panel

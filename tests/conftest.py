@@ -119,8 +119,8 @@ def review_window(qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     thread may be left. Qt is imported only here: the core tier never asks for it."""
     from PySide6.QtCore import QSettings
 
+    from judgeapp.app.app_settings import AppSettings
     from judgeapp.app.requests import AnalysisRequest
-    from judgeapp.app.view_models import AppSettings
     from judgeapp.ui.main_window import MainWindow
     from judgeapp.ui.review import Review
     from judgeapp.ui.settings import SettingsStore

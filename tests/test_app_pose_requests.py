@@ -11,9 +11,9 @@ from weights_helpers import blazepose_dir  # noqa: F401  (fixture)
 
 from judgeapp.analysis.athlete import ATHLETE_RULES
 from judgeapp.app.analysis_run import options_for
+from judgeapp.app.app_settings import AppSettings
 from judgeapp.app.requests import ATHLETE_RULES as SETTINGS_RULES
 from judgeapp.app.requests import AnalysisRequest, athlete_rule_of, stored_result_reusable
-from judgeapp.app.view_models import AppSettings
 from judgeapp.core.athlete import AthleteInfo
 from judgeapp.core.results import AnalysisResult, Provenance
 from judgeapp.features.recipes import current_recipe

@@ -29,7 +29,7 @@ from judgeapp.app.pose_view import (
     pose_not_used_warning,
     snap_point,
 )
-from judgeapp.app.view_models import score_view
+from judgeapp.app.score_view import score_view
 from judgeapp.core.athlete import AngleTrace, AthleteInfo, PoseInfo, PosePerson, TrackSummary
 from judgeapp.core.posture import LEFT_KNEE, NUM_LANDMARKS, SKELETON_EDGES, amplitude_peaks
 from judgeapp.core.results import AnalysisResult, VideoInfo

@@ -11,10 +11,11 @@ from report_helpers import make_result
 
 from judgeapp.app import content_hash
 from judgeapp.app.analysis_run import AnalysisOutcome
+from judgeapp.app.app_settings import AppSettings
 from judgeapp.app.content_hash import ContentHash
 from judgeapp.app.requests import AnalysisRequest
 from judgeapp.app.review_state import ReviewState
-from judgeapp.app.view_models import AppSettings, CardFacts, calibration_banner, score_view
+from judgeapp.app.score_view import CardFacts, calibration_banner, score_view
 from judgeapp.core.files import sha256_file
 from judgeapp.core.results import (
     RANDOM_BACKBONES,

@@ -9,8 +9,7 @@ import pytest
 from report_helpers import fake_video_info, make_result
 from score_helpers import set_result
 
-from judgeapp.app.score_view import targets_view
-from judgeapp.app.view_models import score_view
+from judgeapp.app.score_view import score_view, targets_view
 from judgeapp.core.marks import PanelScore
 from judgeapp.report.scores import Consistency, consistency
 

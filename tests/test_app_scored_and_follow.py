@@ -9,8 +9,8 @@ import dataclasses
 import pytest
 from report_helpers import fake_video_info, make_result
 
-from judgeapp.app.score_view import scored_window, trained_on_text
-from judgeapp.app.view_models import CardFacts, score_view, timeline_model
+from judgeapp.app.attention_view import timeline_model
+from judgeapp.app.score_view import CardFacts, score_view, scored_window, trained_on_text
 from judgeapp.app.zoom import FOLLOW_MARGIN, follow_range
 from judgeapp.core.results import UNTRAINED_HEAD, CalibrationReason, SegmentWeight
 

@@ -1,5 +1,5 @@
 """Issue 20, item 1: every stage a user waits for has words and progress, from the analysis
-process starting to the score; the wait reported is the user's (view_models), and the real
+process starting to the score; the wait reported is the user's (app.stage_words), and the real
 analysis process says each stage (starting, preparing the networks, decoding, then the
 analysis's own stages) through the service's progress callback."""
 
@@ -10,7 +10,7 @@ import multiprocessing
 import pytest
 
 from judgeapp.app.analysis_service import AnalysisService, demo_request
-from judgeapp.app.view_models import (
+from judgeapp.app.stage_words import (
     CONVERT_STAGE,
     PREPARE_STAGE,
     QUEUED_STAGE,

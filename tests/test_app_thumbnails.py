@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 from video_helpers import write_video
 
+from judgeapp.app.attention_view import Thumb
 from judgeapp.app.thumbnails import load_thumbnails, thumb_frame, thumb_image
-from judgeapp.app.view_models import Thumb
 from judgeapp.video import probe
 from judgeapp.video.frame_cache import FrameSource
 

@@ -8,7 +8,7 @@ import dataclasses
 from report_helpers import fake_video_info, make_result
 
 from judgeapp.app.models_service import settings_words
-from judgeapp.app.view_models import finder_text
+from judgeapp.app.score_view import finder_text
 from judgeapp.core.finders import DETECTOR_KINDS, FINDERS, finder
 from judgeapp.core.results import Provenance
 from judgeapp.detect import make_detector

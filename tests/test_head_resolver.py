@@ -16,16 +16,9 @@ from weights_helpers import own_weights_folders, save_head
 
 from judgeapp.analysis.heads import load_head
 from judgeapp.app.library_service import LibraryService
+from judgeapp.app.models_view import CANNOT_SCORE, CHOSEN, NEWEST, head_tooltip, head_uses
 from judgeapp.app.requests import AnalysisRequest, head_for, stored_result_reusable
-from judgeapp.app.view_models import (
-    CANNOT_SCORE,
-    CHOSEN,
-    NEWEST,
-    CardFacts,
-    head_tooltip,
-    head_uses,
-    score_view,
-)
+from judgeapp.app.score_view import CardFacts, score_view
 from judgeapp.cli import main
 from judgeapp.core.files import sha256_file
 from judgeapp.core.results import Provenance

@@ -15,7 +15,8 @@ WRITERS = ("fpdf", "av", "judgeapp.report.pdf_report", "judgeapp.report.annotate
 
 
 def test_importing_the_application_layer_loads_no_report_writer() -> None:
-    app_layer = ["judgeapp.app.view_models", "judgeapp.app.report_service"]
+    app_layer = ["judgeapp.app.score_view", "judgeapp.app.app_settings"]
+    app_layer += ["judgeapp.app.attention_view", "judgeapp.app.report_service"]
     assert loaded_after(app_layer, WRITERS) == []
 
 

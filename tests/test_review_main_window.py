@@ -11,8 +11,9 @@ from report_helpers import make_result
 from video_helpers import write_video
 
 from judgeapp.app.analysis_run import AnalysisOutcome
+from judgeapp.app.app_settings import AppSettings
 from judgeapp.app.requests import AnalysisRequest
-from judgeapp.app.view_models import AppSettings, CardFacts
+from judgeapp.app.score_view import CardFacts
 from judgeapp.core.files import sha256_file
 from judgeapp.core.results import Provenance
 from judgeapp.features.recipes import current_recipe

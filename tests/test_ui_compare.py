@@ -131,8 +131,8 @@ def test_keys_drive_both(qtbot, window) -> None:
 def test_the_main_windows_menu_opens_a_comparison_with_the_open_video(qtbot, tmp_path, clips):
     from PySide6.QtCore import QSettings
 
+    from judgeapp.app.app_settings import AppSettings
     from judgeapp.app.requests import AnalysisRequest
-    from judgeapp.app.view_models import AppSettings
     from judgeapp.ui.main_window import MainWindow
     from judgeapp.ui.settings import SettingsStore
 

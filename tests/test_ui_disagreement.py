@@ -11,7 +11,7 @@ from ui_helpers import hand_result
 from video_helpers import write_video
 
 from judgeapp.app.disagreement_view import UNMARKED_RGB, disagreement_view, percentile_rgb
-from judgeapp.app.view_models import CardFacts
+from judgeapp.app.score_view import CardFacts
 from judgeapp.core.marks import Mark
 from judgeapp.ui.disagreement_panel import DisagreementPanel
 from judgeapp.ui.main_window import AnalysisOutcome

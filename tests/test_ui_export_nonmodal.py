@@ -10,7 +10,7 @@ from report_helpers import make_result
 from video_helpers import write_video
 
 from judgeapp.app.analysis_run import AnalysisOutcome
-from judgeapp.app.view_models import CardFacts
+from judgeapp.app.score_view import CardFacts
 
 
 @pytest.fixture

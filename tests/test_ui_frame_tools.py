@@ -12,7 +12,7 @@ from PySide6.QtGui import QGuiApplication, QImage
 from video_helpers import read_index, write_video
 
 from judgeapp.app.frame_tools import Orientation, Stopwatch, save_frame_image
-from judgeapp.app.view_models import SPEEDS, speed_label
+from judgeapp.app.player_view import SPEEDS, speed_label
 from judgeapp.core.drawing import SHOW_S, Shape
 from judgeapp.core.errors import JudgeappError
 from judgeapp.ui.frame_tools import FrameTools, _qimage_rgb

@@ -12,8 +12,8 @@ from report_helpers import make_result
 from video_helpers import write_video
 from weights_helpers import own_weights_folders, save_head
 
+from judgeapp.app.app_settings import AppSettings
 from judgeapp.app.requests import AnalysisRequest
-from judgeapp.app.view_models import AppSettings
 from judgeapp.core.files import sha256_file
 from judgeapp.core.results import Provenance
 from judgeapp.features.recipes import current_recipe

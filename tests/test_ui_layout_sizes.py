@@ -11,7 +11,7 @@ import pytest
 from ui_helpers import hand_result
 from video_helpers import write_video
 
-from judgeapp.app.view_models import Banner, CardFacts
+from judgeapp.app.score_view import Banner, CardFacts
 from judgeapp.ui.main_window import AnalysisOutcome
 
 STATIC_COLUMN = 4  # Moment, Time, Percentile, Target, Static, Note

@@ -16,9 +16,9 @@ from PySide6.QtGui import QAction, QDropEvent
 from ui_helpers import judgeapp_python_threads
 from weights_helpers import save_head
 
+from judgeapp.app.app_settings import AppSettings
 from judgeapp.app.jobs import live_job_threads
 from judgeapp.app.requests import AnalysisRequest
-from judgeapp.app.view_models import AppSettings
 from judgeapp.ui.main_window import MainWindow
 from judgeapp.ui.settings import SettingsStore
 from judgeapp.ui.workers import live_threads
@@ -461,7 +461,7 @@ def test_two_banners_leave_the_video_its_room_at_1280x800(qtbot, quiet, juggle):
     from report_helpers import make_result
 
     from judgeapp.app.analysis_run import AnalysisOutcome
-    from judgeapp.app.view_models import CardFacts
+    from judgeapp.app.score_view import CardFacts
 
     open_video(qtbot, quiet, juggle)
     quiet.show_outcome(AnalysisOutcome(make_result(quiet.session.info), CardFacts()))
@@ -480,7 +480,7 @@ def test_two_banners_leave_the_video_its_room_at_1280x800(qtbot, quiet, juggle):
 
 
 def test_coach_facing_text_says_what_it_means_and_which_menu(quiet):
-    from judgeapp.app.view_models import NO_MODEL_BANNER, calibration_banner
+    from judgeapp.app.score_view import NO_MODEL_BANNER, calibration_banner
     from judgeapp.core.results import CalibrationReason, ModelInfo
     from judgeapp.ui.settings_dialog import SettingsDialog
 

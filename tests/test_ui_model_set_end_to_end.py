@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import QSettings
 from test_model_set import save_random_set
 
+from judgeapp.app.app_settings import AppSettings
 from judgeapp.app.requests import AnalysisRequest
-from judgeapp.app.view_models import AppSettings
 from judgeapp.ui.main_window import MainWindow
 from judgeapp.ui.review import Review
 from judgeapp.ui.settings import SettingsStore

@@ -150,7 +150,7 @@ def test_the_exact_names_are_in_the_details_view(models) -> None:
 
 
 def test_the_settings_speak_plainly_with_the_exact_names_in_tooltips(qtbot) -> None:
-    from judgeapp.app.view_models import AppSettings
+    from judgeapp.app.app_settings import AppSettings
     from judgeapp.ui.settings_dialog import SettingsDialog
 
     dialog = SettingsDialog(AppSettings())

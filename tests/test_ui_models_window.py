@@ -35,7 +35,7 @@ from weights_helpers import (
 from judgeapp.app import models_service
 from judgeapp.app.jobs import live_job_threads
 from judgeapp.app.models_service import FILE_COLUMNS, OFFLINE_LINE
-from judgeapp.app.view_models import (
+from judgeapp.app.models_view import (
     HEAD_COLUMNS,
     head_uses,
     model_file_cells,

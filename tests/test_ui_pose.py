@@ -25,8 +25,9 @@ from test_app_pose_view import (
     pose_result,
 )
 
+from judgeapp.app.app_settings import AppSettings
 from judgeapp.app.requests import AnalysisRequest
-from judgeapp.app.view_models import AppSettings, CardFacts
+from judgeapp.app.score_view import CardFacts
 from judgeapp.core.posture import LEFT_HIP, LEFT_KNEE, SKELETON_EDGES
 from judgeapp.ui.main_window import AnalysisOutcome, MainWindow
 from judgeapp.ui.settings import SettingsStore

@@ -12,9 +12,9 @@ import pytest
 from PySide6.QtCore import QSettings
 from weights_helpers import blazepose_dir  # noqa: F401 - a fixture
 
+from judgeapp.app.app_settings import AppSettings
 from judgeapp.app.pose_view import FollowRequest
 from judgeapp.app.requests import AnalysisRequest
-from judgeapp.app.view_models import AppSettings
 from judgeapp.ui.main_window import MainWindow
 from judgeapp.ui.settings import SettingsStore
 

@@ -12,9 +12,10 @@ from PySide6.QtCore import QSettings
 from report_helpers import make_result
 from weights_helpers import blazepose_dir  # noqa: F401 - a fixture
 
+from judgeapp.app.app_settings import AppSettings
 from judgeapp.app.pose_on_demand import FramePoser
 from judgeapp.app.requests import AnalysisRequest
-from judgeapp.app.view_models import AppSettings, CardFacts
+from judgeapp.app.score_view import CardFacts
 from judgeapp.core.athlete import AthleteInfo, PoseInfo, PosePerson
 from judgeapp.ui.main_window import AnalysisOutcome, MainWindow
 from judgeapp.ui.settings import SettingsStore

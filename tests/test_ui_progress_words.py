@@ -16,8 +16,9 @@ from PySide6.QtWidgets import QLabel, QProgressBar
 from report_helpers import make_result
 
 from judgeapp.app.analysis_run import AnalysisOutcome
+from judgeapp.app.app_settings import AppSettings
 from judgeapp.app.requests import AnalysisRequest
-from judgeapp.app.view_models import AppSettings, CardFacts
+from judgeapp.app.score_view import CardFacts
 from judgeapp.core.progress import Progress
 from judgeapp.ui.main_window import MainWindow
 from judgeapp.ui.settings import SettingsStore

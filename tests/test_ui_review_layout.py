@@ -9,7 +9,7 @@ import pytest
 from ui_helpers import hand_result
 from video_helpers import write_video
 
-from judgeapp.app.view_models import CardFacts
+from judgeapp.app.score_view import CardFacts
 from judgeapp.ui.main_window import AnalysisOutcome  # (wherever it is defined)
 
 SIZE = (1280, 800)

@@ -11,8 +11,9 @@ from PySide6.QtCore import QSettings, Qt
 from ui_helpers import hand_result
 from video_helpers import write_video
 
+from judgeapp.app.app_settings import AppSettings
 from judgeapp.app.requests import AnalysisRequest
-from judgeapp.app.view_models import AppSettings, CardFacts
+from judgeapp.app.score_view import CardFacts
 from judgeapp.core.results import TargetScore
 from judgeapp.ui.main_window import AnalysisOutcome, MainWindow
 from judgeapp.ui.review import Review

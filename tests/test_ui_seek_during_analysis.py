@@ -13,8 +13,8 @@ from PySide6.QtCore import QSettings
 from ui_helpers import qimage_to_rgb
 
 from judgeapp.app.analysis_run import NoModel
+from judgeapp.app.app_settings import AppSettings
 from judgeapp.app.requests import AnalysisRequest
-from judgeapp.app.view_models import AppSettings
 from judgeapp.core.progress import Progress
 from judgeapp.ui.main_window import MainWindow
 from judgeapp.ui.settings import SettingsStore

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSettings
 
+from judgeapp.app.app_settings import AppSettings
 from judgeapp.app.requests import AnalysisRequest
-from judgeapp.app.view_models import AppSettings
 from judgeapp.detect import DETECTOR_KINDS
 from judgeapp.ui.settings import SettingsStore
 from judgeapp.ui.settings_dialog import SettingsDialog

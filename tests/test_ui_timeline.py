@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor, QWheelEvent
 from PySide6.QtWidgets import QApplication
 from ui_helpers import hand_result
 
-from judgeapp.app.view_models import timeline_model
+from judgeapp.app.attention_view import timeline_model
 from judgeapp.core.results import VideoInfo
 from judgeapp.ui.timeline import AttentionTimeline
 

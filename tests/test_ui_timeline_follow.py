@@ -14,8 +14,10 @@ from report_helpers import make_result
 from video_helpers import write_video
 
 from judgeapp.app.analysis_run import AnalysisOutcome
+from judgeapp.app.app_settings import AppSettings
+from judgeapp.app.attention_view import timeline_model
 from judgeapp.app.requests import AnalysisRequest
-from judgeapp.app.view_models import AppSettings, CardFacts, timeline_model
+from judgeapp.app.score_view import CardFacts
 from judgeapp.core.results import SegmentWeight
 from judgeapp.ui.main_window import MainWindow
 from judgeapp.ui.settings import SettingsStore

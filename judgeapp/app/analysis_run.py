@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from judgeapp.app.requests import AnalysisRequest, head_for
-from judgeapp.app.view_models import CardFacts
+from judgeapp.app.score_view import CardFacts
 from judgeapp.core.progress import CancelToken, ProgressCallback
 from judgeapp.core.results import AnalysisResult
 

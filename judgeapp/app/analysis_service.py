@@ -32,12 +32,8 @@ from typing import Any
 
 from judgeapp.app.analysis_run import AnalysisOutcome, NoModel, run_analysis
 from judgeapp.app.requests import RANDOM_HEAD, AnalysisRequest
-from judgeapp.app.view_models import (
-    CONVERT_STAGE,
-    PREPARE_STAGE,
-    START_STAGE,
-    CardFacts,
-)
+from judgeapp.app.score_view import CardFacts
+from judgeapp.app.stage_words import CONVERT_STAGE, PREPARE_STAGE, START_STAGE
 from judgeapp.core import errors
 from judgeapp.core.errors import Cancelled, JudgeappError
 from judgeapp.core.progress import CancelToken, Progress, ProgressCallback, no_progress

@@ -11,7 +11,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from judgeapp.app.view_models import format_clock
+from judgeapp.app.player_view import format_clock
 from judgeapp.core.errors import JudgeappError
 from judgeapp.core.marks import format_time
 from judgeapp.video.frame_cache import frame_at_time

@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from judgeapp.app.analysis_run import AnalysisOutcome
+from judgeapp.app.app_settings import AppSettings
 from judgeapp.app.requests import AnalysisRequest
-from judgeapp.app.view_models import AppSettings, CardFacts
+from judgeapp.app.score_view import CardFacts
 from judgeapp.core.results import AnalysisResult, VideoInfo
 
 Listener = Callable[[str, Any], None]

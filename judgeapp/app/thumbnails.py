@@ -11,13 +11,19 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
-from judgeapp.app.view_models import Thumb
+from judgeapp.app.attention_view import Thumb
 from judgeapp.core.errors import JudgeappError
 from judgeapp.core.progress import CancelToken, Progress, ProgressCallback, no_progress
 from judgeapp.report.crops import crop_box
 from judgeapp.video.frame_cache import FrameSource
 
 THUMB_HEIGHT_PX = 120
+
+
+def worker_reader(source: FrameSource) -> FrameSource:
+    """A reader of `source`'s video for a worker thread, sharing its frame cache: direct reads
+    are not shared across threads. The caller closes it."""
+    return FrameSource(source.path, source.info, source.cache)
 
 
 def thumb_frame(source: FrameSource, thumb: Thumb) -> int:

@@ -48,8 +48,8 @@ def scratch_window(folder: Path, pretrained: bool, size: tuple[int, int]) -> Mai
     """
     from PySide6.QtCore import QSettings
 
+    from judgeapp.app.app_settings import AppSettings
     from judgeapp.app.requests import AnalysisRequest
-    from judgeapp.app.view_models import AppSettings
     from judgeapp.ui.settings import SettingsStore
 
     store = SettingsStore(QSettings(str(folder / "judgeapp.ini"), QSettings.Format.IniFormat))

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QToolButton,
 )
 
-from judgeapp.app.view_models import Banner
+from judgeapp.app.score_view import Banner
 
 DETAILS_LINES = 4  # the most lines an opened banner takes; a longer text scrolls
 

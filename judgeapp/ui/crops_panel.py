@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from judgeapp.app.attention_view import Thumb
 from judgeapp.app.thumbnails import THUMB_HEIGHT_PX
-from judgeapp.app.view_models import Thumb
 
 ICON_SIZES = {"athlete": QSize(64, 96), "segment": QSize(112, 63)}
 ICON_SIZE = ICON_SIZES["athlete"]

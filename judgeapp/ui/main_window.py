@@ -1,15 +1,14 @@
 """The main window: wires the player, timeline, score panel and crops to one VideoSession.
 
-It holds no computation: what to show comes from view_models, the work from the session, and
-the current video, result, position and settings live in one app.review_state.ReviewState
-(`window.state`), which the window renders: a result set there (an analysis, the library, a
-test) shows in every view. Before a video is open the start screen offers Open Video, a demo
-analysis that needs nothing installed, and the recent files.
-Menus are in `self.menus` ("file", "analysis", "playback", "view", "help") and the panels are
-dock widgets, so later features (judges' marks, the library, exports) can add their own.
-An extension added with `add_extension` hears of every video opened (`video_opened(path, info)`)
-and may return a stored result, which is shown instead of running a new analysis.
-"""
+It holds no computation: what to show comes from the app layer's views (app/*_view.py), the work
+from the session, and the current video, result, position and settings live in one
+app.review_state.ReviewState (`window.state`), which the window renders: a result set there (an
+analysis, the library, a test) shows in every view. Before a video is open the start screen
+offers Open Video, a demo analysis that needs nothing installed, and the recent files. Menus are
+in `self.menus` ("file", "analysis", "playback", "view", "help") and the panels are dock
+widgets, so later features (judges' marks, the library, exports) can add their own. An extension
+added with `add_extension` hears of every video opened (`video_opened(path, info)`) and may
+return a stored result, which is shown instead of running a new analysis."""
 
 from __future__ import annotations
 
@@ -34,28 +33,21 @@ from PySide6.QtWidgets import (
 
 from judgeapp.app.analysis_run import AnalysisOutcome
 from judgeapp.app.analysis_service import demo_request
-from judgeapp.app.review_state import ReviewState
-from judgeapp.app.view_models import (
-    NO_MODEL_BANNER,
-    AppSettings,
-    Banner,
+from judgeapp.app.app_settings import AppSettings, push_recent
+from judgeapp.app.attention_view import (
     Highlight,
     Thumb,
     athlete_thumbs,
-    bar_fill,
     build_highlights,
-    done_text,
-    finder_text,
     next_highlight,
     previous_highlight,
-    push_recent,
-    score_view,
     segment_thumbs,
-    shortcut_rows,
-    stage_text,
     timeline_model,
-    tooltip_with_keys,
 )
+from judgeapp.app.review_state import ReviewState
+from judgeapp.app.score_view import NO_MODEL_BANNER, Banner, finder_text, score_view
+from judgeapp.app.shortcuts_view import shortcut_rows, tooltip_with_keys
+from judgeapp.app.stage_words import bar_fill, done_text, stage_text
 from judgeapp.core.progress import Progress
 from judgeapp.ui.banners import MessageBanner
 from judgeapp.ui.crops_panel import CropsPanel

@@ -52,7 +52,7 @@ from judgeapp.app.models_service import (
     settings_profile,
     settings_words,
 )
-from judgeapp.app.view_models import (
+from judgeapp.app.models_view import (
     HEAD_COLUMNS,
     head_cells,
     head_tooltip,
@@ -71,7 +71,7 @@ _STATUS_COLUMN = FILE_COLUMNS.index("Status")
 _SPEARMAN_COLUMN = HEAD_COLUMNS.index("Test Spearman")
 _PROFILE_COLUMN = HEAD_COLUMNS.index("Profile")
 _USE_COLUMN = HEAD_COLUMNS.index("Use")
-# The scoring models' columns as a coach reads them (view_models.HEAD_COLUMNS, in that order);
+# The scoring models' columns as a coach reads them (app.models_view.HEAD_COLUMNS, in that order);
 # the test Spearman (agreement with the judges' ranking) shows only in the details view.
 HEAD_HEADERS = (
     "Scoring model",

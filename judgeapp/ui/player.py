@@ -39,8 +39,7 @@ from judgeapp.app.playback import (
     loop_text,
     parse_goto,
 )
-from judgeapp.app.pose_view import PoseFrames
-from judgeapp.app.view_models import (
+from judgeapp.app.player_view import (
     SPEEDS,
     box_at,
     format_position,
@@ -48,6 +47,7 @@ from judgeapp.app.view_models import (
     shuttle,
     speed_label,
 )
+from judgeapp.app.pose_view import PoseFrames
 from judgeapp.app.zoom import zoom_text
 from judgeapp.core.errors import JudgeappError
 from judgeapp.core.results import FrameWeight

@@ -27,6 +27,7 @@ from PySide6.QtCore import QEvent, QObject, QPoint
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
+from judgeapp.app.player_view import format_clock
 from judgeapp.app.pose_on_demand import FramePoser, needs_pose
 from judgeapp.app.pose_view import (
     DEFAULT_REFERENCE_DEG,
@@ -44,7 +45,7 @@ from judgeapp.app.pose_view import (
     pose_not_used_warning,
     snap_point,
 )
-from judgeapp.app.view_models import Banner, format_clock
+from judgeapp.app.score_view import Banner
 from judgeapp.core.errors import JudgeappError
 from judgeapp.core.results import AnalysisResult
 from judgeapp.ui.banners import MessageBanner

@@ -20,7 +20,7 @@ from judgeapp.app.disagreement_view import disagreement_view
 from judgeapp.app.library_service import LibraryService, with_path
 from judgeapp.app.marks_service import MarksService
 from judgeapp.app.report_service import ExportFolders
-from judgeapp.app.view_models import CardFacts
+from judgeapp.app.score_view import CardFacts
 from judgeapp.core.errors import CheckpointError, JudgeappError
 from judgeapp.core.results import AnalysisResult, VideoInfo
 from judgeapp.ui.batch_window import BatchWindow

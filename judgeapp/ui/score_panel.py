@@ -14,8 +14,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from judgeapp.app.score_view import CONSISTENCY_TIP, INTERVAL_TIP, TargetsView
-from judgeapp.app.view_models import SCORE_ROW_TIPS, ScoreView
+from judgeapp.app.score_view import (
+    CONSISTENCY_TIP,
+    INTERVAL_TIP,
+    SCORE_ROW_TIPS,
+    ScoreView,
+    TargetsView,
+)
 
 TARGET_COLUMNS = ("", "Predicted", "Interval", "Panel", "Diff.")
 COLUMN_TIPS = (

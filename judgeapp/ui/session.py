@@ -23,11 +23,13 @@ from PySide6.QtCore import QObject, Signal
 
 from judgeapp.app.analysis_run import NoModel
 from judgeapp.app.analysis_service import AnalysisService
+from judgeapp.app.app_settings import AppSettings
+from judgeapp.app.attention_view import Thumb
 from judgeapp.app.content_hash import ContentHash
 from judgeapp.app.requests import AnalysisRequest
 from judgeapp.app.review_state import ReviewState
-from judgeapp.app.thumbnails import load_thumbnails
-from judgeapp.app.view_models import AppSettings, Thumb, first_stage
+from judgeapp.app.stage_words import first_stage
+from judgeapp.app.thumbnails import load_thumbnails, worker_reader
 from judgeapp.core.progress import Progress
 from judgeapp.core.results import VideoInfo
 from judgeapp.ui.workers import gui_job_runner, rgb_to_qimage
@@ -252,8 +254,7 @@ class VideoSession(QObject):
         """Decode the pictures of these thumbnails in the background."""
         if self.source is None or not thumbs:
             return
-        # Its own reader (direct reads are not shared across threads), the same cache.
-        source = FrameSource(self.source.path, self.source.info, self.source.cache)
+        source = worker_reader(self.source)
 
         def job(progress, cancel):
             try:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from judgeapp.app.app_settings import DEFAULT_K, AppSettings
 from judgeapp.app.requests import AnalysisRequest
-from judgeapp.app.view_models import DEFAULT_K, AppSettings
 
 # The analysis request is kept as one record: one key per field, named as the field.
 REQUEST_GROUP = "analysis"

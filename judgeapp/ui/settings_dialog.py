@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from judgeapp.app.view_models import MAX_K, AppSettings
+from judgeapp.app.app_settings import MAX_K, AppSettings
 from judgeapp.core.finders import FINDERS
 from judgeapp.features.recipes import SPECS
 

@@ -1,12 +1,12 @@
 """The attention timeline: where the model looked, on the video's time axis (pyqtgraph).
 
-Draws a TimelineModel (view_models) as it is: the dynamic weights as one step per segment, the
-static weights as one point per athlete frame, the uniform weight 1/N of each stream, the top
-segments shaded, and a playhead. The playhead follows the player through `set_playhead`, which
-emits nothing; only the user's drag or click emits `seekRequested`, so the two never loop.
-Other layers (judges' marks) can be added with `add_layer`; they sit below the playhead, which
-is solid and in the foreground colour (marks are dashed in their kind's colour), so a mark at
-the playhead never hides it. The player's A-B loop is shaded with `set_loop`.
+Draws a TimelineModel (app.attention_view) as it is: the dynamic weights as one step per
+segment, the static weights as one point per athlete frame, the uniform weight 1/N of each
+stream, the top segments shaded, and a playhead. The playhead follows the player through
+`set_playhead`, which emits nothing; only the user's drag or click emits `seekRequested`, so the
+two never loop. Other layers (judges' marks) can be added with `add_layer`; they sit below the
+playhead, which is solid and in the foreground colour (marks are dashed in their kind's colour),
+so a mark at the playhead never hides it. The player's A-B loop is shaded with `set_loop`.
 
 Where the model scored only part of the video (the centred window it was trained on), the parts
 outside it are shaded grey with "not scored" on them and a tooltip saying why
@@ -39,11 +39,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from judgeapp.app.attention_view import TimelineModel, polyline_steps
 from judgeapp.app.disagreement_view import UNMARKED_RGB, LaneModel, lane_legend_html
 from judgeapp.app.marks_view import mark_rgb
+from judgeapp.app.player_view import format_clock
 from judgeapp.app.pose_view import DEFAULT_REFERENCE_DEG, AngleLane
 from judgeapp.app.score_view import ScoredWindow, scored_window
-from judgeapp.app.view_models import TimelineModel, format_clock, polyline_steps
 from judgeapp.app.zoom import follow_range
 from judgeapp.core.marks import MARK_KINDS
 

@@ -8,26 +8,20 @@ import math
 import pytest
 from ui_helpers import hand_result
 
-from judgeapp.app.requests import AnalysisRequest
-from judgeapp.app.view_models import (
-    NO_MODEL_BANNER,
-    AppSettings,
+from judgeapp.app.app_settings import AppSettings, push_recent
+from judgeapp.app.attention_view import (
     athlete_thumbs,
-    box_at,
     build_highlights,
-    format_clock,
-    format_position,
     next_highlight,
-    playback_index,
     previous_highlight,
-    push_recent,
-    score_view,
     segment_thumbs,
-    shuttle,
-    stage_text,
     step_polyline,
     timeline_model,
 )
+from judgeapp.app.player_view import box_at, format_clock, format_position, playback_index, shuttle
+from judgeapp.app.requests import AnalysisRequest
+from judgeapp.app.score_view import NO_MODEL_BANNER, score_view
+from judgeapp.app.stage_words import stage_text
 from judgeapp.core.results import EngineInfo, Provenance, SegmentWeight, VideoInfo
 
 INFO = VideoInfo("/v/r.mp4", "", 30.0, 25.0, 750, 640, 360)
