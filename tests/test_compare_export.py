@@ -75,9 +75,10 @@ def test_the_page_and_the_pdf_name_both_videos_and_show_the_angle(
     assert "Warning." in page  # neither score is calibrated
     lanes = angle_lanes(clips.comparison, clips.result_a, clips.result_b)
     assert lanes is not None and lanes.runs[0] and lanes.runs[1] is None
-    assert "with the joint angle" not in write_comparison(
-        tmp_path / "none.html", clips, angle=""
-    ).read_text()
+    assert (
+        "with the joint angle"
+        not in write_comparison(tmp_path / "none.html", clips, angle="").read_text()
+    )
     pdf = write_comparison(tmp_path / "both.pdf", clips)
     assert pdf.read_bytes().startswith(b"%PDF")
     tool = shutil.which("pdftotext")
