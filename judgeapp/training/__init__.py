@@ -1,6 +1,7 @@
 """Datasets, windows, the trainer, evaluation, ablations and feature-set extraction.
 
 Entry points: `labels.load_labels`, `feature_set.load_feature_set`, `trainer.train_head`,
-`runs.train_run`, `evaluation.evaluate`, `ablation.run_variants`,
-`extract_set.extract_feature_set`.
+`runs.train_run`, `model_training.train_target` / `train_model_set` (what `judgeapp train` runs:
+seeds, the kept head, the model set and its intervals), `evaluation.evaluate`,
+`ablation.run_variants`, `extract_set.extract_feature_set`.
 """
