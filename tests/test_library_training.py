@@ -213,3 +213,29 @@ def test_export_writes_the_authors_layout_and_imports_back(tmp_path) -> None:
     apply_import(lib, preview)
     assert lib.panel_entry(videos[0].sha256).panel.total == pytest.approx(videos[0].total)
     lib.close()
+
+
+def test_the_command_trains_one_head_per_target_into_one_set(tmp_path, monkeypatch) -> None:
+    """`train --library --target all`: difficulty, execution and total, each cross-validated,
+    in one model set file (features from a stand-in extractor instead of the backbones)."""
+    from judgeapp.app import library_training
+    from judgeapp.cli import main
+
+    videos, extract = _videos(tmp_path, 9)
+    monkeypatch.setattr(library_training, "default_extract", lambda options: extract)
+    path = tmp_path / "lib.sqlite3"
+    with Library.open(path) as library:
+        for i, video in enumerate(videos):
+            library.remember_video(VideoInfo(video.path, video.sha256, 4.0, 25.0, 100, 96, 72))
+            panel = PanelScore(video.total, 1.0 + i % 5, video.total / 2.0)
+            library.import_panel_entries("test", {video.sha256: PanelEntry(panel, "ball", "")})
+    out = tmp_path / "set.safetensors"
+    args = ["train", "--library", str(path), "--target", "all", "--seeds", "1", "--folds", "3",
+            "--epochs", "3", "--force", "--out", str(out), "--device", "cpu"]  # fmt: skip
+    assert main(args) == 0
+    card = read_set_card(out)
+    assert list(card.targets) == ["difficulty", "execution", "total"]
+    assert all(len(members) == 1 for members in card.targets.values())
+    assert card.library["videos"] == 9
+    assert set(card.library["estimates"]) == {"difficulty", "execution", "total"}
+    assert extract.calls == 9  # features gathered once for all three targets
