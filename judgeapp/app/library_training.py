@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 from judgeapp.core.errors import JudgeappError
 from judgeapp.core.progress import CancelToken, Progress, ProgressCallback, no_progress
+from judgeapp.model.set_card import SET_ORDER
 from judgeapp.store.library import Library
 from judgeapp.training.cross_validation import DEFAULT_FOLDS, MIN_VIDEOS, CVEstimate
 from judgeapp.training.labels import ALL_ROUTINES, TARGET_SCORE_MAX
@@ -47,7 +48,6 @@ from judgeapp.training.library_set import (
 if TYPE_CHECKING:  # analysis/ imports PyTorch: only the training child process needs it
     from judgeapp.analysis import AnalysisOptions
 
-SET_ORDER = ("difficulty", "execution", "total")
 DEFAULT_SEEDS = 3
 # Offer to retrain a routine's model when its library has this many more scored videos than
 # the model was trained on, and at least this share more.

@@ -19,6 +19,7 @@ from judgeapp.commands.common import add_device_option, positive_int
 from judgeapp.core.errors import JudgeappError
 from judgeapp.core.finders import DETECTOR_KINDS
 from judgeapp.model.config import INIT_SCHEMES as INITS
+from judgeapp.model.set_card import SET_ORDER
 
 if TYPE_CHECKING:
     from judgeapp.model.set_card import SetCard
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
 
 TARGETS = ("total", "difficulty", "execution")
 ALL_TARGETS = "all"
-SET_ORDER = ("difficulty", "execution", "total")  # the targets of a model set, as trained
 
 
 def _int_list(text: str) -> tuple[int, ...]:

@@ -16,6 +16,8 @@ from typing import Any
 from judgeapp.model.card import MAX_CARD_CHARS, TARGETS, ModelCard, now_iso
 from judgeapp.model.intervals import IntervalCalibration
 
+SET_ORDER = ("difficulty", "execution", "total")  # the targets of a model set, as trained
+
 SET_KEY = "judgeapp.model_set"
 # What a set trained on the user's own library records about it: how many videos of which
 # routine, the cross-validated estimate per target (training.cross_validation.CVEstimate as a

@@ -16,7 +16,7 @@ from typing import Protocol
 from judgeapp.core.files import write_text_atomic
 from judgeapp.model import save_checkpoint
 from judgeapp.model.model_set import save_model_set
-from judgeapp.model.set_card import SetCard
+from judgeapp.model.set_card import SET_ORDER, SetCard
 from judgeapp.training.labels import TARGET_SCORE_MAX, check_score_range
 from judgeapp.training.model_sets import calibrate_target
 from judgeapp.training.protocol import TrainConfig
@@ -24,7 +24,6 @@ from judgeapp.training.runs import FeatureSource, RunResult, SeedSummary, load_s
 from judgeapp.training.trainer import EpochCallback
 
 # The targets of a full model set, in the order they are trained.
-SET_ORDER = ("difficulty", "execution", "total")
 # A model set calibrates its intervals on a validation split: this share when none is given.
 SET_VAL_FRACTION = 0.2
 
