@@ -36,7 +36,7 @@ from judgeapp.analysis import AnalysisOptions, analyze
 from judgeapp.analysis.analyze import score_features
 from judgeapp.analysis.backbone_pool import BackbonePool, build_backbones, engine_choice
 from judgeapp.analysis.extraction import crop_box
-from judgeapp.analysis.heads import load_head
+from judgeapp.analysis.head_loading import load_head
 from judgeapp.analysis.options import DEFAULT_PROFILE
 from judgeapp.detect import largest_box
 from judgeapp.features.engines import cpu_threads

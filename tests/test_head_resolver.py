@@ -14,7 +14,7 @@ import pytest
 from report_helpers import fake_video_info, make_result
 from weights_helpers import own_weights_folders, save_head
 
-from judgeapp.analysis.heads import load_head
+from judgeapp.analysis.head_loading import load_head
 from judgeapp.app.library_service import LibraryService
 from judgeapp.app.models_view import CANNOT_SCORE, CHOSEN, NEWEST, head_tooltip, head_uses
 from judgeapp.app.requests import AnalysisRequest, head_for, stored_result_reusable

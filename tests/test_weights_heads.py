@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from weights_helpers import files_in, own_weights_folders, pickle_file, save_head
 
-from judgeapp.analysis.heads import load_head
+from judgeapp.analysis.head_loading import load_head
 from judgeapp.core.errors import CheckpointError
 from judgeapp.model import load_checkpoint, read_model_card
 from judgeapp.weights.head_resolver import resolve_head

@@ -16,7 +16,7 @@ from judgeapp.analysis.backbone_pool import (
 )
 from judgeapp.analysis.device import resolve_device
 from judgeapp.analysis.extraction import StageClock, extract_video_features
-from judgeapp.analysis.heads import load_head
+from judgeapp.analysis.head_loading import load_head
 from judgeapp.analysis.options import DEFAULT_PROFILE, AnalysisOptions
 from judgeapp.core.progress import CancelToken, Progress, ProgressCallback, no_progress
 from judgeapp.core.results import (
