@@ -80,10 +80,11 @@ from judgeapp.app.compare_store import (
     hashes_job,
     with_record,
 )
+from judgeapp.app.report_service import ExportFolders
 from judgeapp.core.errors import JudgeappError
 from judgeapp.core.marks import KIND_RGB, format_time
 from judgeapp.core.results import AnalysisResult, VideoInfo
-from judgeapp.ui.export_report import ReportExporter, ask_save_path
+from judgeapp.ui.export_report import QSettingsValues, ReportExporter, ask_save_path
 from judgeapp.ui.player import Player
 from judgeapp.ui.workers import gui_job_runner
 from judgeapp.video import probe
@@ -1249,6 +1250,9 @@ def open_compare_window(main) -> CompareWindow:
     services = (getattr(e, "service", None) for e in getattr(main, "extensions", ()))
     window = CompareWindow(main, next((s for s in services if s is not None), None))
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+    store = getattr(main, "store", None)
+    if store is not None:  # exports open where the main window's last export went
+        window.exporter.folders = ExportFolders(QSettingsValues(store.qsettings))
     main.installEventFilter(window)
     window.resize(1280, 800)
     source = getattr(main.session, "source", None)
