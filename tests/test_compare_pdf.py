@@ -20,7 +20,7 @@ from judgeapp.cli import main
 from judgeapp.core.results import AnalysisResult
 from judgeapp.report.compare_pdf import AngleLanes, common_timeline_png
 from judgeapp.report.compare_video import CompareSide
-from judgeapp.report.timeline import DYNAMIC_RGB
+from judgeapp.report.timeline_figure import DYNAMIC_RGB
 from judgeapp.video import probe
 
 

@@ -23,7 +23,7 @@ from judgeapp.core.marks import Mark
 from judgeapp.report import build_report, render_html, render_pdf, weights_csv, write_report
 from judgeapp.report.annotated_video import _text_patch
 from judgeapp.report.pdf_report import MARK_PDF_CHARS, MARK_PDF_LINES, pdf_mark_text
-from judgeapp.report.timeline import draw_timeline
+from judgeapp.report.timeline_figure import draw_timeline
 from judgeapp.store import Library
 from judgeapp.training.labels import RG_COLUMNS, load_labels
 from judgeapp.video import probe

@@ -47,9 +47,9 @@ def _frames(path: Path) -> list[np.ndarray]:
 # sits on the bar at its time (rows 212-219); above the bar, the marks' labels on the left and
 # the "attention now" label on the right.
 BAR_ROWS, BAR_COLS, BAR_W, BAR_H = slice(220, 235), slice(5, 315), 310, 15
-BOX_RGB = np.array([224, 123, 26])  # report.timeline.STATIC_RGB
+BOX_RGB = np.array([224, 123, 26])  # report.timeline_figure.STATIC_RGB
 DEDUCTION_RGB = np.array([200, 40, 40])  # core.marks.KIND_RGB["deduction"]
-DYNAMIC_RGB = np.array([59, 111, 182])  # report.timeline.DYNAMIC_RGB
+DYNAMIC_RGB = np.array([59, 111, 182])  # report.timeline_figure.DYNAMIC_RGB
 MARK_S = 0.5
 MARK_TRIANGLE = (slice(213, 219), slice(41, 46))  # x = 5 + int(310 * 0.5 s / 4 s) = 43
 MARK_LABEL = (slice(190, 210), slice(5, 150))

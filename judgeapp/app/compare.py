@@ -637,7 +637,7 @@ class CompareTransport:
 
 # -- the common timeline's drawing data ------------------------------------------------------
 
-DYNAMIC_RGB = (59, 111, 182)  # the report timeline's colours (report.timeline)
+DYNAMIC_RGB = (59, 111, 182)  # the report timeline's colours (report.timeline_figure)
 STATIC_RGB = (224, 123, 26)
 _STEPS_S = (0.5, 1.0, 2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0)
 

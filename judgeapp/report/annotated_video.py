@@ -30,7 +30,7 @@ from judgeapp.report.fonts import image_font
 from judgeapp.report.h264_writer import H264Writer
 from judgeapp.report.output import check_folder
 from judgeapp.report.skeleton import PoseTimeline, draw_skeleton
-from judgeapp.report.timeline import DYNAMIC_RGB, STATIC_RGB
+from judgeapp.report.timeline_figure import DYNAMIC_RGB, STATIC_RGB
 from judgeapp.video import iter_frames
 
 MARK_SHOW_S = SHOW_S  # how long a mark's text and drawing stay on screen after its time

@@ -1,6 +1,6 @@
 """A comparison page (HTML) of two routines (issue 21): both videos and their sync points, both
 scores side by side, the stretches where the attention differs most, and both attention
-timelines (report.timeline) with the sync point drawn on each.
+timelines (report.timeline_figure) with the sync point drawn on each.
 
 The rows come from app.compare (this layer does not import it): score rows with `target`, `a`
 and `b` ((value, low, high) or None), `score_max` and `delta`; differences with `start_s`,
@@ -22,7 +22,7 @@ from judgeapp.report.content import CALIBRATION_WARNING
 from judgeapp.report.figures import data_uri
 from judgeapp.report.html_report import _CSP, _STYLE
 from judgeapp.report.output import write_report_text
-from judgeapp.report.timeline import draw_timeline, png_bytes
+from judgeapp.report.timeline_figure import draw_timeline, png_bytes
 
 _SYNC_RGB = (170, 0, 200)  # apart from the static stems' orange
 
@@ -42,10 +42,10 @@ def _score_text(score: tuple[float, float, float] | None, score_max: float) -> s
 
 
 def timeline_png(side: CompareSide, width_px: int = 1600) -> bytes:
-    """The side's attention timeline (report.timeline) with its sync point drawn on it."""
+    """The side's attention timeline (report.timeline_figure) with its sync point drawn on it."""
     image = draw_timeline(side.result, width_px=width_px)
     scale = width_px / 1600
-    # The plot spans x = 215..width-30 (scaled), as report.timeline lays it out.
+    # The plot spans x = 215..width-30 (scaled), as report.timeline_figure lays it out.
     left, right = 215 * scale, width_px - 30 * scale
     duration_s = max(side.result.video.duration_s, 1e-6)
     x = left + (right - left) * min(max(side.sync_s / duration_s, 0.0), 1.0)

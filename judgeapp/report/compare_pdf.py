@@ -36,7 +36,13 @@ from judgeapp.report.figures import pdf_picture
 from judgeapp.report.fonts import image_font
 from judgeapp.report.output import write_report_bytes
 from judgeapp.report.pdf_report import _GREY, _heading, _ReportPDF, _warning
-from judgeapp.report.timeline import DYNAMIC_RGB, STATIC_RGB, png_bytes, tick_label, tick_step_s
+from judgeapp.report.timeline_figure import (
+    DYNAMIC_RGB,
+    STATIC_RGB,
+    png_bytes,
+    tick_label,
+    tick_step_s,
+)
 from judgeapp.video import read_frames
 
 _SYNC_RGB = (170, 0, 200)  # as the HTML page's sync line

@@ -19,7 +19,7 @@ from judgeapp.report.scores import (
     target_rows,
     targets_text,
 )
-from judgeapp.report.timeline import draw_timeline, png_bytes
+from judgeapp.report.timeline_figure import draw_timeline, png_bytes
 
 CALIBRATION_WARNING = (
     "This score is not calibrated: it comes from an untrained head or from backbones with "

@@ -36,7 +36,7 @@ from judgeapp.report.skeleton import (
     nearest_pose,
     seen_points,
 )
-from judgeapp.report.timeline import dashed_hline, png_bytes, tick_label, tick_step_s
+from judgeapp.report.timeline_figure import dashed_hline, png_bytes, tick_label, tick_step_s
 
 TITLE = "Athlete and posture"
 # An angle measured in less than this share of the athlete's pose frames is "not visible most
