@@ -4,6 +4,8 @@ the playhead; slow motion down to 1/16."""
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -11,11 +13,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QImage
 from video_helpers import read_index, write_video
 
+import judgeapp.ui.frame_tools as frame_tools
 from judgeapp.app.frame_tools import Orientation, Stopwatch, save_frame_image
 from judgeapp.app.player_view import SPEEDS, speed_label
 from judgeapp.core.drawing import SHOW_S, Shape
 from judgeapp.core.errors import JudgeappError
 from judgeapp.ui.frame_tools import FrameTools, _qimage_rgb
+from judgeapp.ui.review import shutdown_on_close
 
 FPS = 20.0
 
@@ -237,3 +241,45 @@ def test_drawing_needs_a_shape_and_the_marks_dock(qtbot, opened):
     tools.sketch = [Shape("line", ((1.0, 1.0), (9.0, 9.0)))]
     tools.undo_shape()
     assert tools.sketch == []
+
+
+def test_a_frame_with_overlays_is_converted_in_the_background_job(
+    qtbot, opened, tmp_path, monkeypatch
+):
+    threads: list[threading.Thread] = []
+
+    def convert(image):
+        threads.append(threading.current_thread())
+        return _qimage_rgb(image)
+
+    monkeypatch.setattr(frame_tools, "_qimage_rgb", convert)
+    path = tmp_path / "overlays-off-gui.png"
+    opened.tools.save_frame(True, path)
+    assert saved(qtbot, opened, path).shape == (240, 320, 3)
+    assert len(threads) == 1 and threads[0] is not threading.main_thread()
+
+
+def test_the_angle_tool_and_the_drawing_add_marks_through_the_review(qtbot, opened, monkeypatch):
+    review = opened.review
+    qtbot.waitUntil(review.can_mark, timeout=10_000)
+    added = review.add_comment_mark("a note", drawing=(Shape("line", ((1.0, 1.0), (9.0, 9.0))),))
+    assert added is not None and added.kind == "comment" and added.text == "a note"
+    assert added.time_s == pytest.approx(opened.player.current_time_s)
+    service = review.marks_panel.service
+
+    def refused(*_args, **_kwargs):
+        raise JudgeappError("the library is read-only")
+
+    monkeypatch.setattr(service, "add", refused)
+    assert review.add_comment_mark("another") is None  # says why in the status bar
+    assert "not saved: the library is read-only" in opened.statusBar().currentMessage()
+    monkeypatch.undo()
+    assert [m.text for m in review.marks_panel.service.marks()] == ["a note"]
+
+
+def test_closing_the_window_waits_for_every_part_that_asked(qtbot, window):
+    calls: list[str] = []
+    shutdown_on_close(window, lambda: calls.append("first"))
+    shutdown_on_close(window, lambda: calls.append("second"))
+    window.close()
+    assert sorted(calls) == ["first", "second"]

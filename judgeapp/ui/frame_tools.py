@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QImage, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel
 
@@ -26,8 +26,10 @@ from judgeapp.app.frame_tools import (
     save_frame_image,
     shape_from_drag,
 )
+from judgeapp.app.thumbnails import worker_reader
 from judgeapp.core.drawing import MAX_SHAPES, Shape, describe
 from judgeapp.core.errors import JudgeappError
+from judgeapp.ui.review import review_of, shutdown_on_close
 from judgeapp.ui.workers import gui_job_runner, rgb_to_qimage
 from judgeapp.video.frame_cache import FrameSource
 
@@ -53,7 +55,7 @@ class FrameTools(QObject):
         self.player.positionChanged.connect(self._show_stopwatch)
         self.player.positionChanged.connect(self._show_drawings)
         self.player.view.shapeDrawn.connect(self._shape_drawn)
-        window.installEventFilter(self)
+        shutdown_on_close(window, self.shutdown)
         self._update_actions()
 
     # --- actions -------------------------------------------------------------------------------
@@ -247,8 +249,8 @@ class FrameTools(QObject):
 
     def _marks(self) -> list:
         """The open video's marks (from the review's Marks dock), connected once."""
-        review = next((e for e in self.window.extensions if hasattr(e, "marks_panel")), None)
-        panel = getattr(review, "marks_panel", None)
+        review = review_of(self.window)
+        panel = review.marks_panel if review is not None else None
         if panel is None:
             return []
         if panel is not self._marks_panel:
@@ -262,19 +264,15 @@ class FrameTools(QObject):
 
     def save_drawing_mark(self) -> None:
         """A comment mark at the frame on screen that holds the drawing."""
-        self._marks()  # finds the Marks dock
-        panel = self._marks_panel
-        if not self.sketch or panel is None or panel.video is None:
+        review = review_of(self.window)
+        if not self.sketch or review is None or not review.can_mark():
             self.window.statusBar().showMessage(
                 "Draw something first, with the Marks dock open on this video", 5000
             )
             return
-        note = panel.text_edit.text().strip() or "drawn on the frame"
+        note = review.marks_panel.text_edit.text().strip() or "drawn on the frame"
         drawing = tuple(self.sketch)
-        try:
-            panel.service.add(self.player.current_time_s, "comment", note, drawing=drawing)
-        except JudgeappError as exc:
-            self.window.statusBar().showMessage(f"The mark was not saved: {exc}", 10_000)
+        if review.add_comment_mark(note, drawing=drawing) is None:
             return
         self.sketch = []
         self.set_draw_kind(None)
@@ -332,9 +330,8 @@ class FrameTools(QObject):
         target = Path(path)
         if overlays:
             image = self.player.view.render_shown()
-            if image is not None:
-                rgb = _qimage_rgb(image)
-                self._run(lambda _p, _c: save_frame_image(target, rgb), target)
+            if image is not None:  # drawn here (the scene is the GUI's), converted in the job
+                self._run(lambda _p, _c: save_frame_image(target, _qimage_rgb(image)), target)
             return
         orientation = self.player.view.orientation
         self._run(
@@ -381,11 +378,6 @@ class FrameTools(QObject):
     def _failed(self, message: str) -> None:
         self.window.show_error("Save or copy frame", message)
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
-        if watched is self.window and event.type() == QEvent.Type.Close:
-            self.shutdown()
-        return False
-
     def shutdown(self) -> None:
         """Wait for a frame still being saved: a file the user asked for is never cut off."""
         self._jobs.shutdown()
@@ -393,7 +385,7 @@ class FrameTools(QObject):
 
 def _full_frame(source: FrameSource, index: int) -> np.ndarray:
     """Frame `index` at the video's full size, read with a reader of its own (job thread)."""
-    reader = FrameSource(source.path, source.info, source.cache)
+    reader = worker_reader(source)
     try:
         return reader.frame(index, exact=True).image
     finally:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QEvent, QObject, QPoint
+from PySide6.QtCore import QObject, QPoint
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
@@ -46,9 +46,9 @@ from judgeapp.app.pose_view import (
     snap_point,
 )
 from judgeapp.app.score_view import Banner
-from judgeapp.core.errors import JudgeappError
 from judgeapp.core.results import AnalysisResult
 from judgeapp.ui.banners import MessageBanner
+from judgeapp.ui.review import review_of, shutdown_on_close
 from judgeapp.ui.workers import gui_job_runner
 
 PREFERRED_ANGLE = "leg_separation"
@@ -84,13 +84,8 @@ class PoseReview(QObject):
         self.player.positionChanged.connect(self._frame_shown)
         self.player.playingChanged.connect(lambda _playing: self._frame_shown())
         self.player.pose_check.toggled.connect(lambda _on: self._frame_shown())
-        window.installEventFilter(self)  # closing the window ends the job first
+        shutdown_on_close(window, self.frame_jobs.shutdown)  # closing ends the job first
         self._update_actions()
-
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
-        if watched is self.window and event.type() == QEvent.Type.Close:
-            self.frame_jobs.shutdown()
-        return False
 
     # --- the pose of the frame on screen -------------------------------------------------------
     def _frame_shown(self, *_args) -> None:
@@ -330,17 +325,12 @@ class PoseReview(QObject):
     def save_angle_mark(self) -> None:
         """Add a mark at the frame on screen whose note is the angle measured."""
         degrees = self.angle.degrees
-        review = next((e for e in self.window.extensions if hasattr(e, "marks_panel")), None)
-        panel = getattr(review, "marks_panel", None)
-        if degrees is None or panel is None or panel.video is None:
+        review = review_of(self.window)
+        if degrees is None or review is None or not review.can_mark():
             self.window.statusBar().showMessage(
                 "Measure an angle first, with the Marks dock open on this video", 5_000
             )
             return
         note = f"angle {degrees:.1f}° (measured on the video)"
-        try:
-            panel.service.add(self.player.current_time_s, "comment", note)
-        except JudgeappError as exc:
-            self.window.statusBar().showMessage(f"The mark was not saved: {exc}", 10_000)
-            return
-        self.window.statusBar().showMessage(f"Mark saved: {note}", 5_000)
+        if review.add_comment_mark(note) is not None:
+            self.window.statusBar().showMessage(f"Mark saved: {note}", 5_000)

@@ -9,6 +9,7 @@ the marks and the analysis alike).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt
@@ -21,7 +22,9 @@ from judgeapp.app.library_service import LibraryService, with_path
 from judgeapp.app.marks_service import MarksService
 from judgeapp.app.report_service import ExportFolders
 from judgeapp.app.score_view import CardFacts
+from judgeapp.core.drawing import Drawing
 from judgeapp.core.errors import CheckpointError, JudgeappError
+from judgeapp.core.marks import Mark
 from judgeapp.core.results import AnalysisResult, VideoInfo
 from judgeapp.ui.batch_window import BatchWindow
 from judgeapp.ui.disagreement_panel import DisagreementPanel
@@ -30,6 +33,32 @@ from judgeapp.ui.library_window import LibraryWindow
 from judgeapp.ui.mark_lines import MarkLines
 from judgeapp.ui.marks_panel import MarksPanel
 from judgeapp.ui.undo_actions import undo_actions
+
+
+def review_of(window) -> Review | None:
+    """The review extension installed on `window` (the Marks dock's owner), if any."""
+    return next((e for e in getattr(window, "extensions", ()) if isinstance(e, Review)), None)
+
+
+class _CloseFilter(QObject):
+    """Calls `shutdown` when `window` is about to close (before the window's closeEvent)."""
+
+    def __init__(self, window, shutdown: Callable[[], None]) -> None:
+        super().__init__(window)
+        self._window = window
+        self._shutdown = shutdown
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
+        if watched is self._window and event.type() == QEvent.Type.Close:
+            self._shutdown()
+        return False
+
+
+def shutdown_on_close(window, shutdown: Callable[[], None]) -> None:
+    """Run `shutdown` when the main window closes, before its own threads stop: a part of
+    the window waits there for its background work (a file being written is never cut off)."""
+    window.installEventFilter(_CloseFilter(window, shutdown))
+
 
 NO_MODEL_FOR_BATCH = (
     "no trained head is installed: install a model pack or choose a checkpoint "
@@ -64,7 +93,7 @@ class Review(QObject):
         self.exporter.done.connect(lambda p: window.statusBar().showMessage(f"Wrote {p}", 10_000))
         self.exporter.failed.connect(lambda m: window.show_error("Export failed", m))
         self._build()
-        window.installEventFilter(self)
+        shutdown_on_close(window, self.shutdown)
 
     # ---------------------------------------------------------------------------- layout
 
@@ -255,6 +284,23 @@ class Review(QObject):
 
     # --------------------------------------------------------------------------- windows
 
+    def add_comment_mark(self, text: str, drawing: Drawing = ()) -> Mark | None:
+        """A comment mark at the frame on screen (with the shapes drawn on it); None, with the
+        reason in the status bar, when the marks refused it."""
+        panel = self.marks_panel
+        if panel is None or panel.video is None:
+            return None
+        try:
+            time_s = self.window.player.current_time_s
+            return panel.service.add(time_s, "comment", text, drawing=drawing)
+        except JudgeappError as exc:
+            self.window.statusBar().showMessage(f"The mark was not saved: {exc}", 10_000)
+            return None
+
+    def can_mark(self) -> bool:
+        """Whether the Marks dock is open on a video, so a mark can be added."""
+        return self.marks_panel is not None and self.marks_panel.video is not None
+
     def export(self) -> None:
         """File > Export: the dialog opens in the last export folder (kept with the window's
         settings), else beside the video; marks and panel score come from the library."""
@@ -302,11 +348,6 @@ class Review(QObject):
         self.batch_window.raise_()
 
     # --------------------------------------------------------------------------- closing
-
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
-        if watched is self.window and event.type() == QEvent.Type.Close:
-            self.shutdown()
-        return False
 
     def shutdown(self) -> None:
         """Stop exports, the library list and the batch, and wait for their threads."""
