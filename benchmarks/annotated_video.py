@@ -65,7 +65,7 @@ def measure_gui(video: Path) -> dict:
     from report_helpers import make_result
 
     import judgeapp.ui  # noqa: F401  (undoes OpenCV's Qt variables before Qt starts)
-    from judgeapp.ui.app import application, scratch_window
+    from judgeapp.ui.desktop import application, scratch_window
     from judgeapp.ui.export_report import ReportExporter
     from judgeapp.video import probe
 

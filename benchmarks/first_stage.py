@@ -45,7 +45,7 @@ def main() -> None:
     from PySide6.QtCore import QTimer
 
     import judgeapp.ui  # noqa: F401  (undoes OpenCV's Qt variables before Qt starts)
-    from judgeapp.ui.app import application, scratch_window
+    from judgeapp.ui.desktop import application, scratch_window
 
     app = application()
     window = scratch_window(scratch, args.pretrained, (1280, 800))

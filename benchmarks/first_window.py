@@ -4,7 +4,7 @@ what no judgeapp code can avoid.
     nice python benchmarks/first_window.py [--runs N] [--before DIR] [--json PATH]
 
 Each run is a fresh process, as a user starts the app (offscreen, settings and data in a
-scratch folder): `judgeapp.ui.app.run()` exactly as `judgeapp gui` calls it, with a timer that
+scratch folder): `judgeapp.ui.desktop.run()` exactly as `judgeapp gui` calls it, with a timer that
 fires once the event loop has shown the window and quits. Beside it, in the same rounds, two
 baselines: the interpreter alone (`python -c pass`) and the interpreter starting Qt and showing
 an empty window. With `--before DIR` (a checkout of an older commit, e.g. `git worktree add DIR
@@ -29,7 +29,10 @@ APP = """
 import sys
 from PySide6.QtCore import QTimer
 import judgeapp.ui  # noqa: F401
-from judgeapp.ui import app
+try:
+    from judgeapp.ui import desktop as app
+except ImportError:  # an older tree (--before), where the module was judgeapp.ui.app
+    from judgeapp.ui import app
 QTimer.singleShot(0, lambda: app.application().quit())
 sys.exit(app.run())
 """

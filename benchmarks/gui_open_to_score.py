@@ -48,7 +48,7 @@ def time_gui(video: Path, scratch: Path) -> dict:
     from PySide6.QtCore import QEventLoop, QTimer
 
     import judgeapp.ui  # noqa: F401  (undoes OpenCV's Qt variables before Qt starts)
-    from judgeapp.ui.app import application, scratch_window
+    from judgeapp.ui.desktop import application, scratch_window
 
     application()
     window = scratch_window(scratch, False, (1280, 800))

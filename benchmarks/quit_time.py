@@ -35,7 +35,7 @@ def child(video: Path, report: Path, busy: bool) -> None:
     from PySide6.QtCore import QTimer
 
     import judgeapp.ui  # noqa: F401  (undoes OpenCV's Qt variables before Qt starts)
-    from judgeapp.ui.app import application, scratch_window
+    from judgeapp.ui.desktop import application, scratch_window
     from judgeapp.ui.review import Review
 
     app = application()

@@ -61,7 +61,7 @@ def open_review_window(prefix: str, video: str, dark: bool):
     import judgeapp.ui  # noqa: F401  (undoes OpenCV's Qt variables before Qt starts)
     from judgeapp.app.app_settings import AppSettings
     from judgeapp.app.requests import AnalysisRequest
-    from judgeapp.ui.app import application
+    from judgeapp.ui.desktop import application
     from judgeapp.ui.main_window import MainWindow
     from judgeapp.ui.review import Review
     from judgeapp.ui.settings import SettingsStore

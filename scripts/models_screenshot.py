@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     os.environ.pop("JUDGEAPP_WEIGHTS_PATH", None)
     import judgeapp.ui  # noqa: F401  (undoes OpenCV's Qt variables before Qt starts)
-    from judgeapp.ui.app import application
+    from judgeapp.ui.desktop import application
     from judgeapp.ui.models_window import ModelsWindow
     from judgeapp.ui.theme import apply_theme
     from judgeapp.weights import REGISTRY, pack, target_path

@@ -109,8 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     from judgeapp.app.library_service import LibraryService
     from judgeapp.core.errors import VideoError
     from judgeapp.core.marks import PanelScore
-    from judgeapp.ui.app import application
     from judgeapp.ui.batch_window import BatchWindow
+    from judgeapp.ui.desktop import application
     from judgeapp.ui.library_window import LibraryWindow
     from judgeapp.ui.theme import apply_theme
 

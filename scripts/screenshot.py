@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QEventLoop, QTimer
 
     import judgeapp.ui  # noqa: F401  (undoes OpenCV's Qt variables before Qt starts)
-    from judgeapp.ui.app import application, scratch_window
+    from judgeapp.ui.desktop import application, scratch_window
     from judgeapp.ui.theme import apply_theme
 
     app = application()

@@ -16,7 +16,7 @@ LATER = (
 
 
 def test_the_window_modules_load_nothing_they_only_need_later() -> None:
-    window = ["judgeapp.ui.app", "judgeapp.ui.review", "judgeapp.ui.frame_tools"]
+    window = ["judgeapp.ui.desktop", "judgeapp.ui.review", "judgeapp.ui.frame_tools"]
     assert loaded_after(window, LATER) == []
 
 

@@ -87,5 +87,5 @@ def run(args: argparse.Namespace) -> int:
     if (problem := qt_platform_problem() or no_display_problem()) is not None:
         raise JudgeappError(problem)
     # Loaded by name: the command line never imports Qt until the GUI starts.
-    app = importlib.import_module("judgeapp.ui.app")
+    app = importlib.import_module("judgeapp.ui.desktop")
     return app.run(args.video)
