@@ -19,15 +19,15 @@ process (user + system), the result's stage timings, and the ratios pose / HOG.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import resource
 import sys
 import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
+
+from _report import machine_facts, machine_text, write_json
 
 from judgeapp.analysis import AnalysisOptions
 from judgeapp.analysis.analyze import analyze
@@ -80,20 +80,6 @@ def run(video: Path, variant: str, pool: BackbonePool) -> dict:
     }
 
 
-def _cpu_model() -> str:
-    """The CPU's model name (/proc/cpuinfo on Linux), else what platform says."""
-    try:
-        lines = Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return platform.processor() or platform.machine()
-    facts = {}
-    for line in lines:
-        key, _, value = line.partition(":")
-        facts.setdefault(key.strip(), value.strip())
-    name = facts.get("model name") or platform.processor() or platform.machine()
-    return f"{name} (family {facts.get('cpu family', '?')} model {facts.get('model', '?')})"
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("video", nargs="?", default=str(DEFAULT_VIDEO))
@@ -120,12 +106,13 @@ def main() -> int:
         }
         for v in VARIANTS[1:]
     }
+    machine = machine_facts()
     report = {
         "video": video.name,
-        "cpu": _cpu_model(),
+        "cpu": machine["cpu"],
         "precision": f"backbones {best['pose']['engine']}, pose model OpenVINO f32",
-        "cores": len(os.sched_getaffinity(0)),
-        "load_average": os.getloadavg(),
+        "cores": machine["cores"],
+        "load_average": machine["load_average"],
         "runs": runs,
         "ratios_to_hog": ratios,
     }
@@ -134,10 +121,8 @@ def main() -> int:
               f"stages {figures['timings_s']}")  # fmt: skip
     for variant, ratio in ratios.items():
         print(f"{variant} / hog: wall x{ratio['wall']}, cpu x{ratio['cpu']}")
-    print(f"{report['cpu']}, {report['cores']} cores, {report['precision']}, "
-          f"load average {report['load_average'][0]:.1f}")  # fmt: skip
-    if args.json:
-        Path(args.json).write_text(json.dumps(report, indent=2), encoding="utf-8")
+    print(f"{report['cpu']}, {report['precision']}, {machine_text(machine)}")
+    write_json(report, args.json)
     return 0
 
 

@@ -17,13 +17,13 @@ frames with the overlay off and on.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+from _report import machine_facts, machine_text, write_json
 
 DEFAULT_VIDEO = Path(__file__).resolve().parents[2] / "shared" / "media" / "juggle_720p24.mp4"
 
@@ -144,14 +144,14 @@ def main() -> int:
     paint = paint_cost(player)
     player.shutdown()
     player.close()
+    machine = machine_facts()
     report = {
         "video": video.name,
         "fps": info.fps,
         "size": f"{info.width}x{info.height}",
         "pose_samples": len({p.time_s for p in pose.people}),
         "platform": os.environ["QT_QPA_PLATFORM"],
-        "cores": len(os.sched_getaffinity(0)),
-        "load_average": os.getloadavg(),
+        **machine,
         "runs": runs,
         "paint": paint,
     }
@@ -166,10 +166,8 @@ def main() -> int:
     cost = paint["median_cpu_ms"]
     print(f"paint (overlay set + view painted, GUI thread CPU, median of {paint['frames']}): "
           f"off {cost['off']} ms, on {cost['on']} ms")  # fmt: skip
-    print(f"{video.name} {report['size']} {info.fps:g} fps, {report['cores']} cores, "
-          f"load average {report['load_average'][0]:.1f}")  # fmt: skip
-    if args.json:
-        Path(args.json).write_text(json.dumps(report, indent=2), encoding="utf-8")
+    print(f"{video.name} {report['size']} {info.fps:g} fps, {machine_text(machine)}")
+    write_json(report, args.json)
     return 0
 
 

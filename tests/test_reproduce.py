@@ -267,44 +267,43 @@ def test_train_preset_mit_skating_is_recorded(tmp_path):
     assert "graph from the paper's text" in protocol["head_description"]
 
 
-def test_ablate_with_the_gdlt_head(tmp_path, capsys):
-    from judgeapp.model import read_model_card
-
+@pytest.fixture
+def split_set(tmp_path) -> Path:
+    """A small synthetic set split in two: features/, train.csv and test.csv under tmp_path."""
     spec = SyntheticSpec(videos=12, **SMALL)
     train, test = make_videos(spec, 0), make_videos(spec, 1)
     write_videos(tmp_path / "features", train + test)
     write_labels_csv(tmp_path / "train.csv", train)
     write_labels_csv(tmp_path / "test.csv", test)
-    args = [
-        "ablate", "--features", str(tmp_path / "features"), "--labels",
-        str(tmp_path / "train.csv"), "--test-labels", str(tmp_path / "test.csv"),
-        "--routine", "any", "--score-max", "25", "--variants", "gdlt,full",
-        "--epochs", "2", "--threads", "1", "--out", str(tmp_path / "heads"),
-        "--json", str(tmp_path / "ablate.json"),
+    return tmp_path
+
+
+def _ablate(root: Path, variants: str, *extra: str) -> list[str]:
+    """`ablate` on `split_set`'s files, its heads written to root/heads."""
+    return [
+        "ablate", "--features", str(root / "features"), "--labels", str(root / "train.csv"),
+        "--test-labels", str(root / "test.csv"), "--routine", "any", "--score-max", "25",
+        "--variants", variants, "--threads", "1", "--out", str(root / "heads"), *extra,
     ]  # fmt: skip
-    assert main(args) == 0
-    document = json.loads((tmp_path / "ablate.json").read_text())
+
+
+def test_ablate_with_the_gdlt_head(split_set):
+    from judgeapp.model import read_model_card
+
+    report = split_set / "ablate.json"
+    assert main(_ablate(split_set, "gdlt,full", "--epochs", "2", "--json", str(report))) == 0
+    document = json.loads(report.read_text())
     assert [v["variant"] for v in document["variants"]] == ["gdlt", "full"]
-    assert read_model_card(tmp_path / "heads" / "gdlt.safetensors").head["kind"] == "gdlt"
-    assert "kind" not in read_model_card(tmp_path / "heads" / "full.safetensors").head
+    assert read_model_card(split_set / "heads" / "gdlt.safetensors").head["kind"] == "gdlt"
+    assert "kind" not in read_model_card(split_set / "heads" / "full.safetensors").head
 
 
-def test_ablate_svr_baseline_records_its_c(tmp_path, capsys):
+def test_ablate_svr_baseline_records_its_c(split_set, capsys):
     from judgeapp.model import read_model_card
 
-    spec = SyntheticSpec(videos=12, **SMALL)
-    train, test = make_videos(spec, 0), make_videos(spec, 1)
-    write_videos(tmp_path / "features", train + test)
-    write_labels_csv(tmp_path / "train.csv", train)
-    write_labels_csv(tmp_path / "test.csv", test)
-    args = [
-        "ablate", "--features", str(tmp_path / "features"), "--labels",
-        str(tmp_path / "train.csv"), "--test-labels", str(tmp_path / "test.csv"),
-        "--routine", "any", "--score-max", "25", "--variants", "max_svr_static",
-        "--threads", "1", "--out", str(tmp_path / "heads"),
-    ]  # fmt: skip
+    args = _ablate(split_set, "max_svr_static")
     assert main([*args, "--svr-c", "0.25"]) == 0
-    card = read_model_card(tmp_path / "heads" / "max_svr_static.safetensors")
+    card = read_model_card(split_set / "heads" / "max_svr_static.safetensors")
     assert card.head["pooling"] == "max_svr" and card.head["streams"] == ["static"]
     assert card.protocol["svr_c"] == 0.25 and "LinearSVR" in card.protocol["optimizer"]
     assert main([*args, "--svr-c", "0"]) == 1
