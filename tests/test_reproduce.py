@@ -206,17 +206,26 @@ def test_table4_needs_the_features_without_detection(rg_set, tmp_path, capsys):
     assert "--features-nodet" in capsys.readouterr().err
 
 
-def test_reproduce_mit_skating_preset_random_splits(tmp_path, capsys):
-    spec = SyntheticSpec(videos=30, score_max=100.0, **SMALL)
-    videos = make_videos(spec, 0)
-    write_videos(tmp_path / "features", videos)
-    write_labels_csv(tmp_path / "labels.csv", videos)
-    args = [
-        "reproduce", "--table", "2", "--features", str(tmp_path / "features"),
-        "--labels", str(tmp_path / "labels.csv"), "--preset", "mit-skating",
-        "--splits", "2", "--split-train", "20", "--split-test", "10",
-        "--out", str(tmp_path / "out"), *FAST,
+def _skating_set(root: Path, videos: int) -> None:
+    """A synthetic set scored out of 100 (as MIT-Skating): root/features and root/labels.csv."""
+    made = make_videos(SyntheticSpec(videos=videos, score_max=100.0, **SMALL), 0)
+    write_videos(root / "features", made)
+    write_labels_csv(root / "labels.csv", made)
+
+
+def _reproduce_skating(root: Path, *extra: str) -> list[str]:
+    """`reproduce` Table 2 with the mit-skating preset on `_skating_set`'s files."""
+    return [
+        "reproduce", "--table", "2", "--features", str(root / "features"),
+        "--labels", str(root / "labels.csv"), "--preset", "mit-skating",
+        "--out", str(root / "out"), *extra, *FAST,
     ]  # fmt: skip
+
+
+def test_reproduce_mit_skating_preset_random_splits(tmp_path, capsys):
+    _skating_set(tmp_path, 30)
+    splits = ("--splits", "2", "--split-train", "20", "--split-test", "10")
+    args = _reproduce_skating(tmp_path, *splits)
     assert main(args) == 0
     printed = capsys.readouterr().out
     assert "MIT-Skating" in printed and "2 random 20/10 splits" in printed
@@ -228,15 +237,8 @@ def test_reproduce_mit_skating_preset_random_splits(tmp_path, capsys):
 
 
 def test_reproduce_refuses_splits_larger_than_the_set(tmp_path, capsys):
-    spec = SyntheticSpec(videos=12, score_max=100.0, **SMALL)
-    videos = make_videos(spec, 0)
-    write_videos(tmp_path / "features", videos)
-    write_labels_csv(tmp_path / "labels.csv", videos)
-    base = [
-        "reproduce", "--table", "2", "--features", str(tmp_path / "features"),
-        "--labels", str(tmp_path / "labels.csv"), "--preset", "mit-skating",
-        "--out", str(tmp_path / "out"), *FAST,
-    ]  # fmt: skip
+    _skating_set(tmp_path, 12)
+    base = _reproduce_skating(tmp_path)
     assert main(base) == 1  # the preset's 100/50 splits need 150 videos
     err = capsys.readouterr().err.strip()
     assert err.startswith("error: ") and "labels.csv: 100/50 splits need 150" in err
@@ -248,10 +250,7 @@ def test_reproduce_refuses_splits_larger_than_the_set(tmp_path, capsys):
 def test_train_preset_mit_skating_is_recorded(tmp_path):
     from judgeapp.model import read_model_card
 
-    spec = SyntheticSpec(videos=12, score_max=100.0, **SMALL)
-    videos = make_videos(spec, 0)
-    write_videos(tmp_path / "features", videos)
-    write_labels_csv(tmp_path / "labels.csv", videos)
+    _skating_set(tmp_path, 12)
     out = tmp_path / "head.safetensors"
     args = [
         "train", "--features", str(tmp_path / "features"), "--labels",
