@@ -8,32 +8,16 @@ from __future__ import annotations
 
 import json
 
-import cv2
 import pytest
+from video_helpers import first_frames
 
 from judgeapp.cli import main
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(2400)]
 
 
-def _first_frames_at_25_fps(source, target, frames: int):
-    capture = cv2.VideoCapture(str(source))
-    width, height = (
-        int(capture.get(cv2.CAP_PROP_FRAME_WIDTH)),
-        int(capture.get(cv2.CAP_PROP_FRAME_HEIGHT)),
-    )
-    writer = cv2.VideoWriter(str(target), cv2.VideoWriter_fourcc(*"mp4v"), 25.0, (width, height))
-    for _ in range(frames):
-        ok, frame = capture.read()
-        assert ok
-        writer.write(frame)
-    writer.release()
-    capture.release()
-    return target
-
-
 def test_score_vst_on_a_real_video_then_report_it(media_dir, tmp_path, capsys):
-    video = _first_frames_at_25_fps(media_dir / "juggle_720p24.mp4", tmp_path / "clip.mp4", 38)
+    video = first_frames(media_dir / "juggle_720p24.mp4", tmp_path / "clip.mp4", 38, fps=25.0)
     out = tmp_path / "result.json"
     code = main(
         ["score", str(video), "--profile", "vst", "--pretrained", "none", "--model", "random",

@@ -38,3 +38,23 @@ def write_video(path: Path, fps: float, frames: int, width: int = 320, height: i
         writer.write(index_frame(i, width, height))
     writer.release()
     return path
+
+
+def first_frames(source: Path, target: Path, frames: int, fps: float | None = None) -> Path:
+    """The first `frames` frames of a real video re-encoded into `target` (mp4v), at the source's
+    frame rate or at `fps`: a short real clip for a test whose assertions do not need the whole."""
+    capture = cv2.VideoCapture(str(source))
+    width = int(capture.get(cv2.CAP_PROP_FRAME_WIDTH))
+    height = int(capture.get(cv2.CAP_PROP_FRAME_HEIGHT))
+    rate = fps if fps is not None else capture.get(cv2.CAP_PROP_FPS)
+    writer = cv2.VideoWriter(str(target), cv2.VideoWriter_fourcc(*"mp4v"), rate, (width, height))
+    assert writer.isOpened()
+    try:
+        for _ in range(frames):
+            ok, frame = capture.read()
+            assert ok, f"{source} has fewer than {frames} frames"
+            writer.write(frame)
+    finally:
+        writer.release()
+        capture.release()
+    return target
