@@ -117,32 +117,19 @@ def review_window(qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     and settings file of the test's own, shown at `size` (None: not shown yet). Afterwards
     every window made is closed (unless the test closed it), its library too, and no worker
     thread may be left. Qt is imported only here: the core tier never asks for it."""
-    from PySide6.QtCore import QSettings
+    from ui_helpers import main_window_with
 
     from judgeapp.app.app_settings import AppSettings
     from judgeapp.app.requests import AnalysisRequest
-    from judgeapp.ui.main_window import MainWindow
-    from judgeapp.ui.review import Review
-    from judgeapp.ui.settings import SettingsStore
     from judgeapp.ui.workers import live_threads
 
     made = []
 
     def make(size: tuple[int, int] | None = (1280, 800)):
         monkeypatch.setenv("JUDGEAPP_DATA_DIR", str(tmp_path / "data"))
-        ini = tmp_path / "judgeapp.ini"
-        store = SettingsStore(QSettings(str(ini), QSettings.Format.IniFormat))
-        store.save(
-            AppSettings(AnalysisRequest(model="random", pretrained=False), auto_analyze=False)
-        )
-        window = MainWindow(store)
-        qtbot.addWidget(window)
-        review = Review(window)
-        window.add_extension(review)
+        quiet = AppSettings(AnalysisRequest(model="random", pretrained=False), auto_analyze=False)
+        window, review = main_window_with(qtbot, tmp_path, quiet, size, review=True)
         made.append((window, review))
-        if size is not None:
-            window.resize(*size)
-            window.show()
         return window, review
 
     yield make

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QUrl
 from PySide6.QtGui import QAction, QDropEvent
-from ui_helpers import judgeapp_python_threads
+from ui_helpers import judgeapp_python_threads, main_window_with
 from weights_helpers import save_head
 
 from judgeapp.app.app_settings import AppSettings
@@ -335,12 +335,8 @@ def test_opening_and_analysing_decodes_the_video_once(qtbot, store, juggle, tmp_
 @pytest.fixture
 def quiet(qtbot, tmp_path):
     """A window that does not analyse on opening; its recent list holds one video."""
-    store = SettingsStore(QSettings(str(tmp_path / "quiet.ini"), QSettings.Format.IniFormat))
-    store.save(replace(TEST_SETTINGS, auto_analyze=False))
-    win = MainWindow(store)
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
+    quiet_settings = replace(TEST_SETTINGS, auto_analyze=False)
+    win, _ = main_window_with(qtbot, tmp_path, quiet_settings, ini="quiet.ini")
     yield win
     win.close()
     assert multiprocessing.active_children() == []

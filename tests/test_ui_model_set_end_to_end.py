@@ -5,14 +5,11 @@ the disagreement view."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings
 from test_model_set import save_random_set
+from ui_helpers import main_window_with
 
 from judgeapp.app.app_settings import AppSettings
 from judgeapp.app.requests import AnalysisRequest
-from judgeapp.ui.main_window import MainWindow
-from judgeapp.ui.review import Review
-from judgeapp.ui.settings import SettingsStore
 
 pytestmark = pytest.mark.slow
 
@@ -22,17 +19,10 @@ def test_a_set_analysed_in_the_window_shows_every_target(qtbot, media_dir, tmp_p
     monkeypatch.setenv("JUDGEAPP_CACHE_DIR", str(tmp_path / "cache"))
     model = tmp_path / "rg-ball-set.safetensors"
     save_random_set(model, dims=(1024, 2048))
-    store = SettingsStore(QSettings(str(tmp_path / "judgeapp.ini"), QSettings.Format.IniFormat))
     settings = AppSettings(
         AnalysisRequest(device="cpu", model=str(model), pretrained=False, detector="hog")
     )
-    store.save(settings)
-    window = MainWindow(store)
-    qtbot.addWidget(window)
-    review = Review(window)
-    window.add_extension(review)
-    window.resize(1280, 800)
-    window.show()
+    window, review = main_window_with(qtbot, tmp_path, settings, review=True)
     try:
         assert window.open_video(media_dir / "juggle_720p24.mp4")
         qtbot.waitUntil(lambda: window.outcome is not None, timeout=600_000)

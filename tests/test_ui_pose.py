@@ -24,6 +24,7 @@ from test_app_pose_view import (
     body,
     pose_result,
 )
+from ui_helpers import main_window_with
 
 from judgeapp.app.app_settings import AppSettings
 from judgeapp.app.requests import AnalysisRequest
@@ -240,17 +241,8 @@ def test_a_notice_says_the_pose_model_was_not_used(qtbot, window):
 def test_marks_show_the_angles_and_a_measured_angle_is_saved_with_a_mark(
     qtbot, tmp_path, monkeypatch, media_dir
 ):
-    from judgeapp.ui.review import Review
-
     monkeypatch.setenv("JUDGEAPP_DATA_DIR", str(tmp_path / "data"))
-    store = SettingsStore(QSettings(str(tmp_path / "judgeapp.ini"), QSettings.Format.IniFormat))
-    store.save(SETTINGS)
-    window = MainWindow(store)
-    qtbot.addWidget(window)
-    review = Review(window)
-    window.add_extension(review)
-    window.resize(1280, 800)
-    window.show()
+    window, review = main_window_with(qtbot, tmp_path, SETTINGS, review=True)
     try:
         assert window.open_video(media_dir / "squats_portrait_5fps.mp4")
         qtbot.waitUntil(lambda: review.marks_panel.video is not None, timeout=20_000)

@@ -9,14 +9,12 @@ import multiprocessing
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QSettings
+from ui_helpers import main_window_with
 from weights_helpers import blazepose_dir  # noqa: F401 - a fixture
 
 from judgeapp.app.app_settings import AppSettings
 from judgeapp.app.pose_view import FollowRequest
 from judgeapp.app.requests import AnalysisRequest
-from judgeapp.ui.main_window import MainWindow
-from judgeapp.ui.settings import SettingsStore
 
 ANALYSIS_TIMEOUT_MS = 280_000
 
@@ -24,16 +22,10 @@ ANALYSIS_TIMEOUT_MS = 280_000
 @pytest.fixture
 def window(qtbot, tmp_path, monkeypatch, blazepose_dir):  # noqa: F811 - the fixture
     monkeypatch.delenv("JUDGEAPP_NO_SITE_WEIGHTS", raising=False)  # use the installed files
-    store = SettingsStore(QSettings(str(tmp_path / "judgeapp.ini"), QSettings.Format.IniFormat))
-    store.save(
-        AppSettings(
-            AnalysisRequest(device="cpu", model="random", pretrained=False, detector="pose")
-        )
+    settings = AppSettings(
+        AnalysisRequest(device="cpu", model="random", pretrained=False, detector="pose")
     )
-    win = MainWindow(store)
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
+    win, _ = main_window_with(qtbot, tmp_path, settings)
     yield win
     win.close()
     assert multiprocessing.active_children() == []

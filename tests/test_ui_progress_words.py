@@ -11,17 +11,15 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QLabel, QProgressBar
 from report_helpers import make_result
+from ui_helpers import main_window_with
 
 from judgeapp.app.analysis_run import AnalysisOutcome
 from judgeapp.app.app_settings import AppSettings
 from judgeapp.app.requests import AnalysisRequest
 from judgeapp.app.score_view import CardFacts
 from judgeapp.core.progress import Progress
-from judgeapp.ui.main_window import MainWindow
-from judgeapp.ui.settings import SettingsStore
 from judgeapp.video import probe
 
 SETTINGS = AppSettings(
@@ -90,12 +88,7 @@ def video(media_dir) -> Path:
 
 @pytest.fixture
 def window(qtbot, tmp_path):
-    store = SettingsStore(QSettings(str(tmp_path / "judgeapp.ini"), QSettings.Format.IniFormat))
-    store.save(replace(SETTINGS, auto_analyze=False))
-    win = MainWindow(store)
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
+    win, _ = main_window_with(qtbot, tmp_path, replace(SETTINGS, auto_analyze=False))
     yield win
     win.session.service.go.set()
     win.close()

@@ -9,15 +9,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QSettings
-from ui_helpers import qimage_to_rgb
+from ui_helpers import main_window_with, qimage_to_rgb
 
 from judgeapp.app.analysis_run import NoModel
 from judgeapp.app.app_settings import AppSettings
 from judgeapp.app.requests import AnalysisRequest
 from judgeapp.core.progress import Progress
-from judgeapp.ui.main_window import MainWindow
-from judgeapp.ui.settings import SettingsStore
 from judgeapp.video.decode import iter_frames
 from judgeapp.video.frame_cache import DirectReader
 
@@ -60,16 +57,8 @@ def juggle(media_dir) -> Path:
 
 @pytest.fixture
 def window(qtbot, tmp_path):
-    store = SettingsStore(QSettings(str(tmp_path / "judgeapp.ini"), QSettings.Format.IniFormat))
-    store.save(
-        AppSettings(
-            AnalysisRequest(device="cpu", model="random", pretrained=False), auto_analyze=True
-        )
-    )
-    win = MainWindow(store)
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
+    request = AnalysisRequest(device="cpu", model="random", pretrained=False)
+    win, _ = main_window_with(qtbot, tmp_path, AppSettings(request, auto_analyze=True))
     yield win
     win.session.service.go.set()
     win.close()

@@ -8,9 +8,10 @@ import dataclasses
 from dataclasses import replace
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
 from report_helpers import make_result
+from ui_helpers import main_window_with
 from video_helpers import write_video
 
 from judgeapp.app.analysis_run import AnalysisOutcome
@@ -19,8 +20,6 @@ from judgeapp.app.attention_view import timeline_model
 from judgeapp.app.requests import AnalysisRequest
 from judgeapp.app.score_view import CardFacts
 from judgeapp.core.results import SegmentWeight
-from judgeapp.ui.main_window import MainWindow
-from judgeapp.ui.settings import SettingsStore
 from judgeapp.ui.timeline import AttentionTimeline
 from judgeapp.video import probe
 
@@ -109,12 +108,8 @@ def test_the_axis_title_is_whole_at_every_size(qtbot, timeline):
 
 @pytest.fixture
 def window(qtbot, tmp_path):
-    store = SettingsStore(QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
-    store.save(AppSettings(AnalysisRequest(model="random", pretrained=False), auto_analyze=False))
-    win = MainWindow(store)
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
+    quiet = AppSettings(AnalysisRequest(model="random", pretrained=False), auto_analyze=False)
+    win, _ = main_window_with(qtbot, tmp_path, quiet, ini="w.ini")
     yield win
     win.close()
 

@@ -44,3 +44,31 @@ def mse(a: np.ndarray, b: np.ndarray) -> float:
 def judgeapp_python_threads() -> list[str]:
     """Names of Python threads judgeapp started that are still alive."""
     return [t.name for t in threading.enumerate() if t.name.startswith("judgeapp")]
+
+
+
+def main_window_with(
+    qtbot, folder, settings, size=(1280, 800), ini: str = "judgeapp.ini", review: bool = False
+):
+    """(window, review): a MainWindow whose settings (`settings`, saved first) live in
+    `folder / ini`, with the review extension (marks, library, exports) when `review` (else
+    None), shown at `size` (None: not shown). Qt is imported here only: the core tier imports
+    this module."""
+    from PySide6.QtCore import QSettings
+
+    from judgeapp.ui.main_window import MainWindow
+    from judgeapp.ui.review import Review
+    from judgeapp.ui.settings import SettingsStore
+
+    store = SettingsStore(QSettings(str(folder / ini), QSettings.Format.IniFormat))
+    store.save(settings)
+    window = MainWindow(store)
+    qtbot.addWidget(window)
+    extension = None
+    if review:
+        extension = Review(window)
+        window.add_extension(extension)
+    if size is not None:
+        window.resize(*size)
+        window.show()
+    return window, extension
