@@ -66,6 +66,14 @@ def test_marks_are_keyed_by_content_and_undo_covers_them(qtbot, setup) -> None:
     assert [m.text for m in review.marks_panel.marks()] == ["late take-off"]
 
 
+def test_the_review_hears_the_hash_and_the_playhead_from_the_window_state(qtbot, setup) -> None:
+    window, review, video = setup
+    _open(qtbot, window, review, video)  # the marks are keyed once the state knows the hash
+    assert review.marks_panel.video.sha256 == window.state.sha256 == sha256_file(video)
+    window.state.set_position(3.5)  # whoever moves the playhead, the marks panel follows
+    assert review.marks_panel.time_s == 3.5
+
+
 def test_a_result_is_saved_and_shown_at_once_when_the_video_opens_again(qtbot, setup) -> None:
     window, review, video = setup
     _open(qtbot, window, review, video)

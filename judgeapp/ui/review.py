@@ -146,11 +146,12 @@ class Review(QObject):
         self._build_disagreement()
         window.crops_dock.raise_()
 
-        window.player.positionChanged.connect(self._position_changed)
         self.marks_panel.seekRequested.connect(window.player.seek_time)
         self.marks_panel.panelChanged.connect(window.show_panel_score)
+        # The open video's hash and the playhead come from the window's state; a finished
+        # analysis (to be kept in the library) is the session's news, not a state.
+        self.state.subscribe(self._state_changed)
         window.session.analysisFinished.connect(self._analysis_finished)
-        window.session.hashed.connect(self._hashed)
         self.update_actions()
 
     def _build_disagreement(self) -> None:
@@ -263,8 +264,11 @@ class Review(QObject):
             self.marks_panel.set_result(result)
         self.update_actions()
 
-    def _position_changed(self, _index: int, time_s: float) -> None:
-        self.marks_panel.set_time(time_s)
+    def _state_changed(self, event: str, value) -> None:
+        if event == "hash":
+            self._hashed(value)
+        elif event == "position":
+            self.marks_panel.set_time(value)
 
     def _show_marks(self) -> None:
         """M: the Marks dock in front, the mark nearest the player selected; the keyboard

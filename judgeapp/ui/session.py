@@ -44,7 +44,6 @@ class VideoSession(QObject):
 
     opened = Signal(object)  # FrameSource of the video now open
     openFailed = Signal(str, str)  # path, one readable line
-    hashed = Signal(object)  # VideoInfo of the open video, with its content hash
     cacheProgress = Signal(object)  # core.Progress
     cacheFinished = Signal(bool)  # True: every frame decoded
     analysisStarted = Signal()
@@ -121,9 +120,7 @@ class VideoSession(QObject):
         self.opened.emit(self.source)
 
     def _hash_known(self, sha256: str) -> None:
-        self.state.set_hash(sha256)
-        if self.state.info is not None:
-            self.hashed.emit(self.state.info)
+        self.state.set_hash(sha256)  # the state's "hash" event tells whoever needs it
 
     def close(self) -> None:
         """Retire all work on the current video (without waiting) and forget it."""
