@@ -8,14 +8,7 @@ cross-validation, installs it, then trains again on shuffled scores (chance leve
 measures how wide the bootstrap interval of Spearman is for fewer videos (the basis of
 MIN_VIDEOS). Everything runs in a temporary data and cache folder.
 
-`--simulate` only runs the estimator on simulated out-of-fold scores (seconds, no training): a
-no-skill head (its training folds' mean plus noise) and a skilled one (a line fitted on the
-training folds of a noisy feature), 300 draws each, pooled against within-fold Spearman, and
-the within-fold interval's width by number of videos (the figures in
-training/cross_validation.py's docstring and docs/training.md).
-
     .venv/bin/python scripts/library_training_demo.py [--videos 40] [--epochs 100] [--json F]
-    .venv/bin/python scripts/library_training_demo.py --simulate
 """
 
 from __future__ import annotations
@@ -62,58 +55,6 @@ def write_videos(folder: Path, count: int, seed: int) -> list[tuple[Path, float,
     return out
 
 
-def simulate(draws: int = 300) -> dict:
-    """Pooled and within-fold Spearman (mean, sd over draws) of simulated out-of-fold scores,
-    and the median width of the within-fold 95 % bootstrap interval, by number of videos."""
-    import numpy as np
-
-    from judgeapp.training.cross_validation import (
-        bootstrap_interval,
-        group_folds,
-        within_fold_spearman,
-    )
-    from judgeapp.training.metrics import spearman
-
-    def out_of_fold(n: int, skill: bool, draw: int) -> tuple:
-        rng = np.random.default_rng(draw)
-        truth = rng.uniform(5.0, 20.0, n)
-        feature = (truth - truth.mean()) / truth.std() * skill + rng.normal(0.0, 1.0, n)
-        fold_of = np.zeros(n, dtype=np.int64)
-        predicted = np.empty(n)
-        for f, test in enumerate(group_folds([str(i) for i in range(n)], 5, draw)):
-            fold_of[test] = f
-            train = np.setdiff1d(np.arange(n), test)
-            if skill:
-                predicted[test] = np.polyval(np.polyfit(feature[train], truth[train], 1),
-                                             feature[test])  # fmt: skip
-            else:
-                predicted[test] = truth[train].mean() + rng.normal(0.0, 0.3, len(test))
-        return predicted, truth, fold_of
-
-    figures: dict = {}
-    for n in (20, 40):
-        for skill in (False, True):
-            pooled, within = [], []
-            for draw in range(draws):
-                predicted, truth, fold_of = out_of_fold(n, skill, draw)
-                pooled.append(spearman(predicted, truth))
-                within.append(within_fold_spearman(predicted, truth, fold_of))
-            figures[f"{'skill' if skill else 'no skill'}, {n} videos"] = {
-                name: [round(float(np.mean(v)), 3), round(float(np.std(v)), 3)]
-                for name, v in (("pooled", pooled), ("within folds", within))
-            }
-    widths = {}
-    for n in (10, 15, 20, 25, 30, 40):
-        drawn = []
-        for draw in range(30):
-            predicted, truth, fold_of = out_of_fold(n, True, draw)
-            low, high = bootstrap_interval(predicted, truth, fold_of, samples=500, seed=draw)
-            drawn.append(high - low)
-        widths[n] = round(float(np.median(drawn)), 3)
-    figures["interval width by videos (skill)"] = widths
-    return figures
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--videos", type=int, default=40)
@@ -122,11 +63,7 @@ def main() -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--json", metavar="FILE", help="write the figures here")
-    parser.add_argument("--simulate", action="store_true", help="only the estimator, simulated")
     args = parser.parse_args()
-    if args.simulate:
-        print(json.dumps(simulate(), indent=1))
-        return 0
 
     root = Path(tempfile.mkdtemp(prefix="judgeapp-library-demo-"))
     os.environ["JUDGEAPP_DATA_DIR"] = str(root / "data")
