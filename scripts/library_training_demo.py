@@ -130,16 +130,15 @@ def main() -> int:
         results[label] = {**estimate.to_dict(), "seconds": round(time.perf_counter() - t0, 1)}
         print(f"{label}: {estimate.text()}")
         if label == "planted":
-            members, truth, fold_of = trained.out_of_fold["total"]
+            members, truth = trained.out_of_fold["total"]
             print(trained.card.describe())
             print(f"installed {install_trained(trained).name}")
         else:
             trained.discard()
     figures.update(results)
 
-    # The width of the 95 % bootstrap interval of the within-fold Spearman against the number of
-    # videos: the planted set's out-of-fold scores, on random subsets of n videos (30 draws
-    # each), every video keeping its fold.
+    # The width of the 95 % bootstrap interval of Spearman against the number of videos: the
+    # planted set's out-of-fold scores, on random subsets of n videos (30 draws each).
     rng = np.random.default_rng(0)
     predicted = members.mean(axis=1)
     widths = {}
@@ -149,9 +148,7 @@ def main() -> int:
         drawn = []
         for draw in range(30):
             pick = rng.choice(len(truth), size=n, replace=False)
-            low, high = bootstrap_interval(
-                predicted[pick], truth[pick], fold_of[pick], samples=500, seed=draw
-            )
+            low, high = bootstrap_interval(predicted[pick], truth[pick], samples=500, seed=draw)
             drawn.append(high - low)
         widths[n] = round(float(np.median(drawn)), 3)
     figures["bootstrap_width_by_n"] = widths

@@ -200,8 +200,7 @@ class TrainedLibrarySet:
     videos: int
     skipped: dict[str, str]
     workdir: Path
-    # target -> (members [V, K], truth [V], fold of each video [V])
-    out_of_fold: dict = field(default_factory=dict)
+    out_of_fold: dict = field(default_factory=dict)  # target -> (members [V, K], truth [V])
 
     def discard(self) -> None:
         """Remove the staged file (not installed)."""
@@ -318,7 +317,7 @@ def train_from_library(
                 on_step=lambda *_, t=target: steps.run_done(f"cross-validating {t}"),
             )  # fmt: skip
             estimates[target] = cv.estimate
-            out_of_fold[target] = (cv.members, cv.truth, cv.fold_of)
+            out_of_fold[target] = (cv.members, cv.truth)
             if cv.calibration is not None:
                 intervals[target] = cv.calibration
             runs = []

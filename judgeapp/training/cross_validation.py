@@ -3,23 +3,9 @@
 Folds are made of groups: the athlete when the library records one (a model must never be
 judged on an athlete it saw in training: it would be judged on recognising the athlete), else
 the video. Every video is scored once, by heads that never saw it (out-of-fold); over those
-scores we report Spearman's rho with a bootstrap interval, the mean absolute error, and, with two
-or more seeds per fold, how often the calibrated interval held the panel's score
-(`model.intervals.calibrate` on the out-of-fold members, leave-one-out).
-
-Spearman is taken within folds: each fold's mean is removed from its predictions and from its
-panel scores before the videos are pooled and ranked (`fold_centred`). Ranking the raw pooled
-scores is biased below zero when there is nothing to learn: a head that learnt nothing predicts
-about its training folds' mean, which is high exactly when the held-out fold's scores are low,
-so the pooled ranks come out reversed (on simulated no-skill folds, 5 folds: -0.33 on average
-at 20 videos, -0.22 at 40). Removing each fold's mean takes that fold-level offset away from
-both sides; what is left is whether the head orders the videos inside a fold, which a no-skill
-head does not (-0.01 at 20 videos, 0.01 at 40) while a real one keeps its figure (0.69 and 0.70
-against 0.65 and 0.68 pooled). Averaging per-fold rank correlations in Fisher's z space is also
-unbiased at zero but twice as noisy at 20 videos (folds of 4 videos) and overstates a real
-signal there (0.80), so it is not used. The bootstrap draws videos within each fold and centres
-each draw the same way. Mean absolute error and interval coverage compare each video with its
-own panel score, so they have no such bias and are computed on the raw out-of-fold scores.
+scores we report Spearman's rho with a bootstrap interval (videos resampled), the mean absolute
+error, and, with two or more seeds per fold, how often the calibrated interval held the panel's
+score (`model.intervals.calibrate` on the out-of-fold members, leave-one-out).
 """
 
 from __future__ import annotations
@@ -75,44 +61,20 @@ def group_folds(groups: Sequence[str], folds: int, seed: int = 0) -> list[np.nda
     return [np.array(sorted(b), dtype=np.int64) for b in buckets]
 
 
-def fold_centred(values: np.ndarray, fold_of: np.ndarray) -> np.ndarray:
-    """`values` less the mean of their fold (each video's fold index in `fold_of`)."""
-    values = np.asarray(values, float)
-    fold_of = np.asarray(fold_of)
-    out = values.copy()
-    for fold in np.unique(fold_of):
-        inside = fold_of == fold
-        out[inside] -= values[inside].mean()
-    return out
-
-
-def within_fold_spearman(predicted: np.ndarray, truth: np.ndarray, fold_of: np.ndarray) -> float:
-    """Spearman's rho of out-of-fold scores with each fold's mean removed from both sides
-    (unbiased when there is nothing to learn; see the module's docstring)."""
-    return spearman(fold_centred(predicted, fold_of), fold_centred(truth, fold_of))
-
-
 def bootstrap_interval(
     predicted: np.ndarray,
     truth: np.ndarray,
-    fold_of: np.ndarray | None = None,
     samples: int = BOOTSTRAP_SAMPLES,
     level: float = BOOTSTRAP_LEVEL,
     seed: int = 0,
 ) -> tuple[float, float]:
-    """The percentile bootstrap interval of the within-fold Spearman: each fold's videos are
-    drawn with replacement from that fold (so every fold keeps its size), then centred.
-    Without `fold_of` all videos form one fold (plain Spearman)."""
+    """The percentile bootstrap interval of Spearman's rho (videos drawn with replacement)."""
     predicted, truth = np.asarray(predicted, float), np.asarray(truth, float)
-    if fold_of is None:
-        fold_of = np.zeros(len(truth), dtype=np.int64)
-    fold_of = np.asarray(fold_of)
-    members = [np.flatnonzero(fold_of == f) for f in np.unique(fold_of)]
     rng = np.random.default_rng(seed)
     rhos = []
     for _ in range(samples):
-        pick = np.concatenate([rng.choice(idx, size=len(idx)) for idx in members])
-        rho = within_fold_spearman(predicted[pick], truth[pick], fold_of[pick])
+        pick = rng.integers(0, len(truth), len(truth))
+        rho = spearman(predicted[pick], truth[pick])
         if not math.isnan(rho):
             rhos.append(rho)
     if not rhos:
@@ -241,15 +203,14 @@ def cross_validate(
     truth = data.scores
     mean = members.mean(axis=1)
     metrics = compute_metrics(mean, truth)
-    rho = within_fold_spearman(mean, truth, fold_of)
-    low, high = bootstrap_interval(mean, truth, fold_of, seed=config.seed)
+    low, high = bootstrap_interval(mean, truth, seed=config.seed)
     calibration = calibrate(members, truth, score_max, nominal) if seeds >= 2 else None
     estimate = CVEstimate(
         target=target,
         videos=len(data),
         folds=len(test_folds),
         seeds=seeds,
-        spearman=rho,
+        spearman=metrics.spearman,
         low=low,
         high=high,
         mae=metrics.mae,
