@@ -1,6 +1,5 @@
 """A new user's first analysis: when the window shows, how soon the status bar names a stage,
-when each stage first shows, and the wait reported against the analysis's own total (issue 20,
-item 1).
+when each stage first shows, and the wait reported against the analysis's own total.
 
     nice python benchmarks/first_stage.py [VIDEO] [--pretrained] [--screenshot PNG --at S]
 

@@ -1,5 +1,5 @@
 """Quitting the desktop app after an analysis: how long until the window goes, and until the
-process has ended, with where the time goes (issue 20, item 7).
+process has ended, with where the time goes.
 
     nice python benchmarks/quit_time.py [VIDEO] [--runs N] [--json PATH]
 

@@ -1,5 +1,5 @@
 """Two routines side by side, without Qt: the comparison, its common time axis, linked stepping
-and where the two routines' attention differs (issue 21).
+and where the two routines' attention differs.
 
 The common time axis has its origin at the sync points: at common time `t` side A shows its
 video at `sync_a_s + t` and side B at `sync_b_s + t`, each on its own frame (the last frame whose

@@ -1,4 +1,4 @@
-"""A comparison page (HTML) of two routines (issue 21): both videos and their sync points, both
+"""A comparison page (HTML) of two routines: both videos and their sync points, both
 scores side by side, the stretches where the attention differs most, and both attention
 timelines (report.timeline_figure) with the sync point drawn on each.
 

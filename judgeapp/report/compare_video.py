@@ -1,4 +1,4 @@
-"""Two routines side by side as one H.264 video (issue 21): each video in its half on a common
+"""Two routines side by side as one H.264 video: each video in its half on a common
 time axis that starts at the sync points, each side's attention timeline drawn under its frame
 with the playhead, the sync points and the common time written along the bottom. With an
 overlay, the right half shows B blended over A instead of B alone.

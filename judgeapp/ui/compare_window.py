@@ -1,4 +1,4 @@
-"""Two routines side by side (issue 21): two players, one transport, both attention timelines on
+"""Two routines side by side: two players, one transport, both attention timelines on
 a common time axis, the two scores and where the attention differs.
 
 The widgets only draw and forward: the time mapping, linked stepping, sync points and relinking

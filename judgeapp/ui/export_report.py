@@ -1,6 +1,6 @@
 """File > Export: a report or the annotated video, written as a job with progress and cancel.
 
-The progress is not modal (issue 20): a small bar with a Cancel button in the main window's
+The progress is not modal: a small bar with a Cancel button in the main window's
 status bar (a tool window beside other parents), so the user keeps reviewing, stepping and
 marking while an annotated video is written; the writing runs in a worker thread.
 
