@@ -4,11 +4,12 @@ Writes N small videos (96x72, 10 fps, 4 s) of a figure swinging across the frame
 (its amplitude) is the routine's quality: panel total = 5 + 15 x amplitude. Analyses them into a
 fresh library (random backbone weights, no detector: works offline), imports the scores from a
 CSV through the import preview, trains a model set from the library with k-fold
-cross-validation, installs it, then trains again on shuffled scores (chance level). Finally it
-measures how wide the bootstrap interval of Spearman is for fewer videos (the basis of
+cross-validation, installs it, then trains again on several shufflings of the scores (chance
+level: the estimate should centre on zero and its interval hold zero). Finally it measures how
+wide the interval of Spearman is for fewer videos, and how often it excludes zero (the basis of
 MIN_VIDEOS). Everything runs in a temporary data and cache folder.
 
-    .venv/bin/python scripts/library_training_demo.py [--videos 40] [--epochs 100] [--json F]
+    .venv/bin/python scripts/library_training_demo.py [--videos 40] [--shuffles 5] [--json F]
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ def main() -> int:
     parser.add_argument("--epochs", type=int, default=80)
     parser.add_argument("--seeds", type=int, default=2)
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--shuffles", type=int, default=5, help="shuffled-score runs")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--json", metavar="FILE", help="write the figures here")
     args = parser.parse_args()
@@ -83,7 +85,7 @@ def main() -> int:
     )
     from judgeapp.app.score_import import apply_import, preview_import
     from judgeapp.store.library import Library
-    from judgeapp.training.cross_validation import bootstrap_interval
+    from judgeapp.training.cross_validation import within_fold_spearman
 
     torch.set_num_threads(args.threads)
     figures: dict = {"videos": args.videos, "epochs": args.epochs, "seeds": args.seeds}
@@ -118,7 +120,8 @@ def main() -> int:
         options=AnalysisOptions(pretrained=False, device="cpu", detector="none", engine="torch"),
     )
     results = {}
-    for label, shuffle in (("planted", None), ("shuffled", 1)):
+    runs = [("planted", None)] + [(f"shuffled{k}", k) for k in range(1, args.shuffles + 1)]
+    for label, shuffle in runs:
         t0 = time.perf_counter()
         trained = train_from_library(
             videos,
@@ -130,29 +133,47 @@ def main() -> int:
         results[label] = {**estimate.to_dict(), "seconds": round(time.perf_counter() - t0, 1)}
         print(f"{label}: {estimate.text()}")
         if label == "planted":
-            members, truth = trained.out_of_fold["total"]
+            members, truth, fold_of = trained.out_of_fold["total"]
             print(trained.card.describe())
             print(f"installed {install_trained(trained).name}")
         else:
             trained.discard()
     figures.update(results)
 
-    # The width of the 95 % bootstrap interval of Spearman against the number of videos: the
-    # planted set's out-of-fold scores, on random subsets of n videos (30 draws each).
+    shuffled = [results[label] for label, shuffle in runs if shuffle is not None]
+    if shuffled:
+        figures["shuffled_mean_spearman"] = round(
+            float(np.mean([r["spearman"] for r in shuffled])), 3
+        )
+        figures["shuffled_intervals_holding_zero"] = sum(
+            r["low"] <= 0 <= r["high"] for r in shuffled
+        )
+        print(
+            f"shuffled: mean Spearman {figures['shuffled_mean_spearman']}, "
+            f"{figures['shuffled_intervals_holding_zero']} of {len(shuffled)} intervals hold zero"
+        )
+
+    # The interval of Spearman against the number of videos: the planted set's out-of-fold
+    # scores on random subsets of n videos (each keeps its fold), 200 draws each: the median
+    # width and how often the interval excludes zero.
     rng = np.random.default_rng(0)
     predicted = members.mean(axis=1)
-    widths = {}
-    for n in (8, 10, 12, 15, 20, 25, 30, 40):
+    by_n = {}
+    for n in (12, 15, 20, 25, 30, 35, 40):
         if n > len(truth):
             continue
         drawn = []
-        for draw in range(30):
+        for _ in range(200):
             pick = rng.choice(len(truth), size=n, replace=False)
-            low, high = bootstrap_interval(predicted[pick], truth[pick], samples=500, seed=draw)
-            drawn.append(high - low)
-        widths[n] = round(float(np.median(drawn)), 3)
-    figures["bootstrap_width_by_n"] = widths
-    print("median width of the 95% bootstrap interval of Spearman, by videos:", widths)
+            drawn.append(within_fold_spearman(predicted[pick], truth[pick], fold_of[pick]))
+        drawn = np.array(drawn)
+        by_n[n] = {
+            "median_rho": round(float(np.nanmedian(drawn[:, 0])), 3),
+            "median_width": round(float(np.nanmedian(drawn[:, 2] - drawn[:, 1])), 3),
+            "share_excluding_zero": round(float(np.mean(drawn[:, 1] > 0)), 3),
+        }
+    figures["interval_by_videos"] = by_n
+    print("the interval by videos (planted):", by_n)
     figures["total_s"] = round(time.perf_counter() - started, 1)
     library.close()
     if args.json:

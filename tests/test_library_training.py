@@ -33,7 +33,7 @@ from judgeapp.core.results import VideoInfo
 from judgeapp.features.video_features import VideoFeatures
 from judgeapp.model.header import read_set_card
 from judgeapp.store.library import Library, PanelEntry
-from judgeapp.training.cross_validation import MIN_VIDEOS, bootstrap_interval, group_folds
+from judgeapp.training.cross_validation import MIN_VIDEOS, group_folds
 from judgeapp.training.library_set import LibraryVideo
 from judgeapp.weights.heads import head_files
 
@@ -114,15 +114,6 @@ def test_folds_never_split_an_athlete() -> None:
             assert not inside & outside
     with pytest.raises(JudgeappError):
         group_folds(["same"] * 10, 5)
-
-
-def test_bootstrap_interval_brackets_the_estimate() -> None:
-    rng = np.random.default_rng(0)
-    truth = rng.random(40)
-    low, high = bootstrap_interval(truth + 0.3 * rng.random(40), truth)
-    assert 0.5 < low < high <= 1.0
-    low_noise, high_noise = bootstrap_interval(rng.random(40), truth)
-    assert low_noise < 0.0 < high_noise
 
 
 def test_below_the_minimum_it_trains_only_when_asked_twice(tmp_path) -> None:

@@ -4,8 +4,8 @@ One job does it all, in the background (`train_from_library(..., progress, cance
 1. the scored videos of the routine that have every asked target (`training.library_set`);
 2. their features for the profile, from the feature cache or extracted and cached now
    (resumable: a cancelled run keeps every video already extracted);
-3. per target, k-fold cross-validation (`training.cross_validation`): Spearman with its bootstrap
-   interval, MAE, the interval's coverage; the interval is calibrated on the out-of-fold scores;
+3. per target, k-fold cross-validation (`training.cross_validation`): Spearman within folds with
+   its interval, MAE, the interval's coverage; the interval is calibrated on the out-of-fold scores;
 4. per target, `seeds` heads on all the videos; one model set file with a card that says
    "trained on N videos of this library; cross-validated Spearman 0.xx [0.xx, 0.xx]".
 The set is written into a private temporary folder; only `install_trained` puts it where
@@ -200,7 +200,7 @@ class TrainedLibrarySet:
     videos: int
     skipped: dict[str, str]
     workdir: Path
-    out_of_fold: dict = field(default_factory=dict)  # target -> (members [V, K], truth [V])
+    out_of_fold: dict = field(default_factory=dict)  # target -> members [V, K], truth, fold_of [V]
 
     def discard(self) -> None:
         """Remove the staged file (not installed)."""
@@ -317,7 +317,7 @@ def train_from_library(
                 on_step=lambda *_, t=target: steps.run_done(f"cross-validating {t}"),
             )  # fmt: skip
             estimates[target] = cv.estimate
-            out_of_fold[target] = (cv.members, cv.truth)
+            out_of_fold[target] = (cv.members, cv.truth, cv.fold_of)
             if cv.calibration is not None:
                 intervals[target] = cv.calibration
             runs = []

@@ -103,6 +103,8 @@ class SetCard:
         rho, low, high = (estimate.get(k) for k in ("spearman", "low", "high"))
         if isinstance(rho, float) and isinstance(low, float) and isinstance(high, float):
             line += f"; cross-validated Spearman {rho:.2f} [{low:.2f}, {high:.2f}]"
+            if "estimator" not in estimate:  # written before the within-fold estimate
+                line += " (all folds pooled: reads low without skill)"
         elif estimate:
             line += "; cross-validated Spearman undefined"
         if self.library.get("below_minimum"):
