@@ -5,12 +5,12 @@ every network run counted and timed.
 
 The video is decoded once, as the analysis samples it (5 fps pose frames and one-second frames,
 shrunk for the pose model). Each one-second frame is searched with `find` (its `expect_person`
-from the previous one-second frame, as the "pose" stage does), every other 5 fps frame is
+from the one-second frames before, as the "pose" stage does), every other 5 fps frame is
 followed from the frame before with `follow`, and `find` runs where someone was lost (as the
-"pose_follow" stage does). Printed: the calls of `find` and `follow`, the detector and landmark
-runs with their CPU milliseconds (this thread's `time.thread_time`; the networks run with
-`--threads` OpenVINO threads, 1 as in the analysis, whose inference runs in the calling thread),
-and the share of each in the whole.
+"pose_follow" stage does; its `expect_person` from the people lost). Printed: the calls of
+`find` and `follow`, the detector and landmark runs with their CPU milliseconds (this thread's
+`time.thread_time`; the networks run with `--threads` OpenVINO threads, 1 as in the analysis,
+whose inference runs in the calling thread), and the share of each in the whole.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from pathlib import Path
 from _report import machine_facts, machine_text, write_json
 
 from judgeapp.analysis.decoding import shrink_for_pose
-from judgeapp.detect.pose import INFERENCE_THREADS, BlazePose
+from judgeapp.detect.pose import INFERENCE_THREADS, BlazePose, someone_expected
 from judgeapp.video import iter_samples, plan_sampling, probe
 from judgeapp.weights import resolve
 
@@ -58,8 +58,9 @@ class PoseReplay:
 
     def __init__(self, model: BlazePose, times: dict[str, list[float]]) -> None:
         self.model, self.times = model, times
-        self.previous_found = False
+        self.found_before: list[list] = [[], []]  # the two one-second frames before
         self.last_seen: list = []
+        self.seen_before: list = []
         self.people: dict[int, list] = {}  # 5 fps frame index -> people
 
     def _timed(self, name: str, fn, *args, **kwargs):
@@ -69,10 +70,14 @@ class PoseReplay:
         finally:
             self.times[name].append(time.thread_time() - start)
 
+    def expected(self, last: list, before: list, width: int) -> bool:
+        return someone_expected(last, before, width)
+
     def one_second(self, index: int, image) -> list:
-        people = self._timed("find 1 fps", self.model.find, image, self.previous_found)
-        self.previous_found = bool(people)
-        self.last_seen = people
+        expected = self.expected(self.found_before[1], self.found_before[0], image.shape[1])
+        people = self._timed("find 1 fps", self.model.find, image, expected)
+        self.found_before = [self.found_before[1], people]
+        self.seen_before, self.last_seen = self.last_seen, people
         self.people[index] = people
         return people
 
@@ -80,10 +85,11 @@ class PoseReplay:
         if self.last_seen:
             people = self._timed("follow", self.model.follow, image, self.last_seen)
             if people is None:
-                people = self._timed("find after a loss", self.model.find, image, True)
+                expected = self.expected(self.last_seen, self.seen_before, image.shape[1])
+                people = self._timed("find after a loss", self.model.find, image, expected)
         else:
             people = []
-        self.last_seen = people
+        self.seen_before, self.last_seen = self.last_seen, people
         self.people[index] = people
         return people
 

@@ -279,6 +279,36 @@ def detector_views(width: int, height: int, tiles: bool = True) -> list[tuple[in
     return views
 
 
+# A box within this share of the frame's width from its left or right side is at that side.
+SIDE_EDGE_SHARE = 0.01
+
+
+def someone_expected(last: list[PersonPose], before: list[PersonPose], width: int) -> bool:
+    """Whether someone of `last` (the people of the frame before, in this frame's pixels) may
+    still be in the frame, so that finding nobody upright is worth the turned passes: not one
+    at the frame's left or right side, nor one whose centre, moving on as it moved since
+    `before` (the people one step earlier, the nearest taken for the same person), is now
+    past a side. Such a person walked out of the picture, and turning the frame does not
+    bring them back (on room_people every loss was a walk out at the side, each costing 12
+    detector runs and their landmark runs for nothing; docs/pose.md)."""
+    margin = SIDE_EDGE_SHARE * width
+    earlier = [_centre(p.box) for p in before]
+    for person in last:
+        if person.box.x1 <= margin or person.box.x2 >= width - margin:
+            continue
+        x, y = _centre(person.box)
+        if earlier:
+            x0, _ = min(earlier, key=lambda c: math.hypot(c[0] - x, c[1] - y))
+            x += x - x0
+        if 0.0 <= x <= width:
+            return True
+    return False
+
+
+def _centre(box: Box) -> tuple[float, float]:
+    return (box.x1 + box.x2) / 2, (box.y1 + box.y2) / 2
+
+
 def _sigmoid(values: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(values, -60.0, 60.0)))
 
