@@ -272,3 +272,14 @@ def test_the_landmark_network_keeps_only_the_outputs_read_and_they_are_unchanged
     for output in kept:
         same = [o for o in every if o.shape == output.shape]
         assert any(np.array_equal(output, o) for o in same)
+
+
+def test_a_network_without_the_outputs_read_is_refused_by_name(blazepose_dir):  # noqa: F811
+    import openvino as ov
+
+    from judgeapp.core.errors import WeightsError
+    from judgeapp.detect.pose import _compile
+
+    path = blazepose_dir / "pose_detection.tflite"  # the detector: no 195-value output
+    with pytest.raises(WeightsError, match="not the BlazePose model expected"):
+        _compile(ov.Core(), path, {}, (1, 224, 224, 3), (195, 1))
