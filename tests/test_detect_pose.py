@@ -108,6 +108,32 @@ def test_wide_frames_are_also_searched_in_overlapping_square_tiles():
     assert detector_views(1768, 994, tiles=False) == [(0, 0, 1768, 994)]
 
 
+def _standing(x1: float, x2: float):
+    from judgeapp.detect.boxes import Box
+    from judgeapp.detect.pose import PersonPose
+
+    return PersonPose(Box(x1, 20.0, x2, 400.0, 0.9), np.zeros((33, 3), np.float32), 0.9)
+
+
+def test_someone_who_walked_out_at_a_side_is_not_expected_back():
+    """Nobody found where someone just was is worth the turned passes, unless that person
+    stood at the frame's left or right side or was walking out past it."""
+    from judgeapp.detect.pose import someone_expected
+
+    width = 768
+    assert someone_expected([_standing(300, 500)], [], width)
+    assert someone_expected([_standing(300, 500)], [_standing(290, 490)], width)
+    assert not someone_expected([], [_standing(300, 500)], width)
+    assert not someone_expected([_standing(586, 768)], [_standing(512, 750)], width)  # right
+    assert not someone_expected([_standing(1, 200)], [], width)  # at the left side
+    # Centre 631 moving on by 178 px is past the right side (809 > 768); moving back inside.
+    assert not someone_expected([_standing(512, 750)], [_standing(356, 550)], width)
+    assert someone_expected([_standing(356, 550)], [_standing(512, 750)], width)
+    # Two people: one walking out, the other staying (the nearest earlier centre is theirs).
+    two_then = [_standing(512, 750), _standing(100, 250)]
+    assert someone_expected(two_then, [_standing(356, 550), _standing(100, 250)], width)
+
+
 # The real model on real frames
 
 
@@ -221,3 +247,39 @@ def test_the_twin_is_a_second_copy_made_once_that_finds_the_same(model, media_di
     assert np.allclose(mine[0].landmarks, theirs[0].landmarks, atol=1e-3)
     followed = twin.follow(_frame(media_dir, "squats_portrait_5fps.mp4", 11), mine)
     assert followed is not None and len(followed) == 1
+
+
+def test_the_landmark_network_keeps_only_the_outputs_read_and_they_are_unchanged(
+    model,
+    blazepose_dir,  # noqa: F811
+):
+    """The landmark model's mask, heatmap and world landmarks are left out of the compiled
+    network (they cost about 40 % of its time); the landmarks and pose flag are the full
+    model's to the bit."""
+    import openvino as ov
+
+    assert len(model._landmarks.outputs) == 2
+    core = ov.Core()
+    full = core.compile_model(
+        str(blazepose_dir / "pose_landmark_full.tflite"),
+        "CPU",
+        {"INFERENCE_PRECISION_HINT": "f32", "INFERENCE_NUM_THREADS": 1},
+    )
+    crop = np.random.default_rng(0).random((1, 256, 256, 3), dtype=np.float32)
+    kept = [np.asarray(v) for v in model._landmarks(crop).values()]
+    every = [np.asarray(v) for v in full(crop).values()]
+    assert len(every) == 5
+    for output in kept:
+        same = [o for o in every if o.shape == output.shape]
+        assert any(np.array_equal(output, o) for o in same)
+
+
+def test_a_network_without_the_outputs_read_is_refused_by_name(blazepose_dir):  # noqa: F811
+    import openvino as ov
+
+    from judgeapp.core.errors import WeightsError
+    from judgeapp.detect.pose import _compile
+
+    path = blazepose_dir / "pose_detection.tflite"  # the detector: no 195-value output
+    with pytest.raises(WeightsError, match="not the BlazePose model expected"):
+        _compile(ov.Core(), path, {}, (1, 224, 224, 3), (195, 1))

@@ -38,6 +38,7 @@ from judgeapp.core.errors import Cancelled, VideoError
 from judgeapp.core.progress import CancelToken, Progress, ProgressCallback, no_progress
 from judgeapp.core.results import VideoInfo
 from judgeapp.detect import Box, PersonDetector, detector_warning, largest_box
+from judgeapp.detect.pose import someone_expected
 from judgeapp.features.blank_tail import BlankTail, embed_blank_tail
 from judgeapp.features.profiles import get_profile
 from judgeapp.features.video_features import PeopleFound, VideoFeatures
@@ -228,16 +229,18 @@ def extract_video_features(
     found: dict[int, list] = {}  # 1 fps frame index -> its people, once found
     found_ready = threading.Condition()
     awaited: set[int] = set()  # 1 fps frames whose find the follow stage will wait for
-    previous_found = [False]  # whether the previous 1 fps frame had anyone
+    found_before: list[list] = [[], []]  # the people of the 1 fps frames two and one before
     static_found = [0]  # 1 fps frames the pose stage has done, for progress
 
     def find_people(items: list[StaticFrame]) -> int:
         """The "pose" stage: the people of each 1 fps frame. Where the previous 1 fps frame had
-        someone and this one seems empty, the turned passes are tried too (`expect_person`)."""
+        someone who did not walk out at a side (`someone_expected`) and this one seems empty,
+        the turned passes are tried too (`expect_person`)."""
         for item in items:
             shrunk, scale = shrink_for_pose(item.image)
-            people = finder.find(shrunk, expect_person=previous_found[0])
-            previous_found[0] = bool(people)
+            expected = someone_expected(found_before[1], found_before[0], shrunk.shape[1])
+            people = finder.find(shrunk, expect_person=expected)
+            found_before[:] = [found_before[1], people]
             with found_ready:
                 found[item.index] = people
                 found_ready.notify_all()
@@ -254,11 +257,13 @@ def extract_video_features(
             return found.pop(index, [])
 
     last_seen: list = []  # the people of the follow stage's previous frame
+    seen_before: list = []  # and of the frame before that
 
     def follow_people(items: list[PoseFrame]) -> int:
         """The "pose_follow" stage: each 5 fps frame's people, followed from the frame before
-        (the detector running only where someone was lost). A person entering is found at the
-        next 1 fps frame (at most a second later)."""
+        (the detector running only where someone was lost, turned too unless they walked out
+        at a side). A person entering is found at the next 1 fps frame (at most a second
+        later)."""
         for item in items:
             if item.index in awaited:
                 awaited.discard(item.index)
@@ -266,9 +271,11 @@ def extract_video_features(
             elif last_seen:
                 people = follower.follow(item.image, last_seen)
                 if people is None:
-                    people = follower.find(item.image, expect_person=True)
+                    expected = someone_expected(last_seen, seen_before, item.image.shape[1])
+                    people = follower.find(item.image, expect_person=expected)
             else:
                 people = []
+            seen_before[:] = last_seen
             last_seen[:] = people
             poses.add(item, people)
         return len(items)

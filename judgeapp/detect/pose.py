@@ -279,6 +279,36 @@ def detector_views(width: int, height: int, tiles: bool = True) -> list[tuple[in
     return views
 
 
+# A box within this share of the frame's width from its left or right side is at that side.
+SIDE_EDGE_SHARE = 0.01
+
+
+def someone_expected(last: list[PersonPose], before: list[PersonPose], width: int) -> bool:
+    """Whether someone of `last` (the people of the frame before, in this frame's pixels) may
+    still be in the frame, so that finding nobody upright is worth the turned passes: not one
+    at the frame's left or right side, nor one whose centre, moving on as it moved since
+    `before` (the people one step earlier, the nearest taken for the same person), is now
+    past a side. Such a person walked out of the picture, and turning the frame does not
+    bring them back (on room_people every loss was a walk out at the side, each costing 12
+    detector runs and their landmark runs for nothing; docs/pose.md)."""
+    margin = SIDE_EDGE_SHARE * width
+    earlier = [_centre(p.box) for p in before]
+    for person in last:
+        if person.box.x1 <= margin or person.box.x2 >= width - margin:
+            continue
+        x, y = _centre(person.box)
+        if earlier:
+            x0, _ = min(earlier, key=lambda c: math.hypot(c[0] - x, c[1] - y))
+            x += x - x0
+        if 0.0 <= x <= width:
+            return True
+    return False
+
+
+def _centre(box: Box) -> tuple[float, float]:
+    return (box.x1 + box.x2) / 2, (box.y1 + box.y2) / 2
+
+
 def _sigmoid(values: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(values, -60.0, 60.0)))
 
@@ -330,8 +360,12 @@ class BlazePose:
         config: dict = {"INFERENCE_PRECISION_HINT": "f32", "PERFORMANCE_HINT": "LATENCY"}
         if threads:
             config["INFERENCE_NUM_THREADS"] = int(threads)
-        self._detector = _compile(core, Path(detector_path), config, (1, 224, 224, 3), 2)
-        self._landmarks = _compile(core, Path(landmark_path), config, (1, 256, 256, 3), 5)
+        self._detector = _compile(
+            core, Path(detector_path), config, (1, 224, 224, 3), _DETECTOR_OUTPUTS
+        )
+        self._landmarks = _compile(
+            core, Path(landmark_path), config, (1, 256, 256, 3), _LANDMARK_OUTPUTS
+        )
         self._anchors = ssd_anchors()
         self._lock = threading.Lock()
         self.min_score = min_score
@@ -466,7 +500,7 @@ class BlazePose:
         their box and keypoints in the frame's pixels."""
         boxed, scale, pad_x, pad_y = letterbox(image, DETECTOR_SIZE_PX)
         pixels = boxed.astype(np.float32)[None] / 127.5 - 1.0
-        raw_boxes, raw_scores = _by_size(self._detector(pixels), (12, 1))
+        raw_boxes, raw_scores = _by_size(self._detector(pixels), _DETECTOR_OUTPUTS)
         side = DETECTOR_SIZE_PX / scale  # letterbox square side in image pixels
         out = []
         for cand in decode_detections(raw_boxes, raw_scores, self._anchors, self.min_score):
@@ -494,7 +528,7 @@ class BlazePose:
             borderValue=(0, 0, 0),
         )
         outputs = self._landmarks(crop.astype(np.float32)[None] / 255.0)
-        raw, flag = _by_size(outputs, (_ALL_LANDMARKS * 5, 1))
+        raw, flag = _by_size(outputs, _LANDMARK_OUTPUTS)
         presence = float(_pose_presence(flag))
         points = raw.reshape(_ALL_LANDMARKS, 5)[:BODY_LANDMARKS].astype(np.float64)
         homogeneous = np.concatenate([points[:, :2], np.ones((BODY_LANDMARKS, 1))], axis=1)
@@ -552,28 +586,62 @@ def _distinct(people: list[PersonPose]) -> list[PersonPose]:
     return kept
 
 
+# The outputs used, by their last dimension: the detector's boxes with keypoints and scores;
+# the landmark model's 39 x 5 landmark values and its pose flag. (The landmark model also gives
+# a segmentation mask, heatmaps and world landmarks, which nothing here reads.)
+_DETECTOR_OUTPUTS = (12, 1)
+_LANDMARK_OUTPUTS = (_ALL_LANDMARKS * 5, 1)
+
+
 def _by_size(outputs: dict, last_dims: tuple[int, ...]) -> list[np.ndarray]:
     """The outputs whose last dimension is each of `last_dims`, in that order (the TFLite
     output names differ between model builds; their shapes do not)."""
     arrays = [np.asarray(value) for value in outputs.values()]
-    found = []
+    return [arrays[i][0] for i in _indices_by_size([a.shape for a in arrays], last_dims)]
+
+
+def _indices_by_size(shapes: list[tuple[int, ...]], last_dims: tuple[int, ...]) -> list[int]:
+    """The index of the first unused 2- or 3-dimensional shape ending in each of `last_dims`."""
+    found: list[int] = []
     for dim in last_dims:
-        match = next((a for a in arrays if a.ndim in (2, 3) and a.shape[-1] == dim), None)
+        match = next(
+            (
+                i
+                for i, shape in enumerate(shapes)
+                if i not in found and len(shape) in (2, 3) and shape[-1] == dim
+            ),
+            None,
+        )
         if match is None:
             raise WeightsError(f"the pose model has no output of size {dim}")
-        arrays = [a for a in arrays if a is not match]
-        found.append(match[0])
+        found.append(match)
     return found
 
 
-def _compile(core, path: Path, config: dict, input_shape: tuple[int, ...], outputs: int):
-    """Read and compile one TFLite model, checking it has the shapes BlazePose has."""
+def _compile(
+    core, path: Path, config: dict, input_shape: tuple[int, ...], last_dims: tuple[int, ...]
+):
+    """Read and compile one TFLite model, checking it has the shapes BlazePose has, with only
+    the outputs `last_dims` names: the layers that feed nothing else are left out (the landmark
+    model's mask and heatmap layers take about 40 % of its time; the outputs kept are the same
+    to the bit)."""
+    import openvino as ov
+
     try:
         model = core.read_model(str(path))
     except (RuntimeError, OSError) as exc:
         first = (str(exc).strip().splitlines() or ["unreadable"])[0][:160]
         raise WeightsError(f"{path}: not a readable pose model ({first})") from None
     shape = tuple(model.inputs[0].partial_shape.to_shape()) if model.inputs else ()
-    if len(model.inputs) != 1 or shape != input_shape or len(model.outputs) < outputs:
+    if len(model.inputs) != 1 or shape != input_shape:
         raise WeightsError(f"{path}: not the BlazePose model expected (input {shape})")
-    return core.compile_model(model, "CPU", config)
+    shapes = [
+        tuple(out.partial_shape.to_shape()) if out.partial_shape.is_static else ()
+        for out in model.outputs
+    ]
+    try:
+        kept = _indices_by_size(shapes, last_dims)
+    except WeightsError:
+        raise WeightsError(f"{path}: not the BlazePose model expected (outputs {shapes})") from None
+    pruned = ov.Model([model.outputs[i] for i in kept], model.get_parameters(), model.friendly_name)
+    return core.compile_model(pruned, "CPU", config)
