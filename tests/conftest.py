@@ -73,13 +73,10 @@ def _private_folders(tmp_path_factory: pytest.TempPathFactory) -> None:
     root = tmp_path_factory.mktemp("judgeapp-home")
     os.environ["JUDGEAPP_CACHE_DIR"] = str(root / "cache")
     os.environ["JUDGEAPP_DATA_DIR"] = str(root / "data")
-    # Converted OpenVINO models are keyed by the weights' hash: one conversion per session, and
-    # per run where pytest-xdist splits the session between workers (their temporary folders
-    # share a parent; a model is saved atomically, so two workers may race for it).
-    shared = (
-        tmp_path_factory.getbasetemp().parent if os.environ.get("PYTEST_XDIST_WORKER") else root
-    )
-    os.environ["JUDGEAPP_OPENVINO_CACHE_DIR"] = str(shared / "openvino")
+    # Converted OpenVINO models are keyed by the weights' hash: one conversion per session, or
+    # per run of scripts/test.sh, whose two tiers share JUDGEAPP_TEST_OPENVINO_CACHE_DIR.
+    shared = os.environ.get("JUDGEAPP_TEST_OPENVINO_CACHE_DIR")
+    os.environ["JUDGEAPP_OPENVINO_CACHE_DIR"] = shared or str(root / "openvino")
     os.environ["YOLO_CONFIG_DIR"] = str(root / "ultralytics")
 
 
