@@ -4,6 +4,11 @@
 # Both tiers always run and both are reported; the command fails if either failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+# Both tiers convert the same random-weight networks for OpenVINO: one folder of converted
+# models for the run (tests/conftest.py), removed at the end.
+JUDGEAPP_TEST_OPENVINO_CACHE_DIR="$(mktemp -d)"
+export JUDGEAPP_TEST_OPENVINO_CACHE_DIR
+trap 'rm -rf "$JUDGEAPP_TEST_OPENVINO_CACHE_DIR"' EXIT
 JUDGEAPP_TEST_TIER=core .venv/bin/python -m pytest -q -p no:pytest-qt -W ignore::pytest.PytestConfigWarning "$@"
 core=$?
 JUDGEAPP_TEST_TIER=gui .venv/bin/python -m pytest -q "$@"

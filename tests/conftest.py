@@ -73,8 +73,10 @@ def _private_folders(tmp_path_factory: pytest.TempPathFactory) -> None:
     root = tmp_path_factory.mktemp("judgeapp-home")
     os.environ["JUDGEAPP_CACHE_DIR"] = str(root / "cache")
     os.environ["JUDGEAPP_DATA_DIR"] = str(root / "data")
-    # Converted OpenVINO models are keyed by the weights' hash: one conversion per session.
-    os.environ["JUDGEAPP_OPENVINO_CACHE_DIR"] = str(root / "openvino")
+    # Converted OpenVINO models are keyed by the weights' hash: one conversion per session, or
+    # per run of scripts/test.sh, whose two tiers share JUDGEAPP_TEST_OPENVINO_CACHE_DIR.
+    shared = os.environ.get("JUDGEAPP_TEST_OPENVINO_CACHE_DIR")
+    os.environ["JUDGEAPP_OPENVINO_CACHE_DIR"] = shared or str(root / "openvino")
     os.environ["YOLO_CONFIG_DIR"] = str(root / "ultralytics")
 
 
@@ -138,3 +140,46 @@ def review_window(qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
             window.close()
         review.library.close()
     assert live_threads() == []
+
+
+@pytest.fixture
+def undo_library(tmp_path: Path):
+    """(library, undo stack, video sha256): a new library of the test's own that knows one
+    made-up video, for the marks' undo and drawing tests."""
+    from report_helpers import fake_video_info
+
+    from judgeapp.store import Library, UndoStack
+
+    library = Library.open(tmp_path / "lib.sqlite3")
+    info = fake_video_info()
+    library.remember_video(info)
+    yield library, UndoStack(library), info.sha256
+    library.close()
+
+
+@pytest.fixture
+def marks_service(tmp_path: Path):
+    """The marks service (no Qt) on a new library of the test's own, a made-up 30 s video
+    open."""
+    from report_helpers import fake_video_info
+
+    from judgeapp.app.marks_service import MarksService
+    from judgeapp.store import Library
+
+    library = Library.open(tmp_path / "lib.sqlite3")
+    service = MarksService(library)
+    service.set_video(fake_video_info("ball.mp4", duration_s=30.0))
+    yield service
+    service.close()
+    library.close()
+
+
+@pytest.fixture
+def no_analysis(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any analysis fails the test: for what must be refused before a video is analysed."""
+    import judgeapp.analysis
+
+    def never_analyse(*_args, **_kwargs):
+        raise AssertionError("a video was analysed")
+
+    monkeypatch.setattr(judgeapp.analysis, "analyze", never_analyse)

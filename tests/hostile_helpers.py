@@ -40,3 +40,7 @@ def replaced(doc, path: list, value):
         target = target[key]
     target[path[-1]] = value
     return doc
+
+
+# `score` options that need no network, no weights and no cache.
+FAST = ["--model", "random", "--pretrained", "none", "--detector", "none", "--no-cache"]

@@ -1,8 +1,9 @@
 """`judgeapp extract --ray`: the same features and manifest as the serial run, on a local cluster.
 
-One 2-CPU Ray cluster for the whole module (as CI has 2 cores), the two smallest real videos,
-random backbone weights. The serial reference runs with one torch thread, as each worker does:
-features are bit-identical only between runs with the same number of threads.
+One 2-CPU Ray cluster for the whole module (as CI has 2 cores), short cuts of the two smallest
+real videos (made once), random backbone weights. The serial reference runs with one torch
+thread, as each worker does: features are bit-identical only between runs with the same number
+of threads.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import pytest
 import torch
+from video_helpers import first_frames
 
 from judgeapp.analysis import AnalysisOptions
 from judgeapp.cli import main
@@ -34,8 +36,9 @@ from judgeapp.video.decode import DECODE_LOG_ENV
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 OPTIONS = ["--pretrained", "none", "--device", "cpu", "--detector", "hog", "--no-cache"]
-# The two smallest real videos, the second twice: with 2 workers, a third video is always
-# in progress when the first is done.
+# The first frames of the two smallest real videos (4 s and 8 s: one and two 3.2 s segments),
+# the second twice: with 2 workers, a third video is always in progress when the first is done.
+CUTS = {"juggle_720p24.mp4": 96, "squats_portrait_5fps.mp4": 40}
 SMALL = {
     "juggle_720p24.mp4": "juggle_720p24.mp4",
     "squats_portrait_5fps.mp4": "squats_portrait_5fps.mp4",
@@ -44,18 +47,27 @@ SMALL = {
 NAMES = sorted(Path(name).stem for name in SMALL)
 
 
-def _video_folder(root: Path, media_dir: Path, broken: bool = False) -> Path:
+@pytest.fixture(scope="module")
+def cuts(media_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder of the short cuts, by their sources' names."""
+    folder = tmp_path_factory.mktemp("cuts")
+    for name, frames in CUTS.items():
+        first_frames(media_dir / name, folder / name, frames)
+    return folder
+
+
+def _video_folder(root: Path, cuts: Path, broken: bool = False) -> Path:
     root.mkdir()
     for name, source in SMALL.items():
-        (root / name).symlink_to(media_dir / source)
+        (root / name).symlink_to(cuts / source)
     if broken:
         (root / "a_broken.mp4").write_bytes(b"this is not a video")
     return root
 
 
 @pytest.fixture(scope="module")
-def videos(media_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _video_folder(tmp_path_factory.mktemp("cluster") / "videos", media_dir)
+def videos(cuts: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _video_folder(tmp_path_factory.mktemp("cluster") / "videos", cuts)
 
 
 @pytest.fixture(scope="module")
@@ -108,9 +120,9 @@ def _assert_same_features(out: Path, reference: Path, names: list[str]) -> None:
 
 
 def test_a_killed_worker_loses_nothing_and_the_job_completes(
-    media_dir: Path, serial: Path, cluster, tmp_path: Path
+    cuts: Path, serial: Path, cluster, tmp_path: Path
 ) -> None:
-    videos = _video_folder(tmp_path / "videos", media_dir, broken=True)
+    videos = _video_folder(tmp_path / "videos", cuts, broken=True)
     out = tmp_path / "features"
     killed: dict[str, int] = {}
     events: list[tuple[str, str]] = []

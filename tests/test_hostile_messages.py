@@ -11,21 +11,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hostile_helpers import FAST
 from limits_helpers import run_limited
 
-import judgeapp.analysis
 from judgeapp.cli import build_parser, main
-
-FAST = ["--model", "random", "--pretrained", "none", "--detector", "none", "--no-cache"]
-
-
-def _never_analyse(*_args, **_kwargs):
-    raise AssertionError("a video was analysed")
-
-
-@pytest.fixture
-def no_analysis(monkeypatch):
-    monkeypatch.setattr(judgeapp.analysis, "analyze", _never_analyse)
 
 
 def _one_error_line(err: str) -> str:

@@ -9,20 +9,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hostile_helpers import FAST
 
 import judgeapp.analysis
 from judgeapp.cli import main
-
-FAST = ["--model", "random", "--pretrained", "none", "--detector", "none", "--no-cache"]
-
-
-def _never_analyse(*_args, **_kwargs):
-    raise AssertionError("a video was analysed before the outputs were checked")
-
-
-@pytest.fixture
-def no_analysis(monkeypatch):
-    monkeypatch.setattr(judgeapp.analysis, "analyze", _never_analyse)
 
 
 @pytest.mark.parametrize("option", ["--csv", "--json"])

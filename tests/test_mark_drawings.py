@@ -6,12 +6,11 @@ from __future__ import annotations
 import json
 import sqlite3
 from html import escape
-from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
-from report_helpers import fake_video_info, make_result
+from report_helpers import make_result
 from video_helpers import write_video
 
 from judgeapp.core.drawing import (
@@ -26,7 +25,7 @@ from judgeapp.core.errors import JudgeappError
 from judgeapp.core.marks import Mark
 from judgeapp.report import write_annotated_video, write_report
 from judgeapp.report.tables import report_document
-from judgeapp.store import AddMark, DeleteMark, EditMark, Library, UndoStack
+from judgeapp.store import AddMark, DeleteMark, EditMark, Library
 from judgeapp.store.schema import MIGRATIONS, migrate
 from judgeapp.video import probe
 
@@ -36,17 +35,8 @@ NOTE = Shape("text", ((5.0, 5.0),), "knee bent")
 DRAWING = (ARROW, CIRCLE, NOTE)
 
 
-@pytest.fixture
-def setup(tmp_path: Path):
-    lib = Library.open(tmp_path / "lib.sqlite3")
-    info = fake_video_info()
-    lib.remember_video(info)
-    yield lib, UndoStack(lib), info.sha256
-    lib.close()
-
-
-def test_a_drawing_is_kept_through_undo_redo_edit_and_delete(setup) -> None:
-    lib, stack, sha = setup
+def test_a_drawing_is_kept_through_undo_redo_edit_and_delete(undo_library) -> None:
+    lib, stack, sha = undo_library
     add = stack.push(AddMark(sha, 4.0, "comment", "look here", None, DRAWING))
     assert lib.marks_for(sha)[0].drawing == DRAWING
     stack.undo()
@@ -81,8 +71,8 @@ def test_a_library_of_the_previous_schema_keeps_its_marks_without_drawings(tmp_p
         assert (mark.text, mark.drawing) == ("old note", ())
 
 
-def test_a_hand_edited_drawing_is_one_line_naming_the_mark(setup) -> None:
-    lib, _stack, sha = setup
+def test_a_hand_edited_drawing_is_one_line_naming_the_mark(undo_library) -> None:
+    lib, _stack, sha = undo_library
     mark = lib.add_mark(sha, 1.0, "comment", "x", drawing=(ARROW,))
     for bad in ('[{"kind": "star", "points": [[1, 2], [3, 4]]}]', "[{", '[{"kind": "line"}]',
                 '[{"kind": "line", "points": [[1, 2], [1e400, 4]]}]'):  # fmt: skip

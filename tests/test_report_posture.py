@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from PIL import Image
 from report_helpers import make_result
-from video_helpers import read_index, write_video
+from video_helpers import read_index, rgb_frames, write_video
 
 from judgeapp.core.athlete import AngleTrace, AthleteInfo, PoseInfo, PosePerson, TrackSummary
 from judgeapp.core.errors import JudgeappError
@@ -315,23 +315,11 @@ def test_json_export_carries_the_athlete_and_pose(result: AnalysisResult, tmp_pa
 # --------------------------------------------------------------------------- annotated video
 
 
-def _frames(path: Path) -> list[np.ndarray]:
-    cap = cv2.VideoCapture(str(path))
-    frames = []
-    while True:
-        ok, bgr = cap.read()
-        if not ok:
-            break
-        frames.append(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB).astype(int))
-    cap.release()
-    return frames
-
-
 def test_annotated_video_draws_the_skeleton(result, plain, clip, tmp_path) -> None:
     write_annotated_video(result, clip, tmp_path / "a.mp4")
     write_annotated_video(plain, clip, tmp_path / "b.mp4")
-    with_skeleton = _frames(tmp_path / "a.mp4")
-    without = _frames(tmp_path / "b.mp4")
+    with_skeleton = [f.astype(int) for f in rgb_frames(tmp_path / "a.mp4")]
+    without = [f.astype(int) for f in rgb_frames(tmp_path / "b.mp4")]
     assert len(with_skeleton) == len(without) == 40
 
     def distance(frame: np.ndarray, y: int, x: int, rgb) -> int:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import cv2
 import numpy as np
 import pytest
 from report_helpers import full_tmpfs, make_result
-from video_helpers import read_index, write_video
+from video_helpers import read_index, rgb_frames, write_video
 
 from judgeapp.core.errors import Cancelled, JudgeappError
 from judgeapp.core.marks import Mark
@@ -28,18 +27,6 @@ def clip(tmp_path_factory) -> Path:
 def result(clip: Path):
     info = probe(clip)
     return make_result(info, seed=2, box=(100.0, 60.0, 220.0, 200.0))
-
-
-def _frames(path: Path) -> list[np.ndarray]:
-    cap = cv2.VideoCapture(str(path))
-    frames = []
-    while True:
-        ok, bgr = cap.read()
-        if not ok:
-            break
-        frames.append(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
-    cap.release()
-    return frames
 
 
 # Where the overlays are at 320x240 (annotated_video._Layout at this size): the attention bar
@@ -116,7 +103,7 @@ def test_annotated_video_has_every_frame_with_the_overlays(result, clip, tmp_pat
     out = tmp_path / "annotated.mp4"
     written = write_report(out, result, marks, progress=reports.append)
     assert out.stat().st_mode & 0o777 == 0o644
-    frames = _frames(out)
+    frames = rgb_frames(out)
     assert len(frames) == 40 and frames[0].shape == (240, 320, 3)
     assert [read_index(f) for f in frames] == list(range(40))  # original frames, in order
     assert written == out

@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QWidget
 from report_helpers import fake_video_info, make_result
+from ui_helpers import marks_panel_for
 from video_helpers import write_video
 
 from judgeapp.app.marks_service import MarksService
@@ -34,13 +35,7 @@ from judgeapp.video.frame_cache import FrameSource
 @pytest.fixture
 def env(qtbot, tmp_path: Path):
     library = Library.open(tmp_path / "lib.sqlite3")
-    stack = UndoStack(library)
-    host = QWidget()
-    qtbot.addWidget(host)
-    panel = MarksPanel(library, stack, host)
-    undo, redo = undo_actions(stack, host)
-    info = fake_video_info("ball.mp4", duration_s=30.0)
-    panel.set_video(info)
+    panel, _, undo, redo, info = marks_panel_for(qtbot, library, "ball.mp4")
     yield panel, library, undo, redo, info, tmp_path / "lib.sqlite3"
     library.close()
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from report_helpers import fake_video_info, make_result
+from ui_helpers import shown
 
 from judgeapp.app.jobs import live_job_threads
 from judgeapp.app.library_service import LibraryService
@@ -300,9 +301,7 @@ def test_at_1280x800_the_library_shows_the_whole_video_name(qtbot, library, serv
     _, result = _long_result(tmp_path)
     library.save_analysis(result)
     window = LibraryWindow(service)
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
+    shown(qtbot, window)
     table = window.table
     qtbot.waitUntil(lambda: table.rowCount() == 1, timeout=10_000)
     qtbot.waitUntil(lambda: _name_shows_whole(table, 0, LONG_NAME), timeout=5_000)
@@ -323,9 +322,7 @@ def test_at_1280x800_the_library_shows_the_whole_video_name(qtbot, library, serv
 def test_at_1280x800_the_batch_tables_show_the_whole_video_name(qtbot, service, tmp_path):
     path, result = _long_result(tmp_path)
     window = BatchWindow(service, lambda *_args: result)
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
+    shown(qtbot, window)
     window.add_videos([path])
     window.start()
     qtbot.waitUntil(lambda: not window.is_running(), timeout=10_000)

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from report_helpers import fake_video_info
 
 from judgeapp.core.errors import JudgeappError
 from judgeapp.core.marks import PanelScore
@@ -20,22 +17,13 @@ from judgeapp.store import (
 )
 
 
-@pytest.fixture
-def setup(tmp_path: Path):
-    lib = Library.open(tmp_path / "lib.sqlite3")
-    info = fake_video_info()
-    lib.remember_video(info)
-    yield lib, UndoStack(lib), info.sha256
-    lib.close()
-
-
 def _state(lib: Library, sha: str) -> list[tuple]:
     """What a judge sees of the marks (dates left out: an edit refreshes `updated`)."""
     return [(m.id, m.time_s, m.kind, m.text, m.deduction) for m in lib.marks_for(sha)]
 
 
-def test_add_round_trip(setup) -> None:
-    lib, stack, sha = setup
+def test_add_round_trip(undo_library) -> None:
+    lib, stack, sha = undo_library
     cmd = stack.push(AddMark(sha, 12.0, "deduction", "step out", 0.3))
     after = _state(lib, sha)
     assert after == [(cmd.mark.id, 12.0, "deduction", "step out", 0.3)]
@@ -45,8 +33,8 @@ def test_add_round_trip(setup) -> None:
     assert lib.mark(cmd.mark.id).created == cmd.mark.created
 
 
-def test_edit_round_trip(setup) -> None:
-    lib, stack, sha = setup
+def test_edit_round_trip(undo_library) -> None:
+    lib, stack, sha = undo_library
     mark = lib.add_mark(sha, 3.0, "comment", "first draft")
     before = _state(lib, sha)
     stack.push(EditMark(mark, "deduction", "loss of balance", 0.5))
@@ -56,8 +44,8 @@ def test_edit_round_trip(setup) -> None:
     assert stack.redo() and _state(lib, sha) == after
 
 
-def test_move_round_trip(setup) -> None:
-    lib, stack, sha = setup
+def test_move_round_trip(undo_library) -> None:
+    lib, stack, sha = undo_library
     mark = lib.add_mark(sha, 3.0, "highlight", "throw")
     before = _state(lib, sha)
     stack.push(MoveMark(mark, 7.25))
@@ -66,8 +54,8 @@ def test_move_round_trip(setup) -> None:
     assert stack.redo() and lib.mark(mark.id).time_s == 7.25
 
 
-def test_delete_round_trip(setup) -> None:
-    lib, stack, sha = setup
+def test_delete_round_trip(undo_library) -> None:
+    lib, stack, sha = undo_library
     keep = lib.add_mark(sha, 1.0, "comment", "keep")
     doomed = lib.add_mark(sha, 2.0, "deduction", "drop", 0.7)
     before = _state(lib, sha)
@@ -78,8 +66,8 @@ def test_delete_round_trip(setup) -> None:
     assert stack.redo() and lib.mark(doomed.id) is None
 
 
-def test_a_long_history_unwinds_and_replays_exactly(setup) -> None:
-    lib, stack, sha = setup
+def test_a_long_history_unwinds_and_replays_exactly(undo_library) -> None:
+    lib, stack, sha = undo_library
     states = [_state(lib, sha)]
     add = stack.push(AddMark(sha, 1.0, "comment", "a"))
     states.append(_state(lib, sha))
@@ -101,8 +89,8 @@ def test_a_long_history_unwinds_and_replays_exactly(setup) -> None:
     assert not stack.redo() and not stack.can_redo
 
 
-def test_a_new_edit_drops_the_redo_history_and_listeners_hear_changes(setup) -> None:
-    lib, stack, sha = setup
+def test_a_new_edit_drops_the_redo_history_and_listeners_hear_changes(undo_library) -> None:
+    lib, stack, sha = undo_library
     heard = []
     stack.on_change(lambda: heard.append(stack.undo_label))
     stack.push(AddMark(sha, 1.0, "comment", "a"))
@@ -113,15 +101,15 @@ def test_a_new_edit_drops_the_redo_history_and_listeners_hear_changes(setup) -> 
     assert heard == ["Add comment at 0:01.0", "", "Add comment at 0:02.0"]
 
 
-def test_a_failing_command_is_not_recorded(setup) -> None:
-    lib, stack, sha = setup
+def test_a_failing_command_is_not_recorded(undo_library) -> None:
+    lib, stack, sha = undo_library
     with pytest.raises(JudgeappError):
         stack.push(AddMark(sha, -5.0, "comment", "bad time"))
     assert not stack.can_undo and _state(lib, sha) == []
 
 
-def test_panel_score_round_trip(setup) -> None:
-    lib, stack, sha = setup
+def test_panel_score_round_trip(undo_library) -> None:
+    lib, stack, sha = undo_library
     stack.push(SetPanelScore(lib, sha, PanelScore(18.0, 9.0, 9.0)))
     stack.push(SetPanelScore(lib, sha, PanelScore(18.5)))
     assert lib.get_panel_score(sha) == PanelScore(18.5)
@@ -134,8 +122,8 @@ def test_panel_score_round_trip(setup) -> None:
     assert lib.get_panel_score(sha) == PanelScore(18.5)
 
 
-def test_the_history_limit_keeps_the_newest_steps(setup) -> None:
-    lib, _, sha = setup
+def test_the_history_limit_keeps_the_newest_steps(undo_library) -> None:
+    lib, _, sha = undo_library
     stack = UndoStack(lib, limit=3)
     for i in range(5):
         stack.push(AddMark(sha, float(i), "comment", str(i)))

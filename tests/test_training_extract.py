@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from video_helpers import first_frames
 
 from judgeapp.cli import main
 from judgeapp.features.profiles import get_profile
@@ -24,6 +25,7 @@ from judgeapp.video.decode import DECODE_LOG_ENV
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 OPTIONS = ["--pretrained", "none", "--device", "cpu", "--detector", "hog"]
+ROOM_CUT = "room_people_40s.mp4"
 
 
 def _check_complete(out: Path) -> dict:
@@ -40,36 +42,49 @@ def _check_complete(out: Path) -> dict:
     return manifest
 
 
+def _media_with_room_cut(media_dir: Path, folder: Path) -> Path:
+    """The shared media clips (linked) with room_people_139s.mp4 cut to its first 40 s: an empty
+    room, a person walks in and out, the room empty again; the other 100 s repeat that."""
+    folder.mkdir()
+    for video in media_dir.glob("*.mp4"):
+        if video.name == "room_people_139s.mp4":
+            first_frames(video, folder / ROOM_CUT, 400)
+        else:
+            (folder / video.name).symlink_to(video)
+    return folder
+
+
 def test_extract_media_twice_skips_everything_the_second_time(
     media_dir: Path, tmp_path: Path, capsys
 ) -> None:
+    videos = _media_with_room_cut(media_dir, tmp_path / "videos")
     out = tmp_path / "features"
-    assert main(["extract", str(media_dir), "--out", str(out), *OPTIONS]) == 0
-    clips = sorted(p.stem for p in media_dir.glob("*.mp4"))
+    assert main(["extract", str(videos), "--out", str(out), *OPTIONS]) == 0
+    clips = sorted(p.stem for p in videos.glob("*.mp4"))
     assert len(clips) >= 3  # the shared media folder gains clips over time
     assert f"{len(clips)} extracted, 0 already done, 0 failed" in capsys.readouterr().out
     manifest = _check_complete(out)
     assert sorted(manifest["videos"]) == clips
     assert manifest["profile"] == "torchvision" and manifest["pretrained"] is False
     assert manifest["sampling"]["dynamic_fps"] == 5.0 and manifest["versions"]["torch"]
-    room = manifest["videos"]["room_people_139s"]
-    assert room["segments"] == 43  # floor(139.4 s * 5 / 16)
-    assert room["static_frames"] < 140  # frames without a person are dropped
+    room = manifest["videos"][Path(ROOM_CUT).stem]
+    assert room["segments"] == 12  # floor(40.0 s * 5 / 16)
+    assert room["static_frames"] < 40  # frames without a person are dropped
     stamps = {p: p.stat().st_mtime_ns for p in out.rglob("*.npy")}
 
-    assert main(["extract", str(media_dir), "--out", str(out), *OPTIONS]) == 0
+    assert main(["extract", str(videos), "--out", str(out), *OPTIONS]) == 0
     assert f"0 extracted, {len(clips)} already done, 0 failed" in capsys.readouterr().out
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*.npy")} == stamps
 
     # The same folder refuses features of another recipe ...
-    assert main(["extract", str(media_dir), "--out", str(out), "--device", "cpu"]) == 1
+    assert main(["extract", str(videos), "--out", str(out), "--device", "cpu"]) == 1
     assert "would mix recipes" in capsys.readouterr().err
     # ... and of another version of the same profile's recipe (an older judgeapp made it).
     assert manifest["recipe"] == get_profile("torchvision").recipe
     assert manifest["sampling"]["rule"] == "nearest"
     older = {**manifest, "recipe": manifest["recipe"] - 1}
     (out / "manifest.json").write_text(json.dumps(older))
-    assert main(["extract", str(media_dir), "--out", str(out), *OPTIONS]) == 1
+    assert main(["extract", str(videos), "--out", str(out), *OPTIONS]) == 1
     assert "recipe version 0" in capsys.readouterr().err
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*.npy")} == stamps
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from report_helpers import make_result
-from ui_helpers import mse, qimage_to_rgb
+from ui_helpers import mse, qimage_to_rgb, shown
 
 from judgeapp.ui.compare_window import CompareWindow
 from judgeapp.ui.workers import live_threads
@@ -23,9 +23,7 @@ def clips(media_dir):
 @pytest.fixture
 def window(qtbot, clips):
     w = CompareWindow()
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
-    w.show()
+    shown(qtbot, w)
     (juggle, ra), (squats, rb) = clips
     w.set_side("a", juggle, ra)
     w.set_side("b", squats, rb)

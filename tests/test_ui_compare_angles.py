@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from report_helpers import make_result
 from test_app_pose_view import pose_result
-from ui_helpers import qimage_to_rgb
+from ui_helpers import qimage_to_rgb, shown
 
 from judgeapp.ui.compare_window import CommonTimeline, CompareWindow
 from judgeapp.video import probe
@@ -17,9 +17,7 @@ GREEN = np.array([20, 130, 70])
 def test_angle_lanes_follow_the_sync_points(qtbot, media_dir) -> None:
     juggle, squats = media_dir / "juggle_720p24.mp4", media_dir / "squats_portrait_5fps.mp4"
     window = CompareWindow()
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
+    shown(qtbot, window)
     try:
         window.set_side("a", juggle, pose_result(probe(juggle, with_hash=False)))
         window.set_side("b", squats, make_result(probe(squats, with_hash=False)))

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from report_helpers import make_result
 from test_app_pose_view import pose_result
+from ui_helpers import shown
 from video_helpers import first_frames
 
 from judgeapp.ui.compare_window import CompareWindow
@@ -28,9 +29,7 @@ def clips(media_dir, tmp_path_factory) -> tuple[Path, Path]:
 def window(qtbot, clips):
     a, b = clips
     window = CompareWindow()
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
+    shown(qtbot, window)
     window.set_side("a", a, pose_result(probe(a, with_hash=False)))
     window.set_side("b", b, make_result(probe(b, with_hash=False), seed=2))
     window.transport.comparison = window.transport.comparison.with_sync("b", 0.4)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from report_helpers import make_result
-from ui_helpers import qimage_to_rgb
+from ui_helpers import qimage_to_rgb, shown
 
 from judgeapp.app.library_service import LibraryService
 from judgeapp.app.marks_service import MarksService
@@ -27,9 +27,7 @@ def window(qtbot, tmp_path, media_dir):
     marks.set_video(probe(squats))
     marks.add(8.0, "highlight", "deep squat")
     w = CompareWindow(library=LibraryService.wrap(store))
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
-    w.show()
+    shown(qtbot, w)
     w.set_side("a", juggle, make_result(probe(juggle, with_hash=False), seed=1, score=14.0))
     w.set_side("b", squats, make_result(probe(squats, with_hash=False), seed=2, score=16.5))
     yield w

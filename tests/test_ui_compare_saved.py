@@ -9,7 +9,7 @@ import shutil
 import pytest
 from report_helpers import make_result
 from test_ui_compare import on_screen
-from ui_helpers import mse, qimage_to_rgb
+from ui_helpers import mse, qimage_to_rgb, shown
 
 from judgeapp.app.library_service import LibraryService
 from judgeapp.ui.compare_window import CompareWindow
@@ -40,9 +40,7 @@ def _trigger(window: CompareWindow, name: str) -> None:
 def test_save_undo_redo_and_reopen_from_the_library(qtbot, copies, service) -> None:
     juggle, squats = copies
     window = CompareWindow(None, service)
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
+    shown(qtbot, window)
     result_a = make_result(probe(juggle, with_hash=True), seed=1, score=14.0)
     service.save_result(result_a, juggle)  # A analysed and stored; B not analysed
     window.set_side("a", juggle, result_a)
@@ -104,9 +102,9 @@ def test_save_undo_redo_and_reopen_from_the_library(qtbot, copies, service) -> N
         assert on_screen(qtbot, reopened) == (36, 10)
         for which, video, index in (("a", juggle, 36), ("b", squats, 10)):
             truth = read_frames(video, {index - 1, index, index + 1})
-            shown = qimage_to_rgb(reopened.sides[which].player.current_image())
-            error = mse(shown, truth[index])
-            assert error < mse(shown, truth[index - 1]) and error < mse(shown, truth[index + 1])
+            picture = qimage_to_rgb(reopened.sides[which].player.current_image())
+            error = mse(picture, truth[index])
+            assert error < mse(picture, truth[index - 1]) and error < mse(picture, truth[index + 1])
         reopened.close()
 
         # B moved and opened from its new place (the library learns the path): found again.

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from report_helpers import fake_video_info
-from ui_helpers import hand_result
+from ui_helpers import hand_result, shown
 from video_helpers import write_video
 
 from judgeapp.app.disagreement_view import UNMARKED_RGB, disagreement_view, percentile_rgb
@@ -64,9 +64,7 @@ def test_the_list_sorts_by_a_header_click_and_a_click_seeks(qtbot) -> None:
 
 def test_the_lane_colours_marks_by_percentile_and_shows_unmarked_moments(qtbot) -> None:
     timeline = AttentionTimeline()
-    qtbot.addWidget(timeline)
-    timeline.resize(900, 260)
-    timeline.show()
+    shown(qtbot, timeline, (900, 260))
     assert timeline.lane.isHidden()
     timeline.set_duration(32.0)
     view = _view()
@@ -118,9 +116,7 @@ def test_a_click_on_the_lane_seeks_to_the_deduction_there(qtbot) -> None:
     from PySide6.QtCore import QPointF
 
     timeline = AttentionTimeline()
-    qtbot.addWidget(timeline)
-    timeline.resize(900, 300)
-    timeline.show()
+    shown(qtbot, timeline, (900, 300))
     qtbot.waitExposed(timeline)
     timeline.set_duration(32.0)
     timeline.set_disagreement(_view().lane)

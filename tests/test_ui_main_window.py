@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QUrl
 from PySide6.QtGui import QAction, QDropEvent
-from ui_helpers import judgeapp_python_threads, main_window_with
+from ui_helpers import judgeapp_python_threads, main_window_with, shown
 from weights_helpers import save_head
 
 from judgeapp.app.app_settings import AppSettings
@@ -43,9 +43,7 @@ def store(tmp_path) -> SettingsStore:
 @pytest.fixture
 def window(qtbot, store):
     win = MainWindow(store)
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
+    shown(qtbot, win)
     yield win
     win.close()
     assert live_threads() == [], [t.objectName() for t in live_threads()]
@@ -312,9 +310,7 @@ def test_opening_and_analysing_decodes_the_video_once(qtbot, store, juggle, tmp_
     monkeypatch.setenv("JUDGEAPP_CACHE_DIR", str(tmp_path / "fresh-cache"))
     monkeypatch.setenv(DECODE_LOG_ENV, str(tmp_path / "decodes.log"))
     window = MainWindow(store)
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
+    shown(qtbot, window)
     try:
         open_and_analyse(qtbot, window, juggle)
         cache = window.session.source.cache

@@ -12,25 +12,18 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QWidget
-from report_helpers import fake_video_info
+from PySide6.QtWidgets import QApplication, QComboBox
+from ui_helpers import marks_panel_for
 from video_helpers import write_video
 
-from judgeapp.store import Library, UndoStack
+from judgeapp.store import Library
 from judgeapp.ui.marks_panel import COL_DEDUCTION, COL_KIND, MarksPanel
-from judgeapp.ui.undo_actions import undo_actions
 
 
 @pytest.fixture
 def env(qtbot, tmp_path: Path):
     library = Library.open(tmp_path / "lib.sqlite3")
-    stack = UndoStack(library)
-    host = QWidget()
-    qtbot.addWidget(host)
-    panel = MarksPanel(library, stack, host)
-    undo, _ = undo_actions(stack, host)
-    info = fake_video_info("beam.mp4", duration_s=30.0)
-    panel.set_video(info)
+    panel, host, undo, _, info = marks_panel_for(qtbot, library, "beam.mp4")
     host.show()
     yield panel, library, undo, info
     library.close()

@@ -9,6 +9,7 @@ import socket
 from pathlib import Path
 
 import pytest
+from ui_helpers import shown
 from weights_helpers import own_weights_folders
 
 from judgeapp.app.jobs import live_job_threads
@@ -33,9 +34,7 @@ def _machine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def models(qtbot):
     window = ModelsWindow()
-    qtbot.addWidget(window)
-    window.resize(900, 640)
-    window.show()
+    shown(qtbot, window, (900, 640))
     qtbot.waitUntil(lambda: not window.is_busy(), timeout=JOB_TIMEOUT_MS)
     yield window
     window.close()

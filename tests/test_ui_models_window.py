@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QFileDialog, QPushButton
+from ui_helpers import shown
 from weights_helpers import (
     entry_for,
     files_in,
@@ -87,9 +88,7 @@ def _make_pack(tmp_path: Path, monkeypatch, out_name: str) -> Path:
 @pytest.fixture
 def models(qtbot):
     window = ModelsWindow()
-    qtbot.addWidget(window)
-    window.resize(900, 500)
-    window.show()
+    shown(qtbot, window, (900, 500))
     wait_idle(qtbot, window)
     yield window
     window.close()

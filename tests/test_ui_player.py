@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QAction, QKeySequence, QMouseEvent, QWheelEvent
 from PySide6.QtWidgets import QApplication
-from ui_helpers import judgeapp_python_threads, mse, qimage_to_rgb
+from ui_helpers import judgeapp_python_threads, mse, qimage_to_rgb, shown
 
 from judgeapp.ui.player import Player
 from judgeapp.ui.workers import live_threads
@@ -28,9 +28,7 @@ def juggle(media_dir):
 @pytest.fixture
 def player(qtbot):
     widget = Player()
-    qtbot.addWidget(widget)
-    widget.resize(960, 600)
-    widget.show()
+    shown(qtbot, widget, (960, 600))
     yield widget
     widget.shutdown()
     assert live_threads() == [] and judgeapp_python_threads() == []

@@ -24,7 +24,7 @@ from test_app_pose_view import (
     body,
     pose_result,
 )
-from ui_helpers import main_window_with
+from ui_helpers import main_window_with, shown
 
 from judgeapp.app.app_settings import AppSettings
 from judgeapp.app.requests import AnalysisRequest
@@ -44,9 +44,7 @@ def window(qtbot, tmp_path, media_dir):
     store = SettingsStore(QSettings(str(tmp_path / "judgeapp.ini"), QSettings.Format.IniFormat))
     store.save(SETTINGS)
     win = MainWindow(store)
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
+    shown(qtbot, win)
     with qtbot.waitSignal(win.session.opened, timeout=30_000):
         win.open_video(media_dir / "squats_portrait_5fps.mp4")
     qtbot.waitUntil(lambda: win.player.current_index == 0, timeout=10_000)

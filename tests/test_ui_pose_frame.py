@@ -10,6 +10,7 @@ import threading
 import pytest
 from PySide6.QtCore import QSettings
 from report_helpers import make_result
+from ui_helpers import shown
 from weights_helpers import blazepose_dir  # noqa: F401 - a fixture
 
 from judgeapp.app.app_settings import AppSettings
@@ -33,9 +34,7 @@ def window(qtbot, tmp_path, media_dir, monkeypatch, blazepose_dir):  # noqa: F81
         )
     )
     win = MainWindow(store)
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
+    shown(qtbot, win)
     with qtbot.waitSignal(win.session.opened, timeout=30_000):
         win.open_video(media_dir / CLIP)
     qtbot.waitUntil(lambda: win.player.current_index == 0, timeout=10_000)

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from ui_helpers import shown
 
 from judgeapp.app.library_service import LibraryService
 from judgeapp.app.score_import import ScoreImportService
@@ -51,9 +52,7 @@ def test_a_file_with_problems_shows_them_and_cannot_be_imported(qtbot, service, 
         "Hoop_02,4.0,6.0,10.0,hoop,dana\n",
     )
     dialog = ScoreImportDialog(ScoreImportService(service.library))
-    qtbot.addWidget(dialog)
-    dialog.resize(1000, 480)
-    dialog.show()
+    shown(qtbot, dialog, (1000, 480))
     _preview(qtbot, dialog, path)
     assert dialog.table.rowCount() == 5
     changes = [dialog.table.item(r, 6).text() for r in range(5)]

@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QWheelEvent
 from PySide6.QtWidgets import QApplication
-from ui_helpers import hand_result
+from ui_helpers import hand_result, shown
 
 from judgeapp.app.attention_view import timeline_model
 from judgeapp.core.results import VideoInfo
@@ -19,9 +19,7 @@ INFO = VideoInfo("/v/r.mp4", "", 30.0, 25.0, 750, 640, 360)
 @pytest.fixture
 def timeline(qtbot):
     widget = AttentionTimeline()
-    qtbot.addWidget(widget)
-    widget.resize(900, 220)
-    widget.show()
+    shown(qtbot, widget, (900, 220))
     qtbot.waitExposed(widget)
     result = hand_result(
         INFO,

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
 from report_helpers import make_result
-from ui_helpers import main_window_with
+from ui_helpers import main_window_with, shown
 from video_helpers import write_video
 
 from judgeapp.app.analysis_run import AnalysisOutcome
@@ -47,9 +47,7 @@ def room_like():
 @pytest.fixture
 def timeline(qtbot):
     widget = AttentionTimeline()
-    qtbot.addWidget(widget)
-    widget.resize(880, 150)
-    widget.show()
+    shown(qtbot, widget, (880, 150))
     qtbot.waitExposed(widget)
     return widget
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from test_library_training import FakeExtract, _videos
 from training_helpers import one_thread  # noqa: F401 - fixture
+from ui_helpers import shown
 
 from judgeapp.app.library_training import LibraryTrainingService, train_from_library
 from judgeapp.core.marks import PanelScore
@@ -59,9 +60,7 @@ def setup(tmp_path):
 
 def _dialog(qtbot, service, epochs: int = 4, seeds: int = 1) -> TrainDialog:
     dialog = TrainDialog(service, background=False)  # the tests share a busy machine
-    qtbot.addWidget(dialog)
-    dialog.resize(760, 560)
-    dialog.show()
+    shown(qtbot, dialog, (760, 560))
     qtbot.waitUntil(lambda: dialog.table.rowCount() > 0, timeout=10_000)
     dialog.epochs.setValue(epochs)
     dialog.seeds.setValue(seeds)

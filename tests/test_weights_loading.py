@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import torch
-from weights_helpers import entry_for, register, small_state_dict
+from weights_helpers import entry_for, own_weights_folders, register, small_state_dict
 
 from judgeapp.core.errors import WeightsError
 from judgeapp.features.profiles import get_profile
@@ -24,10 +24,8 @@ from judgeapp.weights import store as weights_store
 
 @pytest.fixture(autouse=True)
 def _own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("JUDGEAPP_CACHE_DIR", str(tmp_path / "cache"))
+    own_weights_folders(monkeypatch, tmp_path / "cache")
     monkeypatch.setenv("JUDGEAPP_OFFLINE", "1")
-    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))
-    monkeypatch.delenv("JUDGEAPP_WEIGHTS_PATH", raising=False)
 
 
 def _save_in_cache(state_dict: dict, filename: str) -> Path:

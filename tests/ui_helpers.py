@@ -46,7 +46,6 @@ def judgeapp_python_threads() -> list[str]:
     return [t.name for t in threading.enumerate() if t.name.startswith("judgeapp")]
 
 
-
 def main_window_with(
     qtbot, folder, settings, size=(1280, 800), ini: str = "judgeapp.ini", review: bool = False
 ):
@@ -72,3 +71,31 @@ def main_window_with(
         window.resize(*size)
         window.show()
     return window, extension
+
+
+def shown(qtbot, widget, size: tuple[int, int] = (1280, 800)):
+    """`widget`, closed with the test (qtbot), resized to `size` and shown; returned."""
+    qtbot.addWidget(widget)
+    widget.resize(*size)
+    widget.show()
+    return widget
+
+
+def marks_panel_for(qtbot, library, video_name: str):
+    """(panel, host, undo, redo, info): a MarksPanel on `library` with its undo stack and
+    actions, in a host widget (not shown), a made-up 30 s video `video_name` open."""
+    from PySide6.QtWidgets import QWidget
+    from report_helpers import fake_video_info
+
+    from judgeapp.store import UndoStack
+    from judgeapp.ui.marks_panel import MarksPanel
+    from judgeapp.ui.undo_actions import undo_actions
+
+    stack = UndoStack(library)
+    host = QWidget()
+    qtbot.addWidget(host)
+    panel = MarksPanel(library, stack, host)
+    undo, redo = undo_actions(stack, host)
+    info = fake_video_info(video_name, duration_s=30.0)
+    panel.set_video(info)
+    return panel, host, undo, redo, info

@@ -58,3 +58,17 @@ def first_frames(source: Path, target: Path, frames: int, fps: float | None = No
         writer.release()
         capture.release()
     return target
+
+
+def rgb_frames(path: Path) -> list[np.ndarray]:
+    """Every frame of a video file, in order, as RGB uint8 arrays."""
+    capture = cv2.VideoCapture(str(path))
+    frames = []
+    try:
+        while True:
+            ok, bgr = capture.read()
+            if not ok:
+                return frames
+            frames.append(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
+    finally:
+        capture.release()
