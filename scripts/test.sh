@@ -9,9 +9,10 @@ cd "$(dirname "$0")/.."
 JUDGEAPP_TEST_OPENVINO_CACHE_DIR="$(mktemp -d)"
 export JUDGEAPP_TEST_OPENVINO_CACHE_DIR
 trap 'rm -rf "$JUDGEAPP_TEST_OPENVINO_CACHE_DIR"' EXIT
-JUDGEAPP_TEST_TIER=core .venv/bin/python -m pytest -q -p no:pytest-qt -W ignore::pytest.PytestConfigWarning "$@"
+# Each tier ends with its 25 slowest tests: where the suite's time goes, run after run.
+JUDGEAPP_TEST_TIER=core .venv/bin/python -m pytest -q --durations=25 -p no:pytest-qt -W ignore::pytest.PytestConfigWarning "$@"
 core=$?
-JUDGEAPP_TEST_TIER=gui .venv/bin/python -m pytest -q "$@"
+JUDGEAPP_TEST_TIER=gui .venv/bin/python -m pytest -q --durations=25 "$@"
 gui=$?
 word() { if [ "$1" -eq 0 ]; then echo "passed"; else echo "FAILED (pytest exit $1)"; fi; }
 echo "test tiers: core $(word "$core"), GUI $(word "$gui")"
