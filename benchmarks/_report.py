@@ -45,3 +45,11 @@ def write_json(report: dict, path: str | Path | None) -> None:
     """Write the figures to `path` (no file when None)."""
     if path:
         Path(path).write_text(json.dumps(report, indent=2), encoding="utf-8")
+
+
+def print_json(report: dict, path: str | Path | None) -> None:
+    """Print the figures as JSON, and write the same text to `path` (no file when None)."""
+    text = json.dumps(report, indent=2)
+    print(text)
+    if path:
+        Path(path).write_text(text + "\n", encoding="utf-8")

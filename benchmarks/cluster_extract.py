@@ -25,9 +25,9 @@ from pathlib import Path
 
 import numpy as np
 
+from judgeapp.analysis.set_extraction import manifest_json, video_entry
 from judgeapp.core.files import write_text_atomic
 from judgeapp.features.video_features import VideoFeatures
-from judgeapp.training.extract_set import manifest_json, video_entry
 
 MEDIA = Path(__file__).resolve().parents[2] / "shared" / "media"
 OPTIONS = ["--pretrained", "none", "--device", "cpu", "--detector", "hog", "--no-cache"]

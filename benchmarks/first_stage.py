@@ -16,12 +16,13 @@ beside the analysis's own total. --screenshot saves the window `--at` seconds af
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _report import print_json
 
 STARTED = time.time()
 DEFAULT_VIDEO = Path(__file__).resolve().parents[2] / "shared" / "media" / "juggle_720p24.mp4"
@@ -102,10 +103,7 @@ def main() -> None:
         "analysis_own_total_s": outcome.get("own_total_s"),
         "status_message": outcome.get("message"),
     }
-    text = json.dumps(report, indent=2)
-    print(text)
-    if args.json:
-        args.json.write_text(text)
+    print_json(report, args.json)
 
 
 if __name__ == "__main__":

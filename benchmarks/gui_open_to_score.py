@@ -30,6 +30,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _report import print_json
+
 DEFAULT_VIDEO = Path(__file__).resolve().parents[2] / "shared" / "media" / "room_people_139s.mp4"
 SCORE_ARGS = ["--pretrained", "none", "--model", "random", "--detector", "hog", "--device", "cpu"]
 
@@ -130,10 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores",
         "load_average_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],
     }
-    text = json.dumps(report, indent=2)
-    print(text)
-    if args.json:
-        Path(args.json).write_text(text + "\n")
+    print_json(report, args.json)
     return 0
 
 

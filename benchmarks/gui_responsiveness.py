@@ -14,7 +14,6 @@ thread was unable to react (the analysis itself runs in a child process, as in t
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import random
@@ -24,6 +23,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from _report import print_json
 
 DEFAULT_VIDEO = Path(__file__).resolve().parents[2] / "shared" / "media" / "room_people_139s.mp4"
 TICK_MS = 10
@@ -116,10 +116,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores",
         "load_average_1min": round(os.getloadavg()[0], 2),  # others' work on a shared machine
     }
-    text = json.dumps(report, indent=2)
-    print(text)
-    if args.json:
-        Path(args.json).write_text(text + "\n")
+    print_json(report, args.json)
     return 0 if report["end"] == "finished" else 1
 
 

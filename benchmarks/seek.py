@@ -16,7 +16,6 @@ direct reads must be identical, the cached ones closer to it than to either neig
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import random
@@ -26,6 +25,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+from _report import print_json
 
 DEFAULT_VIDEO = Path(__file__).resolve().parents[2] / "shared" / "media" / "juggle_720p24.mp4"
 
@@ -161,10 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         **bench_sources(video, indices, truth),
         "player": bench_player(video, indices, truth),
     }
-    text = json.dumps(report, indent=2)
-    print(text)
-    if args.json:
-        Path(args.json).write_text(text + "\n")
+    print_json(report, args.json)
     return 0
 
 

@@ -3,48 +3,31 @@
     python scripts/disagreement_screenshot.py [--video PATH] [--out PNG] [--dark]
 
 Offscreen at 1280x800, with a private library and settings. No analysis runs: the window shows
-marks_screenshot.py's hand-made result, with four deductions placed on its most and least
+screenshot_setup.py's hand-made result, with four deductions placed on its most and least
 attended segments and one comment, the Disagreement dock raised (sorted by percentile) and the
 timeline's disagreement lane below the attention plot.
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_VIDEO = ROOT.parent / "shared" / "media" / "room_people_139s.mp4"  # 139 s: 43 segments
-SIZE = (1280, 800)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import screenshot_setup as shots  # noqa: E402
+
+DEFAULT_VIDEO = shots.MEDIA / "room_people_139s.mp4"  # 139 s: 43 segments
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--video", default=str(DEFAULT_VIDEO))
-    parser.add_argument(
-        "--out", default=str(ROOT / "docs" / "screenshots" / "disagreement-view.png")
-    )
-    parser.add_argument("--dark", action="store_true", help="the dark theme")
-    args = parser.parse_args(argv)
-
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from marks_screenshot import hand_result, open_review_window, save_grab
-
-    opened = open_review_window("judgeapp-disagreement-shot-", args.video, args.dark)
+    out = shots.ROOT / "docs" / "screenshots" / "disagreement-view.png"
+    args = shots.shot_parser(__doc__, out, DEFAULT_VIDEO).parse_args(argv)
+    opened = shots.open_with_result("judgeapp-disagreement-shot-", args.video, args.dark)
     if opened is None:
         return 1
-    window, review, wait = opened
+    window, review, result = opened
     from PySide6.QtCore import Qt
 
-    from judgeapp.app.score_view import CardFacts
-    from judgeapp.ui.main_window import AnalysisOutcome
-
-    panel = review.marks_panel
-    result = hand_result(panel.video)
-    window.show_outcome(AnalysisOutcome(result, CardFacts(trained_on="RG ball, 200 routines")))
-    panel.set_result(result)
-    wait(lambda: window.session.source.cache.complete, 60)
     ranked = sorted(range(len(result.dynamic)), key=lambda i: result.dynamic[i].weight)
     middle = lambda i: (result.dynamic[i].start_s + result.dynamic[i].end_s) / 2  # noqa: E731
     service = review.marks
@@ -59,11 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     window.resizeDocks([review.disagreement_dock], [500], Qt.Orientation.Horizontal)
     window.resizeDocks([window.timeline_dock], [270], Qt.Orientation.Vertical)
     window.player.seek_time(middle(ranked[-2]))
-    wait(lambda: False, 0.6)  # let the last paint settle
-    ok = save_grab(window, args.out)
-    window.close()
-    review.library.close()
-    return 0 if ok else 1
+    return shots.save_and_close(window, review, args.out, settle_s=0.6)
 
 
 if __name__ == "__main__":

@@ -14,25 +14,20 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-SIZE = (1280, 800)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import screenshot_setup as shots  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
+    parser.add_argument("--out", default=str(shots.ROOT / "docs" / "screenshots"))
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix="judgeapp-first-run-"))
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    os.environ["JUDGEAPP_CACHE_DIR"] = str(scratch / "cache")  # no weights, no heads
-    os.environ["JUDGEAPP_DATA_DIR"] = str(scratch / "data")
+    scratch = shots.use_scratch("judgeapp-first-run-")  # its own cache: no weights, no heads
     from PySide6.QtCore import QEventLoop, QSettings, QTimer
 
     import judgeapp.ui  # noqa: F401  (undoes OpenCV's Qt variables before Qt starts)
@@ -53,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     store.save(AppSettings(AnalysisRequest(device="cpu"), recent=recent))
     window = MainWindow(store)
     window.add_extension(Review(window))
-    window.resize(*SIZE)
+    window.resize(*shots.SIZE)
     window.show()
 
     def settle(ms: int = 300) -> None:

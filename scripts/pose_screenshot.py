@@ -20,19 +20,17 @@ from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from marks_screenshot import open_review_window, save_grab  # noqa: E402
+import screenshot_setup as shots  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
-MEDIA = ROOT.parent / "shared" / "media"
 ANALYSIS_TIMEOUT_S = 600
 
 
-def analyse(window, wait) -> bool:
+def analyse(window) -> bool:
     """Analyse the open video with the pose model; False (message printed) if it failed."""
     window.apply_settings(replace(window.settings, detector="pose", device="cpu"))
     window.analyze()
-    wait(lambda: window.session.analysing, 10)
-    wait(lambda: not window.session.analysing, ANALYSIS_TIMEOUT_S)
+    shots.wait(lambda: window.session.analysing, 10)
+    shots.wait(lambda: not window.session.analysing, ANALYSIS_TIMEOUT_S)
     result = window.outcome.result if window.outcome is not None else None
     if result is None or result.pose is None:
         why = window.error_banner.message() or "no pose in the result (pose model not installed?)"
@@ -41,9 +39,7 @@ def analyse(window, wait) -> bool:
     return True
 
 
-def show_angle_at_peak(
-    window, wait, angle: str, lowest: bool = False, at_s: float | None = None
-) -> bool:
+def show_angle_at_peak(window, angle: str, lowest: bool = False, at_s: float | None = None) -> bool:
     """Choose `angle` in the lane and go to its highest measured value (or its lowest, or
     `at_s`)."""
     timeline = window.timeline
@@ -63,12 +59,12 @@ def show_angle_at_peak(
     source = window.session.source
     frame = source.index_at(time_s)
     window.player.seek(frame)
-    wait(lambda: window.player.current_index == frame, 10)
-    wait(lambda: False, 0.5)  # let the status bar and the lane settle
+    shots.wait(lambda: window.player.current_index == frame, 10)
+    shots.wait(lambda: False, 0.5)  # let the status bar and the lane settle
     return True
 
 
-def zoom_on_athlete(window, wait, scale: float) -> None:
+def zoom_on_athlete(window, scale: float) -> None:
     """Zoom the picture to `scale` around the athlete's pose box."""
     from PySide6.QtCore import QPointF
 
@@ -79,7 +75,7 @@ def zoom_on_athlete(window, wait, scale: float) -> None:
     x1, y1, x2, y2 = overlay.athlete.box
     view.zoom_to(scale)
     view.centerOn(QPointF((x1 + x2) / 2, (y1 + y2) / 2))
-    wait(lambda: False, 0.5)  # the exact frame replaces the cached one
+    shots.wait(lambda: False, 0.5)  # the exact frame replaces the cached one
 
 
 def shoot(
@@ -91,28 +87,28 @@ def shoot(
     at_s: float | None = None,
     zoom: float | None = None,
 ) -> bool:
-    opened = open_review_window("judgeapp-pose-shot-", str(video), dark)
+    opened = shots.open_review_window("judgeapp-pose-shot-", str(video), dark)
     if opened is None:
         return False
-    window, _review, wait = opened
+    window, _review = opened
     try:
-        if not analyse(window, wait) or not show_angle_at_peak(window, wait, angle, lowest, at_s):
+        if not analyse(window) or not show_angle_at_peak(window, angle, lowest, at_s):
             return False
         if zoom is not None:
-            zoom_on_athlete(window, wait, zoom)
-        return save_grab(window, out)
+            zoom_on_athlete(window, zoom)
+        return shots.save_grab(window, out)
     finally:
         window.close()
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--squats", default=str(MEDIA / "squats_portrait_5fps.mp4"))
-    parser.add_argument("--skater", default=str(MEDIA / "skater_axel_spiral_1080p30.mp4"))
+    parser.add_argument("--squats", default=str(shots.MEDIA / "squats_portrait_5fps.mp4"))
+    parser.add_argument("--skater", default=str(shots.MEDIA / "skater_axel_spiral_1080p30.mp4"))
     parser.add_argument(
         "--skater-at", type=float, default=None, help="seconds (default: the widest legs)"
     )
-    parser.add_argument("--out-dir", default=str(ROOT / "docs" / "screenshots"))
+    parser.add_argument("--out-dir", default=str(shots.ROOT / "docs" / "screenshots"))
     parser.add_argument("--dark", action="store_true", help="the dark theme")
     args = parser.parse_args(argv)
     out = Path(args.out_dir)

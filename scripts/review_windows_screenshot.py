@@ -12,13 +12,12 @@ how the ranking flags it; one video fails, as a damaged file does.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-SIZE = (1280, 800)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import screenshot_setup as shots  # noqa: E402
+
 # name, duration s, model, calibrated, predicted, panel total (None: not entered), marks
 ROWS = (
     (
@@ -94,16 +93,14 @@ def _result(path: Path, sha: str, row) -> object:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
+    parser.add_argument("--out", default=str(shots.ROOT / "docs" / "screenshots"))
     parser.add_argument("--dark", action="store_true", help="the dark theme")
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 
-    scratch = Path(tempfile.mkdtemp(prefix="judgeapp-windows-shot-"))
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    os.environ["JUDGEAPP_DATA_DIR"] = str(scratch / "data")
-    sys.path.insert(0, str(ROOT))
+    scratch = shots.use_scratch("judgeapp-windows-shot-", own_cache=False)
+    sys.path.insert(0, str(shots.ROOT))
 
     import judgeapp.ui  # noqa: F401  (undoes OpenCV's Qt variables before Qt starts)
     from judgeapp.app.library_service import LibraryService
@@ -133,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     (videos / FAILED).write_bytes(b"broken")
 
     library = LibraryWindow(service)
-    library.resize(*SIZE)
+    library.resize(*shots.SIZE)
     library.show()
     _wait(app, lambda: not library.is_loading() and library.table.rowCount() == len(ROWS))
     library.table.selectRow(3)
@@ -146,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
         return results[path.name]
 
     batch = BatchWindow(service, analyse)
-    batch.resize(*SIZE)
+    batch.resize(*shots.SIZE)
     batch.show()
     batch.add_videos([videos])
     batch.start()

@@ -11,26 +11,19 @@ consistency line.
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from marks_screenshot import (  # noqa: E402
-    DEFAULT_VIDEO,
-    ROOT,
-    hand_result,
-    open_review_window,
-    save_grab,
-)
+import screenshot_setup as shots  # noqa: E402
 
 
 def set_result(info):
     """`hand_result(info)` as a model set's: D 8.55, E 9.10, total 17.42 with intervals."""
     from judgeapp.core.results import TargetScore
 
-    one = hand_result(info)
+    one = shots.hand_result(info)
 
     def target(value, spread, score_max, coverage=None, width=None):
         members = (value - spread, value + spread / 3, value + 2 * spread / 3)
@@ -46,38 +39,18 @@ def set_result(info):
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--video", default=str(DEFAULT_VIDEO))
-    parser.add_argument(
-        "--out", default=str(ROOT / "docs" / "screenshots" / "score-panel-targets.png")
+    out = shots.ROOT / "docs" / "screenshots" / "score-panel-targets.png"
+    args = shots.shot_parser(__doc__, out).parse_args(argv)
+    facts = {"trained_on": "RG ball, 200 routines (3 seeds per target)", "test_spearman": 0.83}
+    opened = shots.open_with_result(
+        "judgeapp-score-shot-", args.video, args.dark, set_result, facts
     )
-    parser.add_argument("--dark", action="store_true", help="the dark theme")
-    args = parser.parse_args(argv)
-
-    opened = open_review_window("judgeapp-score-shot-", args.video, args.dark)
     if opened is None:
         return 1
-    window, review, wait = opened
-    from judgeapp.app.score_view import CardFacts
-    from judgeapp.ui.main_window import AnalysisOutcome
-
-    marks = review.marks_panel
-    result = set_result(marks.video)
-    facts = CardFacts(trained_on="RG ball, 200 routines (3 seeds per target)", test_spearman=0.83)
-    window.show_outcome(AnalysisOutcome(result, facts))
-    marks.set_result(result)
-    marks.total_edit.setText("")
-    marks.difficulty_edit.setText("8.9")
-    marks.execution_edit.setText("8.4")
-    marks.penalty_edit.setText("0.3")
-    marks.save_panel()
-    wait(lambda: window.session.source.cache.complete, 60)
+    window, review, _result = opened
+    shots.type_panel_score(review.marks_panel)
     window.player.seek(60)
-    wait(lambda: False, 0.4)  # let the last paint settle
-    ok = save_grab(window, args.out)
-    window.close()
-    review.library.close()
-    return 0 if ok else 1
+    return shots.save_and_close(window, review, args.out, settle_s=0.4)
 
 
 if __name__ == "__main__":

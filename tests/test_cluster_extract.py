@@ -22,16 +22,16 @@ import torch
 from video_helpers import first_frames
 
 from judgeapp.analysis import AnalysisOptions
-from judgeapp.cli import main
-from judgeapp.core.errors import JudgeappError
-from judgeapp.training.cluster_extract import (
+from judgeapp.analysis.cluster_extraction import (
     JobQueue,
     WorkerInfo,
     check_same_versions,
     extract_on_cluster,
     plan_workers,
 )
-from judgeapp.training.extract_set import package_versions
+from judgeapp.analysis.set_extraction import package_versions
+from judgeapp.cli import main
+from judgeapp.core.errors import JudgeappError
 from judgeapp.video.decode import DECODE_LOG_ENV
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]

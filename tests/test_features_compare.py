@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from judgeapp.cli import main
-from judgeapp.training.feature_compare import SCHEMA, compare_folders, compare_stream, pair_by_time
+from judgeapp.features.feature_compare import SCHEMA, compare_folders, compare_stream, pair_by_time
 
 EXTRACT_OPTIONS = ["--pretrained", "none", "--device", "cpu", "--detector", "hog"]
 NOISE = 0.3  # uniform in [-NOISE, NOISE] on features of magnitude 1 in every dimension

@@ -9,8 +9,9 @@ import pytest
 import torch
 
 from judgeapp.core.errors import JudgeappError
+from judgeapp.features.feature_folder import manifest_profile
 from judgeapp.model.windows import PackedSplit, WindowSize
-from judgeapp.training.feature_set import load_feature_set, manifest_profile
+from judgeapp.training.feature_set import load_feature_set
 from judgeapp.training.labels import (
     RG_ROUTINES,
     Label,
@@ -150,7 +151,7 @@ def test_windows_random_centred_and_padded() -> None:
 
 def test_extract_folder_keeps_its_profile_and_refuses_another(tmp_path: Path) -> None:
     from judgeapp.analysis import AnalysisOptions
-    from judgeapp.training.extract_set import extract_feature_set
+    from judgeapp.analysis.set_extraction import extract_feature_set
 
     out = tmp_path / "features"
     extract_feature_set([], out, AnalysisOptions(profile="paper", pretrained=False))

@@ -10,9 +10,9 @@ import pytest
 
 from judgeapp.cli import main
 from judgeapp.core.errors import JudgeappError
+from judgeapp.features.feature_compare import compare_folders
 from judgeapp.model import random_head, save_checkpoint
 from judgeapp.model.predict import score_videos
-from judgeapp.training.feature_compare import compare_folders
 from judgeapp.training.feature_set import load_feature_set
 from judgeapp.training.labels import load_labels
 from judgeapp.training.runs import feature_source
@@ -77,8 +77,8 @@ def test_features_compare_on_dynamic_only_folders(folder):
 
 def test_extract_writer_keeps_dynamic_only_files_and_they_load(tmp_path):
     from judgeapp.analysis.clip_extraction import empty_static
+    from judgeapp.analysis.set_extraction import FeatureSetWriter
     from judgeapp.features.video_features import VideoFeatures
-    from judgeapp.training.extract_set import FeatureSetWriter
     from judgeapp.training.labels import Label
 
     writer = FeatureSetWriter(tmp_path, "vst", pretrained=False)

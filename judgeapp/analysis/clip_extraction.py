@@ -15,7 +15,13 @@ from pathlib import Path
 
 import numpy as np
 
-from judgeapp.analysis.decoding import DynamicFrame, StageClock, consume, decode_into
+from judgeapp.analysis.decoding import (
+    DynamicFrame,
+    StageClock,
+    consume,
+    decode_into,
+    stop_decoding,
+)
 from judgeapp.core.errors import VideoError
 from judgeapp.core.progress import CancelToken, Progress, ProgressCallback, no_progress
 from judgeapp.core.results import VideoInfo
@@ -103,13 +109,7 @@ def extract_clip_features(
         cancel.raise_if_cancelled()
         flush()
     finally:
-        stop.set()
-        while decoder.is_alive():
-            try:
-                frames_q.get(timeout=0.05)
-            except queue.Empty:
-                pass
-        decoder.join()
+        stop_decoding(decoder, frames_q, stop)
     dynamic = (
         np.concatenate(rows).astype(np.float32) if rows else np.zeros((0, profile.dynamic_dim))
     )

@@ -143,3 +143,15 @@ def consume(out: queue.Queue) -> Iterator[object]:
         if isinstance(item, BaseException):
             raise item
         yield item
+
+
+def stop_decoding(decoder: threading.Thread, out: queue.Queue, stop: threading.Event) -> None:
+    """Ask the decoding thread to stop, take what it still puts on `out` (so that it is not left
+    waiting on a full queue) and wait for it to end."""
+    stop.set()
+    while decoder.is_alive():
+        try:
+            out.get(timeout=0.05)
+        except queue.Empty:
+            pass
+    decoder.join()

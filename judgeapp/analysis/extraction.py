@@ -33,6 +33,7 @@ from judgeapp.analysis.decoding import (
     consume,
     decode_into,
     shrink_for_pose,
+    stop_decoding,
 )
 from judgeapp.core.errors import Cancelled, VideoError
 from judgeapp.core.progress import CancelToken, Progress, ProgressCallback, no_progress
@@ -382,13 +383,7 @@ def extract_video_features(
         report()
         finished = True
     finally:
-        stop.set()
-        while decoder.is_alive():
-            try:
-                frames_q.get(timeout=0.05)
-            except queue.Empty:
-                pass
-        decoder.join()
+        stop_decoding(decoder, frames_q, stop)
         if not finished:
             for stage in stages:
                 stage.abort()

@@ -24,9 +24,10 @@ from judgeapp.app.compare import (
 from judgeapp.core.errors import JudgeappError
 from judgeapp.core.progress import CancelToken, Progress, ProgressCallback, no_progress
 from judgeapp.core.results import AnalysisResult
-from judgeapp.report.compare_page import write_compare_page
-from judgeapp.report.compare_pdf import AngleLanes, write_compare_pdf
+from judgeapp.report.compare_page import compare_html
+from judgeapp.report.compare_pdf import AngleLanes, render_compare_pdf
 from judgeapp.report.compare_video import CompareSide, PlanFrame, write_compare_video
+from judgeapp.report.output import write_report_bytes, write_report_text
 
 COMPARE_FORMATS = (".mp4", ".pdf", ".html", ".htm")
 DIALOG_FILTERS = (
@@ -136,8 +137,9 @@ def write_comparison(
     found = differences(c, ra, rb)
     if suffix == ".pdf":
         at_sync = [p.index for p in c.positions(0.0)]
-        write_compare_pdf(target, sides, rows, found, (c.start_s, c.end_s), at_sync, angles)
+        pdf = render_compare_pdf(sides, rows, found, (c.start_s, c.end_s), at_sync, angles)
+        write_report_bytes(target, pdf)
     else:
-        write_compare_page(target, sides, rows, found, (c.start_s, c.end_s), angles)
+        write_report_text(target, compare_html(sides, rows, found, (c.start_s, c.end_s), angles))
     progress(Progress(f"comparison {suffix[1:]}", 1, 1))
     return target

@@ -215,7 +215,7 @@ class TrainedLibrarySet:
 
 def default_extract(options: AnalysisOptions) -> ExtractFn:
     """The batch extractor's `extract` (networks built once, on first need; cache first)."""
-    from judgeapp.training.extract_set import BatchExtractor
+    from judgeapp.analysis.set_extraction import BatchExtractor
 
     return BatchExtractor(options).extract
 

@@ -30,8 +30,8 @@ from judgeapp.core.errors import JudgeappError
 from judgeapp.core.files import sha256_file
 from judgeapp.core.marks import PanelScore
 from judgeapp.core.text_safety import csv_text
+from judgeapp.features.feature_folder import read_manifest
 from judgeapp.store.library import Library, PanelEntry, VideoRow
-from judgeapp.training.feature_set import read_manifest
 from judgeapp.training.labels import (
     RG_COLUMNS,
     TARGET_SCORE_MAX,

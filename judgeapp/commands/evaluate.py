@@ -69,6 +69,7 @@ def checkpoint_paths(models: list[str]) -> list[Path]:
 def run(args: argparse.Namespace) -> int:
     from judgeapp.analysis.device import resolve_device
     from judgeapp.core.files import write_text_atomic
+    from judgeapp.features.feature_folder import manifest_profile
     from judgeapp.model import load_checkpoint
     from judgeapp.model.model_set import is_model_set
     from judgeapp.training.evaluation import (
@@ -79,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
         split_by_routine,
         summary_row,
     )
-    from judgeapp.training.feature_set import load_feature_set, manifest_profile
+    from judgeapp.training.feature_set import load_feature_set
     from judgeapp.training.labels import ALL_ROUTINES, load_labels
 
     if args.json:

@@ -202,7 +202,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run_serial(args: argparse.Namespace, videos, options):
-    from judgeapp.training.extract_set import extract_feature_set
+    from judgeapp.analysis.set_extraction import extract_feature_set
 
     bar = VideoBar(len(videos))
     try:
@@ -214,7 +214,7 @@ def _run_serial(args: argparse.Namespace, videos, options):
 
 
 def _run_on_cluster(args: argparse.Namespace, videos, options):
-    from judgeapp.training.cluster_extract import extract_on_cluster, import_ray
+    from judgeapp.analysis.cluster_extraction import extract_on_cluster, import_ray
 
     import_ray()  # the one-line hint before anything else happens
     bar = ClusterBar(len(videos))

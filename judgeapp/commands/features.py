@@ -39,7 +39,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_compare(args: argparse.Namespace) -> int:
     from judgeapp.core.files import write_text_atomic
-    from judgeapp.training.feature_compare import compare_folders, format_report
+    from judgeapp.features.feature_compare import compare_folders, format_report
 
     comparison = compare_folders(args.a_dir, args.b_dir)
     table = format_report(comparison)

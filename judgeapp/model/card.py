@@ -116,15 +116,20 @@ class ModelCard:
 
     @classmethod
     def from_json(cls, text: str) -> ModelCard:
-        if len(text) > MAX_CARD_CHARS:
-            raise ValueError(f"model card is larger than {MAX_CARD_CHARS} characters")
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"model card is not valid JSON ({exc.msg})") from None
-        except RecursionError:
-            raise ValueError("model card JSON is nested too deeply") from None
-        return cls.from_dict(data)
+        return cls.from_dict(card_json(text, "model card", MAX_CARD_CHARS))
+
+
+def card_json(text: str, what: str, max_chars: int) -> Any:
+    """The JSON of a card (`what` names it in the messages); one that is too long, malformed or
+    nested too deeply raises ValueError."""
+    if len(text) > max_chars:
+        raise ValueError(f"{what} is larger than {max_chars} characters")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{what} is not valid JSON ({exc.msg})") from None
+    except RecursionError:
+        raise ValueError(f"{what} JSON is nested too deeply") from None
 
 
 # Where each graph of the head comes from, in the words every card carries (`describe_head`).

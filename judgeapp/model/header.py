@@ -53,24 +53,24 @@ def check_file_kind(path: Path) -> None:
 
 def card_from_metadata(path: Path, metadata: dict[str, str] | None) -> ModelCard:
     """The model card in a checkpoint's metadata; CheckpointError naming `path` otherwise."""
-    metadata = metadata or {}
-    if CARD_KEY not in metadata:
-        raise CheckpointError(f"{path}: no judgeapp model card in the file's metadata")
-    try:
-        return ModelCard.from_json(metadata[CARD_KEY])
-    except (ValueError, TypeError, OverflowError) as exc:
-        raise CheckpointError(f"{path}: invalid model card ({one_line(exc)})") from None
+    return _parsed_card(path, metadata, CARD_KEY, "model card", ModelCard.from_json)
 
 
 def set_card_from_metadata(path: Path, metadata: dict[str, str] | None) -> SetCard:
     """The set card in a model set file's metadata; CheckpointError naming `path` otherwise."""
+    return _parsed_card(path, metadata, SET_KEY, "set card", SetCard.from_json)
+
+
+def _parsed_card(path: Path, metadata: dict[str, str] | None, key: str, what: str, parse):
+    """`parse` of the card stored under `key`; CheckpointError naming `path` and `what` when it
+    is missing or invalid (the reason cut to 200 characters: the file may be hostile)."""
     metadata = metadata or {}
-    if SET_KEY not in metadata:
-        raise CheckpointError(f"{path}: no judgeapp set card in the file's metadata")
+    if key not in metadata:
+        raise CheckpointError(f"{path}: no judgeapp {what} in the file's metadata")
     try:
-        return SetCard.from_json(metadata[SET_KEY])
+        return parse(metadata[key])
     except (ValueError, TypeError, OverflowError) as exc:
-        raise CheckpointError(f"{path}: invalid set card ({one_line(exc)[:200]})") from None
+        raise CheckpointError(f"{path}: invalid {what} ({one_line(exc)[:200]})") from None
 
 
 def _metadata(path: Path) -> dict[str, str]:

@@ -13,7 +13,7 @@ import json
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from judgeapp.model.card import MAX_CARD_CHARS, TARGETS, ModelCard, now_iso
+from judgeapp.model.card import MAX_CARD_CHARS, TARGETS, ModelCard, card_json, now_iso
 from judgeapp.model.intervals import IntervalCalibration
 
 SET_ORDER = ("difficulty", "execution", "total")  # the targets of a model set, as trained
@@ -143,15 +143,7 @@ class SetCard:
     @classmethod
     def from_json(cls, text: str) -> SetCard:
         """Parse and validate; anything malformed raises ValueError."""
-        if len(text) > MAX_CARD_CHARS * 8:
-            raise ValueError("set card is too large")
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"set card is not valid JSON ({exc.msg})") from None
-        except RecursionError:
-            raise ValueError("set card JSON is nested too deeply") from None
-        return cls.from_dict(data)
+        return cls.from_dict(card_json(text, "set card", MAX_CARD_CHARS * 8))
 
     @classmethod
     def from_dict(cls, data: Any) -> SetCard:

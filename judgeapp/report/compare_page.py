@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from html import escape
-from pathlib import Path
 from typing import Any
 
 from PIL import ImageDraw
@@ -21,7 +20,6 @@ from judgeapp.report.compare_video import AngleLanes, CompareSide
 from judgeapp.report.content import CALIBRATION_WARNING
 from judgeapp.report.figures import data_uri
 from judgeapp.report.html_report import _CSP, _STYLE
-from judgeapp.report.output import write_report_text
 from judgeapp.report.timeline_figure import draw_timeline, png_bytes
 
 _SYNC_RGB = (170, 0, 200)  # apart from the static stems' orange
@@ -201,15 +199,3 @@ def compare_html(
 {timelines}
 </body></html>
 """
-
-
-def write_compare_page(
-    target: str | Path,
-    sides: Sequence[CompareSide],
-    score_rows: Sequence[Any],
-    differences: Sequence[Any],
-    axis: tuple[float, float] | None = None,
-    angles: AngleLanes | None = None,
-) -> None:
-    """Write the comparison page to `target` (.html) completely or not at all."""
-    write_report_text(target, compare_html(sides, score_rows, differences, axis, angles))

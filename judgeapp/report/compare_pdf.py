@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from fpdf.enums import TableBordersLayout, XPos, YPos
@@ -34,7 +33,6 @@ from judgeapp.report.content import CALIBRATION_WARNING
 from judgeapp.report.crops import jpeg_bytes
 from judgeapp.report.figures import pdf_picture
 from judgeapp.report.fonts import image_font
-from judgeapp.report.output import write_report_bytes
 from judgeapp.report.pdf_report import _GREY, _heading, _ReportPDF, _warning
 from judgeapp.report.timeline_figure import (
     DYNAMIC_RGB,
@@ -293,17 +291,3 @@ def render_compare_pdf(
     header = ["", "Video", "Sync point", "Frame rate, length"]
     _table(pdf, [header, *rows], (10, 110, 26, 34), "LEFT")
     return bytes(pdf.output())
-
-
-def write_compare_pdf(
-    target: str | Path,
-    sides: Sequence[CompareSide],
-    score_rows: Sequence[Any],
-    differences: Sequence[Any],
-    axis: tuple[float, float],
-    frame_indices: Sequence[int],
-    angles: AngleLanes | None = None,
-) -> None:
-    """Write the comparison PDF to `target` completely or not at all."""
-    pdf = render_compare_pdf(sides, score_rows, differences, axis, frame_indices, angles)
-    write_report_bytes(target, pdf)

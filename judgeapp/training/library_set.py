@@ -22,8 +22,9 @@ import numpy as np
 from judgeapp.core.errors import Cancelled, JudgeappError
 from judgeapp.core.files import write_text_atomic
 from judgeapp.core.progress import CancelToken, Progress, ProgressCallback, no_progress
+from judgeapp.features.feature_folder import no_static
 from judgeapp.features.video_features import VideoFeatures
-from judgeapp.training.feature_set import FeatureSet, no_static
+from judgeapp.training.feature_set import FeatureSet
 from judgeapp.training.labels import ALL_ROUTINES, RG_COLUMNS, TARGET_SCORE_MAX, Label
 
 TARGETS = ("total", "difficulty", "execution")
@@ -207,7 +208,7 @@ def export_folder(
 ) -> list[LibraryVideo]:
     """Write the videos' features in the authors' layout under `out` (each file atomically,
     the manifest after them) and their label files; return the videos written."""
-    from judgeapp.training.extract_set import FeatureSetWriter, video_entry
+    from judgeapp.analysis.set_extraction import FeatureSetWriter, video_entry
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)

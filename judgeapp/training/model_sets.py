@@ -20,16 +20,14 @@ from judgeapp.training.feature_set import FeatureSet
 from judgeapp.training.metrics import Metrics, compute_metrics
 from judgeapp.training.protocol import TrainConfig
 from judgeapp.training.runs import RunResult
-from judgeapp.training.trainer import split_validation
+from judgeapp.training.trainer import validation_split
 
 
 def validation_members(
     runs: list[RunResult], data: FeatureSet, config: TrainConfig, device: str = "cpu"
 ) -> tuple[np.ndarray, np.ndarray]:
     """The members' scores [V, K] on the set's validation videos, and their true scores [V]."""
-    split_seed = config.seed if config.split_seed is None else config.split_seed
-    _, val_idx = split_validation(len(data), config.val_fraction, split_seed)
-    val = data.subset(val_idx)
+    _, val = validation_split(data, config)
     members = [
         score_videos(r.outcome.model, r.card, val.dynamic, val.static, device).scores for r in runs
     ]

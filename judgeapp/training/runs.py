@@ -13,17 +13,12 @@ from pathlib import Path
 from judgeapp.core.errors import JudgeappError
 from judgeapp.core.files import sha256_file
 from judgeapp.core.progress import CancelToken
+from judgeapp.features.feature_folder import dynamic_only_layout, manifest_recipe, read_manifest
 from judgeapp.model import ModelCard
 from judgeapp.model.baselines import SVR_POOLINGS
 from judgeapp.model.card import describe_head
 from judgeapp.training.evaluation import Evaluation, evaluate
-from judgeapp.training.feature_set import (
-    FeatureSet,
-    dynamic_only_layout,
-    load_feature_set,
-    manifest_recipe,
-    read_manifest,
-)
+from judgeapp.training.feature_set import FeatureSet, load_feature_set
 from judgeapp.training.labels import load_labels
 from judgeapp.training.metrics import mean_std
 from judgeapp.training.protocol import TrainConfig

@@ -14,14 +14,13 @@ import time
 import numpy as np
 import torch
 
-from judgeapp.core.errors import JudgeappError
 from judgeapp.model import ActionNet
 from judgeapp.model.predict import predict_packed
 from judgeapp.model.windows import PackedSplit
 from judgeapp.training.feature_set import FeatureSet
 from judgeapp.training.metrics import spearman
 from judgeapp.training.protocol import TrainConfig
-from judgeapp.training.trainer import TrainOutcome, check_scores, split_validation
+from judgeapp.training.trainer import TrainOutcome, training_split
 
 SVR_MAX_ITER = 100_000
 
@@ -65,12 +64,7 @@ def train_svr(
     no epochs to choose).
     """
     started = time.perf_counter()
-    if len(data) < 2:
-        raise JudgeappError(f"training needs at least 2 labelled videos, got {len(data)}")
-    check_scores(data, score_max)
-    split_seed = config.seed if config.split_seed is None else config.split_seed
-    train_idx, val_idx = split_validation(len(data), config.val_fraction, split_seed)
-    train_set, val_set = data.subset(train_idx), data.subset(val_idx)
+    train_set, val_set = training_split(data, config, score_max)
     model = ActionNet(dynamic_dim=data.dynamic_dim, static_dim=data.static_dim, **config.head)
     model = model.to(device).eval()
     packed = PackedSplit(train_set.dynamic, train_set.static, config.scoring_window, device)

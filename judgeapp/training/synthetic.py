@@ -19,7 +19,7 @@ import numpy as np
 
 from judgeapp.core.files import atomic_path
 from judgeapp.core.text_safety import csv_cell
-from judgeapp.training.feature_set import DYNAMIC_DIR, STATIC_DIR
+from judgeapp.features.feature_folder import DYNAMIC_DIR, STATIC_DIR
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,24 @@ def check_scores(data: FeatureSet, score_max: float) -> None:
             )
 
 
+def validation_split(data: FeatureSet, config: TrainConfig) -> tuple[FeatureSet, FeatureSet]:
+    """The videos to train on and those held out to validate: `config.val_fraction` of them,
+    drawn with `config.split_seed` (the training seed when it is None)."""
+    split_seed = config.seed if config.split_seed is None else config.split_seed
+    train_idx, val_idx = split_validation(len(data), config.val_fraction, split_seed)
+    return data.subset(train_idx), data.subset(val_idx)
+
+
+def training_split(
+    data: FeatureSet, config: TrainConfig, score_max: float
+) -> tuple[FeatureSet, FeatureSet]:
+    """`validation_split` of a set checked first: at least 2 videos, every score in range."""
+    if len(data) < 2:
+        raise JudgeappError(f"training needs at least 2 labelled videos, got {len(data)}")
+    check_scores(data, score_max)
+    return validation_split(data, config)
+
+
 def build_head(config: TrainConfig, dynamic_dim: int, static_dim: int) -> ActionNet | GDLTHead:
     """The head to train, initialised from the global torch seed as `config.init` says (GDLT:
     its authors' initialisation, xavier on the transformer, PyTorch's default elsewhere)."""
@@ -153,12 +171,7 @@ def train_head(
     `cancel` is set (checked between batches).
     """
     started = time.perf_counter()
-    if len(data) < 2:
-        raise JudgeappError(f"training needs at least 2 labelled videos, got {len(data)}")
-    check_scores(data, score_max)
-    split_seed = config.seed if config.split_seed is None else config.split_seed
-    train_idx, val_idx = split_validation(len(data), config.val_fraction, split_seed)
-    train_set, val_set = data.subset(train_idx), data.subset(val_idx)
+    train_set, val_set = training_split(data, config, score_max)
     window = WindowSize(config.segments, config.frames)
 
     torch.manual_seed(config.seed)

@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -85,7 +84,7 @@ from judgeapp.core.errors import JudgeappError
 from judgeapp.core.marks import KIND_RGB, format_time
 from judgeapp.core.results import AnalysisResult, VideoInfo
 from judgeapp.ui.export_report import QSettingsValues, ReportExporter, ask_save_path
-from judgeapp.ui.player import Player
+from judgeapp.ui.player import Player, goto_field
 from judgeapp.ui.workers import gui_job_runner
 from judgeapp.video import probe
 from judgeapp.video.frame_cache import FrameSource, fill_cache
@@ -492,14 +491,14 @@ class CompareWindow(QMainWindow):
             "again makes the frames shown one moment"
         )
         self.link_button.toggled.connect(self.set_linked)
-        self.goto_edit = QLineEdit(self)
-        self.goto_edit.setObjectName("compareGoto")
-        self.goto_edit.setPlaceholderText("go to")
-        self.goto_edit.setToolTip(f"Go to {GOTO_COMMON_HELP} (Ctrl+G); Enter goes there")
-        self.goto_edit.setFixedWidth(
-            self.goto_edit.fontMetrics().horizontalAdvance("A 00:00.0") + 14
+        self.goto_edit = goto_field(
+            self,
+            "compareGoto",
+            f"Go to {GOTO_COMMON_HELP} (Ctrl+G); Enter goes there",
+            widest="A 00:00.0",
+            pad_px=14,
+            go_to=self.go_to,
         )
-        self.goto_edit.returnPressed.connect(lambda: self.go_to(self.goto_edit.text()))
         self.loop_a_button = self._text_tool("A", "Loop start A here, common time ([)", "a")
         self.loop_b_button = self._text_tool("B", "Loop end B here, common time (])", "b")
         self.loop_clear_button = self._text_tool("⟲", "Clear the A-B loop (\\)", None)

@@ -173,6 +173,13 @@ class MainWindow(QMainWindow):
         self.addDockWidget(area, dock)
         return dock
 
+    def add_dock(self, title: str, name: str, widget: QWidget, beside: QDockWidget) -> QDockWidget:
+        """An extension's dock on the right, tabbed with `beside` and listed in the View menu."""
+        dock = self._dock(title, name, widget, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(beside, dock)
+        self.menus["view"].addAction(dock.toggleViewAction())
+        return dock
+
     def _build_docks(self) -> None:
         right = Qt.DockWidgetArea.RightDockWidgetArea
         self.score_dock = self._dock("Score", "scoreDock", self.score_panel, right)

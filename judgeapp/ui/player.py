@@ -58,6 +58,20 @@ from judgeapp.video.frame_cache import FrameSource, VideoFrame
 _TICK_MS = 5
 
 
+def goto_field(
+    parent: QWidget, name: str, tooltip: str, widest: str, pad_px: int, go_to
+) -> QLineEdit:
+    """The "go to" field of a player: as wide as `widest` typed into it and `pad_px`, Enter
+    calls `go_to` with its text."""
+    edit = QLineEdit(parent)
+    edit.setObjectName(name)
+    edit.setPlaceholderText("go to")
+    edit.setToolTip(tooltip)
+    edit.setFixedWidth(edit.fontMetrics().horizontalAdvance(widest) + pad_px)
+    edit.returnPressed.connect(lambda: go_to(edit.text()))
+    return edit
+
+
 class Player(QWidget):
     """Shows one video frame-accurately and plays it at 1/16x to 2x, forwards or backwards."""
 
@@ -167,14 +181,14 @@ class Player(QWidget):
         self.pose_check.toggled.connect(lambda _on: self._update_box())
         self.pose_check.hide()  # shown for a result with pose data
 
-        self.goto_edit = QLineEdit(self)
-        self.goto_edit.setObjectName("gotoEdit")
-        self.goto_edit.setPlaceholderText("go to")
-        self.goto_edit.setToolTip(f"Go to {GOTO_HELP}; Enter goes there, Esc gives the keys back")
-        self.goto_edit.setFixedWidth(
-            self.goto_edit.fontMetrics().horizontalAdvance("00:00.00") + 12
+        self.goto_edit = goto_field(
+            self,
+            "gotoEdit",
+            f"Go to {GOTO_HELP}; Enter goes there, Esc gives the keys back",
+            widest="00:00.00",
+            pad_px=12,
+            go_to=self.go_to,
         )
-        self.goto_edit.returnPressed.connect(lambda: self.go_to(self.goto_edit.text()))
         self.goto_edit.textEdited.connect(lambda _t: self._show_message(""))
         self.goto_edit.installEventFilter(self)
         self.loop_a_button = self._text_tool("A", "Loop start A at this frame ([)", self.set_loop_a)

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMenu
+from PySide6.QtWidgets import QMenu
 
 from judgeapp.app.analysis_run import AnalysisOutcome, NoModel
 from judgeapp.app.disagreement_view import disagreement_view
@@ -136,12 +136,7 @@ class Review(QObject):
 
         self.marks_panel = MarksPanel(self.marks, window)
         self.marks_panel.set_focus_return(window.player)  # Enter / Esc: the keys go back to it
-        self.marks_dock = QDockWidget("Marks", window)
-        self.marks_dock.setObjectName("marksDock")
-        self.marks_dock.setWidget(self.marks_panel)
-        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.marks_dock)
-        window.tabifyDockWidget(window.crops_dock, self.marks_dock)
-        window.menus["view"].addAction(self.marks_dock.toggleViewAction())
+        self.marks_dock = window.add_dock("Marks", "marksDock", self.marks_panel, window.crops_dock)
         self.mark_lines = MarkLines(window.timeline.plot_item, self.marks_panel)
         self._build_disagreement()
         window.crops_dock.raise_()
@@ -159,12 +154,9 @@ class Review(QObject):
         marks or the result change (the marks panel announces both)."""
         window = self.window
         self.disagreement_panel = DisagreementPanel(window)
-        self.disagreement_dock = QDockWidget("Disagreement", window)
-        self.disagreement_dock.setObjectName("disagreementDock")
-        self.disagreement_dock.setWidget(self.disagreement_panel)
-        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.disagreement_dock)
-        window.tabifyDockWidget(self.marks_dock, self.disagreement_dock)
-        window.menus["view"].addAction(self.disagreement_dock.toggleViewAction())
+        self.disagreement_dock = window.add_dock(
+            "Disagreement", "disagreementDock", self.disagreement_panel, self.marks_dock
+        )
         self.disagreement_panel.seekRequested.connect(window.player.seek_time)
         self.disagreement_panel.targetChosen.connect(self._choose_disagreement_target)
         self.marks_panel.marksChanged.connect(self._show_disagreement)

@@ -29,10 +29,7 @@ from judgeapp.core.errors import Cancelled, JudgeappError, WeightsError
 from judgeapp.core.files import atomic_path, write_text_atomic
 from judgeapp.core.progress import CancelToken, Progress, ProgressCallback
 from judgeapp.features.cache import FeatureCache
-from judgeapp.features.profiles import get_profile
-from judgeapp.features.swin import CLIP_FPS, CLIP_FRAMES
-from judgeapp.features.video_features import VideoFeatures
-from judgeapp.training.feature_set import (
+from judgeapp.features.feature_folder import (
     DYNAMIC_DIR,
     MANIFEST,
     STATIC_DIR,
@@ -40,6 +37,9 @@ from judgeapp.training.feature_set import (
     manifest_profile,
     manifest_recipe,
 )
+from judgeapp.features.profiles import get_profile
+from judgeapp.features.swin import CLIP_FPS, CLIP_FRAMES
+from judgeapp.features.video_features import VideoFeatures
 from judgeapp.video import DYNAMIC_FPS, SEGMENT_FRAMES, STATIC_FPS, probe
 
 MANIFEST_SCHEMA = "judgeapp.features/1"

@@ -31,9 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from judgeapp.analysis import AnalysisOptions
-from judgeapp.core.errors import JudgeappError
-from judgeapp.core.progress import CancelToken
-from judgeapp.training.extract_set import (
+from judgeapp.analysis.set_extraction import (
     VERSIONED_PACKAGES,
     BatchExtractor,
     ExtractSummary,
@@ -45,6 +43,8 @@ from judgeapp.training.extract_set import (
     package_versions,
     record_outcome,
 )
+from judgeapp.core.errors import JudgeappError
+from judgeapp.core.progress import CancelToken
 
 INSTALL_HINT = "pip install 'judgeapp[cluster]'"
 LOCAL = "local"

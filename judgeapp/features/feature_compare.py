@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from judgeapp.core.errors import JudgeappError
-from judgeapp.training.feature_set import (
+from judgeapp.features.feature_folder import (
     DYNAMIC_DIR,
     STATIC_DIR,
     dynamic_only_layout,
