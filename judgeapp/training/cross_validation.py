@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from statistics import NormalDist
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -85,8 +86,6 @@ def within_fold_spearman(
     signal, never away from it. Folds of fewer than MIN_FOLD_VIDEOS videos or with constant
     scores carry no weight; with none left the result is NaN. Returns (rho, low, high).
     """
-    from scipy import stats
-
     predicted, truth = np.asarray(predicted, float), np.asarray(truth, float)
     weighted, weights = 0.0, 0
     for fold in np.unique(fold_of):
@@ -100,7 +99,7 @@ def within_fold_spearman(
         return math.nan, math.nan, math.nan
     rho = weighted / weights
     z = math.atanh(float(np.clip(rho, -0.999, 0.999)))
-    half = stats.norm.ppf(0.5 + level / 2) * math.sqrt((1 + rho * rho / 2) / weights)
+    half = NormalDist().inv_cdf(0.5 + level / 2) * math.sqrt((1 + rho * rho / 2) / weights)
     return rho, math.tanh(z - half), math.tanh(z + half)
 
 
